@@ -1,0 +1,53 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const nodeOnly = ['electron', 'keytar', 'auth0', 'undici', 'fastify', 'ws', 'fs', 'path', 'child_process'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  // Only main/electron/ and the preload may import electron.
+  {
+    files: ['main/**/*.ts', 'emulator/**/*.ts'],
+    ignores: ['main/electron/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/electron/ imports electron.' }] }],
+    },
+  },
+  // The contract imports nothing but zod.
+  {
+    files: ['preload/contract.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$).*', message: 'preload/contract.ts imports nothing but zod.' }] }],
+    },
+  },
+  // The renderer knows the contract, never Node, secrets or main/.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeOnly.map((name) => ({ name, message: 'The renderer only knows preload/contract.' })),
+          patterns: [
+            { group: ['node:*'], message: 'The renderer never imports Node.' },
+            { group: ['**/main/**', '**/emulator/**'], message: 'The renderer only knows preload/contract.' },
+          ],
+        },
+      ],
+    },
+  },
+);
