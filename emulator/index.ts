@@ -1,0 +1,144 @@
+// The local tenant as a library: `startEmulator(options)` serves the Auth0 Management API over HTTPS on loopback.
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClients } from './clients.js';
+import type { TenantContext } from './context.js';
+import type { OutboxEmail } from './model.js';
+import { TokenBucket, type RateLimitOptions } from './ratelimit.js';
+import { registerRoutes } from './routes/index.js';
+import { seedTenant } from './seed.js';
+import { createServer } from './server.js';
+import { TenantStore, type Snapshot } from './store.js';
+import { defaultCertDir, loadOrCreateTls } from './tls.js';
+import { TokenSigner } from './tokens.js';
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Seeded users when no data file exists (default 0: a fresh tenant). */
+  users?: number;
+  seed?: string | number;
+  /** Enforced token bucket; omitted: headers are sent but nothing is refused. */
+  rateLimit?: RateLimitOptions | null;
+  latencyMs?: number;
+  /** Probability (0..1) of a random 500/503 before anything is applied. */
+  failRate?: number;
+  /** JSON snapshot loaded at start (when it exists) and saved atomically on close. */
+  dataFile?: string;
+  /** Where the generated CA and server certificate are cached (default: OS temp dir). */
+  certDir?: string;
+}
+
+export interface EmulatorClient {
+  name: string;
+  clientId: string;
+  clientSecret?: string;
+  /** For the private_key_jwt client: the PEM key a tool signs its client assertion with. */
+  privateKey?: string;
+  scopes: string[];
+}
+
+export interface RunningEmulator {
+  domain: string;
+  url: string;
+  audience: string;
+  caCert: string;
+  caCertFile: string;
+  clientId: string;
+  clientSecret: string;
+  clients: EmulatorClient[];
+  outbox(): OutboxEmail[];
+  /** Direct access for tests and the bench (the running tenant's in-memory state). */
+  store: TenantStore;
+  save(): void;
+  close(): Promise<void>;
+}
+
+function writeAtomic(file: string, data: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const store = new TenantStore();
+  const dataFile = options.dataFile ? resolve(options.dataFile) : undefined;
+  if (dataFile && existsSync(dataFile)) {
+    store.restore(JSON.parse(readFileSync(dataFile, 'utf8')) as Snapshot);
+  } else {
+    store.clients = createClients();
+    seedTenant(store, { users: options.users ?? 0, seed: String(options.seed ?? 'tenant-desk') });
+  }
+  const tls = loadOrCreateTls(options.certDir ?? defaultCertDir(), [host]);
+  const ctx: TenantContext = {
+    store,
+    signer: await TokenSigner.create(),
+    domain: '',
+    url: '',
+    audience: '',
+    issuer: '',
+  };
+  const bucket = options.rateLimit
+    ? new TokenBucket(options.rateLimit, true)
+    : new TokenBucket({ rps: 1000, burst: 1000 }, false);
+  const app = createServer(ctx, {
+    tls,
+    bucket,
+    latencyMs: options.latencyMs ?? 0,
+    failRate: options.failRate ?? 0,
+    random: Math.random,
+  });
+  registerRoutes(app, ctx);
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  ctx.domain = `${hostPart}:${port}`;
+  ctx.url = `https://${ctx.domain}`;
+  ctx.audience = `${ctx.url}/api/v2/`;
+  ctx.issuer = `${ctx.url}/`;
+
+  const clients: EmulatorClient[] = store.clients.map((c) => ({
+    name: c.name,
+    clientId: c.client_id,
+    ...(c.client_secret ? { clientSecret: c.client_secret } : {}),
+    ...(c.private_key ? { privateKey: c.private_key } : {}),
+    scopes: [...c.scopes],
+  }));
+  const admin = store.clients.find((c) => c.name === 'admin') ?? store.clients[0]!;
+  const save = () => {
+    if (dataFile) writeAtomic(dataFile, JSON.stringify(store.snapshot()));
+  };
+  let closed = false;
+  return {
+    domain: ctx.domain,
+    url: ctx.url,
+    audience: ctx.audience,
+    caCert: tls.caCert,
+    caCertFile: tls.caCertFile,
+    clientId: admin.client_id,
+    clientSecret: admin.client_secret ?? '',
+    clients,
+    outbox: () => [...store.outbox],
+    store,
+    save,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      save();
+    },
+  };
+}
+
+export { parseRateLimit } from './ratelimit.js';
+export type { OutboxEmail } from './model.js';

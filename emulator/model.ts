@@ -1,0 +1,150 @@
+// The shapes the local tenant stores, as Auth0 returns them.
+
+export interface Identity {
+  connection: string;
+  user_id: string;
+  provider: string;
+  isSocial: boolean;
+}
+
+export interface User {
+  user_id: string;
+  email?: string;
+  email_verified?: boolean;
+  username?: string;
+  phone_number?: string;
+  phone_verified?: boolean;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  nickname?: string;
+  picture?: string;
+  created_at: string;
+  updated_at: string;
+  identities: Identity[];
+  app_metadata?: Record<string, unknown>;
+  user_metadata?: Record<string, unknown>;
+  last_ip?: string;
+  last_login?: string;
+  last_password_reset?: string;
+  logins_count?: number;
+  blocked?: boolean;
+  multifactor?: string[];
+  [key: string]: unknown;
+}
+
+export interface Connection {
+  id: string;
+  name: string;
+  display_name?: string;
+  strategy: string;
+  options: Record<string, unknown>;
+  enabled_clients: string[];
+  is_domain_connection: boolean;
+  realms: string[];
+  metadata?: Record<string, string>;
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export interface ResourceServer {
+  id: string;
+  name: string;
+  identifier: string;
+  scopes: { value: string; description: string }[];
+}
+
+export interface LogEvent {
+  log_id: string;
+  date: string;
+  type: string;
+  description: string;
+  client_id?: string;
+  client_name?: string;
+  ip?: string;
+  user_agent?: string;
+  details?: Record<string, unknown>;
+  user_id?: string;
+  user_name?: string;
+  connection?: string;
+  connection_id?: string;
+  strategy?: string;
+  strategy_type?: string;
+  hostname?: string;
+  isMobile?: boolean;
+}
+
+export interface Enrollment {
+  id: string;
+  status: 'pending' | 'confirmed';
+  type: string;
+  name?: string;
+  identifier?: string;
+  phone_number?: string;
+  auth_method: string;
+  enrolled_at: string;
+  last_auth?: string;
+}
+
+export interface AuthenticationMethod {
+  id: string;
+  type: string;
+  confirmed: boolean;
+  name?: string;
+  phone_number?: string;
+  email?: string;
+  created_at: string;
+  last_auth_at?: string;
+  preferred_authentication_method?: string;
+  authentication_methods: { id: string; type: string }[];
+}
+
+export interface BlockedFor {
+  identifier: string;
+  ip?: string;
+  connection?: string;
+}
+
+export interface Client {
+  name: string;
+  client_id: string;
+  client_secret?: string;
+  /** PEM public key for private_key_jwt clients. */
+  public_key?: string;
+  /** Only for the local tenant's own listing: the matching private key so tools can sign assertions. */
+  private_key?: string;
+  scopes: string[];
+}
+
+export interface Ticket {
+  id: string;
+  type: 'password-change' | 'email-verification';
+  user_id: string;
+  result_url?: string;
+  expires_at: string;
+  mark_email_as_verified?: boolean;
+  includeEmailInRedirect?: boolean;
+  used: boolean;
+}
+
+export interface OutboxEmail {
+  id: string;
+  to: string;
+  type: 'reset_email' | 'verify_email' | 'import_completion';
+  subject: string;
+  link?: string;
+  connection?: string;
+  sentAt: string;
+}
+
+export interface Job {
+  id: string;
+  type: 'verification_email' | 'users_export' | 'users_import';
+  status: 'pending' | 'processing' | 'completed' | 'failed';
+  created_at: string;
+  [key: string]: unknown;
+}

@@ -1,0 +1,202 @@
+// The local tenant's state: users (indexed for search), roles, connections, logs, jobs, tickets, MFA, blocks, outbox.
+// Everything lives in memory; `snapshot()`/`restore()` give the JSON form `--data` saves atomically.
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { UserIndex } from './search/index.js';
+import type {
+  AuthenticationMethod,
+  BlockedFor,
+  Client,
+  Connection,
+  Enrollment,
+  Job,
+  LogEvent,
+  OutboxEmail,
+  ResourceServer,
+  Role,
+  Ticket,
+  User,
+} from './model.js';
+
+const LOG_CAPACITY = 100_000;
+
+export interface Snapshot {
+  version: 1;
+  clients: Client[];
+  connections: Connection[];
+  users: User[];
+  passwords: Record<string, string>;
+  roles: Role[];
+  roleUsers: Record<string, string[]>;
+  rolePermissions: Record<string, string[]>;
+  resourceServer: ResourceServer;
+  logs: LogEvent[];
+  enrollments: Record<string, Enrollment[]>;
+  authenticationMethods: Record<string, AuthenticationMethod[]>;
+  blocks: Record<string, BlockedFor[]>;
+}
+
+export function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export function randomAlnum(length: number): string {
+  const bytes = randomBytes(length);
+  let s = '';
+  for (const b of bytes) s += alnum[b % alnum.length];
+  return s;
+}
+
+let logSequence = 0;
+/** Auth0 log ids are long digit strings that sort by time; ours are date-prefixed and unique per process. */
+export function newLogId(date: Date): string {
+  logSequence = (logSequence + 1) % 1_000_000;
+  return `900${date.getTime().toString().padStart(15, '0')}${String(logSequence).padStart(6, '0')}${randomBytes(8).toString('hex').replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10))}`;
+}
+
+export class TenantStore {
+  clients: Client[] = [];
+  connections: Connection[] = [];
+  readonly users = new Map<string, User>();
+  readonly index = new UserIndex();
+  /** scrypt hashes, never returned by the API. */
+  readonly passwords = new Map<string, string>();
+  readonly roles = new Map<string, Role>();
+  readonly roleUsers = new Map<string, Set<string>>();
+  readonly rolePermissions = new Map<string, Set<string>>();
+  resourceServer: ResourceServer = {
+    id: `rs_${randomAlnum(16)}`,
+    name: 'Reports API',
+    identifier: 'https://reports.tenant-desk.local/',
+    scopes: [
+      { value: 'read:reports', description: 'Read reports' },
+      { value: 'create:reports', description: 'Create reports' },
+      { value: 'delete:reports', description: 'Delete reports' },
+      { value: 'admin:reports', description: 'Administer reports' },
+    ],
+  };
+  logs: LogEvent[] = [];
+  readonly enrollments = new Map<string, Enrollment[]>();
+  readonly authenticationMethods = new Map<string, AuthenticationMethod[]>();
+  readonly blocks = new Map<string, BlockedFor[]>();
+  readonly jobs = new Map<string, Job>();
+  readonly jobErrors = new Map<string, unknown[]>();
+  readonly exports = new Map<string, { body: Buffer; filename: string; expiresAt: number }>();
+  readonly tickets = new Map<string, Ticket>();
+  readonly outbox: OutboxEmail[] = [];
+
+  // ---- users ----
+  putUser(user: User): void {
+    this.users.set(user.user_id, user);
+    this.index.upsert(user);
+  }
+
+  deleteUser(userId: string): void {
+    this.users.delete(userId);
+    this.index.remove(userId);
+    this.passwords.delete(userId);
+    for (const members of this.roleUsers.values()) members.delete(userId);
+    this.enrollments.delete(userId);
+    this.authenticationMethods.delete(userId);
+    this.blocks.delete(userId);
+  }
+
+  connectionByName(name: string): Connection | undefined {
+    return this.connections.find((c) => c.name === name);
+  }
+
+  connectionById(id: string): Connection | undefined {
+    return this.connections.find((c) => c.id === id);
+  }
+
+  /** A user's identity in a given connection, if any. */
+  findInConnection(connection: string, by: { email?: string; username?: string }): User | undefined {
+    const email = by.email?.toLowerCase();
+    for (const u of this.users.values()) {
+      if (!u.identities.some((i) => i.connection === connection)) continue;
+      if (email && u.email?.toLowerCase() === email) return u;
+      if (by.username && u.username === by.username) return u;
+    }
+    return undefined;
+  }
+
+  usersByEmail(email: string): User[] {
+    const lower = email.toLowerCase();
+    const found: User[] = [];
+    for (const u of this.users.values()) if (u.email?.toLowerCase() === lower) found.push(u);
+    return found;
+  }
+
+  setPassword(userId: string, password: string): void {
+    const salt = randomBytes(16);
+    // Low cost: the emulator is a test double, but it still never keeps a password in clear.
+    const hash = scryptSync(password, salt, 32, { N: 1024 });
+    this.passwords.set(userId, `${salt.toString('hex')}:${hash.toString('hex')}`);
+  }
+
+  checkPassword(userId: string, password: string): boolean {
+    const stored = this.passwords.get(userId);
+    if (!stored) return false;
+    const [salt, hash] = stored.split(':') as [string, string];
+    const candidate = scryptSync(password, Buffer.from(salt, 'hex'), 32, { N: 1024 });
+    return timingSafeEqual(candidate, Buffer.from(hash, 'hex'));
+  }
+
+  // ---- roles ----
+  rolesOfUser(userId: string): Role[] {
+    const out: Role[] = [];
+    for (const [roleId, members] of this.roleUsers) {
+      if (members.has(userId)) {
+        const role = this.roles.get(roleId);
+        if (role) out.push(role);
+      }
+    }
+    return out;
+  }
+
+  // ---- logs ----
+  log(event: Omit<LogEvent, 'log_id' | 'date'> & { date?: Date }): LogEvent {
+    const date = event.date ?? new Date();
+    const { date: _ignored, ...rest } = event;
+    const entry: LogEvent = { ...rest, date: date.toISOString(), log_id: newLogId(date) };
+    this.logs.push(entry);
+    if (this.logs.length > LOG_CAPACITY) this.logs.splice(0, this.logs.length - LOG_CAPACITY);
+    return entry;
+  }
+
+  // ---- snapshot ----
+  snapshot(): Snapshot {
+    const mapOfSets = (m: Map<string, Set<string>>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v]]));
+    return {
+      version: 1,
+      clients: this.clients,
+      connections: this.connections,
+      users: [...this.users.values()],
+      passwords: Object.fromEntries(this.passwords),
+      roles: [...this.roles.values()],
+      roleUsers: mapOfSets(this.roleUsers),
+      rolePermissions: mapOfSets(this.rolePermissions),
+      resourceServer: this.resourceServer,
+      logs: this.logs,
+      enrollments: Object.fromEntries(this.enrollments),
+      authenticationMethods: Object.fromEntries(this.authenticationMethods),
+      blocks: Object.fromEntries(this.blocks),
+    };
+  }
+
+  restore(s: Snapshot): void {
+    if (s.version !== 1) throw new Error(`Unsupported data file version ${String(s.version)}`);
+    this.clients = s.clients;
+    this.connections = s.connections;
+    for (const u of s.users) this.putUser(u);
+    for (const [k, v] of Object.entries(s.passwords)) this.passwords.set(k, v);
+    for (const r of s.roles) this.roles.set(r.id, r);
+    for (const [k, v] of Object.entries(s.roleUsers)) this.roleUsers.set(k, new Set(v));
+    for (const [k, v] of Object.entries(s.rolePermissions)) this.rolePermissions.set(k, new Set(v));
+    this.resourceServer = s.resourceServer;
+    this.logs = s.logs;
+    for (const [k, v] of Object.entries(s.enrollments)) this.enrollments.set(k, v);
+    for (const [k, v] of Object.entries(s.authenticationMethods)) this.authenticationMethods.set(k, v);
+    for (const [k, v] of Object.entries(s.blocks)) this.blocks.set(k, v);
+  }
+}

@@ -1,0 +1,61 @@
+// Test support: a started local tenant and an unmodified auth0 ManagementClient that trusts its CA.
+import { ManagementClient } from 'auth0';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
+
+export interface TestTenant {
+  emu: RunningEmulator;
+  /** fetch that trusts the local tenant's CA (for raw HTTP-level tests). */
+  fetch: typeof fetch;
+  /** A ManagementClient for the named client ('admin' by default). */
+  client(name?: string): ManagementClient;
+  /** A token for the named client, fetched over HTTP like any caller would. */
+  token(name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestTenant(options: EmulatorOptions = {}): Promise<TestTenant> {
+  const emu = await startEmulator({ port: 0, users: 50, seed: 'test', ...options });
+  const agent = new Agent({ connect: { ca: emu.caCert } });
+  const trustedFetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
+    undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
+  const byName = (name: string) => {
+    const c = emu.clients.find((x) => x.name === name);
+    if (!c) throw new Error(`no client ${name}`);
+    return c;
+  };
+  return {
+    emu,
+    fetch: trustedFetch,
+    client(name = 'admin') {
+      const c = byName(name);
+      return new ManagementClient({
+        domain: emu.domain,
+        clientId: c.clientId,
+        clientSecret: c.clientSecret ?? '',
+        fetch: trustedFetch,
+        maxRetries: 0,
+      });
+    },
+    async token(name = 'admin') {
+      const c = byName(name);
+      const res = await trustedFetch(`${emu.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: c.clientId,
+          client_secret: c.clientSecret ?? '',
+          audience: emu.audience,
+        }),
+      });
+      const body = (await res.json()) as { access_token?: string };
+      if (!body.access_token) throw new Error(`token request failed: ${res.status}`);
+      return body.access_token;
+    },
+    async close() {
+      await emu.close();
+      await agent.close();
+    },
+  };
+}
