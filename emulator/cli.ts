@@ -53,13 +53,34 @@ async function main(): Promise<void> {
   }
   if (values['fail-rate'] !== undefined) {
     const p = Number(values['fail-rate']);
-    if (!Number.isFinite(p) || p < 0 || p > 1) fail(`--fail-rate expects a probability between 0 and 1, got "${values['fail-rate']}"`);
+    if (!Number.isFinite(p) || p < 0 || p > 1)
+      fail(`--fail-rate expects a probability between 0 and 1, got "${values['fail-rate']}"`);
     options.failRate = p;
   }
   if (values.data) options.dataFile = values.data;
   if (values['cert-dir']) options.certDir = values['cert-dir'];
 
   const emu = await startEmulator(options);
+  // Handlers go in before the first line is printed: a caller may signal as soon as it has read it.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    emu
+      .close()
+      .then(() => {
+        process.stderr.write(
+          `Local tenant stopped (${signal})${options.dataFile ? `, saved ${options.dataFile}` : ''}\n`,
+        );
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        process.stderr.write(`emulator: failed to stop cleanly: ${(err as Error).message}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   process.stdout.write(
     `${JSON.stringify({
       domain: emu.domain,
@@ -71,24 +92,6 @@ async function main(): Promise<void> {
     })}\n`,
   );
   process.stderr.write(`Local tenant listening on ${emu.url} (Ctrl+C to stop)\n`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    emu
-      .close()
-      .then(() => {
-        process.stderr.write(`Local tenant stopped (${signal})${options.dataFile ? `, saved ${options.dataFile}` : ''}\n`);
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        process.stderr.write(`emulator: failed to stop cleanly: ${(err as Error).message}\n`);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => fail((err as Error).message));

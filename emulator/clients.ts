@@ -4,26 +4,56 @@ import type { Client } from './model.js';
 import { randomAlnum } from './store.js';
 
 export const ADMIN_SCOPES = [
-  'read:users', 'update:users', 'delete:users', 'create:users',
-  'read:users_app_metadata', 'update:users_app_metadata', 'delete:users_app_metadata', 'create:users_app_metadata',
-  'create:user_tickets', 'read:user_idp_tokens',
-  'read:roles', 'create:roles', 'update:roles', 'delete:roles',
-  'read:role_members', 'create:role_members', 'delete:role_members',
-  'read:logs', 'read:logs_users',
+  'read:users',
+  'update:users',
+  'delete:users',
+  'create:users',
+  'read:users_app_metadata',
+  'update:users_app_metadata',
+  'delete:users_app_metadata',
+  'create:users_app_metadata',
+  'create:user_tickets',
+  'read:user_idp_tokens',
+  'read:roles',
+  'create:roles',
+  'update:roles',
+  'delete:roles',
+  'read:role_members',
+  'create:role_members',
+  'delete:role_members',
+  'read:logs',
+  'read:logs_users',
   'read:connections',
-  'read:authentication_methods', 'update:authentication_methods', 'delete:authentication_methods', 'create:authentication_methods',
-  'read:guardian_enrollments', 'delete:guardian_enrollments',
-  'read:stats', 'read:clients', 'read:resource_servers',
+  'read:authentication_methods',
+  'update:authentication_methods',
+  'delete:authentication_methods',
+  'create:authentication_methods',
+  'read:guardian_enrollments',
+  'delete:guardian_enrollments',
+  'read:stats',
+  'read:clients',
+  'read:resource_servers',
 ];
 
 /** The restricted grant a support desk typically gets. */
-export const SUPPORT_DESK_SCOPES = ['read:users', 'update:users', 'create:user_tickets', 'read:roles', 'read:logs'];
+export const SUPPORT_DESK_SCOPES = [
+  'read:users',
+  'update:users',
+  'create:user_tickets',
+  'read:roles',
+  'read:logs',
+];
 
 export function createClients(): Client[] {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return [
     { name: 'admin', client_id: randomAlnum(32), client_secret: randomAlnum(64), scopes: ADMIN_SCOPES },
-    { name: 'support-desk', client_id: randomAlnum(32), client_secret: randomAlnum(64), scopes: SUPPORT_DESK_SCOPES },
+    {
+      name: 'support-desk',
+      client_id: randomAlnum(32),
+      client_secret: randomAlnum(64),
+      scopes: SUPPORT_DESK_SCOPES,
+    },
     {
       name: 'admin-private-key-jwt',
       client_id: randomAlnum(32),

@@ -27,7 +27,13 @@ declare module 'fastify' {
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Registers a Management API route under /api/v2 that needs any one of `scopes`. */
-export function api(app: FastifyInstance, method: Method, path: string, scopes: string[], handler: ApiHandler): void {
+export function api(
+  app: FastifyInstance,
+  method: Method,
+  path: string,
+  scopes: string[],
+  handler: ApiHandler,
+): void {
   app.route({
     method,
     url: `/api/v2${path}`,
@@ -93,7 +99,10 @@ export function logApi(
     ip: req.ip,
     user_agent: String(req.headers['user-agent'] ?? ''),
     hostname: ctx.domain,
-    details: { request: { method: req.method.toLowerCase(), path: req.url.split('?')[0] }, ...(extra.details ?? {}) },
+    details: {
+      request: { method: req.method.toLowerCase(), path: req.url.split('?')[0] },
+      ...(extra.details ?? {}),
+    },
     ...(extra.user_id ? { user_id: extra.user_id } : {}),
     ...(extra.user_name ? { user_name: extra.user_name } : {}),
   });

@@ -1,5 +1,14 @@
 // The local tenant as a library: `startEmulator(options)` serves the Auth0 Management API over HTTPS on loopback.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  existsSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClients } from './clients.js';
 import type { TenantContext } from './context.js';

@@ -15,12 +15,124 @@ export function prng(seed: string): () => number {
   };
 }
 
-const FIRST = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'John', 'Radia', 'Tim', 'Hedy', 'Edsger', 'Katherine', 'Donald', 'Sophie', 'Guido', 'Joan', 'Bjarne', 'Anita', 'Niklaus', 'Mary', 'Vint', 'Elena', 'Lucas', 'Chloé', 'Zoë', 'Mateo', 'Aiko', 'Priya', 'Omar', 'Fatima', 'Jonas', 'Ingrid', 'Wei', 'Olga', 'Pedro', 'Amara', 'Noah'];
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'McCarthy', 'Perlman', 'Berners-Lee', 'Lamarr', 'Dijkstra', 'Johnson', 'Knuth', 'Wilson', 'van Rossum', 'Clarke', 'Stroustrup', 'Borg', 'Wirth', 'Keller', 'Cerf', 'García', 'Müller', 'Dubois', 'Rossi', 'Tanaka', 'Sharma', 'Haddad', 'Nkemelu', 'Berg', 'Zhang', 'Ivanova', 'Silva', 'Okafor', 'Kowalski', 'Nielsen', 'Moreau'];
-const DOMAINS = ['example.com', 'example.com', 'example.com', 'example.org', 'acme.example', 'contoso.example', 'globex.example'];
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Ken',
+  'Barbara',
+  'Dennis',
+  'Frances',
+  'John',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'Edsger',
+  'Katherine',
+  'Donald',
+  'Sophie',
+  'Guido',
+  'Joan',
+  'Bjarne',
+  'Anita',
+  'Niklaus',
+  'Mary',
+  'Vint',
+  'Elena',
+  'Lucas',
+  'Chloé',
+  'Zoë',
+  'Mateo',
+  'Aiko',
+  'Priya',
+  'Omar',
+  'Fatima',
+  'Jonas',
+  'Ingrid',
+  'Wei',
+  'Olga',
+  'Pedro',
+  'Amara',
+  'Noah',
+];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Thompson',
+  'Liskov',
+  'Ritchie',
+  'Allen',
+  'McCarthy',
+  'Perlman',
+  'Berners-Lee',
+  'Lamarr',
+  'Dijkstra',
+  'Johnson',
+  'Knuth',
+  'Wilson',
+  'van Rossum',
+  'Clarke',
+  'Stroustrup',
+  'Borg',
+  'Wirth',
+  'Keller',
+  'Cerf',
+  'García',
+  'Müller',
+  'Dubois',
+  'Rossi',
+  'Tanaka',
+  'Sharma',
+  'Haddad',
+  'Nkemelu',
+  'Berg',
+  'Zhang',
+  'Ivanova',
+  'Silva',
+  'Okafor',
+  'Kowalski',
+  'Nielsen',
+  'Moreau',
+];
+const DOMAINS = [
+  'example.com',
+  'example.com',
+  'example.com',
+  'example.org',
+  'acme.example',
+  'contoso.example',
+  'globex.example',
+];
 const PLANS = ['free', 'free', 'free', 'pro', 'pro', 'enterprise'];
-const CITIES = ['Paris', 'London', 'Berlin', 'Lisbon', 'Tokyo', 'Lagos', 'Toronto', 'São Paulo', 'Mumbai', 'Sydney'];
-const ROLE_NAMES = ['Admin', 'Support Agent', 'Auditor', 'Billing Manager', 'Developer', 'Read Only', 'Editor', 'Reviewer', 'Operator', 'Owner'];
+const CITIES = [
+  'Paris',
+  'London',
+  'Berlin',
+  'Lisbon',
+  'Tokyo',
+  'Lagos',
+  'Toronto',
+  'São Paulo',
+  'Mumbai',
+  'Sydney',
+];
+const ROLE_NAMES = [
+  'Admin',
+  'Support Agent',
+  'Auditor',
+  'Billing Manager',
+  'Developer',
+  'Read Only',
+  'Editor',
+  'Reviewer',
+  'Operator',
+  'Owner',
+];
 
 function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)] as T;
@@ -55,7 +167,12 @@ function slug(s: string): string {
 
 /** The connections every local tenant has; `rich` adds the social and enterprise ones of seeded data. */
 export function seedConnections(rand: () => number, clientIds: string[], rich: boolean): Connection[] {
-  const base = (name: string, strategy: string, options: Record<string, unknown>, extra: Partial<Connection> = {}): Connection => ({
+  const base = (
+    name: string,
+    strategy: string,
+    options: Record<string, unknown>,
+    extra: Partial<Connection> = {},
+  ): Connection => ({
     id: `con_${alnumId(rand, 16)}`,
     name,
     strategy,
@@ -80,8 +197,18 @@ export function seedConnections(rand: () => number, clientIds: string[], rich: b
   if (rich) {
     list.push(
       base('github', 'github', { scope: ['user:email'] }),
-      base('acme-saml', 'samlp', { signInEndpoint: 'https://idp.acme.example/saml', domain_aliases: ['acme.example'] }, { display_name: 'ACME SSO' }),
-      base('contoso-azure-ad', 'waad', { tenant_domain: 'contoso.example', domain_aliases: ['contoso.example'] }, { display_name: 'Contoso Entra ID' }),
+      base(
+        'acme-saml',
+        'samlp',
+        { signInEndpoint: 'https://idp.acme.example/saml', domain_aliases: ['acme.example'] },
+        { display_name: 'ACME SSO' },
+      ),
+      base(
+        'contoso-azure-ad',
+        'waad',
+        { tenant_domain: 'contoso.example', domain_aliases: ['contoso.example'] },
+        { display_name: 'Contoso Entra ID' },
+      ),
     );
   }
   return list;
@@ -97,7 +224,11 @@ export function seedTenant(store: TenantStore, options: SeedOptions): void {
   const rand = prng(options.seed);
   const dayStart = options.now ?? Math.floor(Date.now() / 86_400_000) * 86_400_000;
   const iso = (t: number) => new Date(t).toISOString();
-  store.connections = seedConnections(rand, store.clients.map((c) => c.client_id), options.users > 0);
+  store.connections = seedConnections(
+    rand,
+    store.clients.map((c) => c.client_id),
+    options.users > 0,
+  );
 
   // Roles: more than the 50 the web dashboard's picker shows, with permissions over one resource server.
   const roleIds: string[] = [];
@@ -136,7 +267,9 @@ export function seedTenant(store: TenantStore, options: SeedOptions): void {
     const email = `${slug(first)}.${slug(last)}${i}@${domain}`;
     const created = dayStart - Math.floor(rand() * 730 * 86_400_000);
     const loggedIn = rand() < 0.8;
-    const lastLogin = loggedIn ? Math.max(created, dayStart - Math.floor(rand() * 90 * 86_400_000)) : undefined;
+    const lastLogin = loggedIn
+      ? Math.max(created, dayStart - Math.floor(rand() * 90 * 86_400_000))
+      : undefined;
     const updated = Math.max(created, lastLogin ?? created);
     let userId: string;
     let identity: Identity;
@@ -225,8 +358,20 @@ export function seedTenant(store: TenantStore, options: SeedOptions): void {
       isMobile: false,
     };
     const when = Date.parse(u.last_login as string);
-    if (rand() < 0.1) store.log({ ...base, type: 'f', description: 'Wrong email or password.', date: new Date(when - 60_000) });
-    store.log({ ...base, type: 's', description: 'Successful login', date: new Date(when), details: { prompts: [] } });
+    if (rand() < 0.1)
+      store.log({
+        ...base,
+        type: 'f',
+        description: 'Wrong email or password.',
+        date: new Date(when - 60_000),
+      });
+    store.log({
+      ...base,
+      type: 's',
+      description: 'Successful login',
+      date: new Date(when),
+      details: { prompts: [] },
+    });
   }
 }
 
@@ -250,7 +395,9 @@ function seedMfa(store: TenantStore, rand: () => number, user: User, created: nu
     created_at: at,
     ...(enrollment.name ? { name: enrollment.name } : {}),
     ...(enrollment.phone_number ? { phone_number: enrollment.phone_number } : {}),
-    authentication_methods: [{ id: enrollment.id, type: kind === 'guardian' ? 'push' : kind === 'otp' ? 'totp' : 'phone' }],
+    authentication_methods: [
+      { id: enrollment.id, type: kind === 'guardian' ? 'push' : kind === 'otp' ? 'totp' : 'phone' },
+    ],
   };
   store.authenticationMethods.set(user.user_id, [method]);
   user.multifactor = [kind];

@@ -25,8 +25,7 @@ export function createServer(ctx: TenantContext, options: ServerOptions): Fastif
     https: { cert: options.tls.cert, key: options.tls.key },
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
-    ignoreTrailingSlash: true,
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
   });
 
   // Auth0 (hapi) answers malformed JSON with 400 "Invalid request payload JSON format".
@@ -47,13 +46,24 @@ export function createServer(ctx: TenantContext, options: ServerOptions): Fastif
     if (err instanceof ApiError) return sendError(reply, err);
     const code = (err as FastifyError).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return sendError(reply, new ApiError(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`));
+      return sendError(
+        reply,
+        new ApiError(413, `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`),
+      );
     if (code === 'FST_REQ_FILE_TOO_LARGE')
-      return sendError(reply, new ApiError(413, 'Payload content length greater than maximum allowed: 512000.'));
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, new ApiError(415, 'Unsupported Media Type'));
+      return sendError(
+        reply,
+        new ApiError(413, 'Payload content length greater than maximum allowed: 512000.'),
+      );
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return sendError(reply, new ApiError(415, 'Unsupported Media Type'));
     if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
       return sendError(reply, new ApiError(400, 'Invalid request payload JSON format'));
-    if (code?.startsWith('FST_') && (err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500)
+    if (
+      code?.startsWith('FST_') &&
+      (err as FastifyError).statusCode &&
+      (err as FastifyError).statusCode! < 500
+    )
       return sendError(reply, new ApiError((err as FastifyError).statusCode!, err.message));
     return sendError(reply, new ApiError(500, 'Internal Server Error'));
   });
@@ -78,7 +88,10 @@ export function createServer(ctx: TenantContext, options: ServerOptions): Fastif
     try {
       req.auth = await ctx.signer.verify(m[1] as string, ctx.audience, ctx.issuer);
     } catch (err) {
-      return sendError(reply, errors.unauthorized(err instanceof TokenVerificationError ? err.message : 'Invalid token'));
+      return sendError(
+        reply,
+        errors.unauthorized(err instanceof TokenVerificationError ? err.message : 'Invalid token'),
+      );
     }
   });
 
@@ -104,7 +117,11 @@ function registerTokenEndpoint(app: FastifyInstance, ctx: TenantContext): void {
       let client = clientId ? ctx.store.clients.find((c) => c.client_id === clientId) : undefined;
       if (assertion) {
         if (body.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
-          throw oauthError(400, 'invalid_request', 'client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+          throw oauthError(
+            400,
+            'invalid_request',
+            'client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          );
         const claimed = decodeIssuer(assertion);
         client = ctx.store.clients.find((c) => c.client_id === (clientId ?? claimed));
         if (!client?.public_key) throw oauthError(401, 'access_denied', 'Unauthorized');
@@ -125,8 +142,13 @@ function registerTokenEndpoint(app: FastifyInstance, ctx: TenantContext): void {
       }
       const audience = body.audience;
       if (typeof audience !== 'string' || !audience)
-        throw oauthError(403, 'access_denied', 'No audience parameter was provided, and no default audience has been configured');
-      if (audience !== ctx.audience) throw oauthError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
+        throw oauthError(
+          403,
+          'access_denied',
+          'No audience parameter was provided, and no default audience has been configured',
+        );
+      if (audience !== ctx.audience)
+        throw oauthError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
       if (client.scopes.length === 0)
         throw oauthError(
           403,
@@ -140,7 +162,14 @@ function registerTokenEndpoint(app: FastifyInstance, ctx: TenantContext): void {
       }
       const scope = scopes.join(' ');
       const accessToken = await ctx.signer.sign(
-        { iss: ctx.issuer, sub: `${client.client_id}@clients`, aud: ctx.audience, scope, gty: 'client-credentials', azp: client.client_id },
+        {
+          iss: ctx.issuer,
+          sub: `${client.client_id}@clients`,
+          aud: ctx.audience,
+          scope,
+          gty: 'client-credentials',
+          azp: client.client_id,
+        },
         TOKEN_LIFETIME_SECONDS,
       );
       ctx.store.log({
@@ -178,7 +207,9 @@ function clientIdOf(body: Record<string, unknown>): string | undefined {
 
 function decodeIssuer(jwt: string): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      iss?: unknown;
+    };
     return typeof payload.iss === 'string' ? payload.iss : undefined;
   } catch {
     return undefined;

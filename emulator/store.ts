@@ -51,7 +51,11 @@ let logSequence = 0;
 /** Auth0 log ids are long digit strings that sort by time; ours are date-prefixed and unique per process. */
 export function newLogId(date: Date): string {
   logSequence = (logSequence + 1) % 1_000_000;
-  return `900${date.getTime().toString().padStart(15, '0')}${String(logSequence).padStart(6, '0')}${randomBytes(8).toString('hex').replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10))}`;
+  return `900${date.getTime().toString().padStart(15, '0')}${String(logSequence).padStart(6, '0')}${randomBytes(
+    8,
+  )
+    .toString('hex')
+    .replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10))}`;
 }
 
 export class TenantStore {
@@ -166,7 +170,8 @@ export class TenantStore {
 
   // ---- snapshot ----
   snapshot(): Snapshot {
-    const mapOfSets = (m: Map<string, Set<string>>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v]]));
+    const mapOfSets = (m: Map<string, Set<string>>) =>
+      Object.fromEntries([...m].map(([k, v]) => [k, [...v]]));
     return {
       version: 1,
       clients: this.clients,

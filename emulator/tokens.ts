@@ -27,7 +27,11 @@ export class TokenSigner {
     return new TokenSigner(privateKey, publicKey, randomBytes(12).toString('base64url'));
   }
 
-  async sign(claims: Omit<TokenClaims, 'iat' | 'exp'>, lifetimeSeconds: number, now = Date.now()): Promise<string> {
+  async sign(
+    claims: Omit<TokenClaims, 'iat' | 'exp'>,
+    lifetimeSeconds: number,
+    now = Date.now(),
+  ): Promise<string> {
     const iat = Math.floor(now / 1000);
     return new SignJWT({ scope: claims.scope, gty: claims.gty, azp: claims.azp })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.kid })

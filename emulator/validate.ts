@@ -3,12 +3,26 @@
 import { errors, type ApiError } from './errors.js';
 
 export type Schema =
-  | { type: 'string'; minLength?: number; maxLength?: number; format?: 'email' | 'uri'; enum?: string[]; pattern?: RegExp; description?: string }
+  | {
+      type: 'string';
+      minLength?: number;
+      maxLength?: number;
+      format?: 'email' | 'uri';
+      enum?: string[];
+      pattern?: RegExp;
+      description?: string;
+    }
   | { type: 'integer' | 'number'; minimum?: number; maximum?: number; description?: string }
   | { type: 'boolean'; description?: string }
   | { type: 'null' }
   | { type: 'array'; items?: Schema; minItems?: number; maxItems?: number; description?: string }
-  | { type: 'object'; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: boolean; description?: string }
+  | {
+      type: 'object';
+      properties?: Record<string, Schema>;
+      required?: string[];
+      additionalProperties?: boolean;
+      description?: string;
+    }
   | { anyOf: Schema[]; description?: string };
 
 function typeOf(value: unknown): string {
@@ -27,8 +41,7 @@ export function check(schema: Schema, value: unknown, path = ''): [string, strin
     return ['Data does not match any schemas from "anyOf"', path];
   }
   const actual = typeOf(value);
-  const typeMatches =
-    actual === schema.type || (schema.type === 'number' && actual === 'integer');
+  const typeMatches = actual === schema.type || (schema.type === 'number' && actual === 'integer');
   if (!typeMatches) return [`Expected type ${schema.type} but found type ${actual}`, path];
   switch (schema.type) {
     case 'string': {
@@ -49,7 +62,8 @@ export function check(schema: Schema, value: unknown, path = ''): [string, strin
     case 'integer':
     case 'number': {
       const n = value as number;
-      if (schema.minimum !== undefined && n < schema.minimum) return [`Value ${n} is less than minimum ${schema.minimum}`, path];
+      if (schema.minimum !== undefined && n < schema.minimum)
+        return [`Value ${n} is less than minimum ${schema.minimum}`, path];
       if (schema.maximum !== undefined && n > schema.maximum)
         return [`Value ${n} is greater than maximum ${schema.maximum}`, path];
       return null;
@@ -103,7 +117,8 @@ export function parseQueryParams(
   for (const [key, raw] of Object.entries(query)) {
     const s = schema.properties[key];
     if (!s) {
-      if (schema.additionalProperties === false) throw queryError(`Additional properties not allowed: ${key}`, key);
+      if (schema.additionalProperties === false)
+        throw queryError(`Additional properties not allowed: ${key}`, key);
       continue;
     }
     let value: unknown = raw;

@@ -12,7 +12,12 @@ export const MAX_SEARCH_RESULTS = 1000;
 
 const pagingProps = {
   page: { type: 'integer', minimum: 0, description: 'Page index of the results to return. First page is 0.' },
-  per_page: { type: 'integer', minimum: 0, maximum: 100, description: 'Number of results per page. Defaults to 50.' },
+  per_page: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
+    description: 'Number of results per page. Defaults to 50.',
+  },
   include_totals: {
     type: 'boolean',
     description:
@@ -23,7 +28,8 @@ const pagingProps = {
 const fieldsProps = {
   fields: {
     type: 'string',
-    description: 'Comma-separated list of fields to include or exclude (based on value provided for include_fields) in the result. Leave empty to retrieve all fields.',
+    description:
+      'Comma-separated list of fields to include or exclude (based on value provided for include_fields) in the result. Leave empty to retrieve all fields.',
   },
   include_fields: {
     type: 'boolean',
@@ -38,13 +44,30 @@ const listQuery = {
     ...fieldsProps,
     sort: {
       type: 'string',
-      pattern: /^(([a-zA-Z0-9_\\.]+))\:(1|-1)$/,
-      description: 'Field to sort by. Use <code>field:order</code> where order is <code>1</code> for ascending and <code>-1</code> for descending. e.g. <code>created_at:1</code>',
+      pattern: /^(([a-zA-Z0-9_.]+)):(1|-1)$/,
+      description:
+        'Field to sort by. Use <code>field:order</code> where order is <code>1</code> for ascending and <code>-1</code> for descending. e.g. <code>created_at:1</code>',
     },
-    connection: { type: 'string', description: 'Connection filter. Only applies when using <code>search_engine=v1</code>. To filter by connection with <code>search_engine=v2|v3</code>, use <code>q=identities.connection:"connection_name"</code>' },
-    q: { type: 'string', description: 'Query in <a target=\'new\' href =\'http://www.lucenetutorial.com/lucene-query-syntax.html\'>Lucene query string syntax</a>. Some query types cannot be used on metadata fields, for details see <a href=\'https://auth0.com/docs/users/search/v3/query-syntax#searchable-fields\'>Searchable Fields</a>.' },
-    search_engine: { type: 'string', enum: ['v1', 'v2', 'v3'], description: 'The version of the search engine' },
-    primary_order: { type: 'boolean', description: 'If true (default), results are returned in a deterministic order. If false, results may be returned in a non-deterministic order, which can enhance performance for complex queries targeting a small number of users. Set to false only when consistent ordering and pagination is not required.' },
+    connection: {
+      type: 'string',
+      description:
+        'Connection filter. Only applies when using <code>search_engine=v1</code>. To filter by connection with <code>search_engine=v2|v3</code>, use <code>q=identities.connection:"connection_name"</code>',
+    },
+    q: {
+      type: 'string',
+      description:
+        "Query in <a target='new' href ='http://www.lucenetutorial.com/lucene-query-syntax.html'>Lucene query string syntax</a>. Some query types cannot be used on metadata fields, for details see <a href='https://auth0.com/docs/users/search/v3/query-syntax#searchable-fields'>Searchable Fields</a>.",
+    },
+    search_engine: {
+      type: 'string',
+      enum: ['v1', 'v2', 'v3'],
+      description: 'The version of the search engine',
+    },
+    primary_order: {
+      type: 'boolean',
+      description:
+        'If true (default), results are returned in a deterministic order. If false, results may be returned in a non-deterministic order, which can enhance performance for complex queries targeting a small number of users. Set to false only when consistent ordering and pagination is not required.',
+    },
   },
 } as const satisfies Schema;
 
@@ -86,24 +109,49 @@ const updateSchema: Schema = {
 };
 
 const RESERVED_APP_METADATA = new Set([
-  '__tenant', '_id', 'blocked', 'clientID', 'created_at', 'email_verified', 'email', 'globalClientID', 'global_client_id',
-  'identities', 'lastIP', 'lastLogin', 'loginsCount', 'metadata', 'multifactor_last_modified', 'multifactor', 'updated_at', 'user_id',
+  '__tenant',
+  '_id',
+  'blocked',
+  'clientID',
+  'created_at',
+  'email_verified',
+  'email',
+  'globalClientID',
+  'global_client_id',
+  'identities',
+  'lastIP',
+  'lastLogin',
+  'loginsCount',
+  'metadata',
+  'multifactor_last_modified',
+  'multifactor',
+  'updated_at',
+  'user_id',
 ]);
 
-function checkMetadata(kind: 'user_metadata' | 'app_metadata', value: Record<string, unknown> | undefined): void {
+function checkMetadata(
+  kind: 'user_metadata' | 'app_metadata',
+  value: Record<string, unknown> | undefined,
+): void {
   if (!value) return;
   for (const key of Object.keys(value)) {
     if (key.includes('.') || key.includes('$'))
-      throw errors.badRequest(`Payload validation error: '${kind} keys must not contain '.' or '$' (found "${key}")'.`);
+      throw errors.badRequest(
+        `Payload validation error: '${kind} keys must not contain '.' or '$' (found "${key}")'.`,
+      );
     if (kind === 'app_metadata' && RESERVED_APP_METADATA.has(key))
-      throw errors.badRequest(`Payload validation error: 'app_metadata.${key}' is a reserved property name and cannot be set'.`);
+      throw errors.badRequest(
+        `Payload validation error: 'app_metadata.${key}' is a reserved property name and cannot be set'.`,
+      );
   }
 }
 
 /** Auth0's "good" policy, the default of new database connections: 8+ characters, 3 of 4 character kinds. */
 export function passwordIsStrongEnough(connection: Connection, password: string): boolean {
   const policy = String(connection.options.passwordPolicy ?? 'good');
-  const minLength = Number((connection.options.password_complexity_options as { min_length?: number } | undefined)?.min_length ?? 8);
+  const minLength = Number(
+    (connection.options.password_complexity_options as { min_length?: number } | undefined)?.min_length ?? 8,
+  );
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length;
   switch (policy) {
     case 'none':
@@ -111,7 +159,13 @@ export function passwordIsStrongEnough(connection: Connection, password: string)
     case 'low':
       return password.length >= Math.max(6, minLength);
     case 'fair':
-      return password.length >= minLength && kinds >= 3 && /[a-z]/.test(password) && /[A-Z]/.test(password) && /[0-9]/.test(password);
+      return (
+        password.length >= minLength &&
+        kinds >= 3 &&
+        /[a-z]/.test(password) &&
+        /[A-Z]/.test(password) &&
+        /[0-9]/.test(password)
+      );
     case 'excellent':
       return password.length >= Math.max(10, minLength) && kinds >= 3 && !/(.)\1\1/.test(password);
     default:
@@ -123,7 +177,10 @@ function passwordTooWeak(): ApiError {
   return new ApiError(400, 'PasswordStrengthError: Password is too weak', 'invalid_password');
 }
 
-function mergeMetadata(current: Record<string, unknown> | undefined, patch: Record<string, unknown>): Record<string, unknown> {
+function mergeMetadata(
+  current: Record<string, unknown> | undefined,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   if (Object.keys(patch).length === 0) return {};
   const out: Record<string, unknown> = { ...(current ?? {}) };
   for (const [k, v] of Object.entries(patch)) {
@@ -149,7 +206,11 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
     const query = searchQuery(req);
     const engine = (query.search_engine as string | undefined) ?? 'v3';
     if (engine !== 'v3')
-      throw new ApiError(400, `You are not allowed to use search_engine=${engine}. Use search_engine=v3 instead.`, 'operation_not_supported');
+      throw new ApiError(
+        400,
+        `You are not allowed to use search_engine=${engine}. Use search_engine=v3 instead.`,
+        'operation_not_supported',
+      );
     const perPage = (query.per_page as number | undefined) ?? 50;
     const page = (query.page as number | undefined) ?? 0;
     const start = page * perPage;
@@ -166,32 +227,57 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
     }
     let result: { total: number; users: Record<string, unknown>[] };
     try {
-      result = store.index.query(q, { sort: query.sort as string | undefined, offset: start, limit: perPage });
+      result = store.index.query(q, {
+        sort: query.sort as string | undefined,
+        offset: start,
+        limit: perPage,
+      });
     } catch (err) {
       if (err instanceof QueryError) throw new ApiError(400, err.message, err.errorCode);
       throw err;
     }
-    const users = result.users.map((u) => projectFields(u, query.fields as string | undefined, query.include_fields as boolean | undefined));
+    const users = result.users.map((u) =>
+      projectFields(u, query.fields as string | undefined, query.include_fields as boolean | undefined),
+    );
     if (!query.include_totals) return users;
     return { start, limit: perPage, length: users.length, total: result.total, users };
   });
 
   api(app, 'GET', '/users/:id', ['read:users', 'read:current_user'], (req) => {
-    const query = parseQueryParams({ type: 'object', properties: fieldsProps }, req.query as Record<string, unknown>);
+    const query = parseQueryParams(
+      { type: 'object', properties: fieldsProps },
+      req.query as Record<string, unknown>,
+    );
     const user = userOr404(ctx, (req.params as { id: string }).id);
-    return projectFields(user, query.fields as string | undefined, query.include_fields as boolean | undefined);
+    return projectFields(
+      user,
+      query.fields as string | undefined,
+      query.include_fields as boolean | undefined,
+    );
   });
 
   api(app, 'GET', '/users-by-email', ['read:users'], (req) => {
     const query = parseQueryParams(
-      { type: 'object', properties: { ...fieldsProps, email: { type: 'string', description: 'Email address to search for (case-sensitive).' } } },
+      {
+        type: 'object',
+        properties: {
+          ...fieldsProps,
+          email: { type: 'string', description: 'Email address to search for (case-sensitive).' },
+        },
+      },
       req.query as Record<string, unknown>,
     );
     if (typeof query.email !== 'string' || !query.email)
-      throw errors.query('Missing required property: email', 'email', 'Email address to search for (case-sensitive).');
+      throw errors.query(
+        'Missing required property: email',
+        'email',
+        'Email address to search for (case-sensitive).',
+      );
     return store
       .usersByEmail(query.email)
-      .map((u) => projectFields(u, query.fields as string | undefined, query.include_fields as boolean | undefined));
+      .map((u) =>
+        projectFields(u, query.fields as string | undefined, query.include_fields as boolean | undefined),
+      );
   });
 
   api(app, 'POST', '/users', ['create:users'], (req, reply, auth) => {
@@ -206,13 +292,22 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
     if (!input.email) throw errors.payload('Missing required property: email');
     if (requiresUsername && !input.username) throw errors.payload('Missing required property: username');
     if (!requiresUsername && input.username)
-      throw new ApiError(400, 'Cannot set username for connection without requires_username', 'operation_not_supported');
+      throw new ApiError(
+        400,
+        'Cannot set username for connection without requires_username',
+        'operation_not_supported',
+      );
     if (typeof input.password !== 'string') throw errors.payload('Missing required property: password');
     if (!passwordIsStrongEnough(connection, input.password)) throw passwordTooWeak();
     checkMetadata('user_metadata', input.user_metadata as Record<string, unknown> | undefined);
     checkMetadata('app_metadata', input.app_metadata as Record<string, unknown> | undefined);
     const email = (input.email as string).toLowerCase();
-    if (store.findInConnection(connection.name, { email, ...(input.username ? { username: input.username as string } : {}) }))
+    if (
+      store.findInConnection(connection.name, {
+        email,
+        ...(input.username ? { username: input.username as string } : {}),
+      })
+    )
       throw errors.conflict('The user already exists.', 'auth0_idp_error');
     const localId = typeof input.user_id === 'string' ? input.user_id : randomBytes(12).toString('hex');
     const userId = `auth0|${localId}`;
@@ -229,11 +324,20 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
       updated_at: now,
       user_id: userId,
     };
-    for (const k of ['given_name', 'family_name', 'username', 'phone_number', 'phone_verified', 'blocked'] as const) {
+    for (const k of [
+      'given_name',
+      'family_name',
+      'username',
+      'phone_number',
+      'phone_verified',
+      'blocked',
+    ] as const) {
       if (input[k] !== undefined) user[k] = input[k] as never;
     }
-    if (input.user_metadata) user.user_metadata = mergeMetadata(undefined, input.user_metadata as Record<string, unknown>);
-    if (input.app_metadata) user.app_metadata = mergeMetadata(undefined, input.app_metadata as Record<string, unknown>);
+    if (input.user_metadata)
+      user.user_metadata = mergeMetadata(undefined, input.user_metadata as Record<string, unknown>);
+    if (input.app_metadata)
+      user.app_metadata = mergeMetadata(undefined, input.app_metadata as Record<string, unknown>);
     store.putUser(user);
     store.setPassword(userId, input.password);
     logApi(ctx, req, auth, 'Create a User', { user_id: userId, user_name: email });
@@ -243,91 +347,131 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
     return user;
   });
 
-  api(app, 'PATCH', '/users/:id', ['update:users', 'update:users_app_metadata', 'update:current_user_metadata'], (req, _reply, auth) => {
-    const body = req.body;
-    validateBody(updateSchema, body ?? null);
-    const patch = body as Record<string, unknown>;
-    if (Object.keys(patch).length === 0) throw errors.payload('Too few properties defined (0), minimum 1');
-    const user = userOr404(ctx, (req.params as { id: string }).id);
-    const has = (k: string) => patch[k] !== undefined;
-    const pairs: [string, string][] = [
-      ['password', 'email'],
-      ['password', 'email_verified'],
-      ['username', 'email'],
-      ['username', 'email_verified'],
-      ['username', 'password'],
-    ];
-    for (const [a, b] of pairs) {
-      if (has(a) && has(b)) throw errors.badRequest(`Cannot update ${a} and ${b} simultaneously.`, 'invalid_body');
-    }
-    const primary = user.identities[0]!;
-    const connectionName = (patch.connection as string | undefined) ?? primary.connection;
-    const identity = user.identities.find((i) => i.connection === connectionName);
-    if (!identity) throw new ApiError(400, 'The connection does not exist.', 'inexistent_connection');
-    const connection = store.connectionByName(connectionName);
-    const isDatabase = identity.provider === 'auth0';
-    for (const k of ['email', 'password', 'username'] as const) {
-      if (has(k) && !isDatabase) throw errors.badRequest(`Cannot update ${k} for non-database user.`, 'operation_not_supported');
-    }
-    if (identity.isSocial) {
-      const locked = ['given_name', 'family_name', 'name', 'nickname', 'picture'].filter(has);
-      if (locked.length)
-        throw errors.badRequest(
-          `The following user attributes cannot be updated: ${locked.join(', ')}. The connection (${connectionName}) must either be a custom database connection or the "Sync user profile attributes at each login" setting must be disabled.`,
-          'operation_not_supported',
-        );
-    }
-    checkMetadata('user_metadata', patch.user_metadata as Record<string, unknown> | undefined);
-    checkMetadata('app_metadata', patch.app_metadata as Record<string, unknown> | undefined);
-    if (has('password') && connection && !passwordIsStrongEnough(connection, patch.password as string)) throw passwordTooWeak();
-    let newEmail: string | undefined;
-    if (has('email')) {
-      newEmail = (patch.email as string).toLowerCase();
-      const other = store.findInConnection(connectionName, { email: newEmail });
-      if (other && other.user_id !== user.user_id) throw errors.badRequest('The specified new email already exists', 'email_exists');
-    }
-    if (has('username')) {
-      const other = store.findInConnection(connectionName, { username: patch.username as string });
-      if (other && other.user_id !== user.user_id) throw errors.badRequest('The specified new username already exists', 'username_exists');
-    }
+  api(
+    app,
+    'PATCH',
+    '/users/:id',
+    ['update:users', 'update:users_app_metadata', 'update:current_user_metadata'],
+    (req, _reply, auth) => {
+      const body = req.body;
+      validateBody(updateSchema, body ?? null);
+      const patch = body as Record<string, unknown>;
+      if (Object.keys(patch).length === 0) throw errors.payload('Too few properties defined (0), minimum 1');
+      const user = userOr404(ctx, (req.params as { id: string }).id);
+      const has = (k: string) => patch[k] !== undefined;
+      const pairs: [string, string][] = [
+        ['password', 'email'],
+        ['password', 'email_verified'],
+        ['username', 'email'],
+        ['username', 'email_verified'],
+        ['username', 'password'],
+      ];
+      for (const [a, b] of pairs) {
+        if (has(a) && has(b))
+          throw errors.badRequest(`Cannot update ${a} and ${b} simultaneously.`, 'invalid_body');
+      }
+      const primary = user.identities[0]!;
+      const connectionName = (patch.connection as string | undefined) ?? primary.connection;
+      const identity = user.identities.find((i) => i.connection === connectionName);
+      if (!identity) throw new ApiError(400, 'The connection does not exist.', 'inexistent_connection');
+      const connection = store.connectionByName(connectionName);
+      const isDatabase = identity.provider === 'auth0';
+      for (const k of ['email', 'password', 'username'] as const) {
+        if (has(k) && !isDatabase)
+          throw errors.badRequest(`Cannot update ${k} for non-database user.`, 'operation_not_supported');
+      }
+      if (identity.isSocial) {
+        const locked = ['given_name', 'family_name', 'name', 'nickname', 'picture'].filter(has);
+        if (locked.length)
+          throw errors.badRequest(
+            `The following user attributes cannot be updated: ${locked.join(', ')}. The connection (${connectionName}) must either be a custom database connection or the "Sync user profile attributes at each login" setting must be disabled.`,
+            'operation_not_supported',
+          );
+      }
+      checkMetadata('user_metadata', patch.user_metadata as Record<string, unknown> | undefined);
+      checkMetadata('app_metadata', patch.app_metadata as Record<string, unknown> | undefined);
+      if (has('password') && connection && !passwordIsStrongEnough(connection, patch.password as string))
+        throw passwordTooWeak();
+      let newEmail: string | undefined;
+      if (has('email')) {
+        newEmail = (patch.email as string).toLowerCase();
+        const other = store.findInConnection(connectionName, { email: newEmail });
+        if (other && other.user_id !== user.user_id)
+          throw errors.badRequest('The specified new email already exists', 'email_exists');
+      }
+      if (has('username')) {
+        const other = store.findInConnection(connectionName, { username: patch.username as string });
+        if (other && other.user_id !== user.user_id)
+          throw errors.badRequest('The specified new username already exists', 'username_exists');
+      }
 
-    // All checks passed: apply.
-    const before = structuredClone(user);
-    const next: User = structuredClone(user);
-    const now = new Date().toISOString();
-    for (const k of ['blocked', 'email_verified', 'phone_number', 'phone_verified', 'given_name', 'family_name', 'name', 'nickname', 'picture', 'username'] as const) {
-      if (has(k)) next[k] = patch[k] as never;
-    }
-    if (newEmail !== undefined) {
-      next.email = newEmail;
-      if (!has('email_verified')) next.email_verified = false;
-    }
-    if (patch.user_metadata) next.user_metadata = mergeMetadata(user.user_metadata, patch.user_metadata as Record<string, unknown>);
-    if (patch.app_metadata) next.app_metadata = mergeMetadata(user.app_metadata, patch.app_metadata as Record<string, unknown>);
-    if (has('password')) {
-      store.setPassword(user.user_id, patch.password as string);
-      next.last_password_reset = now;
-    }
-    next.updated_at = now;
-    store.putUser(next);
-    logApi(ctx, req, auth, 'Update a User', {
-      user_id: user.user_id,
-      ...(next.email ? { user_name: next.email } : {}),
-      details: { changedFields: Object.keys(patch).filter((k) => k !== 'password'), before: { updated_at: before.updated_at } },
-    });
-    if (has('password')) {
-      ctx.store.log({ type: 'scp', description: 'Successful change password', user_id: user.user_id, ...(next.email ? { user_name: next.email } : {}), connection: connectionName });
-    }
-    if (newEmail !== undefined && patch.verify_email !== false && connection && !next.email_verified) sendVerificationEmail(ctx, next, connection);
-    return next;
-  });
+      // All checks passed: apply.
+      const before = structuredClone(user);
+      const next: User = structuredClone(user);
+      const now = new Date().toISOString();
+      for (const k of [
+        'blocked',
+        'email_verified',
+        'phone_number',
+        'phone_verified',
+        'given_name',
+        'family_name',
+        'name',
+        'nickname',
+        'picture',
+        'username',
+      ] as const) {
+        if (has(k)) next[k] = patch[k] as never;
+      }
+      if (newEmail !== undefined) {
+        next.email = newEmail;
+        if (!has('email_verified')) next.email_verified = false;
+      }
+      if (patch.user_metadata)
+        next.user_metadata = mergeMetadata(
+          user.user_metadata,
+          patch.user_metadata as Record<string, unknown>,
+        );
+      if (patch.app_metadata)
+        next.app_metadata = mergeMetadata(user.app_metadata, patch.app_metadata as Record<string, unknown>);
+      if (has('password')) {
+        store.setPassword(user.user_id, patch.password as string);
+        next.last_password_reset = now;
+      }
+      next.updated_at = now;
+      store.putUser(next);
+      logApi(ctx, req, auth, 'Update a User', {
+        user_id: user.user_id,
+        ...(next.email ? { user_name: next.email } : {}),
+        details: {
+          changedFields: Object.keys(patch).filter((k) => k !== 'password'),
+          before: { updated_at: before.updated_at },
+        },
+      });
+      if (has('password')) {
+        ctx.store.log({
+          type: 'scp',
+          description: 'Successful change password',
+          user_id: user.user_id,
+          ...(next.email ? { user_name: next.email } : {}),
+          connection: connectionName,
+        });
+      }
+      if (newEmail !== undefined && patch.verify_email !== false && connection && !next.email_verified)
+        sendVerificationEmail(ctx, next, connection);
+      return next;
+    },
+  );
 
   api(app, 'DELETE', '/users/:id', ['delete:users', 'delete:current_user'], (req, reply, auth) => {
     const id = (req.params as { id: string }).id;
     const user = store.users.get(id);
     if (user) {
       store.deleteUser(id);
-      logApi(ctx, req, auth, 'Delete a User', { user_id: id, ...(user.email ? { user_name: user.email } : {}) });
+      logApi(ctx, req, auth, 'Delete a User', {
+        user_id: id,
+        ...(user.email ? { user_name: user.email } : {}),
+      });
     }
     reply.code(204);
     return undefined;

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { Agent, fetch } from 'undici';
 
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const firstLine = new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
@@ -22,7 +24,18 @@ describe('emulator CLI', () => {
   it('prints the connection JSON first, serves it, and exits cleanly on SIGTERM saving --data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
     const dataFile = join(dir, 'tenant.json');
-    const { child, firstLine, exited } = startCli(['--port', '0', '--users', '25', '--seed', 'cli', '--rate-limit', '50:20', '--data', dataFile]);
+    const { child, firstLine, exited } = startCli([
+      '--port',
+      '0',
+      '--users',
+      '25',
+      '--seed',
+      'cli',
+      '--rate-limit',
+      '50:20',
+      '--data',
+      dataFile,
+    ]);
     const info = JSON.parse(await firstLine) as {
       domain: string;
       clientId: string;
@@ -35,17 +48,28 @@ describe('emulator CLI', () => {
     expect(info.audience).toBe(`https://${info.domain}/api/v2/`);
     expect(info.caCertFile.startsWith('/')).toBe(true);
     expect(info.clients.map((c) => c.name)).toEqual(expect.arrayContaining(['admin', 'support-desk']));
-    expect(info.clients.find((c) => c.name === 'admin')).toMatchObject({ clientId: info.clientId, clientSecret: info.clientSecret });
+    expect(info.clients.find((c) => c.name === 'admin')).toMatchObject({
+      clientId: info.clientId,
+      clientSecret: info.clientSecret,
+    });
 
     const agent = new Agent({ connect: { ca: readFileSync(info.caCertFile, 'utf8') } });
     const tokenRes = await fetch(`https://${info.domain}/oauth/token`, {
       method: 'POST',
       dispatcher: agent,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: info.clientId, client_secret: info.clientSecret, audience: info.audience }),
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: info.clientId,
+        client_secret: info.clientSecret,
+        audience: info.audience,
+      }),
     });
     const { access_token } = (await tokenRes.json()) as { access_token: string };
-    const users = await fetch(`https://${info.domain}/api/v2/users?per_page=100`, { dispatcher: agent, headers: { authorization: `Bearer ${access_token}` } });
+    const users = await fetch(`https://${info.domain}/api/v2/users?per_page=100`, {
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${access_token}` },
+    });
     expect(users.headers.get('x-ratelimit-limit')).toBe('20');
     expect(((await users.json()) as unknown[]).length).toBe(25);
     await agent.close();
@@ -53,7 +77,10 @@ describe('emulator CLI', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(existsSync(dataFile)).toBe(true);
-    const saved = JSON.parse(readFileSync(dataFile, 'utf8')) as { users: unknown[]; clients: { client_id: string }[] };
+    const saved = JSON.parse(readFileSync(dataFile, 'utf8')) as {
+      users: unknown[];
+      clients: { client_id: string }[];
+    };
     expect(saved.users).toHaveLength(25);
 
     // Restarted on the same data, it keeps the users and the clients' credentials.
@@ -65,7 +92,9 @@ describe('emulator CLI', () => {
   });
 
   it('rejects a bad option with a clear message and exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--rate-limit', 'fast'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--rate-limit', 'fast'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -11,7 +11,10 @@ afterAll(async () => t?.close());
 
 const json = { 'content-type': 'application/json' };
 
-async function tokenRequest(body: Record<string, string>, form = true): Promise<{ status: number; body: Record<string, unknown> }> {
+async function tokenRequest(
+  body: Record<string, string>,
+  form = true,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await t.fetch(`${t.emu.url}/oauth/token`, {
     method: 'POST',
     headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : json,
@@ -25,7 +28,12 @@ describe('token endpoint', () => {
     const admin = t.emu.clients.find((c) => c.name === 'admin')!;
     for (const form of [true, false]) {
       const res = await tokenRequest(
-        { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret!, audience: t.emu.audience },
+        {
+          grant_type: 'client_credentials',
+          client_id: admin.clientId,
+          client_secret: admin.clientSecret!,
+          audience: t.emu.audience,
+        },
         form,
       );
       expect(res.status).toBe(200);
@@ -45,7 +53,12 @@ describe('token endpoint', () => {
 
   it('refuses a wrong secret, an unknown client and a wrong audience with Auth0\u2019s bodies', async () => {
     const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-    const base = { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret!, audience: t.emu.audience };
+    const base = {
+      grant_type: 'client_credentials',
+      client_id: admin.clientId,
+      client_secret: admin.clientSecret!,
+      audience: t.emu.audience,
+    };
     expect(await tokenRequest({ ...base, client_secret: 'wrong' })).toEqual({
       status: 401,
       body: { error: 'access_denied', error_description: 'Unauthorized' },
@@ -56,12 +69,21 @@ describe('token endpoint', () => {
     });
     expect(await tokenRequest({ ...base, audience: 'https://elsewhere.example/api/v2/' })).toEqual({
       status: 403,
-      body: { error: 'access_denied', error_description: 'Service not enabled within domain: https://elsewhere.example/api/v2/' },
+      body: {
+        error: 'access_denied',
+        error_description: 'Service not enabled within domain: https://elsewhere.example/api/v2/',
+      },
     });
     const noGrant = t.emu.clients.find((c) => c.name === 'no-grant')!;
-    const refused = await tokenRequest({ ...base, client_id: noGrant.clientId, client_secret: noGrant.clientSecret! });
+    const refused = await tokenRequest({
+      ...base,
+      client_id: noGrant.clientId,
+      client_secret: noGrant.clientSecret!,
+    });
     expect(refused.status).toBe(403);
-    expect(refused.body.error_description).toMatch(/^Client is not authorized to access "https:\/\/127\.0\.0\.1:\d+\/api\/v2\/"/);
+    expect(refused.body.error_description).toMatch(
+      /^Client is not authorized to access "https:\/\/127\.0\.0\.1:\d+\/api\/v2\/"/,
+    );
   });
 
   it('accepts a private_key_jwt client assertion', async () => {
@@ -96,7 +118,11 @@ describe('/api/v2 guards and errors', () => {
   }
 
   it('answers 401 without or with a bad token', async () => {
-    expect((await get('/users')).body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Missing authentication' });
+    expect((await get('/users')).body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Missing authentication',
+    });
     const token = await t.token();
     const [h, p] = token.split('.');
     const tampered = `${h}.${p}.${'A'.repeat(342)}`;
@@ -105,7 +131,10 @@ describe('/api/v2 guards and errors', () => {
       error: 'Unauthorized',
       message: 'Invalid signature received for JSON Web Token validation.',
     });
-    expect((await get('/users', { authorization: 'Bearer not-a-jwt' })).body).toMatchObject({ statusCode: 401, message: 'Invalid token' });
+    expect((await get('/users', { authorization: 'Bearer not-a-jwt' })).body).toMatchObject({
+      statusCode: 401,
+      message: 'Invalid token',
+    });
   });
 
   it('answers 403 insufficient_scope when the grant lacks the endpoint\u2019s scope', async () => {
@@ -127,17 +156,30 @@ describe('/api/v2 guards and errors', () => {
 
   it('answers malformed JSON, oversized bodies and unknown routes like Auth0', async () => {
     const auth = { authorization: `Bearer ${await t.token()}` };
-    const bad = await t.fetch(`${t.emu.url}/api/v2/users`, { method: 'POST', headers: { ...auth, ...json }, body: '{"connection":' });
+    const bad = await t.fetch(`${t.emu.url}/api/v2/users`, {
+      method: 'POST',
+      headers: { ...auth, ...json },
+      body: '{"connection":',
+    });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Invalid request payload JSON format' });
+    expect(await bad.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid request payload JSON format',
+    });
 
     const big = await t.fetch(`${t.emu.url}/api/v2/users`, {
       method: 'POST',
       headers: { ...auth, ...json },
-      body: JSON.stringify({ connection: 'Username-Password-Authentication', user_metadata: { blob: 'x'.repeat(1_100_000) } }),
+      body: JSON.stringify({
+        connection: 'Username-Password-Authentication',
+        user_metadata: { blob: 'x'.repeat(1_100_000) },
+      }),
     });
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { message: string }).message).toMatch(/^Payload content length greater than maximum allowed: 1048576/);
+    expect(((await big.json()) as { message: string }).message).toMatch(
+      /^Payload content length greater than maximum allowed: 1048576/,
+    );
 
     const missing = await get('/nothing-here', auth);
     expect(missing.status).toBe(404);
@@ -148,7 +190,9 @@ describe('/api/v2 guards and errors', () => {
     const res = await get('/users', { authorization: `Bearer ${await t.token()}` });
     expect(Number(res.headers.get('x-ratelimit-limit'))).toBeGreaterThan(0);
     expect(res.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/);
-    expect(Number(res.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(Number(res.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(
+      Math.floor(Date.now() / 1000),
+    );
     const unauthenticated = await get('/users');
     expect(unauthenticated.headers.get('x-ratelimit-limit')).not.toBeNull();
   });
@@ -162,7 +206,9 @@ describe('rate limiting and injected failures', () => {
       const statuses: number[] = [];
       let last429: Response | undefined;
       for (let i = 0; i < 6; i++) {
-        const res = await limited.fetch(`${limited.emu.url}/api/v2/users`, { headers: { authorization: `Bearer ${token}` } });
+        const res = await limited.fetch(`${limited.emu.url}/api/v2/users`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         statuses.push(res.status);
         if (res.status === 429) last429 = res;
         else await res.arrayBuffer();
@@ -192,7 +238,11 @@ describe('rate limiting and injected failures', () => {
         const res = await flaky.fetch(`${flaky.emu.url}/api/v2/users`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, ...json },
-          body: JSON.stringify({ connection: 'Username-Password-Authentication', email: `f${i}@example.net`, password: 'Strong-Pass-1' }),
+          body: JSON.stringify({
+            connection: 'Username-Password-Authentication',
+            email: `f${i}@example.net`,
+            password: 'Strong-Pass-1',
+          }),
         });
         if (res.status === 201) created++;
         else {

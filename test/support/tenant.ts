@@ -18,7 +18,10 @@ export async function startTestTenant(options: EmulatorOptions = {}): Promise<Te
   const emu = await startEmulator({ port: 0, users: 50, seed: 'test', ...options });
   const agent = new Agent({ connect: { ca: emu.caCert } });
   const trustedFetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-    undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
+    undiciFetch(
+      input as never,
+      { ...(init as object), dispatcher: agent } as never,
+    )) as unknown as typeof fetch;
   const byName = (name: string) => {
     const c = emu.clients.find((x) => x.name === name);
     if (!c) throw new Error(`no client ${name}`);
