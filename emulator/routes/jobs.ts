@@ -1,5 +1,428 @@
-// Jobs: verification email, users exports and imports.
+// Jobs: verification email, users exports (gzipped CSV or NDJSON behind a short-lived location) and users imports.
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
-import type { TenantContext } from '../context.js';
+import { api, logApi, userOr404, type TenantContext } from '../context.js';
+import { ApiError, errors } from '../errors.js';
+import type { Connection, Job, User } from '../model.js';
+import { validateBody, check, type Schema } from '../validate.js';
+import { sendVerificationEmail } from './mail.js';
 
-export function registerJobRoutes(_app: FastifyInstance, _ctx: TenantContext): void {}
+const EXPORT_LINK_SECONDS = 60;
+const MAX_CSV_FIELDS = 30;
+const MAX_CONCURRENT_IMPORTS = 2;
+/** How long each job state lasts, so callers see pending → processing → completed like on Auth0. */
+const STEP_MS = 150;
+
+const DEFAULT_EXPORT_FIELDS = [
+  'user_id',
+  'email',
+  'email_verified',
+  'name',
+  'nickname',
+  'created_at',
+  'updated_at',
+  'last_login',
+  'logins_count',
+  'blocked',
+];
+
+const exportSchema: Schema = {
+  type: 'object',
+  properties: {
+    connection_id: { type: 'string', pattern: /^con_[A-Za-z0-9]{16}$/ },
+    format: { type: 'string', enum: ['json', 'csv'] },
+    limit: { type: 'integer', minimum: 1 },
+    fields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string', minLength: 1 }, export_as: { type: 'string', minLength: 1 } },
+        required: ['name'],
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+};
+
+const verificationSchema: Schema = {
+  type: 'object',
+  properties: {
+    user_id: { type: 'string', minLength: 1 },
+    client_id: { type: 'string' },
+    organization_id: { type: 'string' },
+    identity: {
+      type: 'object',
+      properties: { user_id: { type: 'string' }, provider: { type: 'string' } },
+      required: ['user_id', 'provider'],
+      additionalProperties: false,
+    },
+  },
+  required: ['user_id'],
+  additionalProperties: false,
+};
+
+const importedUserSchema: Schema = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', format: 'email' },
+    email_verified: { type: 'boolean' },
+    user_id: { type: 'string', minLength: 1 },
+    username: { type: 'string', minLength: 1 },
+    given_name: { type: 'string' },
+    family_name: { type: 'string' },
+    name: { type: 'string' },
+    nickname: { type: 'string' },
+    picture: { type: 'string' },
+    blocked: { type: 'boolean' },
+    password_hash: { type: 'string' },
+    custom_password_hash: { type: 'object' },
+    app_metadata: { type: 'object' },
+    user_metadata: { type: 'object' },
+    mfa_factors: { type: 'array' },
+  },
+  required: ['email'],
+  additionalProperties: false,
+};
+
+/** Reads `identities[0].connection`, `user_metadata.plan` and the like. */
+function valueAtPath(user: User, path: string): unknown {
+  let v: unknown = user;
+  for (const part of path.split('.')) {
+    const m = /^([^[\]]+)(?:\[(\d+)\])?$/.exec(part);
+    if (!m || v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[m[1]!];
+    if (m[2] !== undefined) v = Array.isArray(v) ? v[Number(m[2])] : undefined;
+  }
+  return v;
+}
+
+function newJobId(): string {
+  return `job_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 16)}`;
+}
+
+async function gzipExport(
+  users: User[],
+  fields: { name: string; export_as: string }[],
+  format: 'csv' | 'json',
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const gzip = createGzip();
+  gzip.on('data', (c: Buffer) => chunks.push(c));
+  if (format === 'csv') {
+    const rows = Readable.from(
+      (function* () {
+        for (const u of users) {
+          yield fields.map(({ name }) => {
+            const v = valueAtPath(u, name);
+            return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+          });
+        }
+      })(),
+    );
+    await pipeline(rows, stringify({ header: true, columns: fields.map((f) => f.export_as) }), gzip);
+  } else {
+    const lines = Readable.from(
+      (function* () {
+        for (const u of users) {
+          const out: Record<string, unknown> = {};
+          for (const { name, export_as } of fields) {
+            const v = valueAtPath(u, name);
+            if (v !== undefined) out[export_as] = v;
+          }
+          yield `${JSON.stringify(out)}\n`;
+        }
+      })(),
+    );
+    await pipeline(lines, gzip);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): void {
+  const store = ctx.store;
+  const after = (ms: number, fn: () => void | Promise<void>) => {
+    const t = setTimeout(() => void fn(), ms);
+    t.unref();
+  };
+  const publicJob = (job: Job) => {
+    const { ...rest } = job;
+    return rest;
+  };
+
+  api(app, 'GET', '/jobs/:id', ['create:users', 'read:users'], (req) => {
+    const job = store.jobs.get((req.params as { id: string }).id);
+    if (!job) throw errors.notFound('The job does not exist.', 'inexistent_job');
+    return publicJob(job);
+  });
+
+  api(app, 'GET', '/jobs/:id/errors', ['create:users', 'read:users'], (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    const job = store.jobs.get(id);
+    if (!job) throw errors.notFound('The job does not exist.', 'inexistent_job');
+    const errs = store.jobErrors.get(id) ?? [];
+    if (errs.length === 0) {
+      reply.code(204);
+      return undefined;
+    }
+    return errs;
+  });
+
+  api(app, 'POST', '/jobs/verification-email', ['update:users'], (req, reply, auth) => {
+    validateBody(verificationSchema, req.body ?? null);
+    const body = req.body as { user_id: string };
+    const user = userOr404(ctx, body.user_id);
+    const identity = user.identities[0]!;
+    const connection = store.connectionByName(identity.connection);
+    if (!user.email || !connection)
+      throw errors.badRequest('The user does not have an email address.', 'operation_not_supported');
+    const job: Job = {
+      type: 'verification_email',
+      status: 'pending',
+      created_at: new Date().toISOString(),
+      id: newJobId(),
+    };
+    store.jobs.set(job.id, job);
+    sendVerificationEmail(ctx, user, connection);
+    logApi(ctx, req, auth, 'Send a verification email', {
+      user_id: user.user_id,
+      user_name: user.email,
+      details: { job_id: job.id },
+    });
+    after(STEP_MS, () => {
+      job.status = 'completed';
+    });
+    reply.code(201);
+    return publicJob(job);
+  });
+
+  api(app, 'POST', '/jobs/users-exports', ['read:users'], (req, reply, auth) => {
+    validateBody(exportSchema, req.body ?? {});
+    const body = (req.body ?? {}) as {
+      connection_id?: string;
+      format?: 'csv' | 'json';
+      limit?: number;
+      fields?: { name: string; export_as?: string }[];
+    };
+    const format = body.format ?? 'csv';
+    let connection: Connection | undefined;
+    if (body.connection_id) {
+      connection = store.connectionById(body.connection_id);
+      if (!connection) throw errors.notFound('The connection does not exist.', 'inexistent_connection');
+    }
+    const fields = (
+      body.fields?.length
+        ? body.fields
+        : DEFAULT_EXPORT_FIELDS.map((name): { name: string; export_as?: string } => ({ name }))
+    ).map((f) => ({
+      name: f.name,
+      export_as: f.export_as ?? f.name,
+    }));
+    if (format === 'csv') {
+      if (fields.length > MAX_CSV_FIELDS)
+        throw errors.badRequest(`Too many fields to export in CSV format; the maximum is ${MAX_CSV_FIELDS}.`);
+      const whole = fields.find((f) => f.name === 'user_metadata' || f.name === 'app_metadata');
+      if (whole)
+        throw errors.badRequest(
+          `The CSV format does not support exporting whole ${whole.name} objects; export individual fields such as ${whole.name}.key, or use the JSON format.`,
+        );
+    }
+    const job: Job = {
+      type: 'users_export',
+      status: 'pending',
+      created_at: new Date().toISOString(),
+      id: newJobId(),
+      ...(connection ? { connection_id: connection.id, connection: connection.name } : {}),
+      format,
+      ...(body.limit ? { limit: body.limit } : {}),
+      fields: fields.map((f) => (f.export_as === f.name ? { name: f.name } : f)),
+    };
+    store.jobs.set(job.id, job);
+    logApi(ctx, req, auth, 'Create an export users job', { details: { job_id: job.id } });
+    after(STEP_MS, async () => {
+      job.status = 'processing';
+      job.percentage_done = 0;
+      job.time_left_seconds = 1;
+      try {
+        let users = [...store.users.values()];
+        if (connection)
+          users = users.filter((u) => u.identities.some((i) => i.connection === connection.name));
+        if (body.limit) users = users.slice(0, body.limit);
+        const file = await gzipExport(users, fields, format);
+        const filename = `${ctx.domain.replace(/[^a-z0-9.-]/gi, '_')}.${format === 'csv' ? 'csv' : 'json'}.gz`;
+        store.exports.set(job.id, {
+          body: file,
+          filename,
+          expiresAt: Date.now() + EXPORT_LINK_SECONDS * 1000,
+        });
+        after(STEP_MS, () => {
+          job.status = 'completed';
+          job.percentage_done = 100;
+          job.time_left_seconds = 0;
+          job.location = `${ctx.url}/__emulator/exports/${job.id}/${filename}?expires=${Math.floor(Date.now() / 1000) + EXPORT_LINK_SECONDS}`;
+          // The link lives 60 s from completion, like Auth0's signed URL.
+          const entry = store.exports.get(job.id);
+          if (entry) entry.expiresAt = Date.now() + EXPORT_LINK_SECONDS * 1000;
+        });
+      } catch {
+        job.status = 'failed';
+      }
+    });
+    reply.code(201);
+    return publicJob(job);
+  });
+
+  api(app, 'POST', '/jobs/users-imports', ['create:users'], async (req, reply, auth) => {
+    if (!req.isMultipart())
+      throw errors.badRequest("Payload validation error: 'Missing required property: users'.");
+    const fields: Record<string, string> = {};
+    let file: Buffer | undefined;
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'users') {
+          await part.toBuffer();
+          continue;
+        }
+        file = await part.toBuffer();
+        if (part.file.truncated || file.length > 512_000)
+          throw new ApiError(413, 'Payload content length greater than maximum allowed: 512000.');
+      } else fields[part.fieldname] = String(part.value);
+    }
+    if (!file) throw errors.payload('Missing required property: users');
+    if (!fields.connection_id) throw errors.payload('Missing required property: connection_id');
+    const connection = store.connectionById(fields.connection_id);
+    if (!connection) throw errors.notFound('The connection does not exist.', 'inexistent_connection');
+    if (connection.strategy !== 'auth0')
+      throw errors.badRequest('The connection must be a database connection.', 'operation_not_supported');
+    for (const flag of ['upsert', 'send_completion_email'] as const) {
+      if (fields[flag] !== undefined && fields[flag] !== 'true' && fields[flag] !== 'false')
+        throw errors.payload(`Expected type boolean but found type string`, flag);
+    }
+    let entries: unknown;
+    try {
+      entries = JSON.parse(file.toString('utf8'));
+    } catch {
+      throw errors.badRequest('Users file must be a valid JSON array of users.', 'invalid_body');
+    }
+    if (!Array.isArray(entries))
+      throw errors.badRequest('Users file must be a valid JSON array of users.', 'invalid_body');
+    const active = [...store.jobs.values()].filter(
+      (j) => j.type === 'users_import' && (j.status === 'pending' || j.status === 'processing'),
+    );
+    if (active.length >= MAX_CONCURRENT_IMPORTS)
+      throw new ApiError(
+        429,
+        `There are ${active.length} active import users jobs, please wait until some of them are completed and try again`,
+        'too_many_requests',
+      );
+    const upsert = fields.upsert === 'true';
+    const job: Job = {
+      type: 'users_import',
+      status: 'pending',
+      created_at: new Date().toISOString(),
+      id: newJobId(),
+      connection_id: connection.id,
+      connection: connection.name,
+      ...(fields.external_id ? { external_id: fields.external_id } : {}),
+    };
+    store.jobs.set(job.id, job);
+    logApi(ctx, req, auth, 'Create an import users job', { details: { job_id: job.id } });
+    after(STEP_MS, () => {
+      job.status = 'processing';
+      after(STEP_MS, () => {
+        const summary = { failed: 0, updated: 0, inserted: 0, total: entries.length };
+        const jobErrors: unknown[] = [];
+        for (const entry of entries as Record<string, unknown>[]) {
+          const problem = check(importedUserSchema, entry);
+          if (problem) {
+            summary.failed++;
+            jobErrors.push({
+              user: entry,
+              errors: [
+                {
+                  code: 'INVALID_FORMAT',
+                  message: `Error in ${problem[1] || 'user'}: ${problem[0]}`,
+                  path: problem[1],
+                },
+              ],
+            });
+            continue;
+          }
+          const email = String(entry.email).toLowerCase();
+          const existing = store.findInConnection(connection.name, { email });
+          if (existing && !upsert) {
+            summary.failed++;
+            jobErrors.push({
+              user: entry,
+              errors: [
+                { code: 'DUPLICATED_USER', message: 'The user already exist and upsert parameter is false' },
+              ],
+            });
+            continue;
+          }
+          const now = new Date().toISOString();
+          const profile: Partial<User> = {};
+          for (const k of [
+            'email_verified',
+            'username',
+            'given_name',
+            'family_name',
+            'name',
+            'nickname',
+            'picture',
+            'blocked',
+            'app_metadata',
+            'user_metadata',
+          ] as const) {
+            if (entry[k] !== undefined) profile[k] = entry[k] as never;
+          }
+          if (existing) {
+            store.putUser({ ...structuredClone(existing), ...profile, updated_at: now });
+            summary.updated++;
+          } else {
+            const local = typeof entry.user_id === 'string' ? entry.user_id : randomBytes(12).toString('hex');
+            const user: User = {
+              user_id: `auth0|${local}`,
+              email,
+              email_verified: false,
+              name: email,
+              nickname: email.split('@')[0]!,
+              created_at: now,
+              updated_at: now,
+              identities: [
+                { connection: connection.name, user_id: local, provider: 'auth0', isSocial: false },
+              ],
+              ...profile,
+            };
+            if (store.users.has(user.user_id)) {
+              summary.failed++;
+              jobErrors.push({
+                user: entry,
+                errors: [{ code: 'DUPLICATED_USER', message: 'The user already exists.' }],
+              });
+              continue;
+            }
+            store.putUser(user);
+            if (typeof entry.password_hash === 'string')
+              store.passwords.set(user.user_id, `imported:${entry.password_hash}`);
+            summary.inserted++;
+          }
+        }
+        store.jobErrors.set(job.id, jobErrors);
+        job.summary = summary;
+        job.status = 'completed';
+        store.log({
+          type: 'sapi',
+          description: 'Import users job completed',
+          details: { job_id: job.id, summary },
+        });
+      });
+    });
+    reply.code(202);
+    return publicJob(job);
+  });
+}

@@ -1,5 +1,175 @@
-// Tenant logs and user logs.
+// Tenant logs (`GET /logs` with the same Lucene-style q as users, offset or checkpoint paging) and a user's logs.
 import type { FastifyInstance } from 'fastify';
-import type { TenantContext } from '../context.js';
+import { api, projectFields, userOr404, type TenantContext } from '../context.js';
+import { ApiError, errors } from '../errors.js';
+import type { LogEvent } from '../model.js';
+import { parseQuery, QueryError, type QueryNode } from '../search/index.js';
+import { parseQueryParams } from '../validate.js';
+import { checkpointPagingProps, fieldsProps, offsetPage, offsetPagingProps } from './paging.js';
 
-export function registerLogRoutes(_app: FastifyInstance, _ctx: TenantContext): void {}
+const DEFAULT_LOG_FIELDS = ['description', 'user_name', 'user_id', 'type', 'ip', 'client_name', 'connection'];
+
+function valueAt(log: LogEvent, path: string): unknown {
+  let v: unknown = log;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function asText(v: unknown): string | undefined {
+  if (v === undefined || v === null || typeof v === 'object') return undefined;
+  return String(v);
+}
+
+/** Evaluates a parsed query against one log event. */
+function matches(node: QueryNode, log: LogEvent): boolean {
+  switch (node.kind) {
+    case 'all':
+      return true;
+    case 'and':
+      return node.children.every((c) => matches(c, log));
+    case 'or':
+      return node.children.some((c) => matches(c, log));
+    case 'not':
+      return !matches(node.child, log);
+    case 'exists':
+      return valueAt(log, node.field) !== undefined;
+    case 'term': {
+      const fields = node.field ? [node.field] : DEFAULT_LOG_FIELDS;
+      const want = node.value.toLowerCase();
+      return fields.some((f) => {
+        const v = asText(valueAt(log, f))?.toLowerCase();
+        if (v === undefined) return false;
+        return node.field ? v === want || (f === 'description' && v.includes(want)) : v.includes(want);
+      });
+    }
+    case 'wildcard': {
+      const re = new RegExp(
+        `^${node.pattern
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        'i',
+      );
+      const fields = node.field ? [node.field] : DEFAULT_LOG_FIELDS;
+      return fields.some((f) => {
+        const v = asText(valueAt(log, f));
+        return v !== undefined && re.test(v);
+      });
+    }
+    case 'range': {
+      const v = asText(valueAt(log, node.field));
+      if (v === undefined) return false;
+      if (node.from !== null && (node.fromInclusive ? v < node.from : v <= node.from)) return false;
+      if (node.to !== null && !(node.toInclusive ? v <= node.to || v.startsWith(node.to) : v < node.to))
+        return false;
+      return true;
+    }
+  }
+}
+
+export function registerLogRoutes(app: FastifyInstance, ctx: TenantContext): void {
+  const sortLogs = (logs: LogEvent[], sort: string | undefined): LogEvent[] => {
+    const m = /^([a-z_]+):(1|-1)$/.exec(sort ?? 'date:-1');
+    if (!m)
+      throw errors.query(`String does not match pattern ^(([a-zA-Z0-9_\\.]+))\\:(1|-1)$: ${sort}`, 'sort');
+    const [, field, dir] = m as unknown as [string, string, string];
+    const sign = dir === '1' ? 1 : -1;
+    return [...logs].sort((a, b) => {
+      const x = asText(valueAt(a, field)) ?? '';
+      const y = asText(valueAt(b, field)) ?? '';
+      return (x < y ? -1 : x > y ? 1 : a.log_id < b.log_id ? -1 : 1) * sign;
+    });
+  };
+
+  api(app, 'GET', '/logs', ['read:logs', 'read:logs_users'], (req) => {
+    const query = parseQueryParams(
+      {
+        type: 'object',
+        properties: {
+          ...offsetPagingProps,
+          ...checkpointPagingProps,
+          ...fieldsProps,
+          sort: {
+            type: 'string',
+            description:
+              'Field to use for sorting appended with :1  for ascending and :-1 for descending. e.g. date:-1',
+          },
+          q: {
+            type: 'string',
+            description:
+              'Query in <a href ="http://www.lucenetutorial.com/lucene-query-syntax.html">Lucene query string syntax</a>.',
+          },
+          search: { type: 'string', description: 'Retrieves logs that match the specified search criteria.' },
+        },
+      },
+      req.query as Record<string, unknown>,
+    );
+    const q = ((query.q ?? query.search) as string | undefined)?.trim();
+    let node: QueryNode = { kind: 'all' };
+    if (q) {
+      try {
+        node = parseQuery(q);
+      } catch (err) {
+        if (err instanceof QueryError) throw new ApiError(400, err.message, err.errorCode);
+        throw err;
+      }
+    }
+    const project = (l: LogEvent) =>
+      projectFields(
+        l as unknown as Record<string, unknown>,
+        query.fields as string | undefined,
+        query.include_fields as boolean | undefined,
+      );
+    const all = ctx.store.logs.filter((l) => matches(node, l));
+    if (query.from !== undefined || query.take !== undefined) {
+      // Checkpoint: events after `from` (by id, which sorts by time), oldest first, as Auth0 does.
+      const take = (query.take as number | undefined) ?? 50;
+      const from = query.from as string | undefined;
+      const after = from
+        ? all.filter((l) => l.log_id > from)
+        : sortLogs(all, 'date:-1').slice(0, take).reverse();
+      return after.slice(0, take).map(project);
+    }
+    const perPage = (query.per_page as number | undefined) ?? 50;
+    const page = (query.page as number | undefined) ?? 0;
+    if (page * perPage + perPage > 1000 && perPage > 0)
+      throw new ApiError(
+        400,
+        'You can only page through the first 1000 records. See https://auth0.com/docs/logs/retrieve-log-events-using-mgmt-api#limitations',
+        'invalid_paging',
+      );
+    return offsetPage(sortLogs(all, query.sort as string | undefined).map(project), query, 'logs', true);
+  });
+
+  api(app, 'GET', '/logs/:id', ['read:logs', 'read:logs_users'], (req) => {
+    const log = ctx.store.logs.find((l) => l.log_id === (req.params as { id: string }).id);
+    if (!log) throw errors.notFound('log not found', 'inexistent_log');
+    return log;
+  });
+
+  api(app, 'GET', '/users/:id/logs', ['read:logs', 'read:logs_users'], (req) => {
+    const query = parseQueryParams(
+      {
+        type: 'object',
+        properties: {
+          ...offsetPagingProps,
+          sort: {
+            type: 'string',
+            description:
+              'Field to sort by. Use `fieldname:1` for ascending order and `fieldname:-1` for descending.',
+          },
+        },
+      },
+      req.query as Record<string, unknown>,
+    );
+    const user = userOr404(ctx, (req.params as { id: string }).id);
+    const logs = sortLogs(
+      ctx.store.logs.filter((l) => l.user_id === user.user_id),
+      query.sort as string | undefined,
+    );
+    return offsetPage(logs, query, 'logs', true);
+  });
+}
