@@ -52,12 +52,10 @@ export function registerAuthenticationRoutes(app: FastifyInstance, ctx: TenantCo
     if (!conn)
       return reply.code(400).send({ error: 'invalid_request', error_description: 'connection not found' });
     if (conn.strategy !== 'auth0')
-      return reply
-        .code(400)
-        .send({
-          error: 'invalid_request',
-          error_description: 'Password change is only available for database connections.',
-        });
+      return reply.code(400).send({
+        error: 'invalid_request',
+        error_description: 'Password change is only available for database connections.',
+      });
     // Auth0 answers the same whether or not the user exists, so callers cannot probe for accounts.
     const user = store.findInConnection(conn.name, { email });
     if (user) {

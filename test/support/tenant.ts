@@ -1,6 +1,6 @@
 // Test support: a started local tenant and an unmodified auth0 ManagementClient that trusts its CA.
 import { ManagementClient } from 'auth0';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent } from 'undici';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 
 export interface TestTenant {
@@ -17,11 +17,9 @@ export interface TestTenant {
 export async function startTestTenant(options: EmulatorOptions = {}): Promise<TestTenant> {
   const emu = await startEmulator({ port: 0, users: 50, seed: 'test', ...options });
   const agent = new Agent({ connect: { ca: emu.caCert } });
+  // The runtime's own fetch (so the SDK's FormData and Blob bodies are understood) over an Agent trusting the CA.
   const trustedFetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-    undiciFetch(
-      input as never,
-      { ...(init as object), dispatcher: agent } as never,
-    )) as unknown as typeof fetch;
+    fetch(input, { ...init, dispatcher: agent } as RequestInit)) as typeof fetch;
   const byName = (name: string) => {
     const c = emu.clients.find((x) => x.name === name);
     if (!c) throw new Error(`no client ${name}`);
