@@ -1,0 +1,70 @@
+// The one router of the bridge: validates each request against the contract, calls the service, and answers with a
+// result value — never a throw, never a secret. Both hosts (Electron IPC and the browser host) call it.
+import {
+  channelNames,
+  channels,
+  type ChannelName,
+  type ChannelOutput,
+  type ChannelParsedInput,
+  type EventName,
+  type Events,
+  type Result,
+} from '../preload/contract.js';
+import { AppError, toEnvelope } from './errors.js';
+
+export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface Router {
+  readonly channelNames: readonly ChannelName[];
+  /** Validates payload with the contract's zod schema; unknown channel or invalid payload → validation error, nothing runs. */
+  invoke(channel: string, payload: unknown): Promise<Result<unknown>>;
+  /** Events main → renderer; returns an unsubscribe. */
+  subscribe(listener: EventListener): () => void;
+}
+
+export type Handlers = {
+  [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+};
+
+export function createRouter(
+  handlers: Handlers,
+  secrets: () => Iterable<string>,
+): Router & { emit: EventListener } {
+  const listeners = new Set<EventListener>();
+  const isChannel = (c: string): c is ChannelName => Object.prototype.hasOwnProperty.call(channels, c);
+  return {
+    channelNames,
+    async invoke(channel, payload) {
+      try {
+        if (typeof channel !== 'string' || !isChannel(channel))
+          throw new AppError('validation', `Unknown channel "${String(channel).slice(0, 64)}".`);
+        const parsed = channels[channel].input.safeParse(payload ?? {});
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+          throw new AppError(
+            'validation',
+            issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+            { details: { issues } },
+          );
+        }
+        const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
+        return { ok: true, data: await handler(parsed.data) };
+      } catch (err) {
+        return { ok: false, error: toEnvelope(err, secrets()) };
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(event, payload) {
+      for (const l of listeners) {
+        try {
+          l(event, payload);
+        } catch {
+          // A broken listener must not stop the others.
+        }
+      }
+    },
+  };
+}
