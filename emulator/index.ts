@@ -37,6 +37,8 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** Where the generated CA and server certificate are cached (default: OS temp dir). */
   certDir?: string;
+  /** false: the data file never holds client secrets; new clients are made at each start (the console's sandbox). */
+  persistClients?: boolean;
 }
 
 export interface EmulatorClient {
@@ -83,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dataFile = options.dataFile ? resolve(options.dataFile) : undefined;
   if (dataFile && existsSync(dataFile)) {
     store.restore(JSON.parse(readFileSync(dataFile, 'utf8')) as Snapshot);
+    if (store.clients.length === 0) store.clients = createClients();
   } else {
     store.clients = createClients();
     seedTenant(store, { users: options.users ?? 0, seed: String(options.seed ?? 'tenant-desk') });
@@ -125,7 +128,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }));
   const admin = store.clients.find((c) => c.name === 'admin') ?? store.clients[0]!;
   const save = () => {
-    if (dataFile) writeAtomic(dataFile, JSON.stringify(store.snapshot()));
+    if (!dataFile) return;
+    const snapshot = store.snapshot();
+    if (options.persistClients === false) snapshot.clients = [];
+    writeAtomic(dataFile, JSON.stringify(snapshot));
   };
   let closed = false;
   return {

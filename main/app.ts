@@ -47,21 +47,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   const profiles = new ProfileStore(options.dataDir);
 
   let emit: ReturnType<typeof createRouter>['emit'] = () => undefined;
-  tenants = new TenantService({
+  const service = new TenantService({
     profiles,
     secrets,
     audit,
     onChange: (list) => emit('tenants:changed', { tenants: list }),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
-  const service = tenants;
-  sandbox = new SandboxService(options.dataDir, service, secrets, options.sandboxUsers);
-  const sandboxService = sandbox;
+  const sandboxService = new SandboxService(options.dataDir, service, secrets, options.sandboxUsers);
+  late.tenants = service;
+  late.sandbox = sandboxService;
 
   const router = createRouter(
     {
       'app:info': () => {
-        let firstRun = true;
+        let firstRun: boolean;
         try {
           firstRun = service.list().length === 0;
         } catch {

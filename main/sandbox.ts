@@ -36,6 +36,8 @@ export class SandboxService {
       seed: 'sandbox',
       dataFile: join(dir, 'tenant.json'),
       certDir: join(dir, 'certs'),
+      // Client secrets live in the keychain only; the sandbox mints new ones at each start.
+      persistClients: false,
     });
     const emu = this.emulator;
     // Prefer the keychain like any tenant; if it cannot be used, keep the sandbox secret for this session only.

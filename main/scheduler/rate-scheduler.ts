@@ -39,7 +39,8 @@ export class RateScheduler {
   /** Bucket as last reported by the tenant, minus what we sent since. */
   private limit: number | null = null;
   private remaining: number | null = null;
-  private resetAtMs = 0;
+  private reportedAt = 0;
+  private refillPerSecond = 1;
   private sentSinceReport = 0;
   private gateUntil = 0;
   readonly stats: SchedulerStats = { sent: 0, retried: 0, rateLimited: 0, waitedMs: 0 };
@@ -79,14 +80,13 @@ export class RateScheduler {
     const now = this.now();
     let delay = Math.max(0, this.gateUntil - now);
     if (this.limit !== null && this.remaining !== null) {
-      const available = this.remaining - this.sentSinceReport;
-      if (available < 1) {
-        const untilFull = Math.max(0, this.resetAtMs - now);
-        const missing = Math.max(1, this.limit - Math.max(0, available));
-        // Tokens come back evenly until the bucket is full at the reset time.
-        const perToken = untilFull > 0 ? untilFull / missing : 1000 / Math.max(1, this.limit);
-        delay = Math.max(delay, Math.ceil(perToken * (1 - available)));
-      }
+      // The bucket refills at `refillPerSecond` since the tenant last reported it, less what we sent since.
+      const refilled = Math.min(
+        this.limit,
+        this.remaining + (this.refillPerSecond * (now - this.reportedAt)) / 1000,
+      );
+      const available = refilled - this.sentSinceReport;
+      if (available < 1) delay = Math.max(delay, Math.ceil(((1 - available) / this.refillPerSecond) * 1000));
     }
     return delay;
   }
@@ -101,10 +101,16 @@ export class RateScheduler {
       res.headers.has('x-ratelimit-remaining') &&
       Number.isFinite(remaining)
     ) {
+      const now = this.now();
       this.limit = limit;
       this.remaining = remaining;
-      this.sentSinceReport = 0;
-      if (Number.isFinite(reset) && reset > 0) this.resetAtMs = reset * 1000;
+      // Requests still in flight may not be in this count yet: treat them as spent (this one excluded).
+      this.sentSinceReport = Math.max(0, this.inFlight - 1);
+      this.reportedAt = now;
+      const untilFull = Number.isFinite(reset) && reset > 0 ? reset * 1000 - now : 0;
+      // Reset is when the bucket is full again (whole seconds, so this errs on the slow side).
+      if (limit > remaining && untilFull > 0)
+        this.refillPerSecond = Math.max(0.1, (limit - remaining) / (untilFull / 1000));
     }
   }
 

@@ -25,7 +25,8 @@ const HOW_TO_FIX =
 
 function keychainError(err: unknown): AppError {
   const text = String((err as Error)?.message ?? err);
-  if (/locked|prompt|dismissed|cancel/i.test(text))
+  // A locked (or never created) login keyring shows up as a failed unlock prompt or a missing collection.
+  if (/locked|prompt|dismissed|cancel|collection/i.test(text))
     return new AppError('keychain_locked', `The OS keychain is locked. ${HOW_TO_FIX}`, {
       details: { reason: 'locked' },
     });
@@ -100,8 +101,9 @@ export class KeytarVault implements CredentialVault {
 
   async status(): Promise<KeychainStatus> {
     try {
-      // A read of an account that never exists proves the keychain answers without touching real entries.
-      await this.guarded((k) => k.getPassword(this.service, '__tenant-desk-probe__'));
+      // Reads can succeed on a locked keyring; only a write proves secrets can be stored. The probe entry is removed.
+      await this.guarded((k) => k.setPassword(this.service, '__tenant-desk-probe__', 'probe'));
+      await this.guarded((k) => k.deletePassword(this.service, '__tenant-desk-probe__'));
       return { available: true, message: null };
     } catch (err) {
       return { available: false, message: (err as Error).message };

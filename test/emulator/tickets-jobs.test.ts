@@ -160,13 +160,11 @@ describe('jobs', () => {
   });
 
   it('exports NDJSON and refuses whole metadata objects in CSV', async () => {
-    const job = await t
-      .client()
-      .jobs.usersExports.create({
-        format: 'json',
-        limit: 5,
-        fields: [{ name: 'user_id' }, { name: 'user_metadata' }],
-      });
+    const job = await t.client().jobs.usersExports.create({
+      format: 'json',
+      limit: 5,
+      fields: [{ name: 'user_id' }, { name: 'user_metadata' }],
+    });
     const done = await waitForJob(job.id as string);
     const lines = gunzipSync(Buffer.from(await (await t.fetch(done.location as string)).arrayBuffer()))
       .toString('utf8')

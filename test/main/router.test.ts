@@ -1,0 +1,153 @@
+// The bridge's router: every channel validates its payload, and no answer or event ever carries a secret.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelNames, type ChannelName, type TenantProfile } from '../../preload/contract.js';
+import { createApp, type App } from '../../main/app.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+
+const keytar = createRequire(import.meta.url)('keytar') as {
+  getPassword(s: string, a: string): Promise<string | null>;
+};
+
+let t: TestTenant;
+let app: App;
+let dataDir: string;
+const events: { event: string; payload: unknown }[] = [];
+
+beforeAll(async () => {
+  t = await startTestTenant({ users: 10 });
+  dataDir = mkdtempSync(join(tmpdir(), 'td-router-'));
+  app = await createApp({ dataDir, host: 'browser', version: 'test', sandboxUsers: 50 });
+  app.router.subscribe((event, payload) => events.push({ event, payload }));
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+describe('router validation', () => {
+  const malformed: unknown[] = [{ bogus: true }, 'not an object', [1, 2], 42, { id: 7 }, { id: '' }];
+
+  it('rejects a malformed payload on every channel with `validation`, changing nothing', async () => {
+    const before = existsSync(join(dataDir, 'tenants.json'))
+      ? readFileSync(join(dataDir, 'tenants.json'), 'utf8')
+      : null;
+    for (const channel of channelNames) {
+      for (const payload of malformed) {
+        const r = await app.router.invoke(channel, payload);
+        expect(r.ok, `${channel} accepted ${JSON.stringify(payload)}`).toBe(false);
+        if (!r.ok) expect(r.error.code, channel).toBe('validation');
+      }
+    }
+    const after = existsSync(join(dataDir, 'tenants.json'))
+      ? readFileSync(join(dataDir, 'tenants.json'), 'utf8')
+      : null;
+    expect(after).toBe(before);
+  });
+
+  it('rejects unknown channels and specific bad fields with a message naming the field', async () => {
+    expect(await app.router.invoke('tenants:steal-secret', {})).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
+    const r = await app.router.invoke('tenants:add', {
+      label: 'x',
+      domain: 'https://evil.example/path',
+      clientId: 'c',
+      environment: 'production',
+      color: 'red',
+      secret: 's',
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toMatch(/domain: Domain is a host name/);
+      expect(r.error.message).toMatch(/color: Colour is a #rrggbb value/);
+    }
+  });
+});
+
+describe('no secret ever crosses the bridge', () => {
+  it('walks every channel and finds no client secret, private key or access token in answers or events', async () => {
+    const answers: unknown[] = [];
+    const call = async (channel: ChannelName, payload: unknown) => {
+      const r = await app.router.invoke(channel, payload);
+      answers.push(r);
+      return r;
+    };
+    const admin = t.emu.clients.find((c) => c.name === 'admin')!;
+    const jwt = t.emu.clients.find((c) => c.name === 'admin-private-key-jwt')!;
+    const sandbox = (await call('sandbox:start', {})) as { ok: true; data: TenantProfile };
+    expect(sandbox.ok).toBe(true);
+    const added = (await call('tenants:add', {
+      label: 'Admin',
+      domain: t.emu.domain,
+      clientId: admin.clientId,
+      environment: 'production',
+      color: '#aa0000',
+      caCert: t.emu.caCert,
+      secret: admin.clientSecret,
+    })) as { ok: true; data: TenantProfile };
+    const jwtTenant = (await call('tenants:add', {
+      label: 'JWT',
+      domain: t.emu.domain,
+      clientId: jwt.clientId,
+      authMethod: 'private_key_jwt',
+      environment: 'staging',
+      color: '#00aa00',
+      caCert: t.emu.caCert,
+      secret: jwt.privateKey,
+    })) as { ok: true; data: TenantProfile };
+    const id = added.data.id;
+    const visited = new Set<ChannelName>();
+    const run = async (channel: ChannelName, payload: unknown) => {
+      visited.add(channel);
+      await call(channel, payload);
+    };
+    await run('app:info', {});
+    await run('keychain:status', {});
+    await run('tenants:list', {});
+    await run('tenants:test-connection', { id });
+    await run('tenants:test-connection', { id: jwtTenant.data.id });
+    await run('tenants:test-connection', { id: sandbox.data.id });
+    await run('tenants:update', { id, patch: { label: 'Admin (renamed)' } });
+    await run('tenants:set-secret', { id, secret: 'wrong-secret-on-purpose' });
+    await run('tenants:test-connection', { id }); // fails: the error must not echo the secret
+    await run('tenants:set-secret', { id, secret: admin.clientSecret });
+    await run('audit:list', {});
+    await run('tenants:remove-secret', { id });
+    await run('tenants:remove', { id });
+    visited.add('tenants:add');
+    visited.add('sandbox:start');
+    expect([...visited].sort()).toEqual([...channelNames].sort());
+
+    const sandboxSecret = await keytar.getPassword('tenant-desk', sandbox.data.id);
+    expect(sandboxSecret).toBeTruthy();
+    const tokens = app.tenants.tokens();
+    expect(tokens.length).toBeGreaterThanOrEqual(3);
+    const forbidden = [
+      admin.clientSecret!,
+      jwt.privateKey!,
+      'wrong-secret-on-purpose',
+      sandboxSecret!,
+      ...tokens,
+    ];
+    const everything = JSON.stringify({ answers, events });
+    expect(events.length).toBeGreaterThan(0);
+    for (const secret of forbidden) expect(everything.includes(secret)).toBe(false);
+    expect(everything).not.toMatch(/PRIVATE KEY/);
+    expect(everything).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\./);
+    // Nor on disk, outside the keychain.
+    const disk =
+      readFileSync(join(dataDir, 'tenants.json'), 'utf8') +
+      readFileSync(join(dataDir, 'audit.jsonl'), 'utf8');
+    for (const secret of forbidden) expect(disk.includes(secret)).toBe(false);
+    // The sandbox's own tenant data, saved on close, holds no client secret either.
+    await app.close();
+    const sandboxData = readFileSync(join(dataDir, 'sandbox', 'tenant.json'), 'utf8');
+    expect(sandboxData.includes(sandboxSecret!)).toBe(false);
+    expect(JSON.parse(sandboxData).clients).toEqual([]);
+  });
+});
