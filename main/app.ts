@@ -36,12 +36,12 @@ function currentOsUser(): string {
 export async function createApp(options: AppOptions): Promise<App> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const secrets = new SecretStore(options.vault ?? new KeytarVault());
-  let tenants: TenantService | undefined;
-  let sandbox: SandboxService | undefined;
+  // Services made below; the scrubber reads them lazily.
+  const late: { tenants?: TenantService; sandbox?: SandboxService } = {};
   const knownSecrets = () => [
     ...secrets.secrets(),
-    ...(tenants?.tokens() ?? []),
-    ...(sandbox?.secretsInUse() ?? []),
+    ...(late.tenants?.tokens() ?? []),
+    ...(late.sandbox?.secretsInUse() ?? []),
   ];
   const audit = new AuditLog(options.dataDir, options.osUser ?? currentOsUser(), undefined, knownSecrets);
   const profiles = new ProfileStore(options.dataDir);

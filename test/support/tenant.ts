@@ -19,7 +19,7 @@ export async function startTestTenant(options: EmulatorOptions = {}): Promise<Te
   const agent = new Agent({ connect: { ca: emu.caCert } });
   // The runtime's own fetch (so the SDK's FormData and Blob bodies are understood) over an Agent trusting the CA.
   const trustedFetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-    fetch(input, { ...init, dispatcher: agent } as RequestInit)) as typeof fetch;
+    fetch(input, { ...init, dispatcher: agent } as unknown as RequestInit)) as typeof fetch;
   const byName = (name: string) => {
     const c = emu.clients.find((x) => x.name === name);
     if (!c) throw new Error(`no client ${name}`);
