@@ -1,0 +1,49 @@
+// `npm run serve [-- --port N --data-dir DIR]`: Tenant Desk in your browser. The first stdout line is the URL to open.
+import { readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp } from '../app.js';
+import { startBrowserHost } from './server.js';
+
+function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'tenant-desk');
+}
+
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'static-dir': { type: 'string' } },
+  strict: true,
+});
+const port = values.port ? Number(values.port) : 0;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`serve: --port expects 0-65535, got "${values.port}"\n`);
+  process.exit(2);
+}
+const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+const staticDir = resolve(values['static-dir'] ?? join(root, 'out', 'renderer'));
+if (!existsSync(join(staticDir, 'index.html'))) {
+  process.stderr.write(
+    `serve: no built renderer in ${staticDir}. Run "npm run build:renderer" (npm run serve does it for you).\n`,
+  );
+  process.exit(2);
+}
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+const app = await createApp({ dataDir, host: 'browser', version });
+const host = await startBrowserHost({ router: app.router, staticDir, port });
+process.stdout.write(`${host.url}\n`);
+process.stderr.write(
+  `Tenant Desk is served on 127.0.0.1 only; open the URL above. Data: ${dataDir}. Ctrl+C to stop.\n`,
+);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await host.close();
+  await app.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
