@@ -19,10 +19,16 @@ const domainSchema = z
   .trim()
   .min(1, 'Domain is required')
   .max(253)
-  .regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'Domain is a host name with an optional port, without https:// or a path');
+  .regex(
+    /^[a-z0-9.-]+(:\d{1,5})?$/i,
+    'Domain is a host name with an optional port, without https:// or a path',
+  );
 const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'Colour is a #rrggbb value');
 const idSchema = z.string().min(1).max(64);
-const pemSchema = z.string().max(64 * 1024).regex(/-----BEGIN [A-Z ]+-----/, 'Expected a PEM block');
+const pemSchema = z
+  .string()
+  .max(64 * 1024)
+  .regex(/-----BEGIN [A-Z ]+-----/, 'Expected a PEM block');
 
 /** A tenant profile as the renderer sees it: never a secret, only whether one is stored and where. */
 export interface TenantProfile {
@@ -155,7 +161,10 @@ export const channels = {
     input: tenantInput
       .extend({
         /** The client secret, or the private key PEM for private_key_jwt. Write-only. */
-        secret: z.string().min(1, 'Secret is required').max(64 * 1024),
+        secret: z
+          .string()
+          .min(1, 'Secret is required')
+          .max(64 * 1024),
         secretStorage: secretStorageSchema.default('keychain'),
       })
       .strict(),
@@ -169,7 +178,10 @@ export const channels = {
     input: z
       .object({
         id: idSchema,
-        secret: z.string().min(1).max(64 * 1024),
+        secret: z
+          .string()
+          .min(1)
+          .max(64 * 1024),
         secretStorage: secretStorageSchema.default('keychain'),
       })
       .strict(),
@@ -177,7 +189,10 @@ export const channels = {
   },
   'tenants:remove-secret': { input: z.object({ id: idSchema }).strict(), output: {} as TenantProfile },
   'tenants:remove': { input: z.object({ id: idSchema }).strict(), output: {} as { id: string } },
-  'tenants:test-connection': { input: z.object({ id: idSchema }).strict(), output: {} as ConnectionTestResult },
+  'tenants:test-connection': {
+    input: z.object({ id: idSchema }).strict(),
+    output: {} as ConnectionTestResult,
+  },
   /** First run: start the local tenant in-process and add a Sandbox profile for it. */
   'sandbox:start': { input: z.object({}).strict(), output: {} as TenantProfile },
   'audit:list': {
