@@ -7,6 +7,8 @@ import { SandboxService } from './sandbox.js';
 import type { SchedulerOptions } from './scheduler/rate-scheduler.js';
 import { ProfileStore } from './tenants/profile-store.js';
 import { TenantService } from './tenants/tenant-service.js';
+import { UserService } from './users/user-service.js';
+import { auditToCsv } from './audit/csv.js';
 import { KeytarVault, SecretStore, type CredentialVault } from './vault/index.js';
 
 export interface AppOptions {
@@ -17,6 +19,7 @@ export interface AppOptions {
   osUser?: string;
   scheduler?: SchedulerOptions;
   sandboxUsers?: number;
+  wrapTransport?: (transport: typeof fetch) => typeof fetch;
 }
 
 export interface App {
@@ -53,8 +56,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     audit,
     onChange: (list) => emit('tenants:changed', { tenants: list }),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    ...(options.wrapTransport ? { wrapTransport: options.wrapTransport } : {}),
   });
   const sandboxService = new SandboxService(options.dataDir, service, secrets, options.sandboxUsers);
+  const users = new UserService(service, audit);
   late.tenants = service;
   late.sandbox = sandboxService;
 
@@ -79,6 +84,36 @@ export async function createApp(options: AppOptions): Promise<App> {
       'tenants:test-connection': (input) => service.testConnection(input.id),
       'sandbox:start': () => sandboxService.start(),
       'audit:list': (input) => audit.list(input),
+      'audit:export-csv': (input) => ({
+        csv: auditToCsv(audit.list({ ...input, limit: 1_000_000 })),
+        filename: `tenant-desk-audit-${new Date().toISOString().slice(0, 10)}.csv`,
+      }),
+      'users:search': (input) => users.search(input),
+      'users:get': (input) => users.get(input.tenantId, input.userId),
+      'users:create': (input) => users.create(input),
+      'users:update-metadata': (input) => users.updateMetadata(input),
+      'users:set-blocked': (input) =>
+        users.setBlocked(input.tenantId, input.userId, input.blocked, input.confirmDomain),
+      'users:unblock-brute-force': (input) => users.unblockBruteForce(input.tenantId, input.userId),
+      'users:blocks': (input) => users.blocks(input.tenantId, input.userId),
+      'users:delete': (input) => users.delete(input.tenantId, input.userId, input.confirmDomain),
+      'users:set-email-verified': (input) => users.setEmailVerified(input.tenantId, input.userId),
+      'users:send-verification-email': (input) => users.sendVerificationEmail(input.tenantId, input.userId),
+      'users:password-ticket': (input) => users.passwordTicket(input),
+      'users:reset-email': (input) => users.resetEmail(input.tenantId, input.userId),
+      'users:set-password': (input) =>
+        users.setPassword(input.tenantId, input.userId, input.password, input.confirmDomain),
+      'users:mfa': (input) => users.mfa(input.tenantId, input.userId),
+      'users:mfa-reset': (input) => users.mfaReset(input.tenantId, input.userId, input.confirmDomain),
+      'users:invalidate-remember-browser': (input) =>
+        users.invalidateRememberBrowser(input.tenantId, input.userId),
+      'users:roles': (input) => users.roles(input.tenantId, input.userId),
+      'users:assign-roles': (input) => users.assignRoles(input.tenantId, input.userId, input.roleIds),
+      'users:remove-roles': (input) =>
+        users.removeRoles(input.tenantId, input.userId, input.roleIds, input.confirmDomain),
+      'users:logs': (input) => users.logs(input.tenantId, input.userId, input.page),
+      'roles:search': (input) => users.searchRoles(input.tenantId, input.nameFilter),
+      'connections:list': (input) => users.connections(input.tenantId),
     },
     knownSecrets,
   );

@@ -25,6 +25,9 @@ const domainSchema = z
   );
 const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'Colour is a #rrggbb value');
 const idSchema = z.string().min(1).max(64);
+const userIdSchema = z.string().min(1).max(512);
+/** Destructive actions on a production tenant need its domain typed back; main checks it too. */
+const confirmSchema = z.string().max(253).optional();
 const pemSchema = z
   .string()
   .max(64 * 1024)
@@ -105,6 +108,86 @@ export interface AppInfo {
   host: 'electron' | 'browser';
   dataDir: string;
   firstRun: boolean;
+}
+
+// ---------- users (as Auth0 returns them; the renderer shows, main never reshapes secrets into them) ----------
+
+export interface UserIdentity {
+  connection: string;
+  provider: string;
+  user_id: string;
+  isSocial: boolean;
+}
+
+export interface Auth0User {
+  user_id: string;
+  email?: string;
+  email_verified?: boolean;
+  username?: string;
+  phone_number?: string;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  nickname?: string;
+  picture?: string;
+  created_at?: string;
+  updated_at?: string;
+  last_login?: string;
+  last_ip?: string;
+  last_password_reset?: string;
+  logins_count?: number;
+  blocked?: boolean;
+  multifactor?: string[];
+  identities?: UserIdentity[];
+  app_metadata?: Record<string, unknown>;
+  user_metadata?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface UserSearchResult {
+  users: Auth0User[];
+  total: number;
+  start: number;
+  limit: number;
+  /** Auth0 pages only through the first 1000 results of a search. */
+  capped: boolean;
+}
+
+export interface RoleSummary {
+  id: string;
+  name: string;
+  description?: string;
+}
+
+export interface ConnectionSummary {
+  id: string;
+  name: string;
+  strategy: string;
+  /** Only database connections accept created users and passwords. */
+  isDatabase: boolean;
+  passwordPolicy: string | null;
+  minLength: number | null;
+}
+
+export interface LogEventSummary {
+  log_id: string;
+  date: string;
+  type: string;
+  description?: string;
+  ip?: string;
+  client_name?: string;
+  connection?: string;
+}
+
+export interface MfaState {
+  enrollments: { id: string; status: string; type: string; name?: string; enrolled_at?: string }[];
+  authenticationMethods: {
+    id: string;
+    type: string;
+    confirmed?: boolean;
+    name?: string;
+    created_at?: string;
+  }[];
 }
 
 // ---------- the error envelope ----------
@@ -205,6 +288,170 @@ export const channels = {
       })
       .strict(),
     output: {} as AuditEntry[],
+  },
+  // ---- users (issue #4) ----
+  'users:search': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        q: z.string().max(4000).default(''),
+        page: z.number().int().min(0).default(0),
+        perPage: z.number().int().min(1).max(100).default(50),
+        sort: z
+          .string()
+          .regex(/^[A-Za-z0-9_.]+:(1|-1)$/, 'Sort is field:1 or field:-1')
+          .optional(),
+      })
+      .strict(),
+    output: {} as UserSearchResult,
+  },
+  'users:get': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as Auth0User,
+  },
+  'users:create': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        connection: z.string().min(1).max(128),
+        email: z.string().trim().email('Enter a valid email address'),
+        password: z.string().min(1).max(512),
+        name: z.string().trim().max(300).optional(),
+        emailVerified: z.boolean().default(false),
+        verifyEmail: z.boolean().default(true),
+      })
+      .strict(),
+    output: {} as Auth0User,
+  },
+  'users:update-metadata': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        userId: userIdSchema,
+        kind: z.enum(['user_metadata', 'app_metadata']),
+        /** Only changed top-level keys; null removes a key (Auth0's merge rules). */
+        changes: z.record(z.string().min(1).max(255), z.unknown()),
+        /** updated_at of the user as loaded: a newer one on the tenant means someone else changed it. */
+        expectedUpdatedAt: z.string().min(1),
+      })
+      .strict(),
+    output: {} as Auth0User,
+  },
+  'users:set-blocked': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        userId: userIdSchema,
+        blocked: z.boolean(),
+        confirmDomain: confirmSchema,
+      })
+      .strict(),
+    output: {} as Auth0User,
+  },
+  'users:unblock-brute-force': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as { ok: true },
+  },
+  'users:blocks': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as { identifier: string; ip?: string; connection?: string }[],
+  },
+  'users:delete': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, confirmDomain: confirmSchema }).strict(),
+    output: {} as { userId: string },
+  },
+  'users:set-email-verified': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as Auth0User,
+  },
+  'users:send-verification-email': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as { jobId: string },
+  },
+  'users:password-ticket': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        userId: userIdSchema,
+        ttlSec: z.number().int().min(60).max(2_592_000).default(86_400),
+        resultUrl: z.string().url().max(2048).optional(),
+        markEmailVerified: z.boolean().default(false),
+      })
+      .strict(),
+    output: {} as { ticket: string; expiresAt: string },
+  },
+  'users:reset-email': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as { sentTo: string },
+  },
+  'users:set-password': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        userId: userIdSchema,
+        password: z.string().min(1).max(512),
+        confirmDomain: confirmSchema,
+      })
+      .strict(),
+    output: {} as Auth0User,
+  },
+  'users:mfa': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as MfaState,
+  },
+  'users:mfa-reset': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, confirmDomain: confirmSchema }).strict(),
+    output: {} as MfaState,
+  },
+  'users:invalidate-remember-browser': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as { ok: true },
+  },
+  'users:roles': {
+    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    output: {} as RoleSummary[],
+  },
+  'users:assign-roles': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        userId: userIdSchema,
+        roleIds: z.array(z.string().min(1).max(64)).min(1).max(50),
+      })
+      .strict(),
+    output: {} as RoleSummary[],
+  },
+  'users:remove-roles': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        userId: userIdSchema,
+        roleIds: z.array(z.string().min(1).max(64)).min(1).max(50),
+        confirmDomain: confirmSchema,
+      })
+      .strict(),
+    output: {} as RoleSummary[],
+  },
+  'users:logs': {
+    input: z
+      .object({ tenantId: idSchema, userId: userIdSchema, page: z.number().int().min(0).default(0) })
+      .strict(),
+    output: {} as { logs: LogEventSummary[]; total: number },
+  },
+  'roles:search': {
+    input: z.object({ tenantId: idSchema, nameFilter: z.string().max(100).default('') }).strict(),
+    output: {} as { roles: RoleSummary[]; total: number },
+  },
+  'connections:list': { input: z.object({ tenantId: idSchema }).strict(), output: {} as ConnectionSummary[] },
+  'audit:export-csv': {
+    input: z
+      .object({
+        tenantId: idSchema.optional(),
+        action: z.string().max(64).optional(),
+        target: z.string().max(256).optional(),
+      })
+      .strict(),
+    output: {} as { csv: string; filename: string },
   },
 } as const;
 

@@ -11,6 +11,8 @@ export interface ConnectionOptions {
   scheduler?: SchedulerOptions;
   now?: () => number;
   timeoutMs?: number;
+  /** Wraps the raw HTTPS transport under the scheduler (fault injection in tests, proxies). */
+  wrapTransport?: (transport: typeof fetch) => typeof fetch;
 }
 
 export class TenantConnection {
@@ -33,7 +35,10 @@ export class TenantConnection {
     // The runtime's fetch (it understands the SDK's FormData bodies) over our agent.
     const transport = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
       fetch(input, { ...init, dispatcher: this.agent } as unknown as RequestInit)) as typeof fetch;
-    this.scheduler = new RateScheduler(transport, options.scheduler);
+    this.scheduler = new RateScheduler(
+      options.wrapTransport ? options.wrapTransport(transport) : transport,
+      options.scheduler,
+    );
     this.audience = profile.audience ?? `https://${profile.domain}/api/v2/`;
     this.tokens = new TokenProvider({
       domain: profile.domain,

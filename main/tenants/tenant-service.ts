@@ -38,6 +38,7 @@ export interface TenantServiceOptions {
   onChange: (tenants: TenantProfile[]) => void;
   scheduler?: SchedulerOptions;
   now?: () => number;
+  wrapTransport?: (transport: typeof fetch) => typeof fetch;
 }
 
 export class TenantService {
@@ -197,6 +198,7 @@ export class TenantService {
         secret: async () => this.o.secrets.read(id, this.o.profiles.get(id).secretStorage),
         ...(this.o.scheduler ? { scheduler: this.o.scheduler } : {}),
         ...(this.o.now ? { now: this.o.now } : {}),
+        ...(this.o.wrapTransport ? { wrapTransport: this.o.wrapTransport } : {}),
       });
       this.connections.set(id, c);
     }

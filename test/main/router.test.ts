@@ -116,7 +116,55 @@ describe('no secret ever crosses the bridge', () => {
     await run('tenants:set-secret', { id, secret: 'wrong-secret-on-purpose' });
     await run('tenants:test-connection', { id }); // fails: the error must not echo the secret
     await run('tenants:set-secret', { id, secret: admin.clientSecret });
+    await run('tenants:test-connection', { id });
     await run('audit:list', {});
+    await run('audit:export-csv', {});
+
+    // Users: every channel, on a production-tagged tenant (destructive ones confirm the domain).
+    const confirmDomain = t.emu.domain;
+    const someone = [...t.emu.store.users.values()].find(
+      (u) => u.identities[0]?.provider === 'auth0' && u.email,
+    )!;
+    const userId = someone.user_id;
+    const role = [...t.emu.store.roles.values()][0]!;
+    await run('users:search', { tenantId: id, q: 'email:*@example.com' });
+    await run('users:get', { tenantId: id, userId });
+    await run('connections:list', { tenantId: id });
+    await run('roles:search', { tenantId: id });
+    await run('users:create', {
+      tenantId: id,
+      connection: 'Username-Password-Authentication',
+      email: 'walker@example.net',
+      password: 'Walk-The-Line-1',
+    });
+    const current = t.emu.store.users.get(userId)!;
+    await run('users:update-metadata', {
+      tenantId: id,
+      userId,
+      kind: 'app_metadata',
+      changes: { walked: true },
+      expectedUpdatedAt: current.updated_at,
+    });
+    await run('users:set-blocked', { tenantId: id, userId, blocked: true, confirmDomain });
+    await run('users:blocks', { tenantId: id, userId });
+    await run('users:unblock-brute-force', { tenantId: id, userId });
+    await run('users:set-email-verified', { tenantId: id, userId });
+    await run('users:send-verification-email', { tenantId: id, userId });
+    await run('users:password-ticket', { tenantId: id, userId });
+    await run('users:reset-email', { tenantId: id, userId });
+    await run('users:set-password', { tenantId: id, userId, password: 'Another-Pass-42', confirmDomain });
+    await run('users:mfa', { tenantId: id, userId });
+    await run('users:mfa-reset', { tenantId: id, userId, confirmDomain });
+    await run('users:invalidate-remember-browser', { tenantId: id, userId });
+    await run('users:assign-roles', { tenantId: id, userId, roleIds: [role.id] });
+    await run('users:roles', { tenantId: id, userId });
+    await run('users:remove-roles', { tenantId: id, userId, roleIds: [role.id], confirmDomain });
+    await run('users:logs', { tenantId: id, userId });
+    await run('users:delete', { tenantId: id, userId, confirmDomain });
+    const failures = answers.filter((a) => !(a as { ok: boolean }).ok).map((a) => JSON.stringify(a));
+    // Only the deliberate wrong secret above fails.
+    expect(failures).toHaveLength(1);
+
     await run('tenants:remove-secret', { id });
     await run('tenants:remove', { id });
     visited.add('tenants:add');
