@@ -15,6 +15,9 @@ test('first run offers the local tenant, which then appears with its colour and 
   await page.screenshot({ path: 'test-results/screens/first-run.png', fullPage: true });
 
   await page.getByRole('button', { name: 'Use the local tenant' }).click();
+  // The newcomer lands on the local tenant's users; the frame shows which tenant this is.
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
   const card = page.getByRole('listitem', { name: 'Tenant Sandbox' });
   await expect(card).toBeVisible();
   await expect(card.getByText('Development')).toBeVisible();
@@ -33,7 +36,7 @@ test('first run offers the local tenant, which then appears with its colour and 
 
   // Reloading keeps the tenant (profiles are on disk; the token survives in this tab only).
   await page.reload();
-  await expect(page.getByRole('listitem', { name: 'Tenant Sandbox' })).toBeVisible();
+  await expect(page.getByLabel('Active tenant')).toContainText('Sandbox');
 });
 
 test('the browser host refuses a wrong token and says how to connect', async ({ page, host }) => {

@@ -2,15 +2,21 @@ import { useEffect } from 'react';
 import { bridge } from '../bridge';
 import { useAppStore } from '../stores/app';
 import { useTenantsStore } from '../stores/tenants';
+import { AuditScreen } from './AuditScreen';
 import { ErrorMessage } from './ErrorMessage';
 import { FirstRun } from './FirstRun';
 import { Header } from './Header';
 import { KeychainBanner } from './KeychainBanner';
 import { TenantList } from './TenantList';
+import { Toasts } from './Toasts';
+import { UsersScreen } from './UsersScreen';
 
 export function App() {
   const loadApp = useAppStore((s) => s.load);
   const appError = useAppStore((s) => s.error);
+  const view = useAppStore((s) => s.view);
+  const activeId = useAppStore((s) => s.activeTenantId);
+  const setActive = useAppStore((s) => s.setActiveTenant);
   const loadTenants = useTenantsStore((s) => s.load);
   const replaceAll = useTenantsStore((s) => s.replaceAll);
   const loaded = useTenantsStore((s) => s.loaded);
@@ -22,6 +28,14 @@ export function App() {
     void loadTenants();
     return bridge.on('tenants:changed', ({ tenants: next }) => replaceAll(next));
   }, [loadApp, loadTenants, replaceAll]);
+
+  const active = tenants.find((t) => t.id === activeId) ?? tenants[0];
+  useEffect(() => {
+    // Keep a valid active tenant (and learn what its grant allows) as tenants come and go.
+    if (active && active.id !== activeId) setActive(active.id);
+    else if (active && !useAppStore.getState().capabilities[active.id])
+      void useAppStore.getState().loadCapabilities(active.id);
+  }, [active, activeId, setActive]);
 
   return (
     <div className="app">
@@ -43,10 +57,15 @@ export function App() {
             <ErrorMessage error={appError} />
             <FirstRun />
           </>
+        ) : view === 'users' && active ? (
+          <UsersScreen key={active.id} tenant={active} />
+        ) : view === 'audit' ? (
+          <AuditScreen />
         ) : (
           <TenantList />
         )}
       </main>
+      <Toasts />
     </div>
   );
 }

@@ -10,6 +10,7 @@ export function FirstRun() {
   const error = useTenantsStore((s) => s.error);
   const startSandbox = useTenantsStore((s) => s.startSandbox);
   const setActive = useAppStore((s) => s.setActiveTenant);
+  const setView = useAppStore((s) => s.setView);
   const [adding, setAdding] = useState(false);
   return (
     <section className="first-run" aria-labelledby="first-run-title">
@@ -28,7 +29,10 @@ export function FirstRun() {
             disabled={busy === 'sandbox'}
             onClick={async () => {
               const profile = await startSandbox();
-              if (profile) setActive(profile.id);
+              if (profile) {
+                setActive(profile.id);
+                setView('users');
+              }
             }}
           >
             {busy === 'sandbox' ? 'Starting the local tenant…' : 'Use the local tenant'}

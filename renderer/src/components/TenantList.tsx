@@ -54,6 +54,7 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
   const setSecret = useTenantsStore((s) => s.setSecret);
   const result = useTenantsStore((s) => s.tests[tenant.id]);
   const setActive = useAppStore((s) => s.setActiveTenant);
+  const setView = useAppStore((s) => s.setView);
   const [replacing, setReplacing] = useState(false);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   return (
@@ -83,8 +84,15 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
         </dd>
       </dl>
       <div className="actions">
-        <button type="button" className="primary" onClick={() => setActive(tenant.id)}>
-          Open
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            setActive(tenant.id);
+            setView('users');
+          }}
+        >
+          Open users
         </button>
         <button type="button" disabled={busy === `test:${tenant.id}`} onClick={() => void test(tenant.id)}>
           {busy === `test:${tenant.id}` ? 'Testing…' : 'Test connection'}
