@@ -27,13 +27,15 @@ export function AuditScreen() {
   };
   useEffect(() => {
     let live = true;
-    void bridge.invoke('audit:list', { ...(tenantId ? { tenantId } : {}), ...(action ? { action } : {}), limit: 500 }).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setEntries(r.data);
-        setError(null);
-      } else setError(r.error);
-    });
+    void bridge
+      .invoke('audit:list', { ...(tenantId ? { tenantId } : {}), ...(action ? { action } : {}), limit: 500 })
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) {
+          setEntries(r.data);
+          setError(null);
+        } else setError(r.error);
+      });
     return () => {
       live = false;
     };

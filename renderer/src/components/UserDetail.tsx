@@ -61,7 +61,14 @@ export function UserDetail({ tenant, onChanged }: { tenant: TenantProfile; onCha
   return (
     <aside className="detail" aria-labelledby={`${id}-title`}>
       <div className="detail-head">
-        {user.picture && <img src={user.picture} alt="" width={48} height={48} className="avatar" />}
+        {/* Remote pictures are not loaded: they would tell a third party who is being looked at. */}
+        <span className="avatar" aria-hidden="true">
+          {(user.name ?? user.email ?? '?')
+            .split(/[\s@.]+/)
+            .slice(0, 2)
+            .map((w) => w[0]?.toUpperCase() ?? '')
+            .join('')}
+        </span>
         <div>
           <h2 id={`${id}-title`} ref={heading} tabIndex={-1}>
             {user.name ?? user.email ?? user.user_id}

@@ -75,11 +75,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
             aria-describedby="query-problem"
           />
         </label>
-        <CapableButton
-          capability="users:read"
-          className="primary"
-          onClick={() => void s.search(tenant.id, { page: 0 })}
-        >
+        <CapableButton capability="users:read" className="primary" type="submit">
           {s.loading ? 'Searching…' : 'Search'}
         </CapableButton>
         <div id="query-problem">

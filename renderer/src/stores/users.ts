@@ -42,7 +42,8 @@ export function composeQuery(typed: string, f: QuickFilters): string {
   if (f.email.trim()) parts.push(`email:${f.email.includes('*') ? f.email.trim() : quote(f.email.trim())}`);
   if (f.name.trim()) parts.push(`name:${f.name.includes('*') ? f.name.trim() : quote(f.name.trim())}`);
   if (f.connection) parts.push(`identities.connection:${quote(f.connection)}`);
-  if (f.blocked) parts.push(`blocked:${f.blocked}`);
+  // Users never blocked have no `blocked` field at all, so "not blocked" is NOT blocked:true.
+  if (f.blocked) parts.push(f.blocked === 'true' ? 'blocked:true' : 'NOT blocked:true');
   if (f.emailVerified) parts.push(`email_verified:${f.emailVerified}`);
   if (f.lastLoginFrom || f.lastLoginTo)
     parts.push(`last_login:[${f.lastLoginFrom || '*'} TO ${f.lastLoginTo || '*'}]`);
@@ -123,6 +124,7 @@ export const useUsersStore = create<UsersState>((set, get) => ({
     else set({ loading: false, error: r.error });
   },
   reset() {
-    set({ users: [], total: 0, capped: false, searched: false, error: null, page: 0 });
+    // Another tenant: its connections differ, so the filters start over too.
+    set({ users: [], total: 0, capped: false, searched: false, error: null, page: 0, filters: emptyFilters });
   },
 }));

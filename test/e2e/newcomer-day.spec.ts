@@ -1,0 +1,271 @@
+// A newcomer's day, through the browser host against the local tenant: search, open a user, edit metadata with the
+// diff shown, assign a role, password-change link, reset email, block and unblock, delete with the production
+// guard, and the audit view showing each write. Then a support desk's grant, whose missing scopes disable controls.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { Agent } from 'undici';
+import { startEmulator } from '../../emulator/index.js';
+import { expect, test } from './host';
+
+const keytar = createRequire(import.meta.url)('keytar') as {
+  getPassword(s: string, a: string): Promise<string | null>;
+};
+mkdirSync('test-results/screens', { recursive: true });
+
+async function noSeriousA11yProblems(page: Page, screen: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${screen}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
+
+interface SandboxInfo {
+  id: string;
+  domain: string;
+  clientId: string;
+  caCert: string;
+  secret: string;
+}
+
+async function sandboxInfo(dataDir: string): Promise<SandboxInfo> {
+  const file = JSON.parse(readFileSync(join(dataDir, 'tenants.json'), 'utf8')) as { tenants: SandboxInfo[] };
+  const p = file.tenants[0]!;
+  const secret = await keytar.getPassword('tenant-desk', p.id);
+  return { ...p, secret: secret! };
+}
+
+/** Reads the tenant directly (not through Tenant Desk) to verify what the app did. */
+async function tenantApi(info: SandboxInfo) {
+  const agent = new Agent({ connect: { ca: info.caCert } });
+  const f = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, dispatcher: agent } as unknown as RequestInit);
+  const tokenRes = await f(`https://${info.domain}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: info.clientId,
+      client_secret: info.secret,
+      audience: `https://${info.domain}/api/v2/`,
+    }),
+  });
+  const { access_token } = (await tokenRes.json()) as { access_token: string };
+  return {
+    getUser: async (id: string) =>
+      (await (
+        await f(`https://${info.domain}/api/v2/users/${encodeURIComponent(id)}`, {
+          headers: { authorization: `Bearer ${access_token}` },
+        })
+      ).json()) as Record<string, unknown>,
+    outbox: async () =>
+      (await (await f(`https://${info.domain}/__emulator/outbox`)).json()) as { to: string; type: string }[],
+  };
+}
+
+async function search(page: Page, q: string) {
+  const box = page.getByRole('textbox', { name: /Search query/ });
+  await box.fill(q);
+  await box.press('Enter');
+}
+
+test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
+  test.setTimeout(180_000);
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Use the local tenant' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  const info = await sandboxInfo(host.dataDir);
+  const api = await tenantApi(info);
+
+  // Search with Auth0's syntax, then a metadata query.
+  await page.keyboard.press('/');
+  await expect(page.getByRole('textbox', { name: /Search query/ })).toBeFocused();
+  await search(page, 'email:*@example.com');
+  await expect(page.getByRole('status').filter({ hasText: / users$/ })).toBeVisible();
+  await expect(page.locator('table.users tbody button.link').first()).toBeVisible();
+  await noSeriousA11yProblems(page, 'search');
+  await page.screenshot({ path: 'test-results/screens/search.png' });
+  await search(page, 'app_metadata.plan:"pro" AND email_verified:true');
+  const status = page.getByRole('status').filter({ hasText: / users?$/ });
+  await expect(status).not.toHaveText('0 users');
+  // A malformed query shows Auth0's message next to it and keeps the previous results.
+  const before = await status.textContent();
+  await search(page, 'name:(broken');
+  await expect(page.locator('#query-problem').getByRole('alert')).toContainText(
+    'missing closing parenthesis',
+  );
+  await expect(status).toHaveText(before!);
+  await expect(page.locator('table.users tbody button.link').first()).toBeVisible();
+
+  // Quick filters compose into the query and show it.
+  await page.getByRole('textbox', { name: /Search query/ }).fill('');
+  await page.getByRole('combobox', { name: 'Connection' }).selectOption('Username-Password-Authentication');
+  await page.getByRole('combobox', { name: 'Blocked' }).selectOption('false');
+  await expect(page.getByTestId('composed-query')).toHaveText(
+    'identities.connection:Username-Password-Authentication AND NOT blocked:true',
+  );
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+
+  // Open a user.
+  await page.locator('table.users tbody button.link').first().click();
+  const detail = page.getByRole('complementary');
+  await expect(detail.getByRole('heading', { name: 'Profile' })).toBeVisible();
+  const userId = (await detail.locator('.detail-head .muted').textContent())!;
+  await expect(detail.getByRole('heading', { name: 'Recent log events' })).toBeVisible();
+  await noSeriousA11yProblems(page, 'user detail');
+  await page.screenshot({ path: 'test-results/screens/user-detail.png' });
+
+  // Edit app_metadata: the diff is shown, only changed keys are sent, the tenant merges them.
+  const original = (await api.getUser(userId)).app_metadata as Record<string, unknown>;
+  const edited = { ...original, tier: 'gold' } as Record<string, unknown>;
+  delete edited.customer_id;
+  await detail.getByRole('textbox', { name: 'App metadata (JSON)' }).fill(JSON.stringify(edited, null, 2));
+  await detail.getByRole('button', { name: 'Review changes to app metadata' }).click();
+  const diff = detail.getByRole('group', { name: 'Changes to app metadata' });
+  await expect(diff.getByRole('row', { name: /tier/ })).toContainText('"gold"');
+  await expect(diff.getByRole('row', { name: /customer_id/ })).toContainText('removed (null)');
+  await expect(diff.getByRole('row')).toHaveCount(3); // header + the two changed keys only
+  await page.screenshot({ path: 'test-results/screens/metadata-diff.png' });
+  await diff.getByRole('button', { name: 'Save app metadata' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'App metadata saved' })).toBeVisible();
+  const merged = (await api.getUser(userId)).app_metadata as Record<string, unknown>;
+  expect(merged).toEqual({
+    ...Object.fromEntries(Object.entries(original).filter(([k]) => k !== 'customer_id')),
+    tier: 'gold',
+  });
+
+  // Invalid JSON is refused before anything is sent.
+  await detail.getByRole('textbox', { name: 'User metadata (JSON)' }).fill('{"theme": ');
+  await expect(detail.getByText(/Not valid JSON/)).toBeVisible();
+  await expect(detail.getByRole('button', { name: 'Review changes to user metadata' })).toBeDisabled();
+
+  // Assign a role found among all of the tenant's roles.
+  await detail.getByRole('textbox', { name: /Find a role/ }).fill('Auditor');
+  await detail.getByRole('button', { name: 'Find roles' }).click();
+  await detail.getByRole('button', { name: 'Assign role Auditor', exact: true }).click();
+  await expect(detail.getByRole('button', { name: 'Remove role Auditor', exact: true })).toBeVisible();
+
+  // Password: a ticket link, then the reset email (seen in the local tenant's outbox).
+  await detail.getByRole('button', { name: 'Create password-change link' }).click();
+  await expect(detail.getByRole('textbox', { name: /Password-change link/ })).toHaveValue(
+    /\/u\/reset-password\?ticket=/,
+  );
+  await detail.getByRole('button', { name: 'Send reset email' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Reset email sent to/ })).toBeVisible();
+  const email = (await api.getUser(userId)).email as string;
+  expect((await api.outbox()).filter((m) => m.to === email && m.type === 'reset_email')).toHaveLength(1);
+
+  // Block, then unblock.
+  await detail.getByRole('button', { name: 'Block user' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Block user' }).click();
+  await expect(detail.getByText('This user is blocked')).toBeVisible();
+  expect((await api.getUser(userId)).blocked).toBe(true);
+  await detail.getByRole('button', { name: 'Unblock user' }).click();
+  await expect(detail.getByText('This user is blocked')).toHaveCount(0);
+  expect((await api.getUser(userId)).blocked).toBe(false);
+  await detail.getByRole('button', { name: 'Close user detail' }).click();
+
+  // A production-tagged tenant: delete asks for the domain typed back.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
+  await page.getByRole('button', { name: 'Add a tenant' }).click();
+  const form = page.getByRole('form', { name: 'Add a tenant' });
+  await form.getByLabel('Label').fill('Sandbox (production tag)');
+  await form.getByLabel('Domain').fill(info.domain);
+  await form.getByLabel('Client ID').fill(info.clientId);
+  await form.locator('input[name="secret"]').fill(info.secret);
+  await form.getByLabel('Environment').selectOption('production');
+  await form.getByText('Advanced').click();
+  await form.getByLabel(/CA certificate/).fill(info.caCert);
+  await noSeriousA11yProblems(page, 'add tenant');
+  await form.getByRole('button', { name: 'Add tenant' }).click();
+  await expect(page.getByRole('listitem', { name: 'Tenant Sandbox (production tag)' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/tenants-two.png', fullPage: true });
+
+  await page.keyboard.press('Control+k');
+  const switcher = page.getByRole('dialog', { name: 'Switch tenant' });
+  await switcher.getByRole('combobox', { name: 'Find a tenant' }).fill('production');
+  await switcher.getByRole('combobox', { name: 'Find a tenant' }).press('Enter');
+  await expect(page.getByLabel('Active tenant')).toContainText('Sandbox (production tag)');
+  await expect(page.getByLabel('Active tenant')).toContainText('Production');
+  await search(page, `user_id:"${userId}"`);
+  await page.locator('table.users tbody button.link').first().click();
+  await detail.getByRole('button', { name: 'Delete user' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete this user?' });
+  const confirm = dialog.getByRole('button', { name: 'Delete user' });
+  await expect(confirm).toBeDisabled();
+  await dialog.getByRole('textbox').fill('not-the-domain');
+  await expect(confirm).toBeDisabled();
+  await noSeriousA11yProblems(page, 'production guard');
+  await page.screenshot({ path: 'test-results/screens/production-guard.png' });
+  await dialog.getByRole('textbox').fill(info.domain);
+  await confirm.click();
+  await expect(page.getByRole('status').filter({ hasText: 'User deleted' })).toBeVisible();
+  expect((await api.getUser(userId)).statusCode).toBe(404);
+
+  // The audit view shows each write.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Audit log' }).click();
+  const audit = page.getByRole('table');
+  for (const action of [
+    'user.update-app-metadata',
+    'user.assign-roles',
+    'user.password-ticket',
+    'user.reset-email',
+    'user.block',
+    'user.unblock',
+    'user.delete',
+  ])
+    await expect(audit.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
+  await noSeriousA11yProblems(page, 'audit');
+  await page.screenshot({ path: 'test-results/screens/audit.png', fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^tenant-desk-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+});
+
+test('the support desk\u2019s grant: what it lacks is disabled, with the missing scope named', async ({
+  page,
+  host,
+}) => {
+  const emu = await startEmulator({ port: 0, users: 30, seed: 'support-e2e' });
+  try {
+    const support = emu.clients.find((c) => c.name === 'support-desk')!;
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Add a tenant' }).click();
+    const form = page.getByRole('form', { name: 'Add a tenant' });
+    await form.getByLabel('Label').fill('Support desk');
+    await form.getByLabel('Domain').fill(emu.domain);
+    await form.getByLabel('Client ID').fill(support.clientId);
+    await form.locator('input[name="secret"]').fill(support.clientSecret!);
+    await form.getByText('Advanced').click();
+    await form.getByLabel(/CA certificate/).fill(emu.caCert);
+    await form.getByRole('button', { name: 'Add tenant' }).click();
+    await page
+      .getByRole('listitem', { name: 'Tenant Support desk' })
+      .getByRole('button', { name: 'Open users' })
+      .click();
+    await expect(page.getByRole('button', { name: 'Create user' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Create user' })).toHaveAttribute('title', /create:users/);
+    await search(page, 'email:*@example.com');
+    await page.locator('table.users tbody button.link').first().click();
+    const detail = page.getByRole('complementary');
+    await expect(detail.getByRole('button', { name: 'Delete user' })).toBeDisabled();
+    await expect(detail.getByRole('button', { name: 'Delete user' })).toHaveAttribute(
+      'title',
+      /delete:users/,
+    );
+    await expect(detail.getByRole('button', { name: 'Reset MFA' })).toBeDisabled();
+    // What the grant allows stays enabled.
+    await expect(
+      detail
+        .getByRole('button', { name: 'Send reset email' })
+        .or(detail.getByText(/password is managed there/)),
+    ).toBeVisible();
+    await noSeriousA11yProblems(page, 'support desk detail');
+    await page.screenshot({ path: 'test-results/screens/support-desk.png' });
+  } finally {
+    await emu.close();
+  }
+});
