@@ -102,6 +102,8 @@ export const useUsersStore = create<UsersState>((set, get) => ({
   async search(tenantId, changes = {}) {
     const next = { page: get().page, perPage: get().perPage, sort: get().sort, ...changes };
     set({ ...next, loading: true });
+    // User Timing marks: `npm run bench:ui` reads them to separate API time from rendering time.
+    performance.mark('search:submit');
     const started = performance.now();
     const r = await bridge.invoke('users:search', {
       tenantId,
@@ -111,6 +113,7 @@ export const useUsersStore = create<UsersState>((set, get) => ({
       ...(next.sort ? { sort: next.sort } : {}),
     });
     const api = performance.now() - started;
+    performance.mark('search:response');
     if (r.ok)
       set({
         users: r.data.users,
