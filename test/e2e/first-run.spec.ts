@@ -34,6 +34,13 @@ test('first run offers the local tenant, which then appears with its colour and 
   expect(listed.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
   await page.screenshot({ path: 'test-results/screens/tenants.png', fullPage: true });
 
+  // The dark theme follows the OS, and stays accessible.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await new AxeBuilder({ page }).analyze();
+  expect(dark.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/tenants-dark.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+
   // Reloading keeps the tenant (profiles are on disk; the token survives in this tab only).
   await page.reload();
   await expect(page.getByLabel('Active tenant')).toContainText('Sandbox');

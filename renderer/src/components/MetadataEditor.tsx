@@ -76,6 +76,22 @@ export function MetadataEditor({
             ? `${changed.length} top-level key${changed.length === 1 ? '' : 's'} changed.`
             : 'No changes.')}
       </p>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={!value}
+          onClick={() => value && setText(JSON.stringify(value, null, 2))}
+        >
+          Format {title.toLowerCase()}
+        </button>
+        <button
+          type="button"
+          onClick={() => setText(JSON.stringify(original, null, 2))}
+          disabled={changed.length === 0 && !problem}
+        >
+          Undo edits
+        </button>
+      </div>
       {!reviewing ? (
         <CapableButton
           capability="users:update"

@@ -21,6 +21,7 @@ export function UserDetail({ tenant, onChanged }: { tenant: TenantProfile; onCha
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [ticket, setTicket] = useState<{ ticket: string; expiresAt: string } | null>(null);
   const [ttlHours, setTtlHours] = useState(24);
+  const [resultUrl, setResultUrl] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
   const [roleFilter, setRoleFilter] = useState('');
@@ -283,13 +284,27 @@ export function UserDetail({ tenant, onChanged }: { tenant: TenantProfile; onCha
                   ))}
                 </select>
               </label>
+              <label className="inline">
+                Then send the user to (optional)
+                <input
+                  type="url"
+                  value={resultUrl}
+                  onChange={(e) => setResultUrl(e.target.value)}
+                  placeholder="https://app.example.com/login"
+                />
+              </label>
               <CapableButton
                 capability="tickets:password-change"
                 onClick={async () => {
                   const r = await d.act(
                     'Creating a password-change link',
                     'users:password-ticket',
-                    { tenantId: tenant.id, userId, ttlSec: ttlHours * 3600 },
+                    {
+                      tenantId: tenant.id,
+                      userId,
+                      ttlSec: ttlHours * 3600,
+                      ...(resultUrl.trim() ? { resultUrl: resultUrl.trim() } : {}),
+                    },
                     'Password-change link created',
                   );
                   if (r.ok) setTicket(r.data as { ticket: string; expiresAt: string });
