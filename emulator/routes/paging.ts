@@ -34,7 +34,7 @@ export const fieldsProps = {
   },
   include_fields: {
     type: 'boolean',
-    description: 'Whether specified fields are to be included (true) or excluded (false).',
+    description: 'Whether specified fields are to be included (true) or excluded (false). Defaults to true.',
   },
 } as const satisfies Record<string, Schema>;
 

@@ -58,6 +58,16 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     return role;
   };
   const id = (req: { params: unknown }) => (req.params as { id: string }).id;
+  /** Permission names as Auth0 lists them: with their description and the API they belong to. */
+  const describePermissions = (names: Iterable<string>) => {
+    const rs = store.resourceServer;
+    return [...names].map((name) => ({
+      permission_name: name,
+      description: rs.scopes.find((s) => s.value === name)?.description ?? '',
+      resource_server_name: rs.name,
+      resource_server_identifier: rs.identifier,
+    }));
+  };
 
   api(app, 'GET', '/roles', ['read:roles'], (req) => {
     const query = parseQueryParams(
@@ -147,14 +157,7 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
       req.query as Record<string, unknown>,
     );
     const role = roleOr404(id(req));
-    const rs = store.resourceServer;
-    const perms = [...(store.rolePermissions.get(role.id) ?? [])].map((name) => ({
-      permission_name: name,
-      description: rs.scopes.find((s) => s.value === name)?.description ?? '',
-      resource_server_name: rs.name,
-      resource_server_identifier: rs.identifier,
-    }));
-    return offsetPage(perms, query, 'permissions');
+    return offsetPage(describePermissions(store.rolePermissions.get(role.id) ?? []), query, 'permissions');
   });
 
   const checkPermissions = (perms: { resource_server_identifier: string; permission_name: string }[]) => {
@@ -213,17 +216,10 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
       req.query as Record<string, unknown>,
     );
     const user = userOr404(ctx, id(req));
-    const rs = store.resourceServer;
     const names = new Set<string>();
     for (const r of store.rolesOfUser(user.user_id))
       for (const p of store.rolePermissions.get(r.id) ?? []) names.add(p);
-    const perms = [...names].map((n) => ({
-      permission_name: n,
-      description: rs.scopes.find((s) => s.value === n)?.description ?? '',
-      resource_server_name: rs.name,
-      resource_server_identifier: rs.identifier,
-    }));
-    return offsetPage(perms, query, 'permissions');
+    return offsetPage(describePermissions(names), query, 'permissions');
   });
 
   const changeUserRoles = (add: boolean) => {

@@ -7,40 +7,14 @@ import type { Connection, User } from '../model.js';
 import { QueryError } from '../search/index.js';
 import { parseQueryParams, validateBody, type Schema } from '../validate.js';
 import { sendVerificationEmail } from './mail.js';
+import { fieldsProps, offsetPagingProps } from './paging.js';
 
 export const MAX_SEARCH_RESULTS = 1000;
-
-const pagingProps = {
-  page: { type: 'integer', minimum: 0, description: 'Page index of the results to return. First page is 0.' },
-  per_page: {
-    type: 'integer',
-    minimum: 0,
-    maximum: 100,
-    description: 'Number of results per page. Defaults to 50.',
-  },
-  include_totals: {
-    type: 'boolean',
-    description:
-      'Return results inside an object that contains the total result count (true) or as a direct array of results (false, default).',
-  },
-} as const satisfies Record<string, Schema>;
-
-const fieldsProps = {
-  fields: {
-    type: 'string',
-    description:
-      'Comma-separated list of fields to include or exclude (based on value provided for include_fields) in the result. Leave empty to retrieve all fields.',
-  },
-  include_fields: {
-    type: 'boolean',
-    description: 'Whether specified fields are to be included (true) or excluded (false). Defaults to true.',
-  },
-} as const satisfies Record<string, Schema>;
 
 const listQuery = {
   type: 'object',
   properties: {
-    ...pagingProps,
+    ...offsetPagingProps,
     ...fieldsProps,
     sort: {
       type: 'string',

@@ -1,7 +1,6 @@
 // Roles, connections, logs, user blocks and MFA through the unmodified SDK.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagementError } from 'auth0';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { sdkFailure as failure, startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
 beforeAll(async () => {
@@ -9,15 +8,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function failure(p: Promise<unknown>): Promise<ManagementError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ManagementError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 const someUser = () => [...t.emu.store.users.values()][3]!;
 
 describe('roles', () => {

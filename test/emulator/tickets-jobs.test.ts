@@ -1,8 +1,7 @@
 // Tickets and their pages, the reset email, and jobs (verification email, exports, imports) through the SDK.
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagementError } from 'auth0';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { sdkFailure as failure, startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
 beforeAll(async () => {
@@ -10,15 +9,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function failure(p: Promise<unknown>): Promise<ManagementError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ManagementError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 const dbUser = () =>
   [...t.emu.store.users.values()].find((u) => u.identities[0]?.provider === 'auth0' && u.email)!;
 

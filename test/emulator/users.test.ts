@@ -1,23 +1,12 @@
 // The users endpoints through the unmodified auth0 SDK, as Tenant Desk will call them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagementError } from 'auth0';
-import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { sdkFailure as failure, startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
 beforeAll(async () => {
   t = await startTestTenant({ users: 300, seed: 'users-test' });
 });
 afterAll(async () => t?.close());
-
-async function failure(p: Promise<unknown>): Promise<ManagementError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ManagementError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const strongPassword = 'Correct-Horse-9';
 

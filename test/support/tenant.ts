@@ -1,5 +1,5 @@
 // Test support: a started local tenant and an unmodified auth0 ManagementClient that trusts its CA.
-import { ManagementClient } from 'auth0';
+import { ManagementClient, ManagementError } from 'auth0';
 import { Agent } from 'undici';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 
@@ -59,4 +59,15 @@ export async function startTestTenant(options: EmulatorOptions = {}): Promise<Te
       await agent.close();
     },
   };
+}
+
+/** Awaits a call that must fail with the SDK's ManagementError, and returns that error. */
+export async function sdkFailure(p: Promise<unknown>): Promise<ManagementError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ManagementError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
 }
