@@ -109,6 +109,26 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   );
   await page.getByRole('button', { name: 'Search', exact: true }).click();
 
+  // Create a user: database connections only, the password rules shown, a generated password.
+  await page.getByRole('button', { name: 'Create user' }).click();
+  const create = page.getByRole('dialog', { name: /Create a user on Sandbox/ });
+  await expect(create.getByRole('combobox', { name: 'Connection' })).toHaveValue(
+    'Username-Password-Authentication',
+  );
+  await expect(create.getByRole('combobox', { name: 'Connection' }).getByRole('option')).toHaveCount(1);
+  await expect(create.getByText(/At least 8 characters, 3 of 4 kinds/)).toBeVisible();
+  await create.getByRole('textbox', { name: 'Email' }).fill('new.colleague@example.net');
+  await create.getByRole('button', { name: 'Generate password' }).click();
+  await noSeriousA11yProblems(page, 'create user');
+  await create.getByRole('button', { name: 'Create user' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Created new.colleague@example.net' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('complementary').getByText('new.colleague@example.net (not verified)'),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Close user detail' }).click();
+
   // Open a user.
   await page.locator('table.users tbody button.link').first().click();
   const detail = page.getByRole('complementary');
