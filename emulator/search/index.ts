@@ -402,15 +402,17 @@ export class UserIndex {
   }
 
   /** Lexicographically sorted keys (prefix scans), whatever the field's natural order. */
-  private readonly lexicalCache = new WeakMap<FieldIndex, { size: number; keys: string[] }>();
+  private readonly lexicalCache = new WeakMap<string[], string[]>();
   private lexical(f: FieldIndex): { keys: string[] } {
     const { keys, numeric } = f.sorted();
     if (!numeric) return { keys };
-    const cached = this.lexicalCache.get(f);
-    if (cached && cached.size === keys.length && cached.keys.length === keys.length) return cached;
-    const lex = { size: keys.length, keys: [...keys].sort() };
-    this.lexicalCache.set(f, lex);
-    return lex;
+    // Keyed by the sorted array itself: the field rebuilds that array whenever its keys change.
+    let lex = this.lexicalCache.get(keys);
+    if (!lex) {
+      lex = [...keys].sort();
+      this.lexicalCache.set(keys, lex);
+    }
+    return { keys: lex };
   }
 
   private range(node: Extract<QueryNode, { kind: 'range' }>): Bitset {

@@ -208,3 +208,13 @@ describe('user search at scale', () => {
     }
   });
 });
+
+describe('prefix wildcards on numeric fields', () => {
+  it('see values changed since the last query, even when the number of distinct values is the same', () => {
+    const idx = indexOf([user('a', { logins_count: 12 }), user('b', { logins_count: 30 })]);
+    expect(q(idx, 'logins_count:1*')).toEqual(['auth0|a']);
+    idx.upsert(user('a', { logins_count: 15 }));
+    expect(q(idx, 'logins_count:15*')).toEqual(['auth0|a']);
+    expect(q(idx, 'logins_count:12*')).toEqual([]);
+  });
+});
