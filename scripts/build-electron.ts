@@ -1,20 +1,36 @@
-// Bundles the Electron main process (ESM; dependencies stay in node_modules) and the sandboxed preload (one
-// CommonJS file, as sandboxed preloads require).
-import { build } from 'esbuild';
+// Bundles the Electron main process and the sandboxed preload, each as one CommonJS file:
+// out/main/electron.cjs (package.json "main"; dependencies stay in node_modules, except ESM-only ones, which are
+// bundled so that plain require() works) and out/preload/index.cjs (sandboxed preloads must be one CommonJS file).
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
 
-await build({
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+/** Pure ESM packages: bundled into the CommonJS main, since require() of ESM is not a given. */
+const bundledDependencies = new Set(['jose']);
+
+export const mainBuildOptions: BuildOptions = {
+  absWorkingDir: projectRoot,
   entryPoints: ['main/electron/main.ts'],
-  outfile: 'out/main/electron.mjs',
+  outfile: 'out/main/electron.cjs',
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node22',
-  packages: 'external',
+  external: ['electron', ...Object.keys(pkg.dependencies).filter((d) => !bundledDependencies.has(d))],
+  // The sources are ESM; in the CommonJS bundle import.meta comes from the bundle's own location.
+  define: { 'import.meta.dirname': '__dirname', 'import.meta.url': 'bundleImportMetaUrl' },
+  inject: ['main/electron/cjs-import-meta.ts'],
   sourcemap: true,
   logLevel: 'warning',
-});
+};
 
-await build({
+export const preloadBuildOptions: BuildOptions = {
+  absWorkingDir: projectRoot,
   entryPoints: ['preload/index.ts'],
   outfile: 'out/preload/index.cjs',
   bundle: true,
@@ -22,8 +38,14 @@ await build({
   format: 'cjs',
   target: 'chrome140',
   external: ['electron'],
+  minify: true,
   sourcemap: false,
   logLevel: 'warning',
-});
+};
 
-console.log('Built out/main/electron.mjs and out/preload/index.cjs');
+// Run as a script (npm run build:electron); tests import the options to bundle exactly what ships.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await build(mainBuildOptions);
+  await build(preloadBuildOptions);
+  console.log('Built out/main/electron.cjs and out/preload/index.cjs');
+}

@@ -31,7 +31,14 @@ if (!existsSync(join(staticDir, 'index.html'))) {
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 const app = await createApp({ dataDir, host: 'browser', version });
-const host = await startBrowserHost({ router: app.router, staticDir, port });
+let host: Awaited<ReturnType<typeof startBrowserHost>>;
+try {
+  host = await startBrowserHost({ router: app.router, staticDir, port });
+} catch (err) {
+  process.stderr.write(`serve: cannot listen on 127.0.0.1:${port} (${(err as Error).message}).\n`);
+  await app.close();
+  process.exit(1);
+}
 process.stdout.write(`${host.url}\n`);
 process.stderr.write(
   `Tenant Desk is served on 127.0.0.1 only; open the URL above. Data: ${dataDir}. Ctrl+C to stop.\n`,

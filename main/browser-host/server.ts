@@ -4,25 +4,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Router } from '../router.js';
 import { contentSecurityPolicy } from './csp.js';
+import { contentTypeOf, rendererFile } from './static-files.js';
 
 const HOST = '127.0.0.1';
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export interface BrowserHostOptions {
   router: Router;
@@ -49,8 +39,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const token = options.token ?? randomBytes(32).toString('base64url');
   const root = resolve(options.staticDir);
   let port = 0;
-  const allowedHosts = () => new Set([`${HOST}:${port}`, `localhost:${port}`]);
-  const origin = () => `http://${HOST}:${port}`;
+  // The one name the host answers to: anything else may be a DNS-rebinding page (localhost is sent to it).
+  const ownHost = () => `${HOST}:${port}`;
+  const origin = () => `http://${ownHost()}`;
 
   const securityHeaders = (res: ServerResponse) => {
     res.setHeader('content-security-policy', contentSecurityPolicy([`ws://${HOST}:${port}`]));
@@ -62,7 +53,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res);
-    if (!allowedHosts().has(req.headers.host ?? '')) {
+    if (req.headers.host === `localhost:${port}` && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(308, { location: `${origin()}${req.url ?? '/'}` }).end();
+      return;
+    }
+    if (req.headers.host !== ownHost()) {
       res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request');
       return;
     }
@@ -70,10 +65,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = decodeURIComponent(new URL(req.url ?? '/', origin()).pathname);
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(404).end();
+    const file = rendererFile(root, new URL(req.url ?? '/', origin()).pathname);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }
     try {
@@ -81,7 +75,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (!info.isFile()) throw new Error('not a file');
       const body = await readFile(file);
       res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(file),
         'cache-control': extname(file) === '.html' ? 'no-store' : 'public, max-age=31536000, immutable',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -98,7 +92,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin());
     if (url.pathname !== '/rpc') return refuse(socket, 404, 'Not Found');
-    if (!allowedHosts().has(req.headers.host ?? '')) return refuse(socket, 403, 'Forbidden');
+    if (req.headers.host !== ownHost()) return refuse(socket, 403, 'Forbidden');
     if (req.headers.origin !== origin()) return refuse(socket, 403, 'Forbidden');
     if (!sameSecret(url.searchParams.get('token') ?? '', token)) return refuse(socket, 403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws));

@@ -20,13 +20,23 @@ const untrusted: ErrorEnvelope = {
   message: 'Request refused: it did not come from the Tenant Desk window.',
   retryable: false,
 };
+const failed: ErrorEnvelope = {
+  code: 'internal',
+  message: 'Tenant Desk could not handle this request.',
+  retryable: false,
+};
 
 export function registerIpc(ipcMain: IpcMainLike, router: Router, isTrusted: SenderCheck): () => void {
   for (const channel of router.channelNames) {
     ipcMain.handle(channel, async (event, payload): Promise<Result<unknown>> => {
       // Never throw across the bridge: Electron would pass only the message, and it might not be ours.
-      if (!isTrusted(event)) return { ok: false, error: untrusted };
-      return router.invoke(channel, payload);
+      try {
+        if (!isTrusted(event)) return { ok: false, error: untrusted };
+        return await router.invoke(channel, payload);
+      } catch {
+        // The router answers with envelopes; this only guards the promise of never throwing.
+        return { ok: false, error: failed };
+      }
     });
   }
   return () => {
@@ -34,21 +44,28 @@ export function registerIpc(ipcMain: IpcMainLike, router: Router, isTrusted: Sen
   };
 }
 
+/** The origin of a frame's URL; for app:// (which WHATWG URL gives the opaque origin "null") scheme and host. */
+export function originOf(frameUrl: string): string | null {
+  try {
+    const url = new URL(frameUrl);
+    if (url.origin !== 'null') return url.origin;
+    return url.host ? `${url.protocol}//${url.host}` : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The default sender check: known window, top-level frame, own origin. */
 export function trustedSender(
   isOurWindow: (event: IpcMainInvokeEvent) => boolean,
-  allowedOrigins: string[],
+  allowedOrigins: readonly string[],
 ): SenderCheck {
   return (event) => {
     const frame = event.senderFrame;
     if (!frame || !isOurWindow(event)) return false;
     if (frame !== event.sender.mainFrame) return false;
-    try {
-      const url = new URL(frame.url);
-      return allowedOrigins.includes(url.protocol === 'app:' ? 'app://tenant-desk' : url.origin);
-    } catch {
-      return false;
-    }
+    const origin = originOf(frame.url);
+    return origin !== null && allowedOrigins.includes(origin);
   };
 }
 

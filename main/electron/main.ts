@@ -3,29 +3,41 @@
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
-  net,
   protocol,
+  screen,
   session,
   shell,
   type IpcMainInvokeEvent,
 } from 'electron';
-import { readFileSync } from 'node:fs';
-import { join, normalize, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { createApp, type App } from '../app.js';
-import { contentSecurityPolicy } from '../browser-host/csp.js';
+import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
-import { loadWindowState, saveWindowState } from './window-state.js';
+import { denyAllPermissions, hardenWebContents, secureWebPreferences } from './security.js';
+import { fitToDisplays, loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './window-state.js';
 
+// The bundle lives in out/main/, so the project (or app.asar) root is two levels up.
 const root = join(import.meta.dirname, '..', '..');
 const rendererDir = join(root, 'out', 'renderer');
 const preloadFile = join(root, 'out', 'preload', 'index.cjs');
-const devServer = process.env.TENANT_DESK_DEV_SERVER; // Vite dev server URL in development only
-const APP_ORIGIN = 'app://tenant-desk';
 
+/** The Vite dev server, for development only: a packaged app never loads anything but app://. */
+function devServerUrl(): string | null {
+  const raw = process.env.TENANT_DESK_DEV_SERVER;
+  if (app.isPackaged || !raw) return null;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+app.enableSandbox();
 protocol.registerSchemesAsPrivileged([
-  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
 if (!app.requestSingleInstanceLock()) {
@@ -33,90 +45,73 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let services: App | undefined;
   let window: BrowserWindow | undefined;
+  const devServer = devServerUrl();
 
   app.on('second-instance', () => {
-    if (window) {
-      if (window.isMinimized()) window.restore();
-      window.focus();
-    }
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
   });
 
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      // Only vetted https links leave the app, to the user's browser.
-      try {
-        if (new URL(url).protocol === 'https:') void shell.openExternal(url);
-      } catch {
-        // not a URL: ignore
-      }
-      return { action: 'deny' };
-    });
-  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell.openExternal));
 
-  void app.whenReady().then(async () => {
-    const dataDir = app.getPath('userData');
-    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
-      .version;
-    services = await createApp({ dataDir, host: 'electron', version });
-
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
-
-    protocol.handle('app', async (request) => {
-      const path = decodeURIComponent(new URL(request.url).pathname);
-      const file = normalize(join(rendererDir, path === '/' ? 'index.html' : path));
-      if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
-      const res = await net.fetch(pathToFileURL(file).toString());
-      const headers = new Headers(res.headers);
-      headers.set('content-security-policy', contentSecurityPolicy());
-      headers.set('x-content-type-options', 'nosniff');
-      return new Response(res.body, { status: res.status, headers });
-    });
-
-    const state = loadWindowState(dataDir);
-    window = new BrowserWindow({
-      ...state,
-      minWidth: 640,
-      minHeight: 480,
+  const openWindow = async (started: App, dataDir: string) => {
+    const state = fitToDisplays(
+      loadWindowState(dataDir),
+      screen.getAllDisplays().map((d) => d.workArea),
+    );
+    const win = new BrowserWindow({
+      ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+      width: state.width,
+      height: state.height,
+      minWidth: MIN_WIDTH,
+      minHeight: MIN_HEIGHT,
       show: false,
       title: 'Tenant Desk',
-      webPreferences: {
-        preload: preloadFile,
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        nodeIntegrationInSubFrames: false,
-        nodeIntegrationInWorker: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        experimentalFeatures: false,
-        webviewTag: false,
-        spellcheck: false,
-      },
+      webPreferences: secureWebPreferences(preloadFile),
     });
-    if (state.maximized) window.maximize();
-    window.once('ready-to-show', () => window?.show());
-    const remember = () => {
-      if (!window) return;
-      saveWindowState(dataDir, { ...window.getNormalBounds(), maximized: window.isMaximized() });
-    };
-    window.on('close', remember);
+    window = win;
+    if (state.maximized) win.maximize();
+    win.once('ready-to-show', () => win.show());
+    win.on('close', () => {
+      try {
+        saveWindowState(dataDir, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+      } catch {
+        // Not remembering the window's size must never stop it from closing.
+      }
+    });
+    win.on('closed', () => {
+      if (window === win) window = undefined;
+    });
 
-    const ownWindow = (event: IpcMainInvokeEvent) => BrowserWindow.fromWebContents(event.sender) === window;
+    const ownWindow = (event: IpcMainInvokeEvent) => BrowserWindow.fromWebContents(event.sender) === win;
     const origins = devServer ? [APP_ORIGIN, new URL(devServer).origin] : [APP_ORIGIN];
-    registerIpc(ipcMain, services.router, trustedSender(ownWindow, origins));
-    forwardEvents(services.router, (event, payload) => {
-      if (window && !window.isDestroyed()) window.webContents.send(event, payload);
+    registerIpc(ipcMain, started.router, trustedSender(ownWindow, origins));
+    forwardEvents(started.router, (event, payload) => {
+      if (!win.isDestroyed()) win.webContents.send(event, payload);
     });
 
-    await window.loadURL(devServer ?? `${APP_ORIGIN}/index.html`);
+    // In development the Vite dev server serves the renderer (and its own headers); otherwise only app://.
+    await win.loadURL(devServer ?? APP_ENTRY);
+  };
+
+  void app.whenReady().then(async () => {
+    try {
+      const dataDir = app.getPath('userData');
+      denyAllPermissions(session.defaultSession);
+      protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
+      services = await createApp({ dataDir, host: 'electron', version: app.getVersion() });
+      await openWindow(services, dataDir);
+    } catch (err) {
+      dialog.showErrorBox('Tenant Desk could not start', (err as Error).message);
+      app.quit();
+    }
   });
 
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', (event) => {
     if (!services) return;
+    // Stop the services (the local tenant saves its data) before the process ends.
     event.preventDefault();
     const closing = services;
     services = undefined;

@@ -91,6 +91,11 @@ describe('browser host', () => {
     expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
     expect((await get('/assets/app.js')).status).toBe(200);
     expect((await get('/', { host: `evil.example:${host.port}` })).status).toBe(421);
+    expect((await get('/', { host: `127.0.0.1:${host.port + 1}` })).status).toBe(421);
+    // localhost is this computer too: it is sent to the one origin the socket accepts, token and all.
+    const moved = await get('/?token=abc', { host: `localhost:${host.port}` });
+    expect(moved.status).toBe(308);
+    expect(moved.headers.location).toBe(`http://127.0.0.1:${host.port}/?token=abc`);
     expect((await get('/../../etc/passwd')).status).toBe(404);
     expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
   });

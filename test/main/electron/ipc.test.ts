@@ -69,6 +69,8 @@ describe('Electron IPC adapter', () => {
     for (const e of [
       event('app://tenant-desk/index.html', { subframe: true }),
       event('https://evil.example/'),
+      event('app://another-host/index.html'),
+      event('about:blank'),
       event('file:///etc/passwd'),
       event('app://tenant-desk/index.html', { window: 'other' }),
     ]) {

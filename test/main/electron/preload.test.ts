@@ -4,16 +4,10 @@ import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { channelNames } from '../../../preload/contract.js';
+import { preloadBuildOptions } from '../../../scripts/build-electron.js';
 
 async function loadPreload() {
-  const out = await build({
-    entryPoints: ['preload/index.ts'],
-    bundle: true,
-    platform: 'browser',
-    format: 'cjs',
-    external: ['electron'],
-    write: false,
-  });
+  const out = await build({ ...preloadBuildOptions, write: false });
   const code = out.outputFiles[0]!.text;
   const exposed: Record<string, unknown> = {};
   const invoked: { channel: string; payload: unknown }[] = [];
@@ -36,7 +30,11 @@ async function loadPreload() {
   };
   const module = { exports: {} };
   runInNewContext(code, {
-    require: (name: string) => (name === 'electron' ? electron : undefined),
+    // A sandboxed preload can require little besides electron: the bundle must need nothing else.
+    require: (name: string) => {
+      if (name === 'electron') return electron;
+      throw new Error(`a sandboxed preload cannot require "${name}"`);
+    },
     module,
     exports: module.exports,
     console,

@@ -1,0 +1,297 @@
+// The Electron main process as it ships (the one CommonJS bundle), run against a thin stand-in for the `electron`
+// module, since the Electron runtime cannot run here. Everything behind it is real: the services, the router, the
+// keychain, the files. It proves the security settings the window gets, what its web contents may do, the app://
+// protocol, the IPC wiring, the remembered window state and the single-instance lock.
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { channelNames } from '../../../preload/contract.js';
+import { mainBuildOptions } from '../../../scripts/build-electron.js';
+
+type Listener = (...args: unknown[]) => unknown;
+
+class Emitter {
+  readonly listeners = new Map<string, Listener[]>();
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  once(event: string, listener: Listener) {
+    return this.on(event, listener);
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const l of this.listeners.get(event) ?? []) l(...args);
+  }
+}
+
+class FakeContents extends Emitter {
+  readonly mainFrame = { url: 'app://tenant-desk/index.html' };
+  readonly sent: { event: string; payload: unknown }[] = [];
+  openHandler: ((details: { url: string }) => { action: string }) | undefined;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.openHandler = handler;
+  }
+  send(event: string, payload: unknown) {
+    this.sent.push({ event, payload });
+  }
+}
+
+function fakeElectron(userData: string, lock: boolean) {
+  const app = new (class extends Emitter {
+    isPackaged = false;
+    quits = 0;
+    sandboxed = false;
+    private markReady!: () => void;
+    readonly ready = new Promise<void>((r) => (this.markReady = r));
+    enableSandbox() {
+      this.sandboxed = true;
+    }
+    requestSingleInstanceLock() {
+      return lock;
+    }
+    quit() {
+      this.quits++;
+    }
+    whenReady() {
+      return this.ready;
+    }
+    becomeReady() {
+      this.markReady();
+    }
+    getPath(name: string) {
+      if (name !== 'userData') throw new Error(`unexpected path ${name}`);
+      return userData;
+    }
+    getVersion() {
+      return '9.9.9-test';
+    }
+  })();
+  const windows: FakeWindow[] = [];
+  let windowLoaded: (w: FakeWindow) => void = () => undefined;
+  const loaded = new Promise<FakeWindow>((r) => (windowLoaded = r));
+  class FakeWindow extends Emitter {
+    readonly webContents = new FakeContents();
+    url: string | undefined;
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      windows.push(this);
+      app.emit('web-contents-created', {}, this.webContents);
+    }
+    static fromWebContents(contents: unknown) {
+      return windows.find((w) => w.webContents === contents) ?? null;
+    }
+    async loadURL(url: string) {
+      this.url = url;
+      windowLoaded(this);
+    }
+    getNormalBounds() {
+      return { x: 40, y: 30, width: 1000, height: 700 };
+    }
+    isMaximized() {
+      return false;
+    }
+    isDestroyed() {
+      return false;
+    }
+    maximize() {}
+    show() {}
+  }
+  const ipcHandlers = new Map<string, Listener>();
+  const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
+  const privileged: unknown[] = [];
+  const permissions: { request?: Listener; check?: Listener } = {};
+  const opened: string[] = [];
+  const module = {
+    app,
+    BrowserWindow: FakeWindow,
+    ipcMain: {
+      handle: (channel: string, listener: Listener) => ipcHandlers.set(channel, listener),
+      removeHandler: (channel: string) => ipcHandlers.delete(channel),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => privileged.push(...schemes),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        protocolHandlers.set(scheme, handler),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (h: Listener) => (permissions.request = h),
+        setPermissionCheckHandler: (h: Listener) => (permissions.check = h),
+      },
+    },
+    shell: { openExternal: async (url: string) => void opened.push(url) },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    dialog: {
+      showErrorBox: (title: string, message: string) => {
+        throw new Error(`${title}: ${message}`);
+      },
+    },
+  };
+  return { module, app, windows, loaded, ipcHandlers, protocolHandlers, privileged, permissions, opened };
+}
+
+// Bundled once per file, with the options `npm run build:electron` uses.
+const bundled = build({ ...mainBuildOptions, write: false, sourcemap: false, logLevel: 'silent' }).then(
+  (out) => out.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text,
+);
+
+/** A folder shaped like the installed app: out/main (the bundle), out/renderer, out/preload, node_modules. */
+async function runBundle(lock: boolean) {
+  const root = mkdtempSync(join(tmpdir(), 'td-electron-'));
+  const userData = join(root, 'user-data');
+  mkdirSync(join(root, 'out', 'main'), { recursive: true });
+  mkdirSync(join(root, 'out', 'renderer'), { recursive: true });
+  writeFileSync(join(root, 'out', 'renderer', 'index.html'), '<!doctype html><title>Tenant Desk</title>');
+  writeFileSync(join(root, 'package.json'), '{"secret":"not served"}');
+  symlinkSync(join(process.cwd(), 'node_modules'), join(root, 'node_modules'), 'dir');
+
+  const code = await bundled;
+  const bundleFile = join(root, 'out', 'main', 'electron.cjs');
+  const electron = fakeElectron(userData, lock);
+  const requireFromBundle = createRequire(bundleFile);
+  const module = { exports: {} };
+  const run = runInThisContext(
+    `(function (exports, require, module, __filename, __dirname) {${code}\n})`,
+  ) as (...args: unknown[]) => void;
+  run(
+    module.exports,
+    (id: string) => (id === 'electron' ? electron.module : requireFromBundle(id)),
+    module,
+    bundleFile,
+    join(root, 'out', 'main'),
+  );
+  return { ...electron, root, userData };
+}
+
+function ipcEvent(sender: FakeContents, frame: { url: string } = sender.mainFrame) {
+  return { sender, senderFrame: frame };
+}
+
+describe('Electron main bundle', () => {
+  it('quits at once when another instance holds the lock', async () => {
+    const { app, windows } = await runBundle(false);
+    app.becomeReady();
+    await Promise.resolve();
+    expect(app.quits).toBe(1);
+    expect(windows).toHaveLength(0);
+  });
+
+  it('opens one sandboxed, isolated window on app:// and wires the router to IPC', async () => {
+    const e = await runBundle(true);
+    expect(e.app.sandboxed).toBe(true);
+    expect(e.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    e.app.becomeReady();
+    const win = await e.loaded;
+    expect(win.url).toBe('app://tenant-desk/index.html');
+    expect(win.options.webPreferences).toEqual({
+      preload: join(e.root, 'out', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    });
+
+    // Permissions: every request and check is refused.
+    let granted: boolean | undefined;
+    e.permissions.request!({}, 'media', (answer: boolean) => (granted = answer));
+    expect(granted).toBe(false);
+    expect(e.permissions.check!({}, 'clipboard-read')).toBe(false);
+
+    // Navigation, redirects and webviews are blocked; only vetted https links leave, for the OS browser.
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      let prevented = false;
+      win.webContents.emit(event, { preventDefault: () => (prevented = true) }, 'https://evil.example/');
+      expect(prevented, event).toBe(true);
+    }
+    for (const url of [
+      'https://auth0.com/docs',
+      'http://auth0.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://user:pw@evil.example/',
+    ])
+      expect(win.webContents.openHandler!({ url })).toEqual({ action: 'deny' });
+    await Promise.resolve();
+    expect(e.opened).toEqual(['https://auth0.com/docs']);
+
+    // app:// serves the renderer folder with the CSP, and nothing outside it or for another host.
+    const serve = e.protocolHandlers.get('app')!;
+    const page = await serve(new Request('app://tenant-desk/index.html'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect((await serve(new Request('app://tenant-desk/%2e%2e/%2e%2e/package.json'))).status).toBe(404);
+    expect((await serve(new Request('app://other-host/index.html'))).status).toBe(404);
+    expect((await serve(new Request('app://tenant-desk/missing.js'))).status).toBe(404);
+
+    // IPC: exactly the contract's channels, answered by the real router for the window's own top frame only.
+    expect([...e.ipcHandlers.keys()].sort()).toEqual([...channelNames].sort());
+    const invoke = (channel: string, payload: unknown, event = ipcEvent(win.webContents)) =>
+      e.ipcHandlers.get(channel)!(event, payload) as Promise<{
+        ok: boolean;
+        data?: unknown;
+        error?: unknown;
+      }>;
+    expect(await invoke('app:info', {})).toMatchObject({
+      ok: true,
+      data: { host: 'electron', version: '9.9.9-test', dataDir: e.userData, firstRun: true },
+    });
+    expect(
+      await invoke('app:info', {}, ipcEvent(win.webContents, { url: 'app://tenant-desk/' })),
+    ).toMatchObject({ ok: false, error: { code: 'validation' } });
+    // keytar loads from the bundle's place (next to node_modules) and reaches the session's keychain.
+    expect(await invoke('keychain:status', {})).toEqual({
+      ok: true,
+      data: { available: true, message: null },
+    });
+    expect(await invoke('tenants:remove', { id: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
+
+    // Router events reach the window (a tenant kept for this session only, so the keychain is not involved).
+    const added = await invoke('tenants:add', {
+      label: 'Events',
+      domain: 'events.example.com',
+      clientId: 'client-for-events',
+      environment: 'staging',
+      color: '#ef6c00',
+      secret: 'sekrit-value-for-events',
+      secretStorage: 'session',
+    });
+    expect(added.ok).toBe(true);
+    expect(win.webContents.sent.map((s) => s.event)).toContain('tenants:changed');
+    expect(JSON.stringify(win.webContents.sent)).not.toContain('sekrit-value-for-events');
+
+    // Closing remembers the window's bounds in the data dir; quitting stops the services first.
+    win.emit('close');
+    expect(JSON.parse(readFileSync(join(e.userData, 'window-state.json'), 'utf8'))).toEqual({
+      x: 40,
+      y: 30,
+      width: 1000,
+      height: 700,
+      maximized: false,
+    });
+    let held = false;
+    e.app.emit('will-quit', { preventDefault: () => (held = true) });
+    expect(held).toBe(true);
+    await new Promise<void>((resolve) => {
+      const check = () => (e.app.quits > 0 ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(e.app.quits).toBe(1);
+  });
+});
