@@ -62,3 +62,56 @@ test('the browser host refuses a wrong token and says how to connect', async ({ 
   await expect(page.getByRole('heading', { name: 'Tenant Desk could not load your tenants' })).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('one-time token');
 });
+
+test('a tenant is added with its secret in the keychain, edited, and removed after a confirmation', async ({
+  page,
+  host,
+}) => {
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Add a tenant' }).click();
+  const form = page.getByRole('form', { name: 'Add a tenant' });
+  await expect(form.getByText('The OS keychain is available.')).toBeVisible();
+  await form.getByLabel('Label').fill('Acme staging');
+  await form.getByLabel('Domain').fill('https://acme-staging.eu.auth0.com/');
+  await form.getByLabel('Client ID').fill('acme-staging-client');
+  await form.getByLabel('Client secret', { exact: true }).fill('a-secret-the-page-never-sees-again');
+  await expect(form.getByLabel('Client secret', { exact: true })).toHaveAttribute('type', 'password');
+  await form.getByLabel('Environment').selectOption('staging');
+  await form.getByRole('button', { name: 'Add tenant' }).click();
+  // main's validation answer (the contract's envelope), in words for people.
+  await expect(form.getByRole('alert')).toContainText('Domain is a host name');
+  const formCheck = await new AxeBuilder({ page }).analyze();
+  expect(formCheck.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/add-tenant.png', fullPage: true });
+
+  await form.getByLabel('Domain').fill('acme-staging.eu.auth0.com');
+  await form.getByRole('button', { name: 'Add tenant' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
+  const card = page.getByRole('listitem', { name: 'Tenant Acme staging' });
+  await expect(card.getByText('Staging', { exact: true })).toBeVisible();
+  await expect(card.getByText('In the OS keychain')).toBeVisible();
+  await expect(card.getByRole('img', { name: /^Colour #ef6c00/ })).toHaveCSS(
+    'background-color',
+    'rgb(239, 108, 0)',
+  );
+  await expect(page.locator('body')).not.toContainText('a-secret-the-page-never-sees-again');
+
+  await card.getByRole('button', { name: 'Edit' }).click();
+  const edit = card.getByRole('form', { name: 'Edit Acme staging' });
+  await edit.getByLabel('Label').fill('Acme pre-production');
+  await edit.getByLabel('Colour').fill('#6a1b9a');
+  await page.screenshot({ path: 'test-results/screens/edit-tenant.png', fullPage: true });
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  const edited = page.getByRole('listitem', { name: 'Tenant Acme pre-production' });
+  await expect(edited.getByRole('img', { name: /^Colour #6a1b9a/ })).toHaveCSS(
+    'background-color',
+    'rgb(106, 27, 154)',
+  );
+
+  await edited.getByRole('button', { name: 'Remove' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Remove Acme pre-production?' });
+  await expect(confirm.getByRole('button', { name: 'Remove tenant' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Remove tenant' }).click();
+  // With no tenant left, the first-run offer is back.
+  await expect(page.getByRole('heading', { name: 'Welcome to Tenant Desk' })).toBeVisible();
+});

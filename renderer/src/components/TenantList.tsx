@@ -3,13 +3,15 @@ import {
   capabilityNames,
   type ConnectionTestResult,
   type ErrorEnvelope,
+  type SecretStorage,
   type TenantProfile,
 } from '../../../preload/contract';
 import { useAppStore } from '../stores/app';
 import { useTenantsStore } from '../stores/tenants';
 import { ColorSwatch, EnvironmentTag } from './EnvironmentTag';
 import { ErrorMessage } from './ErrorMessage';
-import { TenantForm } from './TenantForm';
+import { ConfirmDialog } from './ConfirmDialog';
+import { SecretInput, SecretStorageChoice, TenantForm } from './TenantForm';
 
 function isError(x: ConnectionTestResult | ErrorEnvelope | undefined): x is ErrorEnvelope {
   return !!x && 'code' in x;
@@ -47,16 +49,71 @@ function TestResult({ result }: { result: ConnectionTestResult | ErrorEnvelope |
   );
 }
 
+type Panel = 'edit' | 'secret' | null;
+
+/** Replaces (or forgets) the stored secret; the old one is never shown. */
+function SecretPanel({ tenant, onDone }: { tenant: TenantProfile; onDone: () => void }) {
+  const setSecret = useTenantsStore((s) => s.setSecret);
+  const removeSecret = useTenantsStore((s) => s.removeSecret);
+  const busy = useTenantsStore((s) => s.busy === `save:${tenant.id}`);
+  const keychain = useAppStore((s) => s.keychain);
+  const [storage, setStorage] = useState<SecretStorage>(tenant.secretStorage ?? 'keychain');
+  const [error, setError] = useState<ErrorEnvelope | null>(null);
+  const storageChoice: SecretStorage = keychain?.available === false ? 'session' : storage;
+  return (
+    <form
+      className="panel-form"
+      aria-label={`Secret of ${tenant.label}`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const secret = String(new FormData(e.currentTarget).get('secret') ?? '');
+        const err = await setSecret({ id: tenant.id, secret, secretStorage: storageChoice });
+        setError(err);
+        if (!err) onDone();
+      }}
+    >
+      <SecretInput
+        authMethod={tenant.authMethod}
+        label={`New ${tenant.authMethod === 'client_secret' ? 'client secret' : 'private key (PEM)'} for ${tenant.label}`}
+      />
+      <SecretStorageChoice value={storageChoice} onChange={setStorage} />
+      <ErrorMessage error={error} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          Save secret
+        </button>
+        {tenant.secretStorage !== null && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={async () => {
+              const err = await removeSecret(tenant.id);
+              setError(err);
+              if (!err) onDone();
+            }}
+          >
+            Forget the stored secret
+          </button>
+        )}
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function TenantCard({ tenant }: { tenant: TenantProfile }) {
   const busy = useTenantsStore((s) => s.busy);
   const test = useTenantsStore((s) => s.test);
   const remove = useTenantsStore((s) => s.remove);
-  const setSecret = useTenantsStore((s) => s.setSecret);
   const result = useTenantsStore((s) => s.tests[tenant.id]);
   const setActive = useAppStore((s) => s.setActiveTenant);
   const setView = useAppStore((s) => s.setView);
-  const [replacing, setReplacing] = useState(false);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
+  const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
   return (
     <li
       className="tenant-card"
@@ -97,49 +154,42 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
         <button type="button" disabled={busy === `test:${tenant.id}`} onClick={() => void test(tenant.id)}>
           {busy === `test:${tenant.id}` ? 'Testing…' : 'Test connection'}
         </button>
-        <button type="button" onClick={() => setReplacing((r) => !r)} aria-expanded={replacing}>
+        <button type="button" onClick={() => toggle('edit')} aria-expanded={panel === 'edit'}>
+          Edit
+        </button>
+        <button type="button" onClick={() => toggle('secret')} aria-expanded={panel === 'secret'}>
           Replace secret
         </button>
         <button
           type="button"
           className="danger"
           disabled={busy === `remove:${tenant.id}`}
-          onClick={async () => {
-            if (
-              window.confirm(
-                `Remove the tenant "${tenant.label}" and its stored secret from Tenant Desk? The tenant itself is not changed.`,
-              )
-            )
-              setError(await remove(tenant.id));
-          }}
+          onClick={() => setConfirming(true)}
         >
           Remove
         </button>
       </div>
-      {replacing && (
-        <form
-          className="inline-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            const secret = String(new FormData(e.currentTarget).get('secret') ?? '');
-            const err = await setSecret({
-              id: tenant.id,
-              secret,
-              secretStorage: tenant.secretStorage ?? 'keychain',
-            });
-            setError(err);
-            if (!err) setReplacing(false);
-          }}
-        >
-          <label>
-            New secret for {tenant.label}
-            <input name="secret" type="password" required autoComplete="off" />
-          </label>
-          <button type="submit">Save secret</button>
-        </form>
-      )}
+      {panel === 'edit' && <TenantForm tenant={tenant} onDone={() => setPanel(null)} />}
+      {panel === 'secret' && <SecretPanel tenant={tenant} onDone={() => setPanel(null)} />}
       <ErrorMessage error={error} />
       <TestResult result={result} />
+      {confirming && (
+        <ConfirmDialog
+          request={{
+            title: `Remove ${tenant.label}?`,
+            body: (
+              <p>
+                Tenant Desk forgets this tenant and its stored secret. The tenant itself (
+                <code>{tenant.domain}</code>) is not changed.
+              </p>
+            ),
+            confirmLabel: 'Remove tenant',
+            danger: true,
+            run: async () => setError(await remove(tenant.id)),
+          }}
+          onClose={() => setConfirming(false)}
+        />
+      )}
     </li>
   );
 }

@@ -30,6 +30,8 @@ interface AppState {
   setActiveTenant(id: string | null): void;
   setView(view: View): void;
   loadCapabilities(tenantId: string): Promise<void>;
+  /** A tenant's domain, client or secret changed: what its grant allows must be learnt again. */
+  invalidateCapabilities(tenantId: string): void;
   toast(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
 }
@@ -67,6 +69,13 @@ export const useAppStore = create<AppState>((set, get) => ({
   async loadCapabilities(tenantId) {
     const r = await bridge.invoke('tenants:test-connection', { id: tenantId });
     set((s) => ({ capabilities: { ...s.capabilities, [tenantId]: r.ok ? r.data.capabilities : r.error } }));
+  },
+  invalidateCapabilities(tenantId) {
+    set((s) => {
+      const { [tenantId]: _stale, ...rest } = s.capabilities;
+      return { capabilities: rest };
+    });
+    if (get().activeTenantId === tenantId) void get().loadCapabilities(tenantId);
   },
   toast(kind, text) {
     const id = ++toastId;

@@ -7,6 +7,7 @@ import type {
   TenantProfile,
 } from '../../../preload/contract';
 import { bridge } from '../bridge';
+import { useAppStore } from './app';
 
 type Busy =
   'loading' | 'sandbox' | 'adding' | `test:${string}` | `remove:${string}` | `save:${string}` | null;
@@ -22,9 +23,12 @@ interface TenantsState {
   add(input: ChannelInput<'tenants:add'>): Promise<ErrorEnvelope | null>;
   update(input: ChannelInput<'tenants:update'>): Promise<ErrorEnvelope | null>;
   setSecret(input: ChannelInput<'tenants:set-secret'>): Promise<ErrorEnvelope | null>;
+  removeSecret(id: string): Promise<ErrorEnvelope | null>;
   remove(id: string): Promise<ErrorEnvelope | null>;
   test(id: string): Promise<void>;
   replaceAll(tenants: TenantProfile[]): void;
+  /** Drops a connection test result (and the grant learnt from it) that no longer describes the tenant. */
+  forgetConnection(id: string): void;
 }
 
 export const useTenantsStore = create<TenantsState>((set, get) => ({
@@ -62,6 +66,7 @@ export const useTenantsStore = create<TenantsState>((set, get) => ({
     const r = await bridge.invoke('tenants:update', input);
     set({ busy: null });
     if (!r.ok) return r.error;
+    get().forgetConnection(input.id);
     await get().load();
     return null;
   },
@@ -70,6 +75,16 @@ export const useTenantsStore = create<TenantsState>((set, get) => ({
     const r = await bridge.invoke('tenants:set-secret', input);
     set({ busy: null });
     if (!r.ok) return r.error;
+    get().forgetConnection(input.id);
+    await get().load();
+    return null;
+  },
+  async removeSecret(id) {
+    set({ busy: `save:${id}` });
+    const r = await bridge.invoke('tenants:remove-secret', { id });
+    set({ busy: null });
+    if (!r.ok) return r.error;
+    get().forgetConnection(id);
     await get().load();
     return null;
   },
@@ -88,5 +103,12 @@ export const useTenantsStore = create<TenantsState>((set, get) => ({
   },
   replaceAll(tenants) {
     set({ tenants, loaded: true });
+  },
+  forgetConnection(id) {
+    set((s) => {
+      const { [id]: _stale, ...rest } = s.tests;
+      return { tests: rest };
+    });
+    useAppStore.getState().invalidateCapabilities(id);
   },
 }));
