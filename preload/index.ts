@@ -19,7 +19,15 @@ const api: TenantDeskApi = {
         ok: false,
         error: { code: 'validation', message: `Unknown channel "${String(channel)}".`, retryable: false },
       });
-    return ipcRenderer.invoke(channel as ChannelName, input);
+    // ipcRenderer.invoke rejects only when main has no handler or died: answer with an envelope, never a throw.
+    return ipcRenderer.invoke(channel as ChannelName, input).catch(() => ({
+      ok: false,
+      error: {
+        code: 'internal',
+        message: 'Tenant Desk could not reach its main process. Restart Tenant Desk.',
+        retryable: false,
+      },
+    }));
   },
   on(event, listener) {
     if (!events.has(event)) return () => undefined;

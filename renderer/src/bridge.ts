@@ -61,12 +61,17 @@ export function websocketBridge(token: string, host = window.location.host): Ten
         }
       };
       ws.onmessage = (e: MessageEvent<string>) => {
-        const msg = JSON.parse(e.data) as {
+        let msg: {
           id?: number;
           result?: Result<unknown>;
           event?: EventName;
           payload?: unknown;
         };
+        try {
+          msg = JSON.parse(e.data) as typeof msg;
+        } catch {
+          return; // not a message of ours
+        }
         if (msg.id !== undefined && msg.result) {
           pending.get(msg.id)?.(msg.result);
           pending.delete(msg.id);
@@ -83,6 +88,11 @@ export function websocketBridge(token: string, host = window.location.host): Ten
       channel: C,
       input: ChannelInput<C>,
     ): Promise<Result<ChannelOutput<C>>> {
+      if (!channelNames.includes(channel))
+        return {
+          ok: false,
+          error: { code: 'validation', message: `Unknown channel "${String(channel)}".`, retryable: false },
+        };
       let ws: WebSocket;
       try {
         ws = await open();

@@ -15,10 +15,12 @@ async function loadPreload() {
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },
     ipcRenderer: {
-      invoke: async (channel: string, payload: unknown) => (
-        invoked.push({ channel, payload }),
-        { ok: true, data: null }
-      ),
+      invoke: async (channel: string, payload: unknown) => {
+        invoked.push({ channel, payload });
+        // Electron rejects an invoke that main has no handler for.
+        if (channel === 'users:search') throw new Error("No handler registered for 'users:search'");
+        return { ok: true, data: null };
+      },
       on: (event: string, l: (event: unknown, payload: unknown) => void) =>
         listeners.set(event, [...(listeners.get(event) ?? []), l]),
       removeListener: (event: string, l: unknown) =>
@@ -58,6 +60,15 @@ describe('preload', () => {
     expect(invoked.map((i) => i.channel)).toEqual(channelNames);
     expect(await api.invoke('ipc:anything', {})).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(invoked).toHaveLength(channelNames.length);
+  });
+
+  it('turns a failed invoke into an envelope instead of throwing into the page', async () => {
+    const { exposed } = await loadPreload();
+    const api = exposed.tenantDesk as { invoke(c: string, p: unknown): Promise<unknown> };
+    expect(await api.invoke('users:search', { tenantId: 't' })).toMatchObject({
+      ok: false,
+      error: { code: 'internal', retryable: false },
+    });
   });
 
   it('delivers event payloads without the Electron event object, and unsubscribes', async () => {
