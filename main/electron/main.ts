@@ -53,7 +53,9 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
 
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell.openExternal));
+  app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, (url) => shell.openExternal(url)),
+  );
 
   const openWindow = async (started: App, dataDir: string) => {
     const state = fitToDisplays(
