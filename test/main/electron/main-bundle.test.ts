@@ -2,13 +2,13 @@
 // module, since the Electron runtime cannot run here. Everything behind it is real: the services, the router, the
 // keychain, the files. It proves the security settings the window gets, what its web contents may do, the app://
 // protocol, the IPC wiring, the remembered window state and the single-instance lock.
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { channelNames } from '../../../preload/contract.js';
 import { mainBuildOptions } from '../../../scripts/build-electron.js';
 
@@ -139,9 +139,15 @@ const bundled = build({ ...mainBuildOptions, write: false, sourcemap: false, log
   (out) => out.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text,
 );
 
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
 /** A folder shaped like the installed app: out/main (the bundle), out/renderer, out/preload, node_modules. */
 async function runBundle(lock: boolean) {
   const root = mkdtempSync(join(tmpdir(), 'td-electron-'));
+  roots.push(root);
   const userData = join(root, 'user-data');
   mkdirSync(join(root, 'out', 'main'), { recursive: true });
   mkdirSync(join(root, 'out', 'renderer'), { recursive: true });
