@@ -118,12 +118,21 @@ export function toEnvelope(err: unknown, secrets: Iterable<string> = []): ErrorE
 }
 
 export function classify(err: unknown): AppError {
-  if (err instanceof AppError) return err;
+  // The SDK wraps what our fetch (the scheduler) throws in its own error, keeping ours as the cause.
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof AppError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
   const e = err as { statusCode?: unknown; body?: unknown; name?: unknown; message?: unknown };
   if (typeof e?.statusCode === 'number')
     return fromAuth0(e.statusCode, (e.body ?? undefined) as Auth0Body | undefined);
   const codes = causeCode(err);
-  if (e?.name === 'ManagementTimeoutError' || e?.name === 'AbortError' || TIMEOUT_CODES.test(codes))
+  if (
+    e?.name === 'ManagementTimeoutError' ||
+    e?.name === 'AbortError' ||
+    e?.name === 'TimeoutError' ||
+    TIMEOUT_CODES.test(codes)
+  )
     return new AppError('timeout', 'The tenant did not answer in time. Check the network and try again.', {
       retryable: true,
     });

@@ -1,18 +1,31 @@
 // Everything that talks to one tenant: an HTTPS agent trusting its CA, its scheduler, its token provider and one
-// auth0 ManagementClient whose every request goes through the scheduler.
+// auth0 ManagementClient. Every request — the token request too — goes through the scheduler, which alone decides
+// when a request is sent, how long an attempt may take and whether it is repeated.
 import { ManagementClient } from 'auth0';
 import { Agent } from 'undici';
+import { AppError } from '../errors.js';
 import type { StoredProfile } from '../tenants/profile-store.js';
-import { RateScheduler, type SchedulerOptions } from '../scheduler/rate-scheduler.js';
+import {
+  RateScheduler,
+  withRequestPolicy,
+  type SchedulerHealth,
+  type SchedulerOptions,
+} from '../scheduler/rate-scheduler.js';
 import { TokenProvider } from './token-provider.js';
+
+/** The SDK's own per-request timer would count time spent queued in the scheduler: keep it out of the way. */
+const SDK_TIMEOUT_SECONDS = 24 * 3600;
 
 export interface ConnectionOptions {
   secret: () => Promise<string | null>;
   scheduler?: SchedulerOptions;
   now?: () => number;
+  /** Per attempt, from when it is sent. */
   timeoutMs?: number;
   /** Wraps the raw HTTPS transport under the scheduler (fault injection in tests, proxies). */
   wrapTransport?: (transport: typeof fetch) => typeof fetch;
+  /** The scheduler's queue stopped moving. */
+  onStall?: (health: SchedulerHealth) => void;
 }
 
 export class TenantConnection {
@@ -21,12 +34,13 @@ export class TenantConnection {
   readonly tokens: TokenProvider;
   readonly management: ManagementClient;
   readonly audience: string;
+  private readonly stopWatchdog: () => void;
 
   constructor(
     readonly profile: StoredProfile,
     options: ConnectionOptions,
   ) {
-    const timeout = options.timeoutMs ?? 30_000;
+    const timeout = options.timeoutMs ?? options.scheduler?.attemptTimeoutMs ?? 30_000;
     this.agent = new Agent({
       connect: { ...(profile.caCert ? { ca: profile.caCert } : {}), timeout: Math.min(timeout, 15_000) },
       headersTimeout: timeout,
@@ -35,18 +49,24 @@ export class TenantConnection {
     // The runtime's fetch (it understands the SDK's FormData bodies) over our agent.
     const transport = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
       fetch(input, { ...init, dispatcher: this.agent } as unknown as RequestInit)) as typeof fetch;
-    this.scheduler = new RateScheduler(
-      options.wrapTransport ? options.wrapTransport(transport) : transport,
-      options.scheduler,
-    );
+    this.scheduler = new RateScheduler(options.wrapTransport ? options.wrapTransport(transport) : transport, {
+      attemptTimeoutMs: timeout,
+      ...options.scheduler,
+    });
+    this.stopWatchdog = options.onStall ? this.scheduler.watch(options.onStall) : () => undefined;
     this.audience = profile.audience ?? `https://${profile.domain}/api/v2/`;
+    // Token requests: their own bucket (the Authentication API's), always safe to repeat, ahead of job work.
+    const tokenFetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+      withRequestPolicy({ bucket: 'authentication', idempotent: true, lane: 'interactive' }, () =>
+        this.scheduler.fetch(input, init),
+      )) as typeof fetch;
     this.tokens = new TokenProvider({
       domain: profile.domain,
       clientId: profile.clientId,
       audience: this.audience,
       authMethod: profile.authMethod,
       secret: options.secret,
-      fetch: transport,
+      fetch: tokenFetch,
       ...(options.now ? { now: options.now } : {}),
     });
     this.management = new ManagementClient({
@@ -55,12 +75,18 @@ export class TenantConnection {
       token: async () => (await this.tokens.get()).token,
       fetch: this.scheduler.fetch,
       maxRetries: 0,
-      timeoutInSeconds: Math.ceil(timeout / 1000),
+      timeoutInSeconds: SDK_TIMEOUT_SECONDS,
       telemetry: false,
     });
   }
 
   async close(): Promise<void> {
+    this.stopWatchdog();
+    this.scheduler.close(
+      new AppError('network', 'The tenant\u2019s profile changed or was removed while this request waited.', {
+        retryable: true,
+      }),
+    );
     await this.agent.close();
   }
 }
