@@ -1,5 +1,6 @@
 // `npm run emulator -- [--port N] [--host H] [--users N] [--seed S] [--rate-limit RPS[:BURST]] [--latency MS]
-//  [--fail-rate P] [--data FILE]` — its first stdout line is one JSON object other tools parse; keep it exact.
+//  [--fail-rate P] [--data FILE] [--cert-dir DIR] [--ephemeral-clients]` — its first stdout line is one JSON object
+// other tools parse; keep it exact. Started by Tenant Desk (the local tenant), it stops when Tenant Desk goes away.
 import { parseArgs } from 'node:util';
 import { parseRateLimit, startEmulator, type EmulatorOptions } from './index.js';
 
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
         'fail-rate': { type: 'string' },
         data: { type: 'string' },
         'cert-dir': { type: 'string' },
+        'ephemeral-clients': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
   }
   if (values.data) options.dataFile = values.data;
   if (values['cert-dir']) options.certDir = values['cert-dir'];
+  // New client credentials at every start, never written to the data file (Tenant Desk keeps them in the keychain).
+  if (values['ephemeral-clients']) options.persistClients = false;
 
   const emu = await startEmulator(options);
   // Handlers go in before the first line is printed: a caller may signal as soon as it has read it.
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Forked by Tenant Desk (an IPC channel): when the app goes away, so does its local tenant — saved first.
+  if (process.send) process.on('disconnect', () => stop('Tenant Desk exited'));
   process.stdout.write(
     `${JSON.stringify({
       domain: emu.domain,

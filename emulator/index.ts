@@ -1,18 +1,9 @@
 // The local tenant as a library: `startEmulator(options)` serves the Auth0 Management API over HTTPS on loopback.
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  existsSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-} from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createClients } from './clients.js';
 import type { TenantContext } from './context.js';
 import type { OutboxEmail } from './model.js';
+import { TenantJournal } from './journal.js';
 import { TokenBucket, type RateLimitOptions } from './ratelimit.js';
 import { registerRoutes } from './routes/index.js';
 import { seedTenant } from './seed.js';
@@ -33,7 +24,10 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Probability (0..1) of a random 500/503 before anything is applied. */
   failRate?: number;
-  /** JSON snapshot loaded at start (when it exists) and saved atomically on close. */
+  /**
+   * Where the tenant's data lives: a JSON snapshot, loaded at start when it exists, plus a journal beside it that
+   * every write is flushed to before its response is sent (so a crash loses no acknowledged write).
+   */
   dataFile?: string;
   /** Where the generated CA and server certificate are cached (default: OS temp dir). */
   certDir?: string;
@@ -66,30 +60,25 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-function writeAtomic(file: string, data: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-}
-
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   const store = new TenantStore();
   const dataFile = options.dataFile ? resolve(options.dataFile) : undefined;
-  if (dataFile && existsSync(dataFile)) {
-    store.restore(JSON.parse(readFileSync(dataFile, 'utf8')) as Snapshot);
+  const snapshotOf = (): Snapshot => {
+    const snapshot = store.snapshot();
+    if (options.persistClients === false) snapshot.clients = [];
+    return snapshot;
+  };
+  const journal = dataFile ? new TenantJournal(dataFile, store, snapshotOf) : null;
+  if (journal?.load()) {
     if (store.clients.length === 0) store.clients = createClients();
   } else {
     store.clients = createClients();
-    seedTenant(store, { users: options.users ?? 0, seed: String(options.seed ?? 'tenant-desk') });
+    store.untracked(() =>
+      seedTenant(store, { users: options.users ?? 0, seed: String(options.seed ?? 'tenant-desk') }),
+    );
   }
+  journal?.start();
   const tls = loadOrCreateTls(options.certDir ?? defaultCertDir(), [host]);
   const ctx: TenantContext = {
     store,
@@ -109,6 +98,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     failRate: options.failRate ?? 0,
     random: Math.random,
   });
+  // A write's changes reach the disk before its response leaves: a crash loses nothing acknowledged.
+  if (journal) app.addHook('onSend', async () => journal.flush());
   registerRoutes(app, ctx);
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
@@ -127,12 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     scopes: [...c.scopes],
   }));
   const admin = store.clients.find((c) => c.name === 'admin') ?? store.clients[0]!;
-  const save = () => {
-    if (!dataFile) return;
-    const snapshot = store.snapshot();
-    if (options.persistClients === false) snapshot.clients = [];
-    writeAtomic(dataFile, JSON.stringify(snapshot));
-  };
+  const save = () => journal?.compact();
   let closed = false;
   return {
     domain: ctx.domain,
@@ -150,7 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (closed) return;
       closed = true;
       await app.close();
-      save();
+      journal?.close();
     },
   };
 }

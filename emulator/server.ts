@@ -8,6 +8,7 @@ import { ApiError, errors, sendError } from './errors.js';
 import type { TenantContext } from './context.js';
 import type { TokenBucket } from './ratelimit.js';
 import { TokenVerificationError } from './tokens.js';
+import { MAX_BODY_DEPTH, tooDeep } from './validate.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const TOKEN_LIFETIME_SECONDS = 86_400;
@@ -33,11 +34,18 @@ export function createServer(ctx: TenantContext, options: ServerOptions): Fastif
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(new ApiError(400, 'Invalid request payload JSON format'), undefined);
+      return done(new ApiError(400, 'Invalid request payload JSON format'), undefined);
     }
+    if (tooDeep(parsed))
+      return done(
+        errors.payload(`Object nesting exceeds the maximum depth of ${MAX_BODY_DEPTH}`),
+        undefined,
+      );
+    done(null, parsed);
   });
   void app.register(formbody, { bodyLimit: MAX_BODY_BYTES });
   void app.register(multipart, { limits: { fileSize: 512_000 + 1, files: 1, fields: 20 } });

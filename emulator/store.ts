@@ -2,6 +2,7 @@
 // Everything lives in memory; `snapshot()`/`restore()` give the JSON form `--data` saves atomically.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { UserIndex } from './search/index.js';
+import { TrackedMap, TrackedSetMap } from './tracked.js';
 import type {
   AuthenticationMethod,
   BlockedFor,
@@ -58,16 +59,43 @@ export function newLogId(date: Date): string {
     .replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10))}`;
 }
 
+/** The persistent tables a write can change, by the name the journal records them under. */
+export const TABLES = [
+  'users',
+  'passwords',
+  'roles',
+  'roleUsers',
+  'rolePermissions',
+  'enrollments',
+  'authenticationMethods',
+  'blocks',
+] as const;
+export type Table = (typeof TABLES)[number];
+
 export class TenantStore {
   clients: Client[] = [];
   connections: Connection[] = [];
-  readonly users = new Map<string, User>();
+  /** Keys changed since the journal last took them; off while restoring. */
+  private changes = new Map<Table, Set<string>>();
+  private newLogs: LogEvent[] = [];
+  private tracking = true;
+  /** Called when the first change after a flush is made (the journal schedules a flush). */
+  onChange: (() => void) | null = null;
+  private readonly mark = (table: string, key: string) => {
+    if (!this.tracking) return;
+    const wasClean = this.changes.size === 0 && this.newLogs.length === 0;
+    let keys = this.changes.get(table as Table);
+    if (!keys) this.changes.set(table as Table, (keys = new Set()));
+    keys.add(key);
+    if (wasClean) this.onChange?.();
+  };
+  readonly users = new TrackedMap<User>('users', this.mark);
   readonly index = new UserIndex();
   /** scrypt hashes, never returned by the API. */
-  readonly passwords = new Map<string, string>();
-  readonly roles = new Map<string, Role>();
-  readonly roleUsers = new Map<string, Set<string>>();
-  readonly rolePermissions = new Map<string, Set<string>>();
+  readonly passwords = new TrackedMap<string>('passwords', this.mark);
+  readonly roles = new TrackedMap<Role>('roles', this.mark);
+  readonly roleUsers = new TrackedSetMap('roleUsers', this.mark);
+  readonly rolePermissions = new TrackedSetMap('rolePermissions', this.mark);
   resourceServer: ResourceServer = {
     id: `rs_${randomAlnum(16)}`,
     name: 'Reports API',
@@ -80,14 +108,77 @@ export class TenantStore {
     ],
   };
   logs: LogEvent[] = [];
-  readonly enrollments = new Map<string, Enrollment[]>();
-  readonly authenticationMethods = new Map<string, AuthenticationMethod[]>();
-  readonly blocks = new Map<string, BlockedFor[]>();
+  readonly enrollments = new TrackedMap<Enrollment[]>('enrollments', this.mark);
+  readonly authenticationMethods = new TrackedMap<AuthenticationMethod[]>('authenticationMethods', this.mark);
+  readonly blocks = new TrackedMap<BlockedFor[]>('blocks', this.mark);
+  // Jobs, tickets, export files and the outbox are short-lived, as on Auth0, and not persisted.
   readonly jobs = new Map<string, Job>();
   readonly jobErrors = new Map<string, unknown[]>();
   readonly exports = new Map<string, { body: Buffer; filename: string; expiresAt: number }>();
   readonly tickets = new Map<string, Ticket>();
   readonly outbox: OutboxEmail[] = [];
+  /** Writes applied per user id since start (a local-tenant extension for tests; not persisted). */
+  readonly appliedWrites = new Map<string, number>();
+
+  // ---- journal support ----
+
+  /** What changed since the last call, as journal records (each key with its value now, null when deleted). */
+  takeChanges(): { table: Table | 'log'; key: string; value: unknown }[] {
+    const out: { table: Table | 'log'; key: string; value: unknown }[] = [];
+    for (const [table, keys] of this.changes) {
+      const map = this[table] as Map<string, unknown>;
+      for (const key of keys) {
+        const v = map.get(key);
+        out.push({ table, key, value: v instanceof Set ? [...v] : (v ?? null) });
+      }
+    }
+    for (const log of this.newLogs) out.push({ table: 'log', key: log.log_id, value: log });
+    this.changes = new Map();
+    this.newLogs = [];
+    return out;
+  }
+
+  hasChanges(): boolean {
+    return this.changes.size > 0 || this.newLogs.length > 0;
+  }
+
+  /** Replays one journal record (no tracking: it is already on disk). */
+  applyChange(table: Table | 'log', key: string, value: unknown): void {
+    this.untracked(() => {
+      if (table === 'log') {
+        const last = this.logs[this.logs.length - 1];
+        // A snapshot written after this record already holds it.
+        if (!last || (value as LogEvent).log_id > last.log_id) this.pushLog(value as LogEvent);
+        return;
+      }
+      if (table === 'users') {
+        if (value) this.putUser(value as User);
+        else {
+          this.users.delete(key);
+          this.index.remove(key);
+        }
+        return;
+      }
+      const map = this[table] as Map<string, unknown>;
+      if (value === null) map.delete(key);
+      else map.set(key, table === 'roleUsers' || table === 'rolePermissions' ? new Set(value as string[]) : value);
+    });
+  }
+
+  untracked<T>(fn: () => T): T {
+    const was = this.tracking;
+    this.tracking = false;
+    try {
+      return fn();
+    } finally {
+      this.tracking = was;
+    }
+  }
+
+  private pushLog(entry: LogEvent): void {
+    this.logs.push(entry);
+    if (this.logs.length > LOG_CAPACITY) this.logs.splice(0, this.logs.length - LOG_CAPACITY);
+  }
 
   // ---- users ----
   putUser(user: User): void {
@@ -163,8 +254,12 @@ export class TenantStore {
     const date = event.date ?? new Date();
     const { date: _ignored, ...rest } = event;
     const entry: LogEvent = { ...rest, date: date.toISOString(), log_id: newLogId(date) };
-    this.logs.push(entry);
-    if (this.logs.length > LOG_CAPACITY) this.logs.splice(0, this.logs.length - LOG_CAPACITY);
+    this.pushLog(entry);
+    if (this.tracking) {
+      const wasClean = !this.hasChanges();
+      this.newLogs.push(entry);
+      if (wasClean) this.onChange?.();
+    }
     return entry;
   }
 
@@ -191,6 +286,10 @@ export class TenantStore {
 
   restore(s: Snapshot): void {
     if (s.version !== 1) throw new Error(`Unsupported data file version ${String(s.version)}`);
+    this.untracked(() => this.restoreTables(s));
+  }
+
+  private restoreTables(s: Snapshot): void {
     this.clients = s.clients;
     this.connections = s.connections;
     for (const u of s.users) this.putUser(u);

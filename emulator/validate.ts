@@ -141,3 +141,18 @@ export function parseQueryParams(
 function queryError(detail: string, property: string, description?: string): ApiError {
   return errors.query(detail, property, description);
 }
+
+/** How deep Auth0's store nests a document (MongoDB's BSON limit, which its "." and "$" key rules come from). */
+export const MAX_BODY_DEPTH = 100;
+
+/** Whether a parsed body nests deeper than MAX_BODY_DEPTH, walked without recursion. */
+export function tooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > MAX_BODY_DEPTH) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

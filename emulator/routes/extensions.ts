@@ -1,9 +1,45 @@
 // Local-tenant extensions under /__emulator/ — NOT part of Auth0's API: the outbox of emails it would have sent,
-// and the download behind an export job's `location` (Auth0 serves those from signed storage URLs).
+// the download behind an export job's `location` (Auth0 serves those from signed storage URLs), and a count of the
+// writes applied to each user (so tests and benchmarks can prove a write was applied exactly once).
 import type { FastifyInstance } from 'fastify';
 import type { TenantContext } from '../context.js';
 
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+/** The users a successful write applied to: the user in its path, the user it created, or the members it added. */
+function usersWritten(method: string, path: string, body: unknown, payload: unknown): string[] {
+  const m = /^\/api\/v2\/users\/([^/]+)/.exec(path);
+  if (m) return [decodeURIComponent(m[1]!)];
+  if (method === 'POST' && path === '/api/v2/users' && typeof payload === 'string') {
+    try {
+      const id = (JSON.parse(payload) as { user_id?: unknown }).user_id;
+      return typeof id === 'string' ? [id] : [];
+    } catch {
+      return [];
+    }
+  }
+  if (/^\/api\/v2\/roles\/[^/]+\/users$/.test(path)) {
+    const users = (body as { users?: unknown } | undefined)?.users;
+    return Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string') : [];
+  }
+  return [];
+}
+
 export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!WRITE_METHODS.has(req.method) || reply.statusCode >= 300) return payload;
+    const path = req.url.split('?')[0]!;
+    for (const id of usersWritten(req.method, path, req.body, payload))
+      ctx.store.appliedWrites.set(id, (ctx.store.appliedWrites.get(id) ?? 0) + 1);
+    return payload;
+  });
+
+  app.get('/__emulator/writes', async () => Object.fromEntries(ctx.store.appliedWrites));
+  app.delete('/__emulator/writes', async (_req, reply) => {
+    ctx.store.appliedWrites.clear();
+    return reply.code(204).send();
+  });
+
   app.get('/__emulator/outbox', async (req) => {
     const to = (req.query as Record<string, unknown>).to;
     const all = ctx.store.outbox;

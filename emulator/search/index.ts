@@ -2,6 +2,7 @@
 // so simple queries over 100,000 users answer in well under a millisecond. Semantics follow Auth0's v3 search
 // (see parser.ts for the syntax and the sources).
 import { Bitset } from './bitset.js';
+import { globMatcher } from './glob.js';
 import { parseQuery, QueryError, type QueryNode } from './parser.js';
 
 export { parseQuery, QueryError, type QueryNode } from './parser.js';
@@ -391,14 +392,8 @@ export class UserIndex {
       for (let i = lo; i < rev.length && rev[i]![0].startsWith(suffix); i++) f.into(rev[i]![1], out);
       return;
     }
-    const re = new RegExp(
-      `^${p
-        .split('*')
-        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-      's',
-    );
-    for (const key of f.postings.keys()) if (re.test(key)) f.into(key, out);
+    const matches = globMatcher(ci ? pattern.toLowerCase() : pattern);
+    for (const key of f.postings.keys()) if (matches(key)) f.into(key, out);
   }
 
   /** Lexicographically sorted keys (prefix scans), whatever the field's natural order. */

@@ -26,6 +26,10 @@ export class QueryError extends Error {
   readonly errorCode = 'invalid_query_string';
 }
 
+/** Limits no real query meets, so that no query can exhaust the stack or the CPU (Elasticsearch caps clauses too). */
+export const MAX_QUERY_DEPTH = 32;
+export const MAX_QUERY_CLAUSES = 1024;
+
 const FIELD_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export function parseQuery(input: string): QueryNode {
@@ -36,10 +40,29 @@ export function parseQuery(input: string): QueryNode {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
+  private clauses = 0;
   constructor(private readonly s: string) {}
 
+  /** One level deeper (a group or a negation); refused past MAX_QUERY_DEPTH instead of recursing without end. */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_QUERY_DEPTH)
+      this.fail(`groups and negations nested more than ${MAX_QUERY_DEPTH} levels deep`);
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private clause<T extends QueryNode>(node: T): T {
+    if (++this.clauses > MAX_QUERY_CLAUSES) this.fail(`more than ${MAX_QUERY_CLAUSES} terms`);
+    return node;
+  }
+
   private fail(what: string): never {
-    throw new QueryError(`Invalid query: ${what} at position ${this.pos} of "${this.s}"`);
+    const shown = this.s.length > 200 ? `${this.s.slice(0, 200)}…` : this.s;
+    throw new QueryError(`Invalid query: ${what} at position ${this.pos} of "${shown}"`);
   }
 
   private skipWs(): void {
@@ -98,16 +121,16 @@ class Parser {
       this.pos += 3;
       this.skipWs();
       if (this.pos >= this.s.length) this.fail('expected a term after NOT');
-      return { kind: 'not', child: this.parseNot(field) };
+      return { kind: 'not', child: this.nested(() => this.parseNot(field)) };
     }
     const c = this.s[this.pos];
     if (c === '-' || c === '!') {
       this.pos++;
-      return { kind: 'not', child: this.parseNot(field) };
+      return { kind: 'not', child: this.nested(() => this.parseNot(field)) };
     }
     if (c === '+') {
       this.pos++;
-      return this.parseNot(field);
+      return this.nested(() => this.parseNot(field));
     }
     return this.parsePrimary(field);
   }
@@ -118,7 +141,7 @@ class Parser {
     if (c === undefined) this.fail('unexpected end of query');
     if (c === '(') {
       this.pos++;
-      const inner = this.parseOr(field);
+      const inner = this.nested(() => this.parseOr(field));
       this.skipWs();
       if (this.s[this.pos] !== ')') this.fail('missing closing parenthesis');
       this.pos++;
@@ -127,11 +150,11 @@ class Parser {
     if (c === ')') this.fail('unexpected ")"');
     if (c === '"') {
       const value = this.readPhrase();
-      return { kind: 'term', field, value, phrase: true };
+      return this.clause({ kind: 'term', field, value, phrase: true });
     }
     if (c === '[' || c === '{') {
       if (!field) this.fail('a range needs a field');
-      return this.readRange(field);
+      return this.clause(this.readRange(field));
     }
     // A field name followed by ':' (only when no field is in scope yet).
     const save = this.pos;
@@ -143,11 +166,11 @@ class Parser {
         if (name === '_exists_') {
           const target = this.readWord();
           if (!FIELD_PATTERN.test(target)) this.fail('_exists_ needs a field name');
-          return { kind: 'exists', field: target };
+          return this.clause({ kind: 'exists', field: target });
         }
         this.skipWs();
         if (this.pos >= this.s.length) this.fail(`missing value for field "${name}"`);
-        return this.parsePrimary(name);
+        return this.nested(() => this.parsePrimary(name));
       }
     }
     this.pos = save;
@@ -156,9 +179,9 @@ class Parser {
     if (word === '*' && !field) return { kind: 'all' };
     if (word.includes('*') || word.includes('?')) {
       if (word.includes('?')) this.fail('"?" wildcards are not supported');
-      return { kind: 'wildcard', field, pattern: word };
+      return this.clause({ kind: 'wildcard', field, pattern: word });
     }
-    return { kind: 'term', field, value: word, phrase: false };
+    return this.clause({ kind: 'term', field, value: word, phrase: false });
   }
 
   private readPhrase(): string {
