@@ -17,7 +17,7 @@ export type EventListener = <E extends EventName>(event: E, payload: Events[E]) 
 export interface Router {
   readonly channelNames: readonly ChannelName[];
   /** Validates payload with the contract's zod schema; unknown channel or invalid payload → validation error, nothing runs. */
-  invoke(channel: string, payload: unknown): Promise<Result<unknown>>;
+  invoke(channel: unknown, payload: unknown): Promise<Result<unknown>>;
   /** Events main → renderer; returns an unsubscribe. */
   subscribe(listener: EventListener): () => void;
 }
@@ -36,8 +36,9 @@ export function createRouter(
     channelNames,
     async invoke(channel, payload) {
       try {
-        if (typeof channel !== 'string' || !isChannel(channel))
-          throw new AppError('validation', `Unknown channel "${String(channel).slice(0, 64)}".`);
+        if (typeof channel !== 'string') throw new AppError('validation', 'A channel name is a string.');
+        if (!isChannel(channel))
+          throw new AppError('validation', `Unknown channel "${channel.slice(0, 64)}".`);
         const parsed = channels[channel].input.safeParse(payload ?? {});
         if (!parsed.success) {
           const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

@@ -41,6 +41,7 @@ function keychainError(err: unknown): AppError {
 
 export class KeytarVault implements CredentialVault {
   private keytar: Keytar | null = null;
+  private probing: Promise<KeychainStatus> | null = null;
 
   constructor(
     private readonly service = KEYCHAIN_SERVICE,
@@ -99,11 +100,21 @@ export class KeytarVault implements CredentialVault {
     await this.guarded((k) => k.deletePassword(this.service, account));
   }
 
-  async status(): Promise<KeychainStatus> {
+  /** One probe at a time: callers that ask meanwhile share its answer. */
+  status(): Promise<KeychainStatus> {
+    this.probing ??= this.probe().finally(() => {
+      this.probing = null;
+    });
+    return this.probing;
+  }
+
+  private async probe(): Promise<KeychainStatus> {
+    // Reads can succeed on a locked keyring; only a write proves secrets can be stored. The entry is this process's
+    // own (another app instance or tool probing at the same time can't delete it under us), and is removed.
+    const account = `__tenant-desk-probe-${process.pid}__`;
     try {
-      // Reads can succeed on a locked keyring; only a write proves secrets can be stored. The probe entry is removed.
-      await this.guarded((k) => k.setPassword(this.service, '__tenant-desk-probe__', 'probe'));
-      await this.guarded((k) => k.deletePassword(this.service, '__tenant-desk-probe__'));
+      await this.guarded((k) => k.setPassword(this.service, account, 'probe'));
+      await this.guarded((k) => k.deletePassword(this.service, account));
       return { available: true, message: null };
     } catch (err) {
       return { available: false, message: (err as Error).message };
