@@ -1,14 +1,34 @@
 // Wires the services of main for one data dir. Both hosts create the app the same way; no service knows its host.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { AuditLog } from './audit/audit-log.js';
+import { writeAuditCsv } from './audit/csv.js';
+import { WritePath } from './commands/write-path.js';
+import { DownloadStore, type Download } from './downloads/download-store.js';
 import { createRouter, type Router } from './router.js';
-import { SandboxService } from './sandbox.js';
+import { forkLocalTenant, type LocalTenantLauncher } from './local-tenant/launcher.js';
+import { LocalTenantService } from './local-tenant/local-tenant-service.js';
 import type { SchedulerOptions } from './scheduler/rate-scheduler.js';
 import { ProfileStore } from './tenants/profile-store.js';
 import { TenantService } from './tenants/tenant-service.js';
-import { UserService } from './users/user-service.js';
-import { auditToCsv } from './audit/csv.js';
+import {
+  createUser,
+  deleteUser,
+  setBlocked,
+  setEmailVerified,
+  updateMetadata,
+} from './users/account-commands.js';
+import { assignRoles, removeRoles } from './users/role-commands.js';
+import {
+  invalidateRememberBrowser,
+  mfaReset,
+  passwordTicket,
+  resetEmail,
+  sendVerificationEmail,
+  setPassword,
+  unblockBruteForce,
+} from './users/security-commands.js';
+import { UserReads } from './users/user-reads.js';
 import { KeytarVault, SecretStore, type CredentialVault } from './vault/index.js';
 
 export interface AppOptions {
@@ -20,11 +40,16 @@ export interface AppOptions {
   scheduler?: SchedulerOptions;
   sandboxUsers?: number;
   wrapTransport?: (transport: typeof fetch) => typeof fetch;
+  /** How the local tenant's process is started (Electron: a utility process). */
+  launchLocalTenant?: LocalTenantLauncher;
+  /** Electron: asks where to save a file (the native dialog); null when the user cancels. Browser host: absent. */
+  chooseSavePath?: (download: Download) => Promise<string | null>;
 }
 
 export interface App {
   router: Router;
   tenants: TenantService;
+  downloads: DownloadStore;
   close(): Promise<void>;
 }
 
@@ -40,7 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const secrets = new SecretStore(options.vault ?? new KeytarVault());
   // Services made below; the scrubber reads them lazily.
-  const late: { tenants?: TenantService; sandbox?: SandboxService } = {};
+  const late: { tenants?: TenantService; sandbox?: LocalTenantService } = {};
   const knownSecrets = () => [
     ...secrets.secrets(),
     ...(late.tenants?.tokens() ?? []),
@@ -57,9 +82,25 @@ export async function createApp(options: AppOptions): Promise<App> {
     onChange: (list) => emit('tenants:changed', { tenants: list }),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.wrapTransport ? { wrapTransport: options.wrapTransport } : {}),
+    onStall: (tenantId, health) =>
+      emit('tenants:stalled', {
+        tenantId,
+        queued: health.queued,
+        inFlight: health.inFlight,
+        seconds: Math.round(health.msSinceProgress / 1000),
+      }),
   });
-  const sandboxService = new SandboxService(options.dataDir, service, secrets, options.sandboxUsers);
-  const users = new UserService(service, audit);
+  const sandboxService = new LocalTenantService({
+    dataDir: options.dataDir,
+    tenants: service,
+    secrets,
+    launch: options.launchLocalTenant ?? forkLocalTenant,
+    ...(options.sandboxUsers !== undefined ? { users: options.sandboxUsers } : {}),
+    onStatus: (status) => emit('sandbox:changed', status),
+  });
+  const users = new UserReads(service);
+  const writes = new WritePath(service, audit);
+  const downloads = new DownloadStore(options.dataDir);
   late.tenants = service;
   late.sandbox = sandboxService;
 
@@ -77,40 +118,61 @@ export async function createApp(options: AppOptions): Promise<App> {
       'keychain:status': () => secrets.keychain.status(),
       'tenants:list': () => service.list(),
       'tenants:add': (input) => service.add(input),
-      'tenants:update': (input) => service.update(input.id, input.patch),
-      'tenants:set-secret': (input) => service.setSecret(input.id, input.secret, input.secretStorage),
-      'tenants:remove-secret': (input) => service.removeSecret(input.id),
-      'tenants:remove': (input) => service.remove(input.id),
+      'tenants:update': (input) => service.update(input.id, input.patch, input.guard),
+      'tenants:set-secret': (input) =>
+        service.setSecret(input.id, input.secret, input.secretStorage, input.guard),
+      'tenants:remove-secret': (input) => service.removeSecret(input.id, input.guard),
+      'tenants:remove': async (input) => {
+        const removed = service.stored(input.id);
+        const result = await service.remove(input.id, input.guard);
+        if (removed.sandbox) await sandboxService.stop();
+        return result;
+      },
       'tenants:test-connection': (input) => service.testConnection(input.id),
       'sandbox:start': () => sandboxService.start(),
+      'sandbox:status': () => sandboxService.current(),
       'audit:list': (input) => audit.list(input),
-      'audit:export-csv': (input) => ({
-        csv: auditToCsv(audit.list({ ...input, limit: 1_000_000 })),
-        filename: `tenant-desk-audit-${new Date().toISOString().slice(0, 10)}.csv`,
-      }),
+      'audit:export-csv': async (input) => {
+        const file = downloads.reserve(
+          `tenant-desk-audit-${new Date().toISOString().slice(0, 10)}.csv`,
+          'text/csv; charset=utf-8',
+        );
+        try {
+          await writeAuditCsv(audit.entries(input), file.path);
+        } catch (err) {
+          file.discard();
+          throw err;
+        }
+        const { id, filename, bytes } = file.commit();
+        return { id, filename, bytes };
+      },
+      'downloads:save': async (input) => {
+        const download = downloads.get(input.id);
+        if (!options.chooseSavePath) return { url: downloads.link(download.id) };
+        const path = await options.chooseSavePath(download);
+        if (!path) return { saved: false };
+        copyFileSync(download.path, path);
+        return { saved: true, path };
+      },
       'users:search': (input) => users.search(input),
       'users:get': (input) => users.get(input.tenantId, input.userId),
-      'users:create': (input) => users.create(input),
-      'users:update-metadata': (input) => users.updateMetadata(input),
-      'users:set-blocked': (input) =>
-        users.setBlocked(input.tenantId, input.userId, input.blocked, input.confirmDomain),
-      'users:unblock-brute-force': (input) => users.unblockBruteForce(input.tenantId, input.userId),
+      'users:create': (input) => writes.run(createUser, input),
+      'users:update-metadata': (input) => writes.run(updateMetadata, input),
+      'users:set-blocked': (input) => writes.run(setBlocked, input),
+      'users:unblock-brute-force': (input) => writes.run(unblockBruteForce, input),
       'users:blocks': (input) => users.blocks(input.tenantId, input.userId),
-      'users:delete': (input) => users.delete(input.tenantId, input.userId, input.confirmDomain),
-      'users:set-email-verified': (input) => users.setEmailVerified(input.tenantId, input.userId),
-      'users:send-verification-email': (input) => users.sendVerificationEmail(input.tenantId, input.userId),
-      'users:password-ticket': (input) => users.passwordTicket(input),
-      'users:reset-email': (input) => users.resetEmail(input.tenantId, input.userId),
-      'users:set-password': (input) =>
-        users.setPassword(input.tenantId, input.userId, input.password, input.confirmDomain),
+      'users:delete': (input) => writes.run(deleteUser, input),
+      'users:set-email-verified': (input) => writes.run(setEmailVerified, input),
+      'users:send-verification-email': (input) => writes.run(sendVerificationEmail, input),
+      'users:password-ticket': (input) => writes.run(passwordTicket, input),
+      'users:reset-email': (input) => writes.run(resetEmail, input),
+      'users:set-password': (input) => writes.run(setPassword, input),
       'users:mfa': (input) => users.mfa(input.tenantId, input.userId),
-      'users:mfa-reset': (input) => users.mfaReset(input.tenantId, input.userId, input.confirmDomain),
-      'users:invalidate-remember-browser': (input) =>
-        users.invalidateRememberBrowser(input.tenantId, input.userId),
+      'users:mfa-reset': (input) => writes.run(mfaReset, input),
+      'users:invalidate-remember-browser': (input) => writes.run(invalidateRememberBrowser, input),
       'users:roles': (input) => users.roles(input.tenantId, input.userId),
-      'users:assign-roles': (input) => users.assignRoles(input.tenantId, input.userId, input.roleIds),
-      'users:remove-roles': (input) =>
-        users.removeRoles(input.tenantId, input.userId, input.roleIds, input.confirmDomain),
+      'users:assign-roles': (input) => writes.run(assignRoles, input),
+      'users:remove-roles': (input) => writes.run(removeRoles, input),
       'users:logs': (input) => users.logs(input.tenantId, input.userId, input.page),
       'roles:search': (input) => users.searchRoles(input.tenantId, input.nameFilter),
       'connections:list': (input) => users.connections(input.tenantId),
@@ -118,13 +180,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     knownSecrets,
   );
   emit = router.emit;
+  // The local tenant of an earlier run comes back with the app, in the background.
+  sandboxService.resume();
 
   return {
     router: { channelNames: router.channelNames, invoke: router.invoke, subscribe: router.subscribe },
     tenants: service,
+    downloads,
     async close() {
       await service.close();
-      await sandboxService.close();
+      await sandboxService.stop();
     },
   };
 }

@@ -26,12 +26,100 @@ const domainSchema = z
 const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'Colour is a #rrggbb value');
 const idSchema = z.string().min(1).max(64);
 const userIdSchema = z.string().min(1).max(512);
-/** Destructive actions on a production tenant need its domain typed back; main checks it too. */
-const confirmSchema = z.string().max(253).optional();
+/**
+ * The production guard's answer, sent with every write: on a production tenant a write needs `confirmed`, and a
+ * destructive one (see `guardLevel`) the tenant's domain typed back too. Main checks it again; nothing else counts.
+ */
+export const guardSchema = z
+  .object({ confirmed: z.literal(true), typedDomain: z.string().max(253).optional() })
+  .strict()
+  .optional();
+export type GuardAnswer = z.infer<typeof guardSchema>;
 const pemSchema = z
   .string()
   .max(64 * 1024)
   .regex(/-----BEGIN [A-Z ]+-----/, 'Expected a PEM block');
+
+// ---------- JSON values and metadata (Auth0's rules, checked before anything is sent) ----------
+
+/** Auth0 refuses bodies over 1 MB; metadata nested deeper than this is refused here (see README, Limits). */
+export const MAX_JSON_DEPTH = 100;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Depth of a JSON value, walked without recursion so that no input can overflow the stack. */
+export function jsonDepth(value: unknown, stopAt = Number.POSITIVE_INFINITY): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const depth = d + 1;
+    if (depth > max) max = depth;
+    if (max > stopAt) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth]);
+  }
+  return max;
+}
+
+/** Keys of app_metadata that Auth0 reserves (a 400 from the tenant). */
+export const RESERVED_APP_METADATA_KEYS: readonly string[] = [
+  '__tenant',
+  '_id',
+  'blocked',
+  'clientID',
+  'created_at',
+  'email_verified',
+  'email',
+  'globalClientID',
+  'global_client_id',
+  'identities',
+  'lastIP',
+  'lastLogin',
+  'loginsCount',
+  'metadata',
+  'multifactor_last_modified',
+  'multifactor',
+  'updated_at',
+  'user_id',
+];
+
+export type MetadataKind = 'user_metadata' | 'app_metadata';
+
+/** Why a metadata key can't be written, in words, or null when it can. */
+export function metadataKeyProblem(kind: MetadataKind, key: string): string | null {
+  if (key === '') return 'A metadata key cannot be empty.';
+  if (key.length > 255) return 'A metadata key is at most 255 characters.';
+  if (key.includes('.') || key.includes('$')) return `Metadata keys cannot contain "." or "$" ("${key}").`;
+  if (key === '__proto__') return 'A metadata key cannot be "__proto__".';
+  if (kind === 'app_metadata' && RESERVED_APP_METADATA_KEYS.includes(key))
+    return `"${key}" is reserved by Auth0 and cannot be set in app_metadata.`;
+  return null;
+}
+
+/** A JSON value no deeper than MAX_JSON_DEPTH (checked without recursion). */
+const jsonValueSchema = z.unknown().superRefine((v, ctx) => {
+  if (jsonDepth(v, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    ctx.addIssue({ code: 'custom', message: `Values may be nested at most ${MAX_JSON_DEPTH} levels deep.` });
+});
+
+/** Changes to one metadata object: at least one key; null removes a key (Auth0's first-level merge). */
+function metadataChangesSchema() {
+  return z
+    .record(z.string().max(255), jsonValueSchema)
+    .superRefine((changes, ctx) => {
+      if (Object.keys(changes).length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'No metadata changes were given. (An empty object would make Auth0 remove every key, so it is never sent.)',
+        });
+    });
+}
+
+/** A raw request object whose own keys include "__proto__" (JSON.parse makes it an own key; parsing would drop it). */
+function hasProtoKey(value: unknown): boolean {
+  return !!value && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__');
+}
 
 /** A tenant profile as the renderer sees it: never a secret, only whether one is stored and where. */
 export interface TenantProfile {
@@ -90,7 +178,15 @@ export interface KeychainStatus {
   message: string | null;
 }
 
+/**
+ * pending: written before a write is sent (with its before-state), so a crash leaves a trace; success / failure
+ * follow under the same id. refused: the production guard stopped it. interrupted: a pending write whose outcome
+ * was never recorded (the app stopped while it ran) — check the tenant.
+ */
+export type AuditOutcome = 'pending' | 'success' | 'failure' | 'refused' | 'interrupted';
+
 export interface AuditEntry {
+  id: string;
   time: string;
   osUser: string;
   tenantId: string;
@@ -99,8 +195,25 @@ export interface AuditEntry {
   target: string | null;
   before?: unknown;
   after?: unknown;
-  outcome: 'success' | 'failure';
+  outcome: AuditOutcome;
   error?: string;
+  /** The bulk job this write belongs to. */
+  jobId?: string;
+}
+
+/** A file main has written for the user (an export): saved through the host's own save dialog or download. */
+export interface DownloadRef {
+  id: string;
+  filename: string;
+  bytes: number;
+}
+
+/** The local tenant's process: started with the app when its profile exists, restartable from the tenants screen. */
+export interface LocalTenantStatus {
+  state: 'stopped' | 'starting' | 'running' | 'failed';
+  domain?: string;
+  /** Why it failed, in words. */
+  message?: string;
 }
 
 export interface AppInfo {
@@ -203,6 +316,8 @@ export const errorCodes = [
   'network',
   'tls',
   'timeout',
+  'confirmation_required',
+  'busy',
   'keychain_locked',
   'keychain_unavailable',
   'no_secret',
@@ -219,22 +334,27 @@ export interface ErrorEnvelope {
   auth0ErrorCode?: string;
   retryable: boolean;
   details?: unknown;
+  /** Quoted by the user to find this failure in the diagnostics log. */
+  incidentId?: string;
 }
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorEnvelope };
 
 // ---------- channels ----------
 
-const tenantInput = z.object({
+const tenantFields = z.object({
   label: z.string().trim().min(1, 'Label is required').max(80),
   domain: domainSchema,
   clientId: z.string().trim().min(1, 'Client ID is required').max(128),
-  authMethod: authMethodSchema.default('client_secret'),
+  authMethod: authMethodSchema,
   environment: environmentSchema,
   color: colorSchema,
   audience: z.string().url().max(512).nullable().optional(),
   caCert: pemSchema.nullable().optional(),
 });
+const tenantInput = tenantFields.extend({ authMethod: authMethodSchema.default('client_secret') });
+/** Only the fields given: no defaults, or an edit of the label would reset the auth method. */
+const tenantPatch = tenantFields.partial().strict();
 
 export const channels = {
   'app:info': { input: z.object({}).strict(), output: {} as AppInfo },
@@ -254,7 +374,7 @@ export const channels = {
     output: {} as TenantProfile,
   },
   'tenants:update': {
-    input: z.object({ id: idSchema, patch: tenantInput.partial().strict() }).strict(),
+    input: z.object({ id: idSchema, patch: tenantPatch, guard: guardSchema }).strict(),
     output: {} as TenantProfile,
   },
   'tenants:set-secret': {
@@ -266,18 +386,26 @@ export const channels = {
           .min(1)
           .max(64 * 1024),
         secretStorage: secretStorageSchema.default('keychain'),
+        guard: guardSchema,
       })
       .strict(),
     output: {} as TenantProfile,
   },
-  'tenants:remove-secret': { input: z.object({ id: idSchema }).strict(), output: {} as TenantProfile },
-  'tenants:remove': { input: z.object({ id: idSchema }).strict(), output: {} as { id: string } },
+  'tenants:remove-secret': {
+    input: z.object({ id: idSchema, guard: guardSchema }).strict(),
+    output: {} as TenantProfile,
+  },
+  'tenants:remove': {
+    input: z.object({ id: idSchema, guard: guardSchema }).strict(),
+    output: {} as { id: string },
+  },
   'tenants:test-connection': {
     input: z.object({ id: idSchema }).strict(),
     output: {} as ConnectionTestResult,
   },
-  /** First run: start the local tenant in-process and add a Sandbox profile for it. */
+  /** Start the local tenant (its own process) and point its profile at it, adding the profile on first run. */
   'sandbox:start': { input: z.object({}).strict(), output: {} as TenantProfile },
+  'sandbox:status': { input: z.object({}).strict(), output: {} as LocalTenantStatus },
   'audit:list': {
     input: z
       .object({
@@ -319,6 +447,7 @@ export const channels = {
         name: z.string().trim().max(300).optional(),
         emailVerified: z.boolean().default(false),
         verifyEmail: z.boolean().default(true),
+        guard: guardSchema,
       })
       .strict(),
     output: {} as Auth0User,
@@ -330,11 +459,21 @@ export const channels = {
         userId: userIdSchema,
         kind: z.enum(['user_metadata', 'app_metadata']),
         /** Only changed top-level keys; null removes a key (Auth0's merge rules). */
-        changes: z.record(z.string().min(1).max(255), z.unknown()),
+        changes: z.preprocess((raw, ctx) => {
+          if (hasProtoKey(raw)) ctx.addIssue({ code: 'custom', message: 'A metadata key cannot be "__proto__".' });
+          return raw;
+        }, metadataChangesSchema()),
         /** updated_at of the user as loaded: a newer one on the tenant means someone else changed it. */
         expectedUpdatedAt: z.string().min(1),
+        guard: guardSchema,
       })
-      .strict(),
+      .strict()
+      .superRefine((input, ctx) => {
+        for (const key of Object.keys(input.changes)) {
+          const problem = metadataKeyProblem(input.kind, key);
+          if (problem) ctx.addIssue({ code: 'custom', path: ['changes', key], message: problem });
+        }
+      }),
     output: {} as Auth0User,
   },
   'users:set-blocked': {
@@ -343,13 +482,13 @@ export const channels = {
         tenantId: idSchema,
         userId: userIdSchema,
         blocked: z.boolean(),
-        confirmDomain: confirmSchema,
+        guard: guardSchema,
       })
       .strict(),
     output: {} as Auth0User,
   },
   'users:unblock-brute-force': {
-    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { ok: true },
   },
   'users:blocks': {
@@ -357,15 +496,15 @@ export const channels = {
     output: {} as { identifier: string; ip?: string; connection?: string }[],
   },
   'users:delete': {
-    input: z.object({ tenantId: idSchema, userId: userIdSchema, confirmDomain: confirmSchema }).strict(),
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { userId: string },
   },
   'users:set-email-verified': {
-    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as Auth0User,
   },
   'users:send-verification-email': {
-    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { jobId: string },
   },
   'users:password-ticket': {
@@ -376,12 +515,13 @@ export const channels = {
         ttlSec: z.number().int().min(60).max(2_592_000).default(86_400),
         resultUrl: z.string().url().max(2048).optional(),
         markEmailVerified: z.boolean().default(false),
+        guard: guardSchema,
       })
       .strict(),
     output: {} as { ticket: string; expiresAt: string },
   },
   'users:reset-email': {
-    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { sentTo: string },
   },
   'users:set-password': {
@@ -390,7 +530,7 @@ export const channels = {
         tenantId: idSchema,
         userId: userIdSchema,
         password: z.string().min(1).max(512),
-        confirmDomain: confirmSchema,
+        guard: guardSchema,
       })
       .strict(),
     output: {} as Auth0User,
@@ -400,11 +540,11 @@ export const channels = {
     output: {} as MfaState,
   },
   'users:mfa-reset': {
-    input: z.object({ tenantId: idSchema, userId: userIdSchema, confirmDomain: confirmSchema }).strict(),
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as MfaState,
   },
   'users:invalidate-remember-browser': {
-    input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
+    input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { ok: true },
   },
   'users:roles': {
@@ -417,6 +557,7 @@ export const channels = {
         tenantId: idSchema,
         userId: userIdSchema,
         roleIds: z.array(z.string().min(1).max(64)).min(1).max(50),
+        guard: guardSchema,
       })
       .strict(),
     output: {} as RoleSummary[],
@@ -427,7 +568,7 @@ export const channels = {
         tenantId: idSchema,
         userId: userIdSchema,
         roleIds: z.array(z.string().min(1).max(64)).min(1).max(50),
-        confirmDomain: confirmSchema,
+        guard: guardSchema,
       })
       .strict(),
     output: {} as RoleSummary[],
@@ -443,6 +584,7 @@ export const channels = {
     output: {} as { roles: RoleSummary[]; total: number },
   },
   'connections:list': { input: z.object({ tenantId: idSchema }).strict(), output: {} as ConnectionSummary[] },
+  /** Written to a file in main, streamed from the audit log; hand the result to downloads:save. */
   'audit:export-csv': {
     input: z
       .object({
@@ -451,11 +593,74 @@ export const channels = {
         target: z.string().max(256).optional(),
       })
       .strict(),
-    output: {} as { csv: string; filename: string },
+    output: {} as DownloadRef,
+  },
+  /** Electron: the native save dialog. Browser host: a one-time URL the page opens as a download. */
+  'downloads:save': {
+    input: z.object({ id: z.string().regex(/^dl_[0-9a-f]{32}$/) }).strict(),
+    output: {} as { saved: true; path: string } | { saved: false } | { url: string },
   },
 } as const;
 
 export type Channels = typeof channels;
+
+// ---------- the production guard: one policy, used by the window and enforced again by main ----------
+
+export type GuardLevel = 'none' | 'confirm' | 'typed-domain';
+/** write: asks for confirmation on a production tenant; destructive: needs the domain typed back there. */
+export type WriteRisk = 'none' | 'write' | 'destructive';
+
+/** Profile fields that decide which tenant a profile reaches or whether it is guarded. */
+const TENANT_IDENTITY_FIELDS = ['environment', 'domain', 'clientId', 'authMethod', 'audience', 'caCert'] as const;
+
+/** Every channel that changes a tenant, or the profile that points at one, and what it risks. */
+export const writeRisk = {
+  'tenants:update': (input: { patch: Record<string, unknown> }) =>
+    TENANT_IDENTITY_FIELDS.some((f) => input.patch[f] !== undefined) ? 'destructive' : 'none',
+  'tenants:set-secret': () => 'write',
+  'tenants:remove-secret': () => 'write',
+  'tenants:remove': () => 'write',
+  'users:create': () => 'write',
+  'users:update-metadata': () => 'write',
+  'users:set-blocked': (input: { blocked: boolean }) => (input.blocked ? 'destructive' : 'write'),
+  'users:unblock-brute-force': () => 'write',
+  'users:delete': () => 'destructive',
+  'users:set-email-verified': () => 'write',
+  'users:send-verification-email': () => 'write',
+  'users:password-ticket': () => 'write',
+  'users:reset-email': () => 'write',
+  'users:set-password': () => 'destructive',
+  'users:mfa-reset': () => 'destructive',
+  'users:invalidate-remember-browser': () => 'write',
+  'users:assign-roles': () => 'write',
+  'users:remove-roles': () => 'destructive',
+} satisfies Partial<{ [C in ChannelName]: (input: ChannelParsedInput<C>) => WriteRisk }>;
+
+export type WriteChannel = keyof typeof writeRisk;
+export const writeChannels = Object.keys(writeRisk) as WriteChannel[];
+
+export function isWriteChannel(channel: string): channel is WriteChannel {
+  return Object.prototype.hasOwnProperty.call(writeRisk, channel);
+}
+
+/** What the production guard asks before this write on a tenant of this environment. */
+export function guardLevel<C extends WriteChannel>(
+  channel: C,
+  environment: Environment,
+  input: Parameters<(typeof writeRisk)[C]>[0],
+): GuardLevel {
+  if (environment !== 'production') return 'none';
+  const risk = (writeRisk[channel] as (i: typeof input) => WriteRisk)(input);
+  return risk === 'destructive' ? 'typed-domain' : risk === 'write' ? 'confirm' : 'none';
+}
+
+/** Whether a guard answer satisfies a level for a tenant's domain; the same check in the window and in main. */
+export function guardSatisfied(level: GuardLevel, domain: string, answer: GuardAnswer): boolean {
+  if (level === 'none') return true;
+  if (!answer?.confirmed) return false;
+  if (level === 'confirm') return true;
+  return (answer.typedDomain ?? '').trim().toLowerCase() === domain.toLowerCase();
+}
 export type ChannelName = keyof Channels;
 export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
 export type ChannelParsedInput<C extends ChannelName> = z.output<Channels[C]['input']>;
@@ -466,11 +671,20 @@ export const channelNames = Object.keys(channels) as ChannelName[];
 
 export interface Events {
   'tenants:changed': { tenants: TenantProfile[] };
+  'sandbox:changed': LocalTenantStatus;
+  /** A tenant's request queue stopped moving (the scheduler's watchdog); shown until it moves again. */
+  'tenants:stalled': { tenantId: string; queued: number; inFlight: number; seconds: number };
   'job:progress': { jobId: string; done: number; total: number | null; message?: string };
   'job:finished': { jobId: string; outcome: 'success' | 'failure' | 'cancelled'; error?: ErrorEnvelope };
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['tenants:changed', 'job:progress', 'job:finished'];
+export const eventNames: EventName[] = [
+  'tenants:changed',
+  'sandbox:changed',
+  'tenants:stalled',
+  'job:progress',
+  'job:finished',
+];
 
 /** The one object the preload (or the browser host's client) puts on `window.tenantDesk`. */
 export interface TenantDeskApi {

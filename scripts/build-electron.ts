@@ -1,6 +1,7 @@
-// Bundles the Electron main process and the sandboxed preload, each as one CommonJS file:
+// Bundles the Electron main process, the local tenant and the sandboxed preload, each as one CommonJS file:
 // out/main/electron.cjs (package.json "main"; dependencies stay in node_modules, except ESM-only ones, which are
-// bundled so that plain require() works) and out/preload/index.cjs (sandboxed preloads must be one CommonJS file).
+// bundled so that plain require() works), out/main/local-tenant.cjs (the emulator CLI, run in a utility process)
+// and out/preload/index.cjs (sandboxed preloads must be one CommonJS file).
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +30,13 @@ export const mainBuildOptions: BuildOptions = {
   logLevel: 'warning',
 };
 
+/** The local tenant (the emulator CLI) as one CommonJS file, started by the app in a utility process. */
+export const localTenantBuildOptions: BuildOptions = {
+  ...mainBuildOptions,
+  entryPoints: ['emulator/cli.ts'],
+  outfile: 'out/main/local-tenant.cjs',
+};
+
 export const preloadBuildOptions: BuildOptions = {
   absWorkingDir: projectRoot,
   entryPoints: ['preload/index.ts'],
@@ -46,6 +54,7 @@ export const preloadBuildOptions: BuildOptions = {
 // Run as a script (npm run build:electron); tests import the options to bundle exactly what ships.
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   await build(mainBuildOptions);
+  await build(localTenantBuildOptions);
   await build(preloadBuildOptions);
-  console.log('Built out/main/electron.cjs and out/preload/index.cjs');
+  console.log('Built out/main/electron.cjs, out/main/local-tenant.cjs and out/preload/index.cjs');
 }

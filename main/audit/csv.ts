@@ -1,40 +1,60 @@
-// The audit trail as CSV for spreadsheets, with every cell that a spreadsheet would run as a formula neutralised.
-import { stringify } from 'csv-stringify/sync';
+// The audit trail as CSV for spreadsheets, streamed from the log into a file, with csv-stringify's escape_formulas
+// neutralising every cell a spreadsheet would run as a formula (its list includes the full-width ＝＋－＠).
+import { stringify } from 'csv-stringify';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { AuditEntry } from '../../preload/contract.js';
 
-/** OWASP's advice: a leading = + - @ tab or carriage return makes a cell a formula; prefix it with a quote. */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+export const AUDIT_CSV_COLUMNS = [
+  'time',
+  'os_user',
+  'tenant_id',
+  'tenant_domain',
+  'action',
+  'target',
+  'outcome',
+  'error',
+  'job_id',
+  'before',
+  'after',
+  'audit_id',
+];
+
+function cell(v: unknown): string {
+  return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function auditToCsv(entries: AuditEntry[]): string {
-  const cell = (v: unknown) =>
-    neutraliseFormula(v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-  const header = [
-    'time',
-    'os_user',
-    'tenant_id',
-    'tenant_domain',
-    'action',
-    'target',
-    'outcome',
-    'error',
-    'before',
-    'after',
-  ];
-  const rows = entries.map((e) =>
-    [
-      e.time,
-      e.osUser,
-      e.tenantId,
-      e.tenantDomain,
-      e.action,
-      e.target,
-      e.outcome,
-      e.error,
-      e.before,
-      e.after,
-    ].map(cell),
+export function auditRow(e: AuditEntry): string[] {
+  return [
+    e.time,
+    e.osUser,
+    e.tenantId,
+    e.tenantDomain,
+    e.action,
+    e.target,
+    e.outcome,
+    e.error,
+    e.jobId,
+    e.before,
+    e.after,
+    e.id,
+  ].map(cell);
+}
+
+/** Streams entries into a CSV file; returns the number of rows written. */
+export async function writeAuditCsv(entries: AsyncIterable<AuditEntry>, file: string): Promise<number> {
+  let rows = 0;
+  async function* records() {
+    for await (const e of entries) {
+      rows++;
+      yield auditRow(e);
+    }
+  }
+  await pipeline(
+    Readable.from(records()),
+    stringify({ header: true, columns: AUDIT_CSV_COLUMNS, escape_formulas: true }),
+    createWriteStream(file, { mode: 0o600 }),
   );
-  return stringify([header, ...rows]);
+  return rows;
 }

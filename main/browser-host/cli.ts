@@ -33,7 +33,7 @@ const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 const app = await createApp({ dataDir, host: 'browser', version });
 let host: Awaited<ReturnType<typeof startBrowserHost>>;
 try {
-  host = await startBrowserHost({ router: app.router, staticDir, port });
+  host = await startBrowserHost({ router: app.router, staticDir, port, downloads: app.downloads });
 } catch (err) {
   process.stderr.write(`serve: cannot listen on 127.0.0.1:${port} (${(err as Error).message}).\n`);
   await app.close();

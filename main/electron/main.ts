@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../app.js';
 import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
+import { utilityProcessLauncher } from './local-tenant.js';
 import { denyAllPermissions, hardenWebContents, secureWebPreferences } from './security.js';
 import { fitToDisplays, loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './window-state.js';
 
@@ -102,7 +103,19 @@ if (!app.requestSingleInstanceLock()) {
       const dataDir = app.getPath('userData');
       denyAllPermissions(session.defaultSession);
       protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
-      services = await createApp({ dataDir, host: 'electron', version: app.getVersion() });
+      services = await createApp({
+        dataDir,
+        host: 'electron',
+        version: app.getVersion(),
+        launchLocalTenant: utilityProcessLauncher(import.meta.dirname),
+        chooseSavePath: async (download) => {
+          const options = { defaultPath: join(app.getPath('downloads'), download.filename) };
+          const result = window
+            ? await dialog.showSaveDialog(window, options)
+            : await dialog.showSaveDialog(options);
+          return result.canceled || !result.filePath ? null : result.filePath;
+        },
+      });
       await openWindow(services, dataDir);
     } catch (err) {
       dialog.showErrorBox('Tenant Desk could not start', (err as Error).message);

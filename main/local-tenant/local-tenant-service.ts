@@ -1,23 +1,45 @@
-// First run: the local tenant started in-process on a free loopback port, with a "Sandbox" profile for it.
+// The local tenant: the emulator in its own process on a loopback port, with a "Local tenant" profile pointing at
+// it. It keeps its data in the data dir and is started again when Tenant Desk starts — on the same port when it is
+// free, so the profile keeps pointing at it — and can be restarted from the tenants screen if it stops.
 import { join } from 'node:path';
-import type { TenantProfile } from '../preload/contract.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
-import type { SecretStore } from './vault/index.js';
-import type { TenantService } from './tenants/tenant-service.js';
+import type { LocalTenantStatus, TenantProfile } from '../../preload/contract.js';
+import { AppError } from '../errors.js';
+import type { SecretStore } from '../vault/index.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import type { LocalTenantLauncher, LocalTenantProcess } from './launcher.js';
 
-export const SANDBOX_USERS = 5000;
+export const LOCAL_TENANT_USERS = 5000;
 
-export class SandboxService {
-  private emulator: RunningEmulator | null = null;
+export interface LocalTenantOptions {
+  dataDir: string;
+  tenants: TenantService;
+  secrets: SecretStore;
+  launch: LocalTenantLauncher;
+  users?: number;
+  onStatus?: (status: LocalTenantStatus) => void;
+}
+
+export class LocalTenantService {
+  private process: LocalTenantProcess | null = null;
   private starting: Promise<TenantProfile> | null = null;
+  private status: LocalTenantStatus = { state: 'stopped' };
 
-  constructor(
-    private readonly dataDir: string,
-    private readonly tenants: TenantService,
-    private readonly secrets: SecretStore,
-    private readonly users = SANDBOX_USERS,
-  ) {}
+  constructor(private readonly o: LocalTenantOptions) {}
 
+  current(): LocalTenantStatus {
+    return this.status;
+  }
+
+  private setStatus(status: LocalTenantStatus): void {
+    this.status = status;
+    this.o.onStatus?.(status);
+  }
+
+  private profile(): TenantProfile | undefined {
+    return this.o.tenants.list().find((t) => t.sandbox);
+  }
+
+  /** Starts it (or returns the running one) and makes its profile point at it, creating the profile on first run. */
   start(): Promise<TenantProfile> {
     this.starting ??= this.doStart().finally(() => {
       this.starting = null;
@@ -25,58 +47,99 @@ export class SandboxService {
     return this.starting;
   }
 
+  /** At app start: bring back the local tenant of an earlier run, if there is one. Failures show in its status. */
+  resume(): void {
+    if (this.profile()) void this.start().catch(() => undefined);
+  }
+
+  private async launch(port: number): Promise<LocalTenantProcess> {
+    const dir = join(this.o.dataDir, 'sandbox');
+    return this.o.launch([
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--users',
+      String(this.o.users ?? LOCAL_TENANT_USERS),
+      '--seed',
+      'sandbox',
+      '--data',
+      join(dir, 'tenant.json'),
+      '--cert-dir',
+      join(dir, 'certs'),
+      '--ephemeral-clients',
+    ]);
+  }
+
   private async doStart(): Promise<TenantProfile> {
-    const existing = this.tenants.list().find((t) => t.sandbox);
-    if (this.emulator && existing) return existing;
-    const dir = join(this.dataDir, 'sandbox');
-    this.emulator ??= await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      users: this.users,
-      seed: 'sandbox',
-      dataFile: join(dir, 'tenant.json'),
-      certDir: join(dir, 'certs'),
-      // Client secrets live in the keychain only; the sandbox mints new ones at each start.
-      persistClients: false,
-    });
-    const emu = this.emulator;
-    // Prefer the keychain like any tenant; if it cannot be used, keep the sandbox secret for this session only.
-    const keychain = await this.secrets.keychain.status();
+    const existing = this.profile();
+    if (this.process && existing) return existing;
+    this.setStatus({ state: 'starting' });
+    try {
+      // The port of the last run keeps the profile (and any open view) pointing at the same place.
+      const previousPort = existing ? Number(existing.domain.split(':').pop()) : 0;
+      let child: LocalTenantProcess;
+      try {
+        child = await this.launch(Number.isInteger(previousPort) ? previousPort : 0);
+      } catch (err) {
+        if (!previousPort || !/EADDRINUSE|address already in use/i.test((err as Error).message)) throw err;
+        child = await this.launch(0);
+      }
+      this.process = child;
+      child.onExit((expected, detail) => {
+        if (this.process === child) this.process = null;
+        if (!expected)
+          this.setStatus({ state: 'failed', message: `The local tenant stopped unexpectedly (${detail}).` });
+      });
+      const profile = await this.attach(child, existing);
+      this.setStatus({ state: 'running', domain: child.info.domain });
+      return profile;
+    } catch (err) {
+      const message = err instanceof AppError ? err.message : `The local tenant could not start: ${(err as Error).message}`;
+      this.setStatus({ state: 'failed', message });
+      throw err instanceof AppError ? err : new AppError('internal', message);
+    }
+  }
+
+  private async attach(child: LocalTenantProcess, existing: TenantProfile | undefined): Promise<TenantProfile> {
+    const { info } = child;
+    // Prefer the keychain like any tenant; if it cannot be used, keep the secret for this session only.
+    const keychain = await this.o.secrets.keychain.status();
     const storage = keychain.available ? 'keychain' : 'session';
-    if (existing) {
-      return this.tenants.replaceEndpoint(existing.id, {
-        domain: emu.domain,
-        caCert: emu.caCert,
-        clientId: emu.clientId,
-        secret: emu.clientSecret,
+    if (existing)
+      return this.o.tenants.replaceEndpoint(existing.id, {
+        domain: info.domain,
+        caCert: child.caCert,
+        clientId: info.clientId,
+        secret: info.clientSecret,
         storage,
       });
-    }
-    return this.tenants.add({
-      label: 'Sandbox',
-      domain: emu.domain,
-      clientId: emu.clientId,
+    return this.o.tenants.add({
+      label: 'Local tenant',
+      domain: info.domain,
+      clientId: info.clientId,
       authMethod: 'client_secret',
       environment: 'development',
       color: '#2e7d32',
       audience: null,
-      caCert: emu.caCert,
-      secret: emu.clientSecret,
+      caCert: child.caCert,
+      secret: info.clientSecret,
       secretStorage: storage,
       sandbox: true,
     });
   }
 
-  /** The emulator's own credentials, for scrubbing. */
+  /** The local tenant's own credentials, for scrubbing. */
   secretsInUse(): string[] {
-    return this.emulator
-      ? this.emulator.clients.flatMap((c) => [c.clientSecret ?? '', c.privateKey ?? '']).filter(Boolean)
+    return this.process
+      ? this.process.info.clients.flatMap((c) => [c.clientSecret ?? '', c.privateKey ?? '']).filter(Boolean)
       : [];
   }
 
-  async close(): Promise<void> {
-    const emu = this.emulator;
-    this.emulator = null;
-    await emu?.close();
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = null;
+    await child?.stop();
+    if (child) this.setStatus({ state: 'stopped' });
   }
 }

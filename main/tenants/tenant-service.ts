@@ -2,14 +2,17 @@
 import type {
   ChannelParsedInput,
   ConnectionTestResult,
+  GuardAnswer,
   SecretStorage,
   TenantProfile,
+  WriteChannel,
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { capabilitiesFor } from '../auth0/capabilities.js';
 import { TenantConnection } from '../auth0/tenant-connection.js';
+import { enforceGuard } from '../commands/guard.js';
 import { AppError } from '../errors.js';
-import type { SchedulerOptions } from '../scheduler/rate-scheduler.js';
+import type { SchedulerHealth, SchedulerOptions } from '../scheduler/rate-scheduler.js';
 import type { SecretStore } from '../vault/index.js';
 import { ProfileStore, type StoredProfile } from './profile-store.js';
 
@@ -39,6 +42,8 @@ export interface TenantServiceOptions {
   scheduler?: SchedulerOptions;
   now?: () => number;
   wrapTransport?: (transport: typeof fetch) => typeof fetch;
+  /** A tenant's request queue stopped moving (the scheduler's watchdog). */
+  onStall?: (tenantId: string, health: SchedulerHealth) => void;
 }
 
 export class TenantService {
@@ -108,8 +113,29 @@ export class TenantService {
     return publicProfile(profile);
   }
 
-  async update(id: string, patch: ChannelParsedInput<'tenants:update'>['patch']): Promise<TenantProfile> {
+  /** The production guard for a change to a profile: judged by the tenant's environment as it is now. */
+  private guard(
+    channel: WriteChannel,
+    profile: StoredProfile,
+    action: string,
+    input: { guard?: GuardAnswer; patch?: Record<string, unknown> },
+  ): void {
+    enforceGuard(
+      this.o.audit,
+      channel,
+      { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
+      { patch: {}, ...input } as never,
+      { action, target: profile.id },
+    );
+  }
+
+  async update(
+    id: string,
+    patch: ChannelParsedInput<'tenants:update'>['patch'],
+    guard?: GuardAnswer,
+  ): Promise<TenantProfile> {
     const before = this.o.profiles.get(id);
+    this.guard('tenants:update', before, 'tenant.update', { patch, ...(guard ? { guard } : {}) });
     const next: Partial<StoredProfile> = {};
     if (patch.label !== undefined) next.label = patch.label;
     if (patch.domain !== undefined) next.domain = patch.domain.toLowerCase();
@@ -153,8 +179,14 @@ export class TenantService {
     return publicProfile(after);
   }
 
-  async setSecret(id: string, secret: string, storage: SecretStorage): Promise<TenantProfile> {
+  async setSecret(
+    id: string,
+    secret: string,
+    storage: SecretStorage,
+    guard?: GuardAnswer,
+  ): Promise<TenantProfile> {
     const before = this.o.profiles.get(id);
+    this.guard('tenants:set-secret', before, 'tenant.set-secret', guard ? { guard } : {});
     try {
       await this.o.secrets.put(id, secret, storage);
     } catch (err) {
@@ -170,8 +202,9 @@ export class TenantService {
     return publicProfile(after);
   }
 
-  async removeSecret(id: string): Promise<TenantProfile> {
+  async removeSecret(id: string, guard?: GuardAnswer): Promise<TenantProfile> {
     const before = this.o.profiles.get(id);
+    this.guard('tenants:remove-secret', before, 'tenant.remove-secret', guard ? { guard } : {});
     await this.o.secrets.remove(id, before.secretStorage);
     const after = this.o.profiles.update(id, { secretStorage: null });
     await this.dropConnection(id);
@@ -180,8 +213,9 @@ export class TenantService {
     return publicProfile(after);
   }
 
-  async remove(id: string): Promise<{ id: string }> {
+  async remove(id: string, guard?: GuardAnswer): Promise<{ id: string }> {
     const before = this.o.profiles.get(id);
+    this.guard('tenants:remove', before, 'tenant.remove', guard ? { guard } : {});
     await this.o.secrets.remove(id, before.secretStorage);
     this.o.profiles.remove(id);
     await this.dropConnection(id);
@@ -199,6 +233,7 @@ export class TenantService {
         ...(this.o.scheduler ? { scheduler: this.o.scheduler } : {}),
         ...(this.o.now ? { now: this.o.now } : {}),
         ...(this.o.wrapTransport ? { wrapTransport: this.o.wrapTransport } : {}),
+        ...(this.o.onStall ? { onStall: (h: SchedulerHealth) => this.o.onStall!(id, h) } : {}),
       });
       this.connections.set(id, c);
     }

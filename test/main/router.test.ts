@@ -112,16 +112,19 @@ describe('no secret ever crosses the bridge', () => {
     await run('tenants:test-connection', { id });
     await run('tenants:test-connection', { id: jwtTenant.data.id });
     await run('tenants:test-connection', { id: sandbox.data.id });
+    // A production tenant: every write carries the guard's answer (destructive ones the domain typed back).
+    const guard = { confirmed: true as const, typedDomain: t.emu.domain };
     await run('tenants:update', { id, patch: { label: 'Admin (renamed)' } });
-    await run('tenants:set-secret', { id, secret: 'wrong-secret-on-purpose' });
+    await run('tenants:set-secret', { id, secret: 'wrong-secret-on-purpose', guard });
     await run('tenants:test-connection', { id }); // fails: the error must not echo the secret
-    await run('tenants:set-secret', { id, secret: admin.clientSecret });
+    await run('tenants:set-secret', { id, secret: admin.clientSecret, guard });
     await run('tenants:test-connection', { id });
     await run('audit:list', {});
-    await run('audit:export-csv', {});
+    const exported = (await call('audit:export-csv', {})) as { ok: true; data: { id: string } };
+    visited.add('audit:export-csv');
+    await run('downloads:save', { id: exported.data.id });
+    await run('sandbox:status', {});
 
-    // Users: every channel, on a production-tagged tenant (destructive ones confirm the domain).
-    const confirmDomain = t.emu.domain;
     const someone = [...t.emu.store.users.values()].find(
       (u) => u.identities[0]?.provider === 'auth0' && u.email,
     )!;
@@ -136,6 +139,7 @@ describe('no secret ever crosses the bridge', () => {
       connection: 'Username-Password-Authentication',
       email: 'walker@example.net',
       password: 'Walk-The-Line-1',
+      guard,
     });
     const current = t.emu.store.users.get(userId)!;
     await run('users:update-metadata', {
@@ -144,29 +148,30 @@ describe('no secret ever crosses the bridge', () => {
       kind: 'app_metadata',
       changes: { walked: true },
       expectedUpdatedAt: current.updated_at,
+      guard,
     });
-    await run('users:set-blocked', { tenantId: id, userId, blocked: true, confirmDomain });
+    await run('users:set-blocked', { tenantId: id, userId, blocked: true, guard });
     await run('users:blocks', { tenantId: id, userId });
-    await run('users:unblock-brute-force', { tenantId: id, userId });
-    await run('users:set-email-verified', { tenantId: id, userId });
-    await run('users:send-verification-email', { tenantId: id, userId });
-    await run('users:password-ticket', { tenantId: id, userId });
-    await run('users:reset-email', { tenantId: id, userId });
-    await run('users:set-password', { tenantId: id, userId, password: 'Another-Pass-42', confirmDomain });
+    await run('users:unblock-brute-force', { tenantId: id, userId, guard });
+    await run('users:set-email-verified', { tenantId: id, userId, guard });
+    await run('users:send-verification-email', { tenantId: id, userId, guard });
+    await run('users:password-ticket', { tenantId: id, userId, guard });
+    await run('users:reset-email', { tenantId: id, userId, guard });
+    await run('users:set-password', { tenantId: id, userId, password: 'Another-Pass-42', guard });
     await run('users:mfa', { tenantId: id, userId });
-    await run('users:mfa-reset', { tenantId: id, userId, confirmDomain });
-    await run('users:invalidate-remember-browser', { tenantId: id, userId });
-    await run('users:assign-roles', { tenantId: id, userId, roleIds: [role.id] });
+    await run('users:mfa-reset', { tenantId: id, userId, guard });
+    await run('users:invalidate-remember-browser', { tenantId: id, userId, guard });
+    await run('users:assign-roles', { tenantId: id, userId, roleIds: [role.id], guard });
     await run('users:roles', { tenantId: id, userId });
-    await run('users:remove-roles', { tenantId: id, userId, roleIds: [role.id], confirmDomain });
+    await run('users:remove-roles', { tenantId: id, userId, roleIds: [role.id], guard });
     await run('users:logs', { tenantId: id, userId });
-    await run('users:delete', { tenantId: id, userId, confirmDomain });
+    await run('users:delete', { tenantId: id, userId, guard });
     const failures = answers.filter((a) => !(a as { ok: boolean }).ok).map((a) => JSON.stringify(a));
     // Only the deliberate wrong secret above fails.
     expect(failures).toHaveLength(1);
 
-    await run('tenants:remove-secret', { id });
-    await run('tenants:remove', { id });
+    await run('tenants:remove-secret', { id, guard });
+    await run('tenants:remove', { id, guard });
     visited.add('tenants:add');
     visited.add('sandbox:start');
     expect([...visited].sort()).toEqual([...channelNames].sort());
@@ -192,9 +197,11 @@ describe('no secret ever crosses the bridge', () => {
       readFileSync(join(dataDir, 'tenants.json'), 'utf8') +
       readFileSync(join(dataDir, 'audit.jsonl'), 'utf8');
     for (const secret of forbidden) expect(disk.includes(secret)).toBe(false);
-    // The sandbox's own tenant data, saved on close, holds no client secret either.
+    // The local tenant's own data (snapshot and journal, saved on close) holds no client secret either.
     await app.close();
     const sandboxData = readFileSync(join(dataDir, 'sandbox', 'tenant.json'), 'utf8');
+    const journal = readFileSync(join(dataDir, 'sandbox', 'tenant.json.journal'), 'utf8');
+    expect(journal.includes(sandboxSecret!)).toBe(false);
     expect(sandboxData.includes(sandboxSecret!)).toBe(false);
     expect(JSON.parse(sandboxData).clients).toEqual([]);
   });

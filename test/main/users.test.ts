@@ -1,6 +1,6 @@
-// User management through the router against the local tenant: Auth0's merge rules, stale edits, the production
-// guard, the support-desk actions, the audit trail and a retried create that must not duplicate a user.
-import { mkdtempSync } from 'node:fs';
+// User management through the router against the local tenant: Auth0's merge rules, stale edits, the support-desk
+// actions, the audit trail and a retried create that must not duplicate a user. (The guard: guard.test.ts.)
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,6 @@ import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
 let app: App;
-let prod: TenantProfile;
 let dev: TenantProfile;
 let dropNextCreateResponse = false;
 
@@ -45,12 +44,6 @@ beforeAll(async () => {
     secret: admin.clientSecret,
     secretStorage: 'session',
   };
-  prod = await call<TenantProfile>('tenants:add', {
-    ...base,
-    label: 'Prod',
-    environment: 'production',
-    color: '#c62828',
-  });
   dev = await call<TenantProfile>('tenants:add', {
     ...base,
     label: 'Dev',
@@ -130,38 +123,6 @@ describe('metadata', () => {
   });
 });
 
-describe('production guard', () => {
-  it('refuses destructive actions on a production tenant until the domain is typed back', async () => {
-    const user = dbUsers()[2]!;
-    for (const [channel, extra] of [
-      ['users:delete', {}],
-      ['users:set-blocked', { blocked: true }],
-      ['users:set-password', { password: 'Guarded-Pass-1' }],
-      ['users:mfa-reset', {}],
-      ['users:remove-roles', { roleIds: [[...t.emu.store.roles.keys()][0]] }],
-    ] as const) {
-      const err = await fails(channel, {
-        tenantId: prod.id,
-        userId: user.user_id,
-        ...extra,
-        confirmDomain: 'wrong.example',
-      });
-      expect(err.message, channel).toMatch(/production tenant\. Type its domain/);
-    }
-    expect(t.emu.store.users.get(user.user_id)?.blocked).not.toBe(true);
-    await call('users:set-blocked', {
-      tenantId: prod.id,
-      userId: user.user_id,
-      blocked: true,
-      confirmDomain: t.emu.domain,
-    });
-    expect(t.emu.store.users.get(user.user_id)?.blocked).toBe(true);
-    // Development tenants don't ask.
-    await call('users:set-blocked', { tenantId: dev.id, userId: user.user_id, blocked: false });
-    expect(t.emu.store.users.get(user.user_id)?.blocked).toBe(false);
-  });
-});
-
 describe('support-desk actions', () => {
   it('issues a ticket link, sends the reset email, sets a password, resets MFA, manages roles', async () => {
     const user = dbUsers().find((u) => t.emu.store.authenticationMethods.has(u.user_id)) ?? dbUsers()[3]!;
@@ -227,11 +188,15 @@ describe('support-desk actions', () => {
     ])
       expect(actions).toContain(a);
     expect(JSON.stringify(audit)).not.toContain('Desk-Set-Pass-9');
-    const csv = await call<{ csv: string }>('audit:export-csv', { tenantId: dev.id });
-    expect(csv.csv.split('\n')[0]).toBe(
-      'time,os_user,tenant_id,tenant_domain,action,target,outcome,error,before,after',
+    const file = await call<{ id: string; filename: string }>('audit:export-csv', { tenantId: dev.id });
+    expect(file.filename).toMatch(/^tenant-desk-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(app.downloads.get(file.id).path, 'utf8');
+    expect(csv.split('\n')[0]).toBe(
+      'time,os_user,tenant_id,tenant_domain,action,target,outcome,error,job_id,before,after,audit_id',
     );
-    expect(csv.csv).not.toContain('Desk-Set-Pass-9');
+    expect(csv).not.toContain('Desk-Set-Pass-9');
+    // Each write is one row with its outcome (its pending line is folded into it).
+    expect(csv.split('\n').filter((l) => l.includes(',user.set-password,'))).toHaveLength(1);
   });
 });
 

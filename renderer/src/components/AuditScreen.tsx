@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { AuditEntry, ErrorEnvelope } from '../../../preload/contract';
 import { bridge } from '../bridge';
+import { saveDownload } from '../downloads';
+import { useAppStore } from '../stores/app';
 import { useTenantsStore } from '../stores/tenants';
 import { ErrorMessage } from './ErrorMessage';
 
 /** Every write Tenant Desk made, newest first; filters; CSV export that spreadsheets can't turn into formulas. */
 export function AuditScreen() {
   const tenants = useTenantsStore((s) => s.tenants);
+  const toast = useAppStore((s) => s.toast);
   const [tenantId, setTenantId] = useState('');
   const [action, setAction] = useState('');
   const [target, setTarget] = useState('');
@@ -51,12 +54,9 @@ export function AuditScreen() {
           onClick={async () => {
             const r = await bridge.invoke('audit:export-csv', filters);
             if (!r.ok) return setError(r.error);
-            const url = URL.createObjectURL(new Blob([r.data.csv], { type: 'text/csv' }));
-            const a = document.createElement('a');
-            a.href = url;
-            a.download = r.data.filename;
-            a.click();
-            setTimeout(() => URL.revokeObjectURL(url), 10_000);
+            const saved = await saveDownload(r.data);
+            if (!saved.ok) return setError(saved.error);
+            if (saved.message) toast('info', saved.message);
           }}
         >
           Export CSV

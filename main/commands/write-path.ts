@@ -1,0 +1,106 @@
+// The one path every write to a tenant takes, for a single user or a bulk job: production guard → before-state →
+// audit (pending) → the request through the tenant's scheduler in the caller's lane → audit (outcome). Nothing
+// writes to a tenant any other way. A command says what it does; this file says how every write is done.
+import type { ManagementClient } from 'auth0';
+import type { GuardAnswer, WriteChannel } from '../../preload/contract.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { TenantConnection } from '../auth0/tenant-connection.js';
+import { classify } from '../errors.js';
+import { withRequestPolicy, type Lane } from '../scheduler/rate-scheduler.js';
+import type { StoredProfile } from '../tenants/profile-store.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { enforceGuard } from './guard.js';
+
+/** What a command may use: the tenant it was made for, and nothing else. */
+export interface TenantApi {
+  profile: StoredProfile;
+  connection: TenantConnection;
+  management: ManagementClient;
+}
+
+export interface WriteCommand<I, B, R> {
+  channel: WriteChannel;
+  /** The audit log's name for it, e.g. `user.block`. */
+  action: string | ((input: I) => string);
+  target(input: I): string | null;
+  /** Sending it twice has the effect of sending it once: safe to repeat after a 5xx, a timeout or a lost answer. */
+  idempotent: boolean;
+  /** Reads what the write needs to know first (and what undoing it needs); audited as its before-state. */
+  before?(api: TenantApi, input: I): Promise<B>;
+  apply(api: TenantApi, input: I, before: B): Promise<R>;
+  audit?: { before?(before: B, input: I): unknown; after?(result: R, input: I, before: B): unknown };
+}
+
+export interface RunOptions {
+  lane?: Lane;
+  jobId?: string;
+}
+
+export class WritePath {
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  api(tenantId: string): TenantApi {
+    const connection = this.tenants.connection(tenantId);
+    return { profile: this.tenants.stored(tenantId), connection, management: connection.management };
+  }
+
+  async run<I extends { tenantId: string; guard?: GuardAnswer }, B, R>(
+    command: WriteCommand<I, B, R>,
+    input: I,
+    options: RunOptions = {},
+  ): Promise<R> {
+    const profile = this.tenants.stored(input.tenantId);
+    const entry = {
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      action: typeof command.action === 'function' ? command.action(input) : command.action,
+      target: command.target(input),
+      ...(options.jobId ? { jobId: options.jobId } : {}),
+    };
+    enforceGuard(
+      this.audit,
+      command.channel,
+      { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
+      input as never,
+      entry,
+    );
+    const lane = options.lane ?? 'interactive';
+    let auditId: string | null = null;
+    let auditBefore: unknown;
+    try {
+      const api = this.api(input.tenantId);
+      const before = command.before
+        ? await withRequestPolicy({ lane }, () => command.before!(api, input))
+        : (undefined as B);
+      auditBefore = command.audit?.before?.(before, input);
+      auditId = this.audit.begin({
+        ...entry,
+        ...(auditBefore !== undefined ? { before: auditBefore } : {}),
+      });
+      const result = await withRequestPolicy({ lane, idempotent: command.idempotent }, () =>
+        command.apply(api, input, before),
+      );
+      const after = command.audit?.after?.(result, input, before);
+      this.audit.finish(auditId, {
+        ...entry,
+        outcome: 'success',
+        ...(auditBefore !== undefined ? { before: auditBefore } : {}),
+        ...(after !== undefined ? { after } : {}),
+      });
+      return result;
+    } catch (err) {
+      const failed = {
+        ...entry,
+        outcome: 'failure' as const,
+        error: classify(err).message,
+        ...(auditBefore !== undefined ? { before: auditBefore } : {}),
+      };
+      if (auditId) this.audit.finish(auditId, failed);
+      else this.audit.record(failed);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// Writes on a user's account: create, metadata (Auth0's first-level merge), block, verify, delete. Each reads the
+// before-state it needs, so the audit log always holds what a write replaced.
+import type { Auth0User, ChannelParsedInput, WriteChannel } from '../../preload/contract.js';
+import { AppError } from '../errors.js';
+import type { WriteCommand } from '../commands/write-path.js';
+import { asUser } from './user-reads.js';
+
+type In<C extends WriteChannel> = ChannelParsedInput<C>;
+
+/** How long before our own call a user found after a 409 may have been created and still be ours. */
+const CREATE_WINDOW_MS = 5_000;
+
+export const createUser: WriteCommand<In<'users:create'>, { retriedBefore: number }, Auth0User> = {
+  channel: 'users:create',
+  action: 'user.create',
+  target: (i) => i.email,
+  // Safe to repeat: a retried create that meets 409 is checked against the user it may itself have made.
+  idempotent: true,
+  before: async ({ connection }) => ({ retriedBefore: connection.scheduler.stats.retried }),
+  async apply({ management, connection }, input, { retriedBefore }) {
+    const startedAt = Date.now();
+    try {
+      return asUser(
+        await management.users.create({
+          connection: input.connection,
+          email: input.email,
+          password: input.password,
+          email_verified: input.emailVerified,
+          verify_email: input.verifyEmail,
+          ...(input.name ? { name: input.name } : {}),
+        }),
+      );
+    } catch (err) {
+      const e = err as { statusCode?: number };
+      if (e.statusCode === 409 && connection.scheduler.stats.retried > retriedBefore) {
+        const found = await management.users.listUsersByEmail({ email: input.email });
+        const mine = found.find(
+          (u) =>
+            u.identities?.some((i) => i.connection === input.connection) &&
+            Date.parse(u.created_at as string) >= startedAt - CREATE_WINDOW_MS,
+        );
+        if (mine) return asUser(mine);
+      }
+      throw err;
+    }
+  },
+  audit: { after: (u, input) => ({ user_id: u.user_id, email: u.email, connection: input.connection }) },
+};
+
+export const updateMetadata: WriteCommand<In<'users:update-metadata'>, Auth0User, Auth0User> = {
+  channel: 'users:update-metadata',
+  action: (i) => `user.update-${i.kind.replace('_', '-')}`,
+  target: (i) => i.userId,
+  // A first-level merge of the same keys and values leaves the same result however often it is applied.
+  idempotent: true,
+  async before({ management }, input) {
+    const current = asUser(await management.users.get(input.userId));
+    if (current.updated_at !== input.expectedUpdatedAt)
+      throw new AppError(
+        'conflict',
+        `This user was changed on the tenant after you opened it (updated ${current.updated_at ?? 'just now'}). Your edit was not saved: reload the user, then make it again.`,
+        {
+          details: {
+            stale: true,
+            current: { updated_at: current.updated_at, [input.kind]: current[input.kind] ?? {} },
+          },
+        },
+      );
+    return current;
+  },
+  apply: async ({ management }, input) =>
+    asUser(await management.users.update(input.userId, { [input.kind]: input.changes })),
+  audit: {
+    // The whole object as it was, so that any write — even one that removed every key — can be undone from here.
+    before: (user, input) => ({ [input.kind]: user[input.kind] ?? {}, updated_at: user.updated_at }),
+    after: (user, input) => ({ changes: input.changes, [input.kind]: user[input.kind] ?? {} }),
+  },
+};
+
+export const setBlocked: WriteCommand<In<'users:set-blocked'>, Auth0User, Auth0User> = {
+  channel: 'users:set-blocked',
+  action: (i) => (i.blocked ? 'user.block' : 'user.unblock'),
+  target: (i) => i.userId,
+  idempotent: true,
+  before: async ({ management }, input) => asUser(await management.users.get(input.userId)),
+  apply: async ({ management }, input) =>
+    asUser(await management.users.update(input.userId, { blocked: input.blocked })),
+  audit: {
+    before: (user) => ({ blocked: user.blocked ?? false }),
+    after: (user) => ({ blocked: user.blocked ?? false }),
+  },
+};
+
+export const setEmailVerified: WriteCommand<In<'users:set-email-verified'>, Auth0User, Auth0User> = {
+  channel: 'users:set-email-verified',
+  action: 'user.mark-email-verified',
+  target: (i) => i.userId,
+  idempotent: true,
+  before: async ({ management }, input) => asUser(await management.users.get(input.userId)),
+  apply: async ({ management }, input) =>
+    asUser(await management.users.update(input.userId, { email_verified: true })),
+  audit: {
+    before: (user) => ({ email: user.email, email_verified: user.email_verified ?? false }),
+    after: (user) => ({ email_verified: user.email_verified ?? false }),
+  },
+};
+
+export const deleteUser: WriteCommand<In<'users:delete'>, Auth0User, { userId: string }> = {
+  channel: 'users:delete',
+  action: 'user.delete',
+  target: (i) => i.userId,
+  idempotent: true,
+  // An unknown user is an error here (Auth0 itself answers 204), so a typo never looks like a deletion.
+  before: async ({ management }, input) => asUser(await management.users.get(input.userId)),
+  async apply({ management }, input) {
+    await management.users.delete(input.userId);
+    return { userId: input.userId };
+  },
+  // The whole user as it was: deletion can't be undone, but what was deleted stays on record.
+  audit: { before: (user) => user },
+};

@@ -1,0 +1,193 @@
+// The production guard in main, channel by channel and environment by environment: what each write needs, that a
+// write without it is refused with nothing sent to the tenant and nothing changed on disk, and that every refusal is
+// audited. The expected table is written out here, so a silent change of the policy fails this test.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  guardLevel,
+  writeChannels,
+  type AuditEntry,
+  type Environment,
+  type GuardLevel,
+  type TenantProfile,
+  type WriteChannel,
+} from '../../preload/contract.js';
+import { createApp, type App } from '../../main/app.js';
+import { SessionVault } from '../../main/vault/index.js';
+import { startTestTenant, type TestTenant } from '../support/tenant.js';
+
+let t: TestTenant;
+let app: App;
+let dataDir: string;
+const environments: Environment[] = ['production', 'staging', 'development', 'custom'];
+
+/** What each write needs on a production tenant (no other environment asks anything). */
+const ON_PRODUCTION: [string, WriteChannel, GuardLevel][] = [
+  ['rename', 'tenants:update', 'none'],
+  ['retag', 'tenants:update', 'typed-domain'],
+  ['new client', 'tenants:update', 'typed-domain'],
+  ['new secret', 'tenants:set-secret', 'confirm'],
+  ['forget secret', 'tenants:remove-secret', 'confirm'],
+  ['remove profile', 'tenants:remove', 'confirm'],
+  ['create', 'users:create', 'confirm'],
+  ['metadata', 'users:update-metadata', 'confirm'],
+  ['block', 'users:set-blocked', 'typed-domain'],
+  ['unblock', 'users:set-blocked', 'confirm'],
+  ['brute-force unblock', 'users:unblock-brute-force', 'confirm'],
+  ['delete', 'users:delete', 'typed-domain'],
+  ['verify email', 'users:set-email-verified', 'confirm'],
+  ['verification email', 'users:send-verification-email', 'confirm'],
+  ['password link', 'users:password-ticket', 'confirm'],
+  ['reset email', 'users:reset-email', 'confirm'],
+  ['set password', 'users:set-password', 'typed-domain'],
+  ['MFA reset', 'users:mfa-reset', 'typed-domain'],
+  ['forget browsers', 'users:invalidate-remember-browser', 'confirm'],
+  ['assign role', 'users:assign-roles', 'confirm'],
+  ['remove role', 'users:remove-roles', 'typed-domain'],
+];
+
+beforeAll(async () => {
+  t = await startTestTenant({ users: 200, seed: 'guard' });
+  dataDir = mkdtempSync(join(tmpdir(), 'td-guard-'));
+  app = await createApp({ dataDir, host: 'browser', version: 'test', vault: new SessionVault() });
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+async function invoke(channel: string, payload: unknown) {
+  return app.router.invoke(channel, payload);
+}
+
+async function addTenant(environment: Environment, label: string): Promise<TenantProfile> {
+  const admin = t.emu.clients.find((c) => c.name === 'admin')!;
+  const r = await invoke('tenants:add', {
+    label,
+    domain: t.emu.domain,
+    clientId: admin.clientId,
+    environment,
+    color: '#123456',
+    caCert: t.emu.caCert,
+    secret: admin.clientSecret,
+    secretStorage: 'session',
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.data as TenantProfile;
+}
+
+let nextUser = 0;
+const dbUsers = () =>
+  [...t.emu.store.users.values()].filter((u) => u.identities[0]?.provider === 'auth0' && u.email);
+
+/** A valid request for each case, on a fresh tenant profile (tenants:*) or a fresh user (users:*). */
+async function request(name: string, channel: WriteChannel, environment: Environment) {
+  if (channel.startsWith('tenants:')) {
+    const p = await addTenant(environment, `${name} ${environment}`);
+    const patch =
+      name === 'rename'
+        ? { label: 'Renamed' }
+        : name === 'retag'
+          ? { environment: 'development' }
+          : name === 'new client'
+            ? { clientId: 'another-client' }
+            : undefined;
+    return {
+      id: p.id,
+      ...(patch ? { patch } : {}),
+      ...(channel === 'tenants:set-secret' ? { secret: 'a-new-secret-value', secretStorage: 'session' } : {}),
+    };
+  }
+  const tenant = await addTenant(environment, `users ${environment}`);
+  const user = dbUsers()[nextUser++]!;
+  const role = [...t.emu.store.roles.keys()][0]!;
+  const base = { tenantId: tenant.id, userId: user.user_id };
+  switch (name) {
+    case 'create':
+      return {
+        tenantId: tenant.id,
+        connection: 'Username-Password-Authentication',
+        email: `guard-${nextUser}@example.net`,
+        password: 'Guard-Pass-123',
+      };
+    case 'metadata':
+      return { ...base, kind: 'user_metadata', changes: { guarded: nextUser }, expectedUpdatedAt: user.updated_at };
+    case 'block':
+      return { ...base, blocked: true };
+    case 'unblock':
+      return { ...base, blocked: false };
+    case 'set password':
+      return { ...base, password: 'Guard-Pass-456' };
+    case 'assign role':
+    case 'remove role':
+      return { ...base, roleIds: [role] };
+    default:
+      return base;
+  }
+}
+
+function tenantState() {
+  return JSON.stringify({
+    writes: [...t.emu.store.appliedWrites],
+    users: t.emu.store.users.size,
+    outbox: t.emu.outbox().length,
+    tickets: t.emu.store.tickets.size,
+    jobs: t.emu.store.jobs.size,
+  });
+}
+const profilesFile = () => readFileSync(join(dataDir, 'tenants.json'), 'utf8');
+
+describe('the production guard in main', () => {
+  it('covers every write channel of the contract, and only those', () => {
+    expect([...new Set(ON_PRODUCTION.map(([, c]) => c))].sort()).toEqual([...writeChannels].sort());
+  });
+
+  it('asks nothing on staging, development and custom tenants: each write goes through unguarded', async () => {
+    for (const environment of environments.filter((e) => e !== 'production')) {
+      for (const [name, channel] of ON_PRODUCTION) {
+        const input = await request(name, channel, environment);
+        expect(guardLevel(channel, environment, input as never), `${name} on ${environment}`).toBe('none');
+        const r = await invoke(channel, input);
+        expect(r.ok, `${name} on ${environment}: ${JSON.stringify(r)}`).toBe(true);
+      }
+    }
+  });
+
+  it('on a production tenant, refuses each write without its answer (sending nothing), audits it, then accepts it', async () => {
+    for (const [name, channel, level] of ON_PRODUCTION) {
+      const input = await request(name, channel, 'production');
+      expect(guardLevel(channel, 'production', input as never), name).toBe(level);
+      const tenantBefore = tenantState();
+      const profilesBefore = profilesFile();
+      const attempts =
+        level === 'none'
+          ? []
+          : level === 'confirm'
+            ? [undefined]
+            : [undefined, { confirmed: true }, { confirmed: true, typedDomain: 'wrong.example.com' }];
+      for (const guard of attempts) {
+        const r = await invoke(channel, { ...input, ...(guard ? { guard } : {}) });
+        expect(r.ok, `${name} with ${JSON.stringify(guard)}`).toBe(false);
+        if (!r.ok) {
+          expect(r.error.code, name).toBe('confirmation_required');
+          expect(r.error.details, name).toMatchObject({ level, domain: t.emu.domain });
+        }
+      }
+      expect(tenantState(), `${name}: the tenant was changed by a refused write`).toBe(tenantBefore);
+      expect(profilesFile(), `${name}: a profile was changed by a refused write`).toBe(profilesBefore);
+      const answer = level === 'typed-domain' ? { confirmed: true, typedDomain: ` ${t.emu.domain.toUpperCase()} ` } : { confirmed: true };
+      const accepted = await invoke(channel, { ...input, ...(level === 'none' ? {} : { guard: answer }) });
+      expect(accepted.ok, `${name} with its answer: ${JSON.stringify(accepted)}`).toBe(true);
+    }
+    const audit = (await invoke('audit:list', { limit: 5000 })) as { ok: true; data: AuditEntry[] };
+    const refused = audit.data.filter((e) => e.outcome === 'refused');
+    const expectedRefusals = ON_PRODUCTION.reduce(
+      (n, [, , level]) => n + (level === 'none' ? 0 : level === 'confirm' ? 1 : 3),
+      0,
+    );
+    expect(refused).toHaveLength(expectedRefusals);
+    expect(refused.every((e) => e.tenantDomain === t.emu.domain && /production tenant/.test(e.error ?? ''))).toBe(true);
+  });
+});
