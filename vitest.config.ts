@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Memory checks (the browser host's fuzz test) collect garbage before they measure.
+    execArgv: ['--expose-gc'],
   },
 });

@@ -41,10 +41,7 @@ export function createServer(ctx: TenantContext, options: ServerOptions): Fastif
       return done(new ApiError(400, 'Invalid request payload JSON format'), undefined);
     }
     if (tooDeep(parsed))
-      return done(
-        errors.payload(`Object nesting exceeds the maximum depth of ${MAX_BODY_DEPTH}`),
-        undefined,
-      );
+      return done(errors.payload(`Object nesting exceeds the maximum depth of ${MAX_BODY_DEPTH}`), undefined);
     done(null, parsed);
   });
   void app.register(formbody, { bodyLimit: MAX_BODY_BYTES });

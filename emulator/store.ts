@@ -161,7 +161,11 @@ export class TenantStore {
       }
       const map = this[table] as Map<string, unknown>;
       if (value === null) map.delete(key);
-      else map.set(key, table === 'roleUsers' || table === 'rolePermissions' ? new Set(value as string[]) : value);
+      else
+        map.set(
+          key,
+          table === 'roleUsers' || table === 'rolePermissions' ? new Set(value as string[]) : value,
+        );
     });
   }
 

@@ -50,6 +50,7 @@ export interface App {
   router: Router;
   tenants: TenantService;
   downloads: DownloadStore;
+  localTenant: LocalTenantService;
   close(): Promise<void>;
 }
 
@@ -187,6 +188,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     router: { channelNames: router.channelNames, invoke: router.invoke, subscribe: router.subscribe },
     tenants: service,
     downloads,
+    localTenant: sandboxService,
     async close() {
       await service.close();
       await sandboxService.stop();

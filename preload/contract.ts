@@ -104,16 +104,14 @@ const jsonValueSchema = z.unknown().superRefine((v, ctx) => {
 
 /** Changes to one metadata object: at least one key; null removes a key (Auth0's first-level merge). */
 function metadataChangesSchema() {
-  return z
-    .record(z.string().max(255), jsonValueSchema)
-    .superRefine((changes, ctx) => {
-      if (Object.keys(changes).length === 0)
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'No metadata changes were given. (An empty object would make Auth0 remove every key, so it is never sent.)',
-        });
-    });
+  return z.record(z.string().max(255), jsonValueSchema).superRefine((changes, ctx) => {
+    if (Object.keys(changes).length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'No metadata changes were given. (An empty object would make Auth0 remove every key, so it is never sent.)',
+      });
+  });
 }
 
 /** A raw request object whose own keys include "__proto__" (JSON.parse makes it an own key; parsing would drop it). */
@@ -460,7 +458,8 @@ export const channels = {
         kind: z.enum(['user_metadata', 'app_metadata']),
         /** Only changed top-level keys; null removes a key (Auth0's merge rules). */
         changes: z.preprocess((raw, ctx) => {
-          if (hasProtoKey(raw)) ctx.addIssue({ code: 'custom', message: 'A metadata key cannot be "__proto__".' });
+          if (hasProtoKey(raw))
+            ctx.addIssue({ code: 'custom', message: 'A metadata key cannot be "__proto__".' });
           return raw;
         }, metadataChangesSchema()),
         /** updated_at of the user as loaded: a newer one on the tenant means someone else changed it. */
@@ -611,7 +610,14 @@ export type GuardLevel = 'none' | 'confirm' | 'typed-domain';
 export type WriteRisk = 'none' | 'write' | 'destructive';
 
 /** Profile fields that decide which tenant a profile reaches or whether it is guarded. */
-const TENANT_IDENTITY_FIELDS = ['environment', 'domain', 'clientId', 'authMethod', 'audience', 'caCert'] as const;
+const TENANT_IDENTITY_FIELDS = [
+  'environment',
+  'domain',
+  'clientId',
+  'authMethod',
+  'audience',
+  'caCert',
+] as const;
 
 /** Every channel that changes a tenant, or the profile that points at one, and what it risks. */
 export const writeRisk = {

@@ -211,7 +211,9 @@ function readRequest(
   const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
   if (buffer.length > MAX_REQUEST_BYTES) {
     // Not parsed: its id, if any, is read from the head (the page writes `{"id":…` first).
-    const head = /^\s*\{\s*"id"\s*:\s*(\d{1,15}|"[^"\\]{0,64}")/.exec(buffer.subarray(0, 128).toString('utf8'));
+    const head = /^\s*\{\s*"id"\s*:\s*(\d{1,15}|"[^"\\]{0,64}")/.exec(
+      buffer.subarray(0, 128).toString('utf8'),
+    );
     if (!head) return null;
     return {
       id: JSON.parse(head[1]!) as RequestId,
@@ -232,6 +234,9 @@ function readRequest(
   const { id, channel, payload } = msg as { id?: unknown; channel?: unknown; payload?: unknown };
   if (!validId(id)) return null;
   if (typeof channel !== 'string')
-    return { id, error: { code: 'validation', message: 'A request names its channel as a string.', retryable: false } };
+    return {
+      id,
+      error: { code: 'validation', message: 'A request names its channel as a string.', retryable: false },
+    };
   return { id, channel, payload };
 }

@@ -12,6 +12,7 @@ export function utilityProcessLauncher(bundleDir: string): LocalTenantLauncher {
       serviceName: 'Tenant Desk local tenant',
     });
     return adoptLocalTenant({
+      pid: child.pid,
       stdout: child.stdout,
       stderr: child.stderr,
       kill: () => child.kill(),

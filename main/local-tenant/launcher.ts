@@ -18,6 +18,7 @@ export interface LocalTenantInfo {
 
 export interface LocalTenantProcess {
   info: LocalTenantInfo;
+  pid: number | undefined;
   caCert: string;
   /** Asks it to stop (it saves its data first) and waits until it has exited. */
   stop(): Promise<void>;
@@ -29,6 +30,7 @@ export type LocalTenantLauncher = (args: string[]) => Promise<LocalTenantProcess
 
 /** The minimal shape of a started child process both Node's fork and Electron's utilityProcess can provide. */
 export interface ChildLike {
+  pid?: number | undefined;
   stdout: NodeJS.ReadableStream | null;
   stderr: NodeJS.ReadableStream | null;
   kill(): boolean;
@@ -77,6 +79,7 @@ export async function adoptLocalTenant(child: ChildLike): Promise<LocalTenantPro
   child.stdout?.resume();
   return {
     info,
+    pid: child.pid,
     caCert: readFileSync(info.caCertFile, 'utf8'),
     async stop() {
       if (exited) return;

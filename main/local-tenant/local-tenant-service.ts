@@ -30,6 +30,11 @@ export class LocalTenantService {
     return this.status;
   }
 
+  /** The process id of the running local tenant (for diagnostics and tests). */
+  pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   private setStatus(status: LocalTenantStatus): void {
     this.status = status;
     this.o.onStatus?.(status);
@@ -95,13 +100,17 @@ export class LocalTenantService {
       this.setStatus({ state: 'running', domain: child.info.domain });
       return profile;
     } catch (err) {
-      const message = err instanceof AppError ? err.message : `The local tenant could not start: ${(err as Error).message}`;
+      const message =
+        err instanceof AppError ? err.message : `The local tenant could not start: ${(err as Error).message}`;
       this.setStatus({ state: 'failed', message });
       throw err instanceof AppError ? err : new AppError('internal', message);
     }
   }
 
-  private async attach(child: LocalTenantProcess, existing: TenantProfile | undefined): Promise<TenantProfile> {
+  private async attach(
+    child: LocalTenantProcess,
+    existing: TenantProfile | undefined,
+  ): Promise<TenantProfile> {
     const { info } = child;
     // Prefer the keychain like any tenant; if it cannot be used, keep the secret for this session only.
     const keychain = await this.o.secrets.keychain.status();

@@ -167,7 +167,14 @@ export class RateScheduler {
   private timer: unknown = null;
   private lastProgress: number;
   private closedWith: AppError | null = null;
-  readonly stats: SchedulerStats = { sent: 0, answered: 0, failed: 0, retried: 0, rateLimited: 0, waitedMs: 0 };
+  readonly stats: SchedulerStats = {
+    sent: 0,
+    answered: 0,
+    failed: 0,
+    retried: 0,
+    rateLimited: 0,
+    waitedMs: 0,
+  };
 
   constructor(
     private readonly transport: typeof fetch,
@@ -280,13 +287,7 @@ export class RateScheduler {
     const remaining = Number(res.headers.get('x-ratelimit-remaining'));
     const reset = Number(res.headers.get('x-ratelimit-reset'));
     if (!(limit > 0) || !res.headers.has('x-ratelimit-remaining') || !Number.isFinite(remaining)) return;
-    this.buckets[bucket].resync(
-      seq,
-      limit,
-      remaining,
-      Number.isFinite(reset) ? reset : 0,
-      this.clock.now(),
-    );
+    this.buckets[bucket].resync(seq, limit, remaining, Number.isFinite(reset) ? reset : 0, this.clock.now());
   }
 
   private retryDelay(res: Response | null, attempt: number): number {
@@ -385,7 +386,8 @@ export class RateScheduler {
     const msSinceProgress = now - this.lastProgress;
     let expectedWait = 0;
     for (const lane of ['interactive', 'job'] as const)
-      for (const w of this.queues[lane]) expectedWait = Math.max(expectedWait, this.buckets[w.bucket].delay(now));
+      for (const w of this.queues[lane])
+        expectedWait = Math.max(expectedWait, this.buckets[w.bucket].delay(now));
     const busy = queued > 0 || this.inFlight > 0;
     const allowance = this.stallAfterMs + expectedWait + (this.inFlight > 0 ? this.attemptTimeoutMs : 0);
     return { queued, inFlight: this.inFlight, msSinceProgress, stalled: busy && msSinceProgress > allowance };

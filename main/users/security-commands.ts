@@ -95,7 +95,11 @@ export const resetEmail: WriteCommand<In<'users:reset-email'>, Auth0User, { sent
       connection.scheduler.fetch(`https://${profile.domain}/dbconnections/change_password`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_id: profile.clientId, email: user.email, connection: identity.connection }),
+        body: JSON.stringify({
+          client_id: profile.clientId,
+          email: user.email,
+          connection: identity.connection,
+        }),
       }),
     );
     if (!res.ok) {

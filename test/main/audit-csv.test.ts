@@ -16,9 +16,26 @@ function freshLog() {
 describe('audit CSV', () => {
   it('neutralises formula cells, including full-width ＝＋－＠, and quotes commas, quotes and newlines', async () => {
     const { dir, log } = freshLog();
-    const evil = ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', '＝1+1', '＋1', '－1', '＠A1'];
+    const evil = [
+      '=HYPERLINK("http://x")',
+      '+1+1',
+      '-2+3',
+      '@SUM(A1)',
+      '\tcmd',
+      '\rcmd',
+      '＝1+1',
+      '＋1',
+      '－1',
+      '＠A1',
+    ];
     for (const target of evil)
-      log.record({ tenantId: 't1', tenantDomain: 'acme.example', action: 'user.block', target, outcome: 'success' });
+      log.record({
+        tenantId: 't1',
+        tenantDomain: 'acme.example',
+        action: 'user.block',
+        target,
+        outcome: 'success',
+      });
     log.record({
       tenantId: 't1',
       tenantDomain: 'acme.example',
@@ -64,7 +81,13 @@ describe('audit CSV', () => {
   it('reads newest first from the end of a large log, and skips a torn last line', async () => {
     const { dir, log } = freshLog();
     for (let i = 0; i < 3000; i++)
-      log.record({ tenantId: i % 2 ? 'a' : 'b', tenantDomain: 'd', action: 'user.block', target: `u${i}`, outcome: 'success' });
+      log.record({
+        tenantId: i % 2 ? 'a' : 'b',
+        tenantDomain: 'd',
+        action: 'user.block',
+        target: `u${i}`,
+        outcome: 'success',
+      });
     const { appendFileSync } = await import('node:fs');
     appendFileSync(join(dir, 'audit.jsonl'), '{"id":"aud_torn","time":"2026');
     const newest = log.list({ tenantId: 'a', limit: 3 });

@@ -113,7 +113,12 @@ async function request(name: string, channel: WriteChannel, environment: Environ
         password: 'Guard-Pass-123',
       };
     case 'metadata':
-      return { ...base, kind: 'user_metadata', changes: { guarded: nextUser }, expectedUpdatedAt: user.updated_at };
+      return {
+        ...base,
+        kind: 'user_metadata',
+        changes: { guarded: nextUser },
+        expectedUpdatedAt: user.updated_at,
+      };
     case 'block':
       return { ...base, blocked: true };
     case 'unblock':
@@ -177,7 +182,10 @@ describe('the production guard in main', () => {
       }
       expect(tenantState(), `${name}: the tenant was changed by a refused write`).toBe(tenantBefore);
       expect(profilesFile(), `${name}: a profile was changed by a refused write`).toBe(profilesBefore);
-      const answer = level === 'typed-domain' ? { confirmed: true, typedDomain: ` ${t.emu.domain.toUpperCase()} ` } : { confirmed: true };
+      const answer =
+        level === 'typed-domain'
+          ? { confirmed: true, typedDomain: ` ${t.emu.domain.toUpperCase()} ` }
+          : { confirmed: true };
       const accepted = await invoke(channel, { ...input, ...(level === 'none' ? {} : { guard: answer }) });
       expect(accepted.ok, `${name} with its answer: ${JSON.stringify(accepted)}`).toBe(true);
     }
@@ -188,6 +196,8 @@ describe('the production guard in main', () => {
       0,
     );
     expect(refused).toHaveLength(expectedRefusals);
-    expect(refused.every((e) => e.tenantDomain === t.emu.domain && /production tenant/.test(e.error ?? ''))).toBe(true);
+    expect(
+      refused.every((e) => e.tenantDomain === t.emu.domain && /production tenant/.test(e.error ?? '')),
+    ).toBe(true);
   });
 });

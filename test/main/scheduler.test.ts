@@ -3,7 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../emulator/ratelimit.js';
 import { AppError, classify } from '../../main/errors.js';
-import { RateScheduler, withRequestPolicy, type SchedulerOptions } from '../../main/scheduler/rate-scheduler.js';
+import {
+  RateScheduler,
+  withRequestPolicy,
+  type SchedulerOptions,
+} from '../../main/scheduler/rate-scheduler.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { VirtualClock } from '../support/virtual-clock.js';
 
@@ -63,7 +67,8 @@ function simulatedTenant(
     const call = ++log.calls;
     const method = init?.method ?? 'GET';
     const kind = fault(call, method);
-    if (kind === 'reset') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+    if (kind === 'reset')
+      throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
     if (kind === 'hang') {
       log.hung++;
       return new Promise<Response>(() => undefined); // ignores the abort signal too
@@ -128,7 +133,10 @@ describe('RateScheduler retries', () => {
   });
 
   it('repeats a write its command declares idempotent (a metadata merge) after a 5xx and a lost connection', async () => {
-    const s = scripted([503, Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })]);
+    const s = scripted([
+      503,
+      Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }),
+    ]);
     const { res } = await s.run({ method: 'PATCH', body: '{}' }, { idempotent: true });
     expect(res?.status).toBe(200);
     expect(s.calls.map((c) => c.method)).toEqual(['PATCH', 'PATCH', 'PATCH']);
@@ -168,7 +176,9 @@ describe('RateScheduler timeouts (defect 5)', () => {
     const tenant = simulatedTenant(clock, { rps: 10, burst: 10 }, () => 'hang');
     const scheduler = new RateScheduler(tenant.transport, { clock, attemptTimeoutMs: 5_000 });
     let error: unknown;
-    void scheduler.fetch('https://t.example/api/v2/users', { method: 'POST', body: '{}' }).catch((e) => (error = e));
+    void scheduler
+      .fetch('https://t.example/api/v2/users', { method: 'POST', body: '{}' })
+      .catch((e) => (error = e));
     expect(await clock.runUntil(() => error !== undefined, 60_000)).toBe(true);
     expect(tenant.log.calls).toBe(1); // a POST that may have been applied is not sent again
     const classified = classify(error);
@@ -184,7 +194,9 @@ describe('RateScheduler timeouts (defect 5)', () => {
     const scheduler = new RateScheduler(tenant.transport, { clock, attemptTimeoutMs: 5_000 });
     let status = 0;
     withRequestPolicy({ idempotent: true }, () =>
-      scheduler.fetch('https://t.example/api/v2/users/u', { method: 'PATCH' }).then((r) => (status = r.status)),
+      scheduler
+        .fetch('https://t.example/api/v2/users/u', { method: 'PATCH' })
+        .then((r) => (status = r.status)),
     );
     expect(await clock.runUntil(() => status !== 0, 60_000)).toBe(true);
     expect(status).toBe(200);
@@ -217,9 +229,10 @@ describe('RateScheduler accounting (defect 2)', () => {
     for (let i = 0; i < 40; i++) {
       const a = new AbortController();
       aborts.push(a);
-      void scheduler
-        .fetch(`https://t.example/api/v2/users/${i}`, { signal: a.signal })
-        .then(() => settled.push('ok'), () => settled.push('aborted'));
+      void scheduler.fetch(`https://t.example/api/v2/users/${i}`, { signal: a.signal }).then(
+        () => settled.push('ok'),
+        () => settled.push('aborted'),
+      );
     }
     await clock.runUntil(() => false, 500); // some are in flight, some queued
     for (const a of aborts) a.abort(new Error('cancelled'));
@@ -227,7 +240,8 @@ describe('RateScheduler accounting (defect 2)', () => {
     expect(settled.filter((s) => s === 'aborted')).toHaveLength(40);
     // The bucket was not poisoned by sends that got no answer: new work goes through at the tenant's pace.
     const later: number[] = [];
-    for (let i = 0; i < 30; i++) void scheduler.fetch(`https://t.example/x/${i}`).then((r) => later.push(r.status));
+    for (let i = 0; i < 30; i++)
+      void scheduler.fetch(`https://t.example/x/${i}`).then((r) => later.push(r.status));
     expect(await clock.runUntil(() => later.length === 30, 60_000)).toBe(true);
     expect(scheduler.stats.sent).toBe(scheduler.stats.answered + scheduler.stats.failed);
   });
@@ -235,7 +249,7 @@ describe('RateScheduler accounting (defect 2)', () => {
   it('never hangs under random delays, aborts, timeouts, 429s and 5xx; sends balance (property, 25 seeds)', async () => {
     for (let seed = 1; seed <= 25; seed++) {
       let x = seed * 7919;
-      const random = () => ((x = (x * 48271) % 2147483647) / 2147483647);
+      const random = () => (x = (x * 48271) % 2147483647) / 2147483647;
       const clock = new VirtualClock();
       const tenant = simulatedTenant(
         clock,
@@ -258,11 +272,15 @@ describe('RateScheduler accounting (defect 2)', () => {
         const method = ['GET', 'PATCH', 'POST', 'DELETE'][Math.floor(random() * 4)]!;
         const abort = new AbortController();
         if (random() < 0.1) clock.setTimeout(() => abort.abort(new Error('cancelled')), random() * 20_000);
-        const policy = { lane: random() < 0.5 ? ('job' as const) : ('interactive' as const), idempotent: method !== 'POST' };
+        const policy = {
+          lane: random() < 0.5 ? ('job' as const) : ('interactive' as const),
+          idempotent: method !== 'POST',
+        };
         withRequestPolicy(policy, () =>
-          scheduler
-            .fetch(`https://t.example/api/v2/users/${i}`, { method, signal: abort.signal })
-            .then((r) => settled.push(String(r.status)), () => settled.push('error')),
+          scheduler.fetch(`https://t.example/api/v2/users/${i}`, { method, signal: abort.signal }).then(
+            (r) => settled.push(String(r.status)),
+            () => settled.push('error'),
+          ),
         );
       }
       const finished = await clock.runUntil(() => settled.length === n, 60 * 60_000);
@@ -355,8 +373,12 @@ describe('RateScheduler against a rate-limited local tenant', () => {
     const seconds = (Date.now() - started) / 1000;
     expect(results.filter((s) => s !== 200)).toEqual([]);
     // Within the limit: a 10-token bucket refilling at 10/s allows at most 10 + 10·t requests in t seconds.
-    expect(scheduler.stats.sent).toBeLessThanOrEqual(10 + Math.ceil(10 * seconds) + scheduler.stats.rateLimited);
+    expect(scheduler.stats.sent).toBeLessThanOrEqual(
+      10 + Math.ceil(10 * seconds) + scheduler.stats.rateLimited,
+    );
     expect(scheduler.stats.rateLimited).toBeLessThanOrEqual(5);
-    console.log(`200 reads in ${seconds.toFixed(1)} s (ideal 19.0 s), ${scheduler.stats.rateLimited} 429s retried`);
+    console.log(
+      `200 reads in ${seconds.toFixed(1)} s (ideal 19.0 s), ${scheduler.stats.rateLimited} 429s retried`,
+    );
   });
 });

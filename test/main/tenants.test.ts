@@ -134,7 +134,10 @@ describe('tenant profiles and the keychain', () => {
     const result = await call<ConnectionTestResult>('tenants:test-connection', { id: profile.id });
     expect(result.scopes).toContain('read:users');
     // Renaming it keeps its way of signing in (a patch once carried the add form's default auth method).
-    const renamed = await call<TenantProfile>('tenants:update', { id: profile.id, patch: { label: 'JWT renamed' } });
+    const renamed = await call<TenantProfile>('tenants:update', {
+      id: profile.id,
+      patch: { label: 'JWT renamed' },
+    });
     expect(renamed.authMethod).toBe('private_key_jwt');
     const again = await call<ConnectionTestResult>('tenants:test-connection', { id: profile.id });
     expect(again.scopes).toContain('read:users');
