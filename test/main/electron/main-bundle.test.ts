@@ -2,7 +2,16 @@
 // module, since the Electron runtime cannot run here. Everything behind it is real: the services, the router, the
 // keychain, the files. It proves the security settings the window gets, what its web contents may do, the app://
 // protocol, the IPC wiring, the remembered window state and the single-instance lock.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +19,7 @@ import { runInThisContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelNames } from '../../../preload/contract.js';
-import { mainBuildOptions } from '../../../scripts/build-electron.js';
+import { localTenantBuildOptions, mainBuildOptions } from '../../../scripts/build-electron.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -63,6 +72,7 @@ function fakeElectron(userData: string, lock: boolean) {
       this.markReady();
     }
     getPath(name: string) {
+      if (name === 'downloads') return join(userData, 'Downloads');
       if (name !== 'userData') throw new Error(`unexpected path ${name}`);
       return userData;
     }
@@ -105,6 +115,8 @@ function fakeElectron(userData: string, lock: boolean) {
   const privileged: unknown[] = [];
   const permissions: { request?: Listener; check?: Listener } = {};
   const opened: string[] = [];
+  const savePrompts: string[] = [];
+  const utilityModules: string[] = [];
   const module = {
     app,
     BrowserWindow: FakeWindow,
@@ -129,15 +141,42 @@ function fakeElectron(userData: string, lock: boolean) {
       showErrorBox: (title: string, message: string) => {
         throw new Error(`${title}: ${message}`);
       },
+      // The user picks a place in the native save dialog.
+      showSaveDialog: async (_window: unknown, options: { defaultPath: string }) => {
+        savePrompts.push(options.defaultPath);
+        return { canceled: false, filePath: join(userData, 'chosen.csv') };
+      },
+    },
+    // A utility process is a Node process the app starts: forked here, from the same bundle file.
+    utilityProcess: {
+      fork: (modulePath: string, args: string[]) => {
+        utilityModules.push(modulePath);
+        return fork(modulePath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      },
     },
   };
-  return { module, app, windows, loaded, ipcHandlers, protocolHandlers, privileged, permissions, opened };
+  return {
+    module,
+    app,
+    windows,
+    loaded,
+    ipcHandlers,
+    protocolHandlers,
+    privileged,
+    permissions,
+    opened,
+    savePrompts,
+    utilityModules,
+  };
 }
 
 // Bundled once per file, with the options `npm run build:electron` uses.
-const bundled = build({ ...mainBuildOptions, write: false, sourcemap: false, logLevel: 'silent' }).then(
-  (out) => out.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text,
-);
+const bundleText = (options: typeof mainBuildOptions) =>
+  build({ ...options, write: false, sourcemap: false, logLevel: 'silent' }).then(
+    (out) => out.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text,
+  );
+const bundled = bundleText(mainBuildOptions);
+const localTenantBundled = bundleText(localTenantBuildOptions);
 
 const roots: string[] = [];
 afterAll(() => {
@@ -156,6 +195,7 @@ async function runBundle(lock: boolean) {
   symlinkSync(join(process.cwd(), 'node_modules'), join(root, 'node_modules'), 'dir');
 
   const code = await bundled;
+  writeFileSync(join(root, 'out', 'main', 'local-tenant.cjs'), await localTenantBundled);
   const bundleFile = join(root, 'out', 'main', 'electron.cjs');
   const electron = fakeElectron(userData, lock);
   const requireFromBundle = createRequire(bundleFile);
@@ -282,6 +322,23 @@ describe('Electron main bundle', () => {
     expect(win.webContents.sent.map((s) => s.event)).toContain('tenants:changed');
     expect(JSON.stringify(win.webContents.sent)).not.toContain('sekrit-value-for-events');
 
+    // The local tenant starts from its own bundle in a utility process, and serves the app.
+    const local = await invoke('sandbox:start', {});
+    expect(local).toMatchObject({ ok: true, data: { sandbox: true, label: 'Local tenant' } });
+    expect(e.utilityModules).toEqual([join(e.root, 'out', 'main', 'local-tenant.cjs')]);
+    const localId = (local.data as { id: string }).id;
+    const search = await invoke('users:search', { tenantId: localId, q: '' });
+    expect(search).toMatchObject({ ok: true, data: { total: expect.any(Number) } });
+    expect(await invoke('sandbox:status', {})).toMatchObject({ ok: true, data: { state: 'running' } });
+
+    // An export is saved where the native save dialog says.
+    const exported = await invoke('audit:export-csv', {});
+    expect(exported.ok).toBe(true);
+    const saved = await invoke('downloads:save', { id: (exported.data as { id: string }).id });
+    expect(saved).toEqual({ ok: true, data: { saved: true, path: join(e.userData, 'chosen.csv') } });
+    expect(e.savePrompts[0]).toMatch(/Downloads\/tenant-desk-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(readFileSync(join(e.userData, 'chosen.csv'), 'utf8')).toContain('tenant.add');
+
     // Closing remembers the window's bounds in the data dir; quitting stops the services first.
     win.emit('close');
     expect(JSON.parse(readFileSync(join(e.userData, 'window-state.json'), 'utf8'))).toEqual({
@@ -299,5 +356,8 @@ describe('Electron main bundle', () => {
       check();
     });
     expect(e.app.quits).toBe(1);
+    // The local tenant saved its data as it stopped.
+    expect(existsSync(join(e.userData, 'sandbox', 'tenant.json'))).toBe(true);
+    expect(await invoke('sandbox:status', {})).toMatchObject({ data: { state: 'stopped' } });
   });
 });
