@@ -24,6 +24,7 @@ export const ADMIN_SCOPES = [
   'read:logs',
   'read:logs_users',
   'read:connections',
+  'update:connections',
   'read:authentication_methods',
   'update:authentication_methods',
   'delete:authentication_methods',

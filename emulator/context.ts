@@ -5,8 +5,13 @@ import type { TenantStore } from './store.js';
 import type { TokenClaims, TokenSigner } from './tokens.js';
 import type { User } from './model.js';
 
+/** Which scopes a route needs: any one of a list (most routes), or all of a list. */
+export type ScopeRule = { any: string[] } | { all: string[] };
+
 export interface TenantContext {
   store: TenantStore;
+  /** Every Management API route's scope rule, by "METHOD /path" (for tests that check the console agrees). */
+  scopeRules: Map<string, ScopeRule>;
   signer: TokenSigner;
   /** "127.0.0.1:PORT" once listening. */
   domain: string;
@@ -26,23 +31,35 @@ declare module 'fastify' {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-/** Registers a Management API route under /api/v2 that needs any one of `scopes`. */
+/** The contexts routes are registered for; `api()` records each route's rule in its context. */
+const contexts = new WeakMap<FastifyInstance, TenantContext>();
+export function bindContext(app: FastifyInstance, ctx: TenantContext): void {
+  contexts.set(app, ctx);
+}
+
+/**
+ * Registers a Management API route under /api/v2 that needs any one of `scopes` — or, given `{ all }`, every one
+ * (as Auth0's description of GET /users/{id}/roles says: "expected all of").
+ */
 export function api(
   app: FastifyInstance,
   method: Method,
   path: string,
-  scopes: string[],
+  scopes: string[] | { all: string[] },
   handler: ApiHandler,
 ): void {
+  const rule: ScopeRule = Array.isArray(scopes) ? { any: scopes } : scopes;
+  contexts.get(app)?.scopeRules.set(`${method} ${path}`, rule);
   app.route({
     method,
     url: `/api/v2${path}`,
-    config: { scopes },
+    config: { scopes: rule },
     handler: async (req, reply) => {
       const auth = req.auth;
       if (!auth) throw errors.unauthorized('Missing authentication');
       const granted = new Set(auth.scope.split(' '));
-      if (!scopes.some((s) => granted.has(s))) throw errors.insufficientScope(scopes);
+      if ('any' in rule ? !rule.any.some((s) => granted.has(s)) : !rule.all.every((s) => granted.has(s)))
+        throw errors.insufficientScope(rule);
       const result = await handler(req, reply, auth);
       if (reply.sent) return reply;
       if (result === undefined) return reply.code(reply.statusCode === 200 ? 204 : reply.statusCode).send();

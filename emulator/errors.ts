@@ -53,8 +53,14 @@ export const errors = {
   path: (detail: string, property: string) =>
     new ApiError(400, `Path validation error: '${detail}' on property ${property}.`, 'invalid_uri'),
   unauthorized: (message: string) => new ApiError(401, message),
-  insufficientScope: (scopes: string[]) =>
-    new ApiError(403, `Insufficient scope, expected any of: ${scopes.join(',')}`, 'insufficient_scope'),
+  insufficientScope: (rule: { any: string[] } | { all: string[] }) =>
+    new ApiError(
+      403,
+      'any' in rule
+        ? `Insufficient scope, expected any of: ${rule.any.join(',')}`
+        : `Insufficient scope, expected all of: ${rule.all.join(',')}`,
+      'insufficient_scope',
+    ),
   inexistentUser: () => new ApiError(404, 'The user does not exist.', 'inexistent_user'),
   notFound: (message: string, errorCode?: string) => new ApiError(404, message, errorCode),
   conflict: (message: string, errorCode?: string) => new ApiError(409, message, errorCode),

@@ -1,7 +1,7 @@
 // The local tenant as a library: `startEmulator(options)` serves the Auth0 Management API over HTTPS on loopback.
 import { resolve } from 'node:path';
 import { createClients } from './clients.js';
-import type { TenantContext } from './context.js';
+import { bindContext, type ScopeRule, type TenantContext } from './context.js';
 import type { OutboxEmail } from './model.js';
 import { TenantJournal } from './journal.js';
 import { TokenBucket, type RateLimitOptions } from './ratelimit.js';
@@ -56,6 +56,8 @@ export interface RunningEmulator {
   outbox(): OutboxEmail[];
   /** Direct access for tests and the bench (the running tenant's in-memory state). */
   store: TenantStore;
+  /** Each Management API route's scope rule, by "METHOD /path". */
+  scopeRules: ReadonlyMap<string, ScopeRule>;
   save(): void;
   close(): Promise<void>;
 }
@@ -87,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: '',
     audience: '',
     issuer: '',
+    scopeRules: new Map(),
   };
   const bucket = options.rateLimit
     ? new TokenBucket(options.rateLimit, true)
@@ -100,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   // A write's changes reach the disk before its response leaves: a crash loses nothing acknowledged.
   if (journal) app.addHook('onSend', async () => journal.flush());
+  bindContext(app, ctx);
   registerRoutes(app, ctx);
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
@@ -131,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clients,
     outbox: () => [...store.outbox],
     store,
+    scopeRules: ctx.scopeRules,
     save,
     async close() {
       if (closed) return;

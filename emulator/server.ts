@@ -86,6 +86,12 @@ export function createServer(ctx: TenantContext, options: ServerOptions): Fastif
         ? sendError(reply, new ApiError(500, 'Internal Server Error'))
         : sendError(reply, new ApiError(503, 'Service Unavailable'));
     }
+    const injected = ctx.store.takeFault(req.method, req.url.split('?')[0]!);
+    if (injected !== null)
+      return sendError(
+        reply,
+        new ApiError(injected, injected === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+      );
     const header = req.headers.authorization;
     if (!header) return sendError(reply, errors.unauthorized('Missing authentication'));
     const m = /^Bearer\s+(\S+)$/i.exec(header);

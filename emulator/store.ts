@@ -61,6 +61,7 @@ export function newLogId(date: Date): string {
 
 /** The persistent tables a write can change, by the name the journal records them under. */
 export const TABLES = [
+  'connections',
   'users',
   'passwords',
   'roles',
@@ -119,6 +120,18 @@ export class TenantStore {
   readonly outbox: OutboxEmail[] = [];
   /** Writes applied per user id since start (a local-tenant extension for tests; not persisted). */
   readonly appliedWrites = new Map<string, number>();
+  /** Failures to answer with, by method and path pattern (a local-tenant extension for tests). */
+  faults: { method?: string; path: RegExp; status: number; times: number }[] = [];
+
+  /** The injected failure this request meets, if any (each one answers `times` requests). */
+  takeFault(method: string, path: string): number | null {
+    const fault = this.faults.find(
+      (f) => (!f.method || f.method === method) && f.path.test(path) && f.times > 0,
+    );
+    if (!fault) return null;
+    fault.times--;
+    return fault.status;
+  }
 
   // ---- journal support ----
 
@@ -126,9 +139,11 @@ export class TenantStore {
   takeChanges(): { table: Table | 'log'; key: string; value: unknown }[] {
     const out: { table: Table | 'log'; key: string; value: unknown }[] = [];
     for (const [table, keys] of this.changes) {
-      const map = this[table] as Map<string, unknown>;
       for (const key of keys) {
-        const v = map.get(key);
+        const v =
+          table === 'connections'
+            ? this.connections.find((c) => c.id === key)
+            : (this[table] as Map<string, unknown>).get(key);
         out.push({ table, key, value: v instanceof Set ? [...v] : (v ?? null) });
       }
     }
@@ -157,6 +172,11 @@ export class TenantStore {
           this.users.delete(key);
           this.index.remove(key);
         }
+        return;
+      }
+      if (table === 'connections') {
+        this.connections = this.connections.filter((c) => c.id !== key);
+        if (value) this.connections.push(value as Connection);
         return;
       }
       const map = this[table] as Map<string, unknown>;
@@ -198,6 +218,14 @@ export class TenantStore {
     this.enrollments.delete(userId);
     this.authenticationMethods.delete(userId);
     this.blocks.delete(userId);
+  }
+
+  /** Replaces a connection (by id), keeping its place in the list. */
+  putConnection(connection: Connection): void {
+    const i = this.connections.findIndex((c) => c.id === connection.id);
+    if (i >= 0) this.connections[i] = connection;
+    else this.connections.push(connection);
+    this.mark('connections', connection.id);
   }
 
   connectionByName(name: string): Connection | undefined {

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { AuditLog } from './audit/audit-log.js';
 import { writeAuditCsv } from './audit/csv.js';
 import { WritePath } from './commands/write-path.js';
+import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
 import { DownloadStore, type Download } from './downloads/download-store.js';
 import { createRouter, type Router } from './router.js';
 import { forkLocalTenant, type LocalTenantLauncher } from './local-tenant/launcher.js';
@@ -17,6 +18,7 @@ import {
   setBlocked,
   setEmailVerified,
   updateMetadata,
+  updateProfile,
 } from './users/account-commands.js';
 import { assignRoles, removeRoles } from './users/role-commands.js';
 import {
@@ -51,6 +53,7 @@ export interface App {
   tenants: TenantService;
   downloads: DownloadStore;
   localTenant: LocalTenantService;
+  log: DiagnosticsLog;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(late.sandbox?.secretsInUse() ?? []),
   ];
   const audit = new AuditLog(options.dataDir, options.osUser ?? currentOsUser(), undefined, knownSecrets);
+  const log = new DiagnosticsLog(options.dataDir, knownSecrets);
+  log.write('info', 'started', { version: options.version, host: options.host, node: process.versions.node });
   const profiles = new ProfileStore(options.dataDir);
 
   let emit: ReturnType<typeof createRouter>['emit'] = () => undefined;
@@ -83,13 +88,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     onChange: (list) => emit('tenants:changed', { tenants: list }),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.wrapTransport ? { wrapTransport: options.wrapTransport } : {}),
-    onStall: (tenantId, health) =>
+    onStall: (tenantId, health) => {
+      log.write('warn', 'tenant stalled', { tenantId, ...health });
       emit('tenants:stalled', {
         tenantId,
         queued: health.queued,
         inFlight: health.inFlight,
         seconds: Math.round(health.msSinceProgress / 1000),
-      }),
+      });
+    },
   });
   const sandboxService = new LocalTenantService({
     dataDir: options.dataDir,
@@ -97,7 +104,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     secrets,
     launch: options.launchLocalTenant ?? forkLocalTenant,
     ...(options.sandboxUsers !== undefined ? { users: options.sandboxUsers } : {}),
-    onStatus: (status) => emit('sandbox:changed', status),
+    onStatus: (status) => {
+      log.write(status.state === 'failed' ? 'error' : 'info', 'local tenant', { ...status });
+      emit('sandbox:changed', status);
+    },
   });
   const users = new UserReads(service);
   const writes = new WritePath(service, audit);
@@ -159,6 +169,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       'users:get': (input) => users.get(input.tenantId, input.userId),
       'users:create': (input) => writes.run(createUser, input),
       'users:update-metadata': (input) => writes.run(updateMetadata, input),
+      'users:update-profile': (input) => writes.run(updateProfile, input),
       'users:set-blocked': (input) => writes.run(setBlocked, input),
       'users:unblock-brute-force': (input) => writes.run(unblockBruteForce, input),
       'users:blocks': (input) => users.blocks(input.tenantId, input.userId),
@@ -179,6 +190,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       'connections:list': (input) => users.connections(input.tenantId),
     },
     knownSecrets,
+    log,
   );
   emit = router.emit;
   // The local tenant of an earlier run comes back with the app, in the background.
@@ -189,7 +201,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     tenants: service,
     downloads,
     localTenant: sandboxService,
+    log,
     async close() {
+      log.write('info', 'stopping');
       await service.close();
       await sandboxService.stop();
     },

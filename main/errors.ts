@@ -26,7 +26,8 @@ export function scrub(text: string, secrets: Iterable<string> = []): string {
   return out;
 }
 
-function scrubDeep(value: unknown, secrets: Iterable<string>): unknown {
+/** Scrubs every string in a value, and drops keys that name a secret (password, token, key…). */
+export function scrubDeep(value: unknown, secrets: Iterable<string>): unknown {
   if (typeof value === 'string') return scrub(value, secrets);
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets));
   if (value && typeof value === 'object') {
@@ -54,7 +55,21 @@ function fromAuth0(status: number, body: Auth0Body | undefined): AppError {
   const extra = { status, ...(auth0ErrorCode ? { auth0ErrorCode } : {}) };
   if (status === 400 && (auth0ErrorCode === 'invalid_query_string' || auth0ErrorCode === 'invalid_paging'))
     return new AppError('invalid_query', text, extra);
-  if (status === 400 || status === 413 || status === 414) return new AppError('validation', text, extra);
+  if (status === 400 || status === 413 || status === 414) {
+    // "Payload validation error: 'String is too short…' on property name (…)." names the field: say so beside it.
+    const m = /^Payload validation error: '(.+)' on property ([\w.[\]]+)/.exec(text);
+    // Errors Auth0 names by code rather than by property, placed beside the field they concern.
+    const byCode: Record<string, string> = {
+      invalid_password: 'password',
+      email_exists: 'email',
+      username_exists: 'username',
+    };
+    const field = m?.[2] ?? (auth0ErrorCode ? byCode[auth0ErrorCode] : undefined);
+    return new AppError('validation', text, {
+      ...extra,
+      ...(field ? { details: { issues: [{ path: field, message: m?.[1] ?? text }] } } : {}),
+    });
+  }
   if (status === 401)
     return new AppError('unauthorized', `The tenant refused the credentials: ${text}`, extra);
   if (status === 403 && auth0ErrorCode === 'insufficient_scope') {

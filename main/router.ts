@@ -10,6 +10,7 @@ import {
   type Events,
   type Result,
 } from '../preload/contract.js';
+import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
 import { AppError, toEnvelope } from './errors.js';
 
 export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -26,9 +27,21 @@ export type Handlers = {
   [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
 };
 
+/** Where a failure came from, for the diagnostics log (never sent to the window). */
+function origin(err: unknown): Record<string, unknown> {
+  const e = err as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
+  return {
+    error: typeof e?.name === 'string' ? e.name : typeof err,
+    ...(typeof e?.message === 'string' ? { detail: e.message.slice(0, 2000) } : {}),
+    ...(typeof e?.stack === 'string' ? { stack: e.stack.split('\n').slice(0, 12).join('\n') } : {}),
+    ...(e?.cause ? { cause: String((e.cause as Error)?.message ?? e.cause).slice(0, 500) } : {}),
+  };
+}
+
 export function createRouter(
   handlers: Handlers,
   secrets: () => Iterable<string>,
+  log?: DiagnosticsLog,
 ): Router & { emit: EventListener } {
   const listeners = new Set<EventListener>();
   const isChannel = (c: string): c is ChannelName => Object.prototype.hasOwnProperty.call(channels, c);
@@ -51,7 +64,21 @@ export function createRouter(
         const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
         return { ok: true, data: await handler(parsed.data) };
       } catch (err) {
-        return { ok: false, error: toEnvelope(err, secrets()) };
+        const error = toEnvelope(err, secrets());
+        error.incidentId = DiagnosticsLog.incidentId();
+        const internal = error.code === 'internal';
+        if (internal)
+          error.message = `${error.message} Quote incident ${error.incidentId} when you report it.`;
+        log?.write(internal ? 'error' : 'warn', 'request failed', {
+          channel: typeof channel === 'string' ? channel.slice(0, 64) : typeof channel,
+          incidentId: error.incidentId,
+          code: error.code,
+          message: error.message,
+          ...(error.status !== undefined ? { status: error.status } : {}),
+          ...(error.auth0ErrorCode ? { auth0ErrorCode: error.auth0ErrorCode } : {}),
+          ...(internal ? origin(err) : {}),
+        });
+        return { ok: false, error };
       }
     },
     subscribe(listener) {

@@ -143,6 +143,9 @@ export const capabilityNames = [
   'users:update',
   'users:delete',
   'users:block',
+  'users:roles',
+  'users:reset-email',
+  'users:forget-browsers',
   'tickets:password-change',
   'tickets:email-verification',
   'jobs:verification-email',
@@ -278,7 +281,130 @@ export interface ConnectionSummary {
   isDatabase: boolean;
   passwordPolicy: string | null;
   minLength: number | null;
+  /** Database connections only: users have a username besides their email. */
+  requiresUsername: boolean;
+  /**
+   * The connection overwrites name, nickname, given/family name and picture from the identity provider at each
+   * login (Auth0's "Sync user profile attributes at each login"), so Auth0 refuses to change them.
+   */
+  syncsProfileAttributes: boolean;
 }
+
+// ---------- profile editing: which fields Auth0 lets us change for a user, in words ----------
+
+export const profileFields = [
+  'email',
+  'username',
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'phone_number',
+  'picture',
+] as const;
+export type ProfileField = (typeof profileFields)[number];
+
+const SYNCED_ATTRIBUTES: readonly ProfileField[] = [
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'picture',
+];
+
+/**
+ * For each profile field: null when it can be changed, or why not (the same rules Auth0 applies). Used by the
+ * window to explain before anything is sent, and by main to refuse what Auth0 would.
+ */
+export function profileEditRules(
+  user: Pick<Auth0User, 'identities'>,
+  connections: Pick<ConnectionSummary, 'name' | 'requiresUsername' | 'syncsProfileAttributes'>[],
+): Record<ProfileField, string | null> {
+  const identities = user.identities ?? [];
+  const primary = identities[0];
+  const database = identities.find((i) => i.provider === 'auth0');
+  const connectionOf = (name: string | undefined) => connections.find((c) => c.name === name);
+  const rules = Object.fromEntries(profileFields.map((f) => [f, null])) as Record<
+    ProfileField,
+    string | null
+  >;
+  if (!database) {
+    const via = primary
+      ? `${primary.connection} (${primary.isSocial ? 'social' : 'enterprise'})`
+      : 'another provider';
+    rules.email = `Auth0 changes email only for users of a database connection; this user signs in with ${via}.`;
+    rules.username = rules.email.replace('email', 'usernames');
+  } else if (!connectionOf(database.connection)?.requiresUsername) {
+    rules.username = `The connection ${database.connection} does not use usernames.`;
+  }
+  const primaryConnection = connectionOf(primary?.connection);
+  if (
+    primary &&
+    primary.provider !== 'auth0' &&
+    (primaryConnection?.syncsProfileAttributes ?? primary.isSocial)
+  ) {
+    for (const f of SYNCED_ATTRIBUTES)
+      rules[f] =
+        `${primary.connection} sets this at each login ("Sync user profile attributes at each login" is on), so Auth0 refuses to change it here.`;
+  }
+  return rules;
+}
+
+const profileChangesSchema = z
+  .object({
+    email: z.string().trim().email('Enter a valid email address').max(254).optional(),
+    /** With a new email: mark it verified at once. */
+    email_verified: z.boolean().optional(),
+    /** With a new email: send the user a verification email (Auth0's default when it is not marked verified). */
+    verify_email: z.boolean().optional(),
+    username: z
+      .string()
+      .trim()
+      .min(1, 'A username is at least 1 character')
+      .max(128, 'A username is at most 128 characters')
+      .regex(/^[\w.+\-!#$'^`~@]+$/, "A username has letters, digits and _+-.!#$'^`~@ only")
+      .optional(),
+    name: z.string().trim().min(1, 'A name cannot be empty').max(300).optional(),
+    given_name: z.string().trim().min(1, 'A given name cannot be empty').max(150).optional(),
+    family_name: z.string().trim().min(1, 'A family name cannot be empty').max(150).optional(),
+    nickname: z.string().trim().min(1, 'A nickname cannot be empty').max(300).optional(),
+    phone_number: z
+      .string()
+      .trim()
+      .regex(/^\+[1-9]\d{1,14}$/, 'A phone number in international form, like +14155550123')
+      .optional(),
+    picture: z
+      .string()
+      .trim()
+      .url('A picture is the https address of an image')
+      .max(2048)
+      .regex(/^https:\/\//, 'A picture is the https address of an image')
+      .optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!profileFields.some((f) => c[f] !== undefined))
+      ctx.addIssue({ code: 'custom', message: 'No profile field was changed.' });
+    if ((c.email_verified !== undefined || c.verify_email !== undefined) && c.email === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email_verified'],
+        message: 'Verification options go with a new email.',
+      });
+    if (c.email_verified && c.verify_email)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['verify_email'],
+        message: 'An email marked verified needs no verification email.',
+      });
+    if (c.username !== undefined && c.email !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['username'],
+        message: 'Auth0 refuses a new username and a new email in one request: save one, then the other.',
+      });
+  });
+export type ProfileChanges = z.infer<typeof profileChangesSchema>;
 
 export interface LogEventSummary {
   log_id: string;
@@ -475,6 +601,19 @@ export const channels = {
       }),
     output: {} as Auth0User,
   },
+  'users:update-profile': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        userId: userIdSchema,
+        changes: profileChangesSchema,
+        /** updated_at of the user as loaded: a newer one on the tenant means someone else changed it. */
+        expectedUpdatedAt: z.string().min(1),
+        guard: guardSchema,
+      })
+      .strict(),
+    output: {} as Auth0User,
+  },
   'users:set-blocked': {
     input: z
       .object({
@@ -628,6 +767,7 @@ export const writeRisk = {
   'tenants:remove': () => 'write',
   'users:create': () => 'write',
   'users:update-metadata': () => 'write',
+  'users:update-profile': () => 'write',
   'users:set-blocked': (input: { blocked: boolean }) => (input.blocked ? 'destructive' : 'write'),
   'users:unblock-brute-force': () => 'write',
   'users:delete': () => 'destructive',

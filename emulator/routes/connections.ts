@@ -1,8 +1,9 @@
-// Connections: list (name and strategy filters, offset or checkpoint paging) and get.
+// Connections: list (name and strategy filters, offset or checkpoint paging), get, and update (Auth0 replaces the
+// whole `options` object on update; it does not merge it).
 import type { FastifyInstance } from 'fastify';
-import { api, projectFields, type TenantContext } from '../context.js';
+import { api, logApi, projectFields, type TenantContext } from '../context.js';
 import { errors } from '../errors.js';
-import { parseQueryParams } from '../validate.js';
+import { parseQueryParams, validateBody, type Schema } from '../validate.js';
 import {
   checkpointPage,
   checkpointPagingProps,
@@ -59,5 +60,29 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: TenantContex
       query.fields as string | undefined,
       query.include_fields as boolean | undefined,
     );
+  });
+
+  const updateSchema: Schema = {
+    type: 'object',
+    properties: {
+      display_name: { type: 'string', maxLength: 128 },
+      options: { type: 'object' },
+      enabled_clients: { type: 'array', items: { type: 'string' } },
+      is_domain_connection: { type: 'boolean' },
+      realms: { type: 'array', items: { type: 'string' } },
+      show_as_button: { type: 'boolean' },
+      metadata: { type: 'object' },
+    },
+    additionalProperties: false,
+  };
+
+  api(app, 'PATCH', '/connections/:id', ['update:connections'], (req, _reply, auth) => {
+    validateBody(updateSchema, req.body ?? null);
+    const c = ctx.store.connectionById((req.params as { id: string }).id);
+    if (!c) throw errors.notFound('The connection does not exist', 'inexistent_connection');
+    const next = { ...structuredClone(c), ...(req.body as Record<string, unknown>) } as typeof c;
+    ctx.store.putConnection(next);
+    logApi(ctx, req, auth, 'Update a connection', { details: { connection: next.name } });
+    return next;
   });
 }

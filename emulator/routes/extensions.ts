@@ -1,6 +1,7 @@
 // Local-tenant extensions under /__emulator/ — NOT part of Auth0's API: the outbox of emails it would have sent,
-// the download behind an export job's `location` (Auth0 serves those from signed storage URLs), and a count of the
-// writes applied to each user (so tests and benchmarks can prove a write was applied exactly once).
+// the download behind an export job's `location` (Auth0 serves those from signed storage URLs), a count of the
+// writes applied to each user (so tests and benchmarks can prove a write was applied exactly once), and injected
+// failures for chosen endpoints (PUT /__emulator/faults), answered before anything is applied.
 import type { FastifyInstance } from 'fastify';
 import type { TenantContext } from '../context.js';
 
@@ -35,6 +36,23 @@ export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext
   });
 
   app.get('/__emulator/writes', async () => Object.fromEntries(ctx.store.appliedWrites));
+
+  // [{ "method": "GET", "path": "^/api/v2/users/[^/]+/logs$", "status": 503, "times": 10 }]
+  app.put('/__emulator/faults', async (req, reply) => {
+    const list = req.body as { method?: unknown; path?: unknown; status?: unknown; times?: unknown }[];
+    if (!Array.isArray(list)) return reply.code(400).send({ message: 'Expected an array of faults' });
+    try {
+      ctx.store.faults = list.map((f) => ({
+        ...(typeof f.method === 'string' ? { method: f.method.toUpperCase() } : {}),
+        path: new RegExp(String(f.path)),
+        status: Number(f.status ?? 503),
+        times: Number(f.times ?? 1),
+      }));
+    } catch (err) {
+      return reply.code(400).send({ message: (err as Error).message });
+    }
+    return reply.code(204).send();
+  });
   app.delete('/__emulator/writes', async (_req, reply) => {
     ctx.store.appliedWrites.clear();
     return reply.code(204).send();

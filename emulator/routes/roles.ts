@@ -201,7 +201,7 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     return undefined;
   });
 
-  api(app, 'GET', '/users/:id/roles', ['read:users', 'read:roles', 'read:role_members'], (req) => {
+  api(app, 'GET', '/users/:id/roles', { all: ['read:users', 'read:roles', 'read:role_members'] }, (req) => {
     const query = parseQueryParams(
       { type: 'object', properties: offsetPagingProps },
       req.query as Record<string, unknown>,

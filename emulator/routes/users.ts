@@ -217,7 +217,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
     return { start, limit: perPage, length: users.length, total: result.total, users };
   });
 
-  api(app, 'GET', '/users/:id', ['read:users', 'read:current_user'], (req) => {
+  api(app, 'GET', '/users/:id', ['read:users', 'read:user_idp_tokens', 'read:current_user'], (req) => {
     const query = parseQueryParams(
       { type: 'object', properties: fieldsProps },
       req.query as Record<string, unknown>,
@@ -354,11 +354,16 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
         if (has(k) && !isDatabase)
           throw errors.badRequest(`Cannot update ${k} for non-database user.`, 'operation_not_supported');
       }
-      if (identity.isSocial) {
+      const primaryConnection = store.connectionByName(primary.connection);
+      // Social connections overwrite these at each login unless set_user_root_attributes says otherwise.
+      const syncs =
+        (primaryConnection?.options.set_user_root_attributes as string | undefined) ??
+        (primary.isSocial ? 'on_each_login' : 'on_first_login');
+      if (primary.provider !== 'auth0' && syncs === 'on_each_login') {
         const locked = ['given_name', 'family_name', 'name', 'nickname', 'picture'].filter(has);
         if (locked.length)
           throw errors.badRequest(
-            `The following user attributes cannot be updated: ${locked.join(', ')}. The connection (${connectionName}) must either be a custom database connection or the "Sync user profile attributes at each login" setting must be disabled.`,
+            `The following user attributes cannot be updated: ${locked.join(', ')}. The connection (${primary.connection}) must either be a custom database connection or the "Sync user profile attributes at each login" setting must be disabled.`,
             'operation_not_supported',
           );
       }
@@ -373,6 +378,12 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
         if (other && other.user_id !== user.user_id)
           throw errors.badRequest('The specified new email already exists', 'email_exists');
       }
+      if (has('username') && connection?.options.requires_username !== true)
+        throw new ApiError(
+          400,
+          'Cannot set username for connection without requires_username',
+          'operation_not_supported',
+        );
       if (has('username')) {
         const other = store.findInConnection(connectionName, { username: patch.username as string });
         if (other && other.user_id !== user.user_id)

@@ -1,34 +1,82 @@
-// Which console features a grant allows: each capability needs at least one scope of every group it lists.
+// What a grant allows the console to do. Each feature lists the Management API endpoints it calls (its reads
+// before a write included), and each endpoint needs the scopes Auth0's own API description gives it (the
+// oAuth2ClientCredentials scopes of auth0/docs-v2 management-api-oas.json, and the 403 texts there: any one of a
+// list, except a user's roles, which need all three). A test checks the local tenant enforces the same rules.
 import type { Capability, CapabilityState } from '../../preload/contract.js';
 
-const NEEDS: Record<Capability, string[][]> = {
-  'users:read': [['read:users']],
-  'users:create': [['create:users']],
-  'users:update': [['update:users']],
-  'users:delete': [['delete:users']],
-  'users:block': [['update:users'], ['read:users']],
-  'tickets:password-change': [['create:user_tickets']],
-  'tickets:email-verification': [['create:user_tickets']],
-  'jobs:verification-email': [['update:users']],
-  'jobs:export': [['read:users']],
-  'jobs:import': [['create:users']],
-  'roles:read': [['read:roles']],
-  'roles:assign': [
-    ['read:roles'],
-    ['create:role_members', 'update:users'],
-    ['delete:role_members', 'update:users'],
+export type ScopeRule = { any: string[] } | { all: string[] };
+
+/** The endpoints the console calls and what each needs, from Auth0's Management API description. */
+export const ENDPOINT_SCOPES = {
+  'GET /users': { any: ['read:users'] },
+  'GET /users/:id': { any: ['read:users', 'read:user_idp_tokens', 'read:current_user'] },
+  'POST /users': { any: ['create:users'] },
+  'PATCH /users/:id': { any: ['update:users', 'update:users_app_metadata', 'update:current_user_metadata'] },
+  'DELETE /users/:id': { any: ['delete:users', 'delete:current_user'] },
+  'GET /users-by-email': { any: ['read:users'] },
+  'GET /users/:id/enrollments': { any: ['read:users'] },
+  'GET /users/:id/authentication-methods': { any: ['read:authentication_methods'] },
+  'DELETE /users/:id/authentication-methods': { any: ['delete:authentication_methods'] },
+  'POST /users/:id/multifactor/actions/invalidate-remember-browser': { any: ['update:users'] },
+  'GET /users/:id/roles': { all: ['read:users', 'read:roles', 'read:role_members'] },
+  'POST /users/:id/roles': { any: ['create:role_members', 'update:users'] },
+  'DELETE /users/:id/roles': { any: ['delete:role_members', 'update:users'] },
+  'GET /users/:id/logs': { any: ['read:logs', 'read:logs_users'] },
+  'GET /logs': { any: ['read:logs', 'read:logs_users'] },
+  'GET /roles': { any: ['read:roles'] },
+  'GET /user-blocks/:id': { any: ['read:users'] },
+  'DELETE /user-blocks/:id': { any: ['update:users'] },
+  'POST /tickets/password-change': { any: ['create:user_tickets'] },
+  'POST /tickets/email-verification': { any: ['create:user_tickets'] },
+  'POST /jobs/verification-email': { any: ['update:users'] },
+  'POST /jobs/users-exports': { any: ['read:users'] },
+  'POST /jobs/users-imports': { any: ['create:users'] },
+  'GET /connections': { any: ['read:connections'] },
+} satisfies Record<string, ScopeRule>;
+
+export type Endpoint = keyof typeof ENDPOINT_SCOPES;
+
+/** The endpoints each feature calls. */
+export const CAPABILITY_ENDPOINTS: Record<Capability, Endpoint[]> = {
+  'users:read': ['GET /users', 'GET /users/:id'],
+  'users:create': ['POST /users'],
+  'users:update': ['GET /users/:id', 'PATCH /users/:id'],
+  'users:delete': ['GET /users/:id', 'DELETE /users/:id'],
+  'users:block': ['GET /users/:id', 'PATCH /users/:id', 'GET /user-blocks/:id', 'DELETE /user-blocks/:id'],
+  'users:roles': ['GET /users/:id/roles'],
+  // The reset email itself goes through the Authentication API, which needs no Management API scope.
+  'users:reset-email': ['GET /users/:id'],
+  'users:forget-browsers': ['POST /users/:id/multifactor/actions/invalidate-remember-browser'],
+  'tickets:password-change': ['POST /tickets/password-change'],
+  'tickets:email-verification': ['POST /tickets/email-verification'],
+  'jobs:verification-email': ['POST /jobs/verification-email'],
+  'jobs:export': ['POST /jobs/users-exports'],
+  'jobs:import': ['POST /jobs/users-imports'],
+  'roles:read': ['GET /roles'],
+  'roles:assign': ['GET /roles', 'GET /users/:id/roles', 'POST /users/:id/roles', 'DELETE /users/:id/roles'],
+  'mfa:read': ['GET /users/:id/enrollments', 'GET /users/:id/authentication-methods'],
+  'mfa:reset': [
+    'GET /users/:id/enrollments',
+    'GET /users/:id/authentication-methods',
+    'DELETE /users/:id/authentication-methods',
   ],
-  'mfa:read': [['read:users', 'read:authentication_methods']],
-  'mfa:reset': [['delete:authentication_methods']],
-  'logs:read': [['read:logs', 'read:logs_users']],
-  'connections:read': [['read:connections']],
+  'logs:read': ['GET /users/:id/logs'],
+  'connections:read': ['GET /connections'],
 };
+
+/** The scopes a rule misses in a grant: the first of an any-of list, or each absent one of an all-of list. */
+export function missingScopes(rule: ScopeRule, granted: ReadonlySet<string>): string[] {
+  if ('any' in rule) return rule.any.some((s) => granted.has(s)) ? [] : [rule.any[0]!];
+  return rule.all.filter((s) => !granted.has(s));
+}
 
 export function capabilitiesFor(scopes: string[]): Record<Capability, CapabilityState> {
   const granted = new Set(scopes);
   const out = {} as Record<Capability, CapabilityState>;
-  for (const [cap, groups] of Object.entries(NEEDS) as [Capability, string[][]][]) {
-    const missing = groups.filter((anyOf) => !anyOf.some((s) => granted.has(s))).map((anyOf) => anyOf[0]!);
+  for (const [cap, endpoints] of Object.entries(CAPABILITY_ENDPOINTS) as [Capability, Endpoint[]][]) {
+    const missing = [
+      ...new Set(endpoints.flatMap((e) => missingScopes(ENDPOINT_SCOPES[e] as ScopeRule, granted))),
+    ];
     out[cap] = { allowed: missing.length === 0, missingScopes: missing };
   }
   return out;

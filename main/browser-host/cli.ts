@@ -31,6 +31,10 @@ if (!existsSync(join(staticDir, 'index.html'))) {
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 const app = await createApp({ dataDir, host: 'browser', version });
+// A promise nobody awaited must not end the app: it is logged (scrubbed) for whoever investigates.
+process.on('unhandledRejection', (reason) =>
+  app.log.write('error', 'unhandled rejection', { detail: String((reason as Error)?.stack ?? reason) }),
+);
 let host: Awaited<ReturnType<typeof startBrowserHost>>;
 try {
   host = await startBrowserHost({ router: app.router, staticDir, port, downloads: app.downloads });

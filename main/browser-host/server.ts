@@ -183,7 +183,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // A page left open keeps connections (keep-alive, a reconnecting socket): stopping must not wait for it.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -116,6 +116,10 @@ if (!app.requestSingleInstanceLock()) {
           return result.canceled || !result.filePath ? null : result.filePath;
         },
       });
+      const log = services.log;
+      process.on('unhandledRejection', (reason) =>
+        log.write('error', 'unhandled rejection', { detail: String((reason as Error)?.stack ?? reason) }),
+      );
       await openWindow(services, dataDir);
     } catch (err) {
       dialog.showErrorBox('Tenant Desk could not start', (err as Error).message);

@@ -34,7 +34,7 @@ export interface ChildLike {
   stdout: NodeJS.ReadableStream | null;
   stderr: NodeJS.ReadableStream | null;
   kill(): boolean;
-  once(event: 'exit', listener: (code: number | null) => void): unknown;
+  once(event: 'exit', listener: (code: number | null, signal?: NodeJS.Signals | null) => void): unknown;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -51,10 +51,17 @@ export async function adoptLocalTenant(child: ChildLike): Promise<LocalTenantPro
   let exitCode: number | null = null;
   const exitListeners: ((expected: boolean, detail: string) => void)[] = [];
   const exitPromise = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       exited = true;
       exitCode = code;
-      const detail = `exit code ${code}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+      // What it said besides its own "listening" line, if anything.
+      const said = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l && !l.startsWith('Local tenant listening'))
+        .slice(-3)
+        .join(' ');
+      const detail = `${signal ? `killed by ${signal}` : `exit code ${code}`}${said ? `: ${said}` : ''}`;
       for (const l of exitListeners) l(expected, detail);
       resolve();
     }),

@@ -1,9 +1,15 @@
 // Writes on a user's account: create, metadata (Auth0's first-level merge), block, verify, delete. Each reads the
 // before-state it needs, so the audit log always holds what a write replaced.
-import type { Auth0User, ChannelParsedInput, WriteChannel } from '../../preload/contract.js';
+import {
+  profileEditRules,
+  profileFields,
+  type Auth0User,
+  type ChannelParsedInput,
+  type WriteChannel,
+} from '../../preload/contract.js';
 import { AppError } from '../errors.js';
 import type { WriteCommand } from '../commands/write-path.js';
-import { asUser } from './user-reads.js';
+import { asUser, readConnections } from './user-reads.js';
 
 type In<C extends WriteChannel> = ChannelParsedInput<C>;
 
@@ -55,17 +61,8 @@ export const updateMetadata: WriteCommand<In<'users:update-metadata'>, Auth0User
   idempotent: true,
   async before({ management }, input) {
     const current = asUser(await management.users.get(input.userId));
-    if (current.updated_at !== input.expectedUpdatedAt)
-      throw new AppError(
-        'conflict',
-        `This user was changed on the tenant after you opened it (updated ${current.updated_at ?? 'just now'}). Your edit was not saved: reload the user, then make it again.`,
-        {
-          details: {
-            stale: true,
-            current: { updated_at: current.updated_at, [input.kind]: current[input.kind] ?? {} },
-          },
-        },
-      );
+    const stale = staleEdit(current, input.expectedUpdatedAt, { [input.kind]: current[input.kind] ?? {} });
+    if (stale) throw stale;
     return current;
   },
   apply: async ({ management }, input) =>
@@ -74,6 +71,63 @@ export const updateMetadata: WriteCommand<In<'users:update-metadata'>, Auth0User
     // The whole object as it was, so that any write — even one that removed every key — can be undone from here.
     before: (user, input) => ({ [input.kind]: user[input.kind] ?? {}, updated_at: user.updated_at }),
     after: (user, input) => ({ changes: input.changes, [input.kind]: user[input.kind] ?? {} }),
+  },
+};
+
+/** The user as it was and the database connection a new email or username goes to. */
+interface ProfileBefore {
+  user: Auth0User;
+  connection: string | null;
+}
+
+function staleEdit(current: Auth0User, expected: string, what: Record<string, unknown>): AppError | null {
+  if (current.updated_at === expected) return null;
+  return new AppError(
+    'conflict',
+    `This user was changed on the tenant after you opened it (updated ${current.updated_at ?? 'just now'}). Your edit was not saved: reload the user, then make it again.`,
+    { details: { stale: true, current: { updated_at: current.updated_at, ...what } } },
+  );
+}
+
+export const updateProfile: WriteCommand<In<'users:update-profile'>, ProfileBefore, Auth0User> = {
+  channel: 'users:update-profile',
+  action: 'user.update-profile',
+  target: (i) => i.userId,
+  // Setting the same fields to the same values again changes nothing more.
+  idempotent: true,
+  async before({ management }, input) {
+    const user = asUser(await management.users.get(input.userId));
+    const stale = staleEdit(user, input.expectedUpdatedAt, {});
+    if (stale) throw stale;
+    // Auth0's rules for this user and its connections, refused here in words before anything is sent.
+    const rules = profileEditRules(user, await readConnections(management));
+    const issues = profileFields
+      .filter((f) => input.changes[f] !== undefined && rules[f])
+      .map((f) => ({ path: `changes.${f}`, message: rules[f]! }));
+    if (issues.length)
+      throw new AppError('validation', issues.map((i) => i.message).join(' '), { details: { issues } });
+    const database = user.identities?.find((i) => i.provider === 'auth0');
+    return { user, connection: database?.connection ?? null };
+  },
+  async apply({ management }, input, { connection }) {
+    const { changes } = input;
+    const targetsConnection = changes.email !== undefined || changes.username !== undefined;
+    return asUser(
+      await management.users.update(input.userId, {
+        ...changes,
+        ...(targetsConnection && connection ? { connection } : {}),
+      }),
+    );
+  },
+  audit: {
+    before: ({ user }, input) =>
+      Object.fromEntries(
+        Object.keys(input.changes).map((k) => [k, (user as Record<string, unknown>)[k] ?? null]),
+      ),
+    after: (user, input) =>
+      Object.fromEntries(
+        Object.keys(input.changes).map((k) => [k, (user as Record<string, unknown>)[k] ?? null]),
+      ),
   },
 };
 

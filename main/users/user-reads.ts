@@ -54,6 +54,46 @@ export async function readUserRoles(api: ManagementClient, userId: string): Prom
   return out;
 }
 
+const SOCIAL_STRATEGIES = new Set([
+  'google-oauth2',
+  'github',
+  'facebook',
+  'twitter',
+  'linkedin',
+  'apple',
+  'windowslive',
+  'oauth2',
+]);
+
+/** Every connection of the tenant (checkpoint paging), as the console needs to know them. */
+export async function readConnections(api: ManagementClient): Promise<ConnectionSummary[]> {
+  const out: ConnectionSummary[] = [];
+  for await (const c of await api.connections.list({ take: 100 })) {
+    const options = (c.options ?? {}) as {
+      passwordPolicy?: string;
+      password_complexity_options?: { min_length?: number };
+      requires_username?: boolean;
+      set_user_root_attributes?: string;
+    };
+    const database = c.strategy === 'auth0';
+    // Auth0 syncs social profiles at each login unless set_user_root_attributes says otherwise.
+    const sync =
+      options.set_user_root_attributes ??
+      (SOCIAL_STRATEGIES.has(String(c.strategy)) ? 'on_each_login' : 'on_first_login');
+    out.push({
+      id: String(c.id),
+      name: String(c.name),
+      strategy: String(c.strategy),
+      isDatabase: database,
+      passwordPolicy: database ? (options.passwordPolicy ?? 'good') : null,
+      minLength: database ? (options.password_complexity_options?.min_length ?? 8) : null,
+      requiresUsername: database && options.requires_username === true,
+      syncsProfileAttributes: !database && sync === 'on_each_login',
+    });
+  }
+  return out;
+}
+
 export class UserReads {
   constructor(private readonly tenants: TenantService) {}
 
@@ -146,22 +186,7 @@ export class UserReads {
     return { roles, total: roles.length };
   }
 
-  async connections(tenantId: string): Promise<ConnectionSummary[]> {
-    const out: ConnectionSummary[] = [];
-    for await (const c of await this.api(tenantId).connections.list({ take: 100 })) {
-      const options = (c.options ?? {}) as {
-        passwordPolicy?: string;
-        password_complexity_options?: { min_length?: number };
-      };
-      out.push({
-        id: String(c.id),
-        name: String(c.name),
-        strategy: String(c.strategy),
-        isDatabase: c.strategy === 'auth0',
-        passwordPolicy: c.strategy === 'auth0' ? (options.passwordPolicy ?? 'good') : null,
-        minLength: c.strategy === 'auth0' ? (options.password_complexity_options?.min_length ?? 8) : null,
-      });
-    }
-    return out;
+  connections(tenantId: string): Promise<ConnectionSummary[]> {
+    return readConnections(this.api(tenantId));
   }
 }

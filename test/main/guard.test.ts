@@ -33,6 +33,7 @@ const ON_PRODUCTION: [string, WriteChannel, GuardLevel][] = [
   ['remove profile', 'tenants:remove', 'confirm'],
   ['create', 'users:create', 'confirm'],
   ['metadata', 'users:update-metadata', 'confirm'],
+  ['profile', 'users:update-profile', 'confirm'],
   ['block', 'users:set-blocked', 'typed-domain'],
   ['unblock', 'users:set-blocked', 'confirm'],
   ['brute-force unblock', 'users:unblock-brute-force', 'confirm'],
@@ -119,6 +120,8 @@ async function request(name: string, channel: WriteChannel, environment: Environ
         changes: { guarded: nextUser },
         expectedUpdatedAt: user.updated_at,
       };
+    case 'profile':
+      return { ...base, changes: { nickname: `guarded-${nextUser}` }, expectedUpdatedAt: user.updated_at };
     case 'block':
       return { ...base, blocked: true };
     case 'unblock':

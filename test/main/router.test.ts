@@ -150,6 +150,13 @@ describe('no secret ever crosses the bridge', () => {
       expectedUpdatedAt: current.updated_at,
       guard,
     });
+    await run('users:update-profile', {
+      tenantId: id,
+      userId,
+      changes: { nickname: 'walker' },
+      expectedUpdatedAt: t.emu.store.users.get(userId)!.updated_at,
+      guard,
+    });
     await run('users:set-blocked', { tenantId: id, userId, blocked: true, guard });
     await run('users:blocks', { tenantId: id, userId });
     await run('users:unblock-brute-force', { tenantId: id, userId, guard });
@@ -166,9 +173,15 @@ describe('no secret ever crosses the bridge', () => {
     await run('users:remove-roles', { tenantId: id, userId, roleIds: [role.id], guard });
     await run('users:logs', { tenantId: id, userId });
     await run('users:delete', { tenantId: id, userId, guard });
-    const failures = answers.filter((a) => !(a as { ok: boolean }).ok).map((a) => JSON.stringify(a));
-    // Only the deliberate wrong secret above fails.
-    expect(failures).toHaveLength(1);
+    const failures = answers.filter((a) => !(a as { ok: boolean }).ok) as {
+      error: { incidentId?: string; code: string };
+    }[];
+    // Only the deliberate wrong secret above fails — with an incident id that the diagnostics log holds too.
+    expect(failures.map((f) => JSON.stringify(f))).toHaveLength(1);
+    expect(failures[0]!.error.incidentId).toMatch(/^TD-[0-9A-F]{10}$/);
+    expect(readFileSync(join(dataDir, 'logs', 'tenant-desk.log'), 'utf8')).toContain(
+      failures[0]!.error.incidentId,
+    );
 
     await run('tenants:remove-secret', { id, guard });
     await run('tenants:remove', { id, guard });
@@ -195,7 +208,8 @@ describe('no secret ever crosses the bridge', () => {
     // Nor on disk, outside the keychain.
     const disk =
       readFileSync(join(dataDir, 'tenants.json'), 'utf8') +
-      readFileSync(join(dataDir, 'audit.jsonl'), 'utf8');
+      readFileSync(join(dataDir, 'audit.jsonl'), 'utf8') +
+      readFileSync(join(dataDir, 'logs', 'tenant-desk.log'), 'utf8');
     for (const secret of forbidden) expect(disk.includes(secret)).toBe(false);
     // The local tenant's own data (snapshot and journal, saved on close) holds no client secret either.
     await app.close();

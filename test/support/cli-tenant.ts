@@ -73,7 +73,7 @@ export async function startCliTenant(args: string[]): Promise<CliTenant> {
       });
     },
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
       await agent.close();
     },
