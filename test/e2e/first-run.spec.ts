@@ -18,14 +18,15 @@ test('first run offers the local tenant, which then appears with its colour and 
   // The newcomer lands on the local tenant's users; the frame shows which tenant this is.
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
-  const card = page.getByRole('listitem', { name: 'Tenant Sandbox' });
+  const card = page.getByRole('listitem', { name: 'Tenant Local tenant' });
   await expect(card).toBeVisible();
   await expect(card.getByText('Development')).toBeVisible();
-  const swatch = card.getByRole('img', { name: /^Colour #2e7d32 of Sandbox$/ });
+  const swatch = card.getByRole('img', { name: /^Colour #2e7d32 of Local tenant$/ });
   await expect(swatch).toHaveCSS('background-color', 'rgb(46, 125, 50)');
   await expect(card.getByText('In the OS keychain')).toBeVisible();
+  await expect(card.getByRole('status').filter({ hasText: 'Local tenant · running' })).toBeVisible();
   // The window frame shows the active tenant's colour and tag.
-  await expect(page.getByLabel('Active tenant')).toContainText('Sandbox');
+  await expect(page.getByLabel('Active tenant')).toContainText('Local tenant');
 
   await card.getByRole('button', { name: 'Test connection' }).click();
   await expect(card.getByText(/Connected\. Granted scopes:/)).toBeVisible();
@@ -43,7 +44,7 @@ test('first run offers the local tenant, which then appears with its colour and 
 
   // Reloading keeps the tenant (profiles are on disk; the token survives in this tab only).
   await page.reload();
-  await expect(page.getByLabel('Active tenant')).toContainText('Sandbox');
+  await expect(page.getByLabel('Active tenant')).toContainText('Local tenant');
 });
 
 test('the browser host refuses a wrong token and says how to connect', async ({ page, host }) => {
@@ -110,7 +111,14 @@ test('a tenant is added with its secret in the keychain, edited, and removed aft
 
   await edited.getByRole('button', { name: 'Remove' }).click();
   const confirm = page.getByRole('dialog', { name: 'Remove Acme pre-production?' });
-  await expect(confirm.getByRole('button', { name: 'Remove tenant' })).toBeFocused();
+  // The dialog names the tenant it acts on, and its focus starts on the safe choice.
+  await expect(confirm.getByTestId('tenant-badge')).toContainText('acme-staging.eu.auth0.com');
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  // Escape closes it, changing nothing.
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(edited).toBeVisible();
+  await edited.getByRole('button', { name: 'Remove' }).click();
   await confirm.getByRole('button', { name: 'Remove tenant' }).click();
   // With no tenant left, the first-run offer is back.
   await expect(page.getByRole('heading', { name: 'Welcome to Tenant Desk' })).toBeVisible();

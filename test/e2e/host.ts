@@ -11,8 +11,9 @@ export interface HostFixture {
   dataDir: string;
 }
 
-export async function startHost(): Promise<HostFixture & { child: ChildProcess }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'td-e2e-'));
+export async function startHost(
+  dataDir = mkdtempSync(join(tmpdir(), 'td-e2e-')),
+): Promise<HostFixture & { child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'main/browser-host/cli.ts', '--port', '0', '--data-dir', dataDir],
@@ -35,8 +36,19 @@ export const test = base.extend<{ host: HostFixture }>({
   host: async ({}, use) => {
     const { child, ...host } = await startHost();
     await use(host);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopHost(child);
   },
 });
 export { expect } from '@playwright/test';
+
+/** Stops a host as a user would (SIGTERM) or as a crash would (SIGKILL), and waits until it has exited. */
+export async function stopHost(
+  child: ChildProcess,
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+): Promise<void> {
+  // Already gone: exited (exitCode) or killed by a signal (signalCode).
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}

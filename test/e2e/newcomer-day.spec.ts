@@ -1,76 +1,9 @@
 // A newcomer's day, through the browser host against the local tenant: search, open a user, edit metadata with the
 // diff shown, assign a role, password-change link, reset email, block and unblock, delete with the production
 // guard, and the audit view showing each write. Then a support desk's grant, whose missing scopes disable controls.
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { Agent } from 'undici';
 import { startEmulator } from '../../emulator/index.js';
 import { expect, test } from './host';
-
-const keytar = createRequire(import.meta.url)('keytar') as {
-  getPassword(s: string, a: string): Promise<string | null>;
-};
-mkdirSync('test-results/screens', { recursive: true });
-
-async function noSeriousA11yProblems(page: Page, screen: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map((v) => `${screen}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-  ).toEqual([]);
-}
-
-interface SandboxInfo {
-  id: string;
-  domain: string;
-  clientId: string;
-  caCert: string;
-  secret: string;
-}
-
-async function sandboxInfo(dataDir: string): Promise<SandboxInfo> {
-  const file = JSON.parse(readFileSync(join(dataDir, 'tenants.json'), 'utf8')) as { tenants: SandboxInfo[] };
-  const p = file.tenants[0]!;
-  const secret = await keytar.getPassword('tenant-desk', p.id);
-  return { ...p, secret: secret! };
-}
-
-/** Reads the tenant directly (not through Tenant Desk) to verify what the app did. */
-async function tenantApi(info: SandboxInfo) {
-  const agent = new Agent({ connect: { ca: info.caCert } });
-  const f = (url: string, init: RequestInit = {}) =>
-    fetch(url, { ...init, dispatcher: agent } as unknown as RequestInit);
-  const tokenRes = await f(`https://${info.domain}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'client_credentials',
-      client_id: info.clientId,
-      client_secret: info.secret,
-      audience: `https://${info.domain}/api/v2/`,
-    }),
-  });
-  const { access_token } = (await tokenRes.json()) as { access_token: string };
-  return {
-    getUser: async (id: string) =>
-      (await (
-        await f(`https://${info.domain}/api/v2/users/${encodeURIComponent(id)}`, {
-          headers: { authorization: `Bearer ${access_token}` },
-        })
-      ).json()) as Record<string, unknown>,
-    outbox: async () =>
-      (await (await f(`https://${info.domain}/__emulator/outbox`)).json()) as { to: string; type: string }[],
-  };
-}
-
-async function search(page: Page, q: string) {
-  const box = page.getByRole('textbox', { name: /Search query/ });
-  await box.fill(q);
-  await box.press('Enter');
-}
+import { noSeriousA11yProblems, sandboxInfo, search, tenantApi } from './support';
 
 test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   test.setTimeout(180_000);
@@ -111,7 +44,7 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
 
   // Create a user: database connections only, the password rules shown, a generated password.
   await page.getByRole('button', { name: 'Create user' }).click();
-  const create = page.getByRole('dialog', { name: /Create a user on Sandbox/ });
+  const create = page.getByRole('dialog', { name: /Create a user on Local tenant/ });
   await expect(create.getByRole('combobox', { name: 'Connection' })).toHaveValue(
     'Username-Password-Authentication',
   );
@@ -192,7 +125,7 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
   await page.getByRole('button', { name: 'Add a tenant' }).click();
   const form = page.getByRole('form', { name: 'Add a tenant' });
-  await form.getByLabel('Label').fill('Sandbox (production tag)');
+  await form.getByLabel('Label').fill('Local (production tag)');
   await form.getByLabel('Domain').fill(info.domain);
   await form.getByLabel('Client ID').fill(info.clientId);
   await form.locator('input[name="secret"]').fill(info.secret);
@@ -201,14 +134,14 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   await form.getByLabel(/CA certificate/).fill(info.caCert);
   await noSeriousA11yProblems(page, 'add tenant');
   await form.getByRole('button', { name: 'Add tenant' }).click();
-  await expect(page.getByRole('listitem', { name: 'Tenant Sandbox (production tag)' })).toBeVisible();
+  await expect(page.getByRole('listitem', { name: 'Tenant Local (production tag)' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/tenants-two.png', fullPage: true });
 
   await page.keyboard.press('Control+k');
   const switcher = page.getByRole('dialog', { name: 'Switch tenant' });
   await switcher.getByRole('combobox', { name: 'Find a tenant' }).fill('production');
   await switcher.getByRole('combobox', { name: 'Find a tenant' }).press('Enter');
-  await expect(page.getByLabel('Active tenant')).toContainText('Sandbox (production tag)');
+  await expect(page.getByLabel('Active tenant')).toContainText('Local (production tag)');
   await expect(page.getByLabel('Active tenant')).toContainText('Production');
   await search(page, `user_id:"${userId}"`);
   await page.locator('table.users tbody button.link').first().click();
@@ -277,6 +210,13 @@ test('the support desk\u2019s grant: what it lacks is disabled, with the missing
       /delete:users/,
     );
     await expect(detail.getByRole('button', { name: 'Reset MFA' })).toBeDisabled();
+    // What it can't read says so, naming the scope — never an empty list or "Loading…" forever.
+    await expect(
+      detail.getByText(/does not allow reading MFA factors \(it lacks read:authentication_methods\)/),
+    ).toBeVisible();
+    await expect(
+      detail.getByText(/does not allow reading this user's roles \(it lacks read:role_members\)/),
+    ).toBeVisible();
     // What the grant allows stays enabled.
     await expect(
       detail

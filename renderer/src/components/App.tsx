@@ -1,12 +1,16 @@
 import { useEffect } from 'react';
 import { bridge } from '../bridge';
 import { useAppStore } from '../stores/app';
+import { useDetailStore } from '../stores/detail';
 import { useTenantsStore } from '../stores/tenants';
 import { AuditScreen } from './AuditScreen';
+import { DiscardEditsDialog } from './DiscardEditsDialog';
 import { ErrorMessage } from './ErrorMessage';
 import { FirstRun } from './FirstRun';
+import { GuardDialog } from './GuardDialog';
 import { Header } from './Header';
 import { KeychainBanner } from './KeychainBanner';
+import { StalledBanner } from './StalledBanner';
 import { TenantList } from './TenantList';
 import { Toasts } from './Toasts';
 import { UsersScreen } from './UsersScreen';
@@ -17,16 +21,25 @@ export function App() {
   const view = useAppStore((s) => s.view);
   const activeId = useAppStore((s) => s.activeTenantId);
   const setActive = useAppStore((s) => s.setActiveTenant);
+  const pendingSwitch = useAppStore((s) => s.pendingSwitch);
+  const resolveSwitch = useAppStore((s) => s.resolveSwitch);
   const loadTenants = useTenantsStore((s) => s.load);
   const replaceAll = useTenantsStore((s) => s.replaceAll);
   const loaded = useTenantsStore((s) => s.loaded);
   const tenants = useTenantsStore((s) => s.tenants);
   const listError = useTenantsStore((s) => s.error);
+  const detailTenantId = useDetailStore((d) => d.tenantId);
 
   useEffect(() => {
     void loadApp();
     void loadTenants();
-    return bridge.on('tenants:changed', ({ tenants: next }) => replaceAll(next));
+    const app = useAppStore.getState();
+    const offs = [
+      bridge.on('tenants:changed', ({ tenants: next }) => replaceAll(next)),
+      bridge.on('sandbox:changed', (status) => app.setLocalTenant(status)),
+      bridge.on('tenants:stalled', (event) => app.setStalled(event)),
+    ];
+    return () => offs.forEach((off) => off());
   }, [loadApp, loadTenants, replaceAll]);
 
   const active = tenants.find((t) => t.id === activeId) ?? tenants[0];
@@ -36,11 +49,18 @@ export function App() {
     else if (active && !useAppStore.getState().capabilities[active.id])
       void useAppStore.getState().loadCapabilities(active.id);
   }, [active, activeId, setActive]);
+  // A user panel whose tenant was removed has nothing left to act on.
+  useEffect(() => {
+    if (detailTenantId && !tenants.some((t) => t.id === detailTenantId)) useDetailStore.getState().close();
+  }, [detailTenantId, tenants]);
 
+  const leaving = tenants.find((t) => t.id === detailTenantId);
+  const going = tenants.find((t) => t.id === pendingSwitch?.tenantId);
   return (
     <div className="app">
       <Header />
       <KeychainBanner />
+      <StalledBanner />
       <main>
         {!loaded ? (
           <p role="status">Loading…</p>
@@ -65,6 +85,15 @@ export function App() {
           <TenantList />
         )}
       </main>
+      <GuardDialog />
+      {pendingSwitch && leaving && (
+        <DiscardEditsDialog
+          tenant={leaving}
+          what="unsaved edits to the open user"
+          then={`switch to ${going?.label ?? 'the other tenant'}`}
+          onAnswer={resolveSwitch}
+        />
+      )}
       <Toasts />
     </div>
   );

@@ -9,8 +9,7 @@ export function FirstRun() {
   const busy = useTenantsStore((s) => s.busy);
   const error = useTenantsStore((s) => s.error);
   const startSandbox = useTenantsStore((s) => s.startSandbox);
-  const setActive = useAppStore((s) => s.setActiveTenant);
-  const setView = useAppStore((s) => s.setView);
+  const requestSwitch = useAppStore((s) => s.requestSwitch);
   const [adding, setAdding] = useState(false);
   return (
     <section className="first-run" aria-labelledby="first-run-title">
@@ -29,10 +28,7 @@ export function FirstRun() {
             disabled={busy === 'sandbox'}
             onClick={async () => {
               const profile = await startSandbox();
-              if (profile) {
-                setActive(profile.id);
-                setView('users');
-              }
+              if (profile) requestSwitch(profile.id, 'users');
             }}
           >
             {busy === 'sandbox' ? 'Starting the local tenant…' : 'Use the local tenant'}

@@ -1,5 +1,11 @@
-import { useId, useMemo, useState } from 'react';
-import type { Auth0User, ErrorEnvelope, TenantProfile } from '../../../preload/contract';
+import { useEffect, useId, useMemo, useState } from 'react';
+import {
+  metadataKeyProblem,
+  type Auth0User,
+  type ErrorEnvelope,
+  type TenantProfile,
+} from '../../../preload/contract';
+import { fieldErrors } from '../fields';
 import { useDetailStore } from '../stores/detail';
 import { CapableButton } from './Capable';
 import { ErrorMessage } from './ErrorMessage';
@@ -18,13 +24,16 @@ export function metadataChanges(
   return changes;
 }
 
-function parse(text: string): { value: Record<string, unknown> | null; problem: string | null } {
+function parse(kind: Kind, text: string): { value: Record<string, unknown> | null; problem: string | null } {
   try {
     const v = JSON.parse(text) as unknown;
     if (v === null || typeof v !== 'object' || Array.isArray(v))
       return { value: null, problem: 'Metadata must be a JSON object, like {"plan": "pro"}.' };
-    const bad = Object.keys(v).find((k) => k.includes('.') || k.includes('$'));
-    if (bad) return { value: null, problem: `Keys may not contain "." or "$" (found "${bad}").` };
+    // The same rules main applies (the contract's), so the problem shows before anything is sent.
+    for (const key of Object.keys(v)) {
+      const problem = metadataKeyProblem(kind, key);
+      if (problem) return { value: null, problem };
+    }
     return { value: v as Record<string, unknown>, problem: null };
   } catch (err) {
     return { value: null, problem: `Not valid JSON: ${(err as Error).message}` };
@@ -48,10 +57,17 @@ export function MetadataEditor({
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const act = useDetailStore((s) => s.act);
   const running = useDetailStore((s) => s.running);
-  const { value, problem } = parse(text);
+  const setDirty = useDetailStore((s) => s.setDirty);
+  const { value, problem } = parse(kind, text);
   const changes = value ? metadataChanges(original, value) : {};
   const changed = Object.keys(changes);
   const title = kind === 'user_metadata' ? 'User metadata' : 'App metadata';
+  const edited = text !== JSON.stringify(original, null, 2);
+  useEffect(() => {
+    setDirty(kind, edited);
+    return () => setDirty(kind, false);
+  }, [edited, kind, setDirty]);
+  const keyErrors = fieldErrors(error, 'changes.');
   return (
     <section aria-labelledby={`${id}-title`} className="metadata">
       <h3 id={`${id}-title`}>{title}</h3>
@@ -95,6 +111,7 @@ export function MetadataEditor({
       {!reviewing ? (
         <CapableButton
           capability="users:update"
+          tenantId={tenant.id}
           disabled={!!problem || changed.length === 0}
           onClick={() => setReviewing(true)}
         >
@@ -113,8 +130,11 @@ export function MetadataEditor({
             </thead>
             <tbody>
               {changed.map((k) => (
-                <tr key={k}>
-                  <th scope="row">{k}</th>
+                <tr key={k} aria-invalid={!!keyErrors[k]}>
+                  <th scope="row">
+                    {k}
+                    {keyErrors[k] && <span className="field-error"> {keyErrors[k]}</span>}
+                  </th>
                   <td>
                     <code>{k in original ? JSON.stringify(original[k]) : '—'}</code>
                   </td>
@@ -132,19 +152,26 @@ export function MetadataEditor({
               disabled={running !== null}
               onClick={async () => {
                 const r = await act(
-                  `Saving ${title.toLowerCase()}`,
                   'users:update-metadata',
+                  { kind, changes, expectedUpdatedAt: user.updated_at ?? '' },
                   {
-                    tenantId: tenant.id,
-                    userId: user.user_id,
-                    kind,
-                    changes,
-                    expectedUpdatedAt: user.updated_at ?? '',
+                    progress: `Saving ${title.toLowerCase()}`,
+                    success: `${title} saved`,
+                    confirm: {
+                      title: `Save ${title.toLowerCase()} on ${tenant.label}?`,
+                      body: (
+                        <p>
+                          {changed.length} top-level key{changed.length === 1 ? '' : 's'} of{' '}
+                          {user.email ?? user.user_id}: {changed.join(', ')}.
+                        </p>
+                      ),
+                      confirmLabel: `Save ${title.toLowerCase()}`,
+                    },
                   },
-                  `${title} saved`,
                 );
+                if (!r) return;
                 if (r.ok) setReviewing(false);
-                else setError(r.error ?? null);
+                else setError(r.error);
               }}
             >
               Save {title.toLowerCase()}

@@ -7,9 +7,22 @@ import type {
   SecretStorage,
   TenantProfile,
 } from '../../../preload/contract';
+import { fieldErrors, unplacedError } from '../fields';
 import { useAppStore } from '../stores/app';
 import { useTenantsStore } from '../stores/tenants';
 import { ErrorMessage } from './ErrorMessage';
+import { FieldError } from './FieldError';
+
+const FIELD_LABELS: Record<string, string> = {
+  label: 'Label',
+  domain: 'Domain',
+  clientId: 'Client ID',
+  authMethod: 'Authentication',
+  environment: 'Environment',
+  color: 'Colour',
+  audience: 'Audience',
+  caCert: 'CA certificate',
+};
 
 export const DEFAULT_COLORS: Record<Environment, string> = {
   production: '#c62828',
@@ -98,6 +111,13 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
   const [dropCaCert, setDropCaCert] = useState(false);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const title = tenant ? `Edit ${tenant.label}` : 'Add a tenant';
+  const errors = fieldErrors(error, tenant ? 'patch.' : '');
+  /** What a field needs to point at its problem. */
+  const fieldProps = (name: string) => ({
+    'aria-invalid': !!errors[name],
+    'aria-describedby': errors[name] ? `${id}-${name}-error` : undefined,
+  });
+  const problem = (name: string) => <FieldError id={`${id}-${name}-error`} message={errors[name]} />;
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -112,7 +132,7 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
       color,
       audience: text('audience') || null,
     };
-    let result: ErrorEnvelope | null;
+    let result: ErrorEnvelope | null | 'cancelled';
     if (tenant) {
       // Only what changed; an empty CA box keeps the stored certificate unless the user asked to drop it.
       const patch: Patch = {};
@@ -120,14 +140,41 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
         if (value !== tenant[key]) Object.assign(patch, { [key]: value });
       if (text('caCert')) patch.caCert = text('caCert');
       else if (dropCaCert) patch.caCert = null;
-      result = Object.keys(patch).length ? await update({ id: tenant.id, patch }) : null;
+      const changed = Object.keys(patch) as (keyof Patch)[];
+      result = changed.length
+        ? await update(tenant, patch, {
+            title: `Change ${tenant.label}?`,
+            body: (
+              <ul className="change-list">
+                {changed.map((k) => (
+                  <li key={k}>
+                    <strong>{FIELD_LABELS[k]}</strong>:{' '}
+                    {k === 'caCert'
+                      ? patch.caCert
+                        ? 'a new CA certificate'
+                        : 'stop trusting the stored CA certificate'
+                      : `${String(tenant[k as keyof TenantProfile] ?? '—')} → ${String(patch[k] ?? '—')}`}
+                  </li>
+                ))}
+              </ul>
+            ),
+            confirmLabel: 'Save changes',
+          })
+        : null;
       // A new auth method needs its own credential: a secret for one is no key for the other.
       if (!result && authChanged)
-        result = await setSecret({
-          id: tenant.id,
-          secret: String(form.get('secret') ?? ''),
-          secretStorage: tenant.secretStorage ?? storageChoice,
-        });
+        result = await setSecret(
+          tenant,
+          { secret: String(form.get('secret') ?? ''), secretStorage: tenant.secretStorage ?? storageChoice },
+          {
+            title: `Set the new credential of ${tenant.label}?`,
+            body: (
+              <p>Its requests use the new {authMethod === 'client_secret' ? 'secret' : 'private key'}.</p>
+            ),
+            confirmLabel: 'Save credential',
+          },
+        );
+      if (result === 'cancelled') return;
     } else {
       result = await add({
         ...fields,
@@ -147,16 +194,19 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
         Label
         <input
           name="label"
+          {...fieldProps('label')}
           required
           maxLength={80}
           placeholder="Acme production"
           defaultValue={tenant?.label}
         />
       </label>
+      {problem('label')}
       <label>
         Domain
         <input
           name="domain"
+          {...fieldProps('domain')}
           required
           placeholder="acme.eu.auth0.com"
           autoComplete="off"
@@ -164,16 +214,19 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
           defaultValue={tenant?.domain}
         />
       </label>
+      {problem('domain')}
       <label>
         Client ID
         <input
           name="clientId"
+          {...fieldProps('clientId')}
           required
           autoComplete="off"
           spellCheck={false}
           defaultValue={tenant?.clientId}
         />
       </label>
+      {problem('clientId')}
       <fieldset>
         <legend>Authentication</legend>
         <label className="inline">
@@ -231,8 +284,15 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
         </label>
         <label>
           Colour
-          <input name="color" type="color" value={color} onChange={(e) => setColor(e.target.value)} />
+          <input
+            name="color"
+            type="color"
+            value={color}
+            onChange={(e) => setColor(e.target.value)}
+            {...fieldProps('color')}
+          />
         </label>
+        {problem('color')}
       </div>
       <details open={!!tenant && (tenant.hasCaCert || tenant.audience !== null)}>
         <summary>Advanced</summary>
@@ -240,17 +300,26 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
           Audience (optional)
           <input
             name="audience"
+            {...fieldProps('audience')}
             type="url"
             placeholder="https://acme.eu.auth0.com/api/v2/"
             defaultValue={tenant?.audience ?? ''}
           />
         </label>
+        {problem('audience')}
         <label>
           {tenant?.hasCaCert
             ? 'Replace the trusted CA certificate (PEM; leave empty to keep it)'
             : 'CA certificate to trust (PEM, optional)'}
-          <textarea name="caCert" rows={4} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" />
+          <textarea
+            name="caCert"
+            rows={4}
+            spellCheck={false}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            {...fieldProps('caCert')}
+          />
         </label>
+        {problem('caCert')}
         {tenant?.hasCaCert && (
           <label className="inline">
             <input type="checkbox" checked={dropCaCert} onChange={(e) => setDropCaCert(e.target.checked)} />
@@ -258,7 +327,9 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
           </label>
         )}
       </details>
-      <ErrorMessage error={error} />
+      <ErrorMessage
+        error={unplacedError(error, errors, ['label', 'domain', 'clientId', 'color', 'audience', 'caCert'])}
+      />
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : tenant ? 'Save changes' : 'Add tenant'}

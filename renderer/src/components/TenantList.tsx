@@ -10,7 +10,6 @@ import { useAppStore } from '../stores/app';
 import { useTenantsStore } from '../stores/tenants';
 import { ColorSwatch, EnvironmentTag } from './EnvironmentTag';
 import { ErrorMessage } from './ErrorMessage';
-import { ConfirmDialog } from './ConfirmDialog';
 import { SecretInput, SecretStorageChoice, TenantForm } from './TenantForm';
 
 function isError(x: ConnectionTestResult | ErrorEnvelope | undefined): x is ErrorEnvelope {
@@ -67,7 +66,21 @@ function SecretPanel({ tenant, onDone }: { tenant: TenantProfile; onDone: () => 
       onSubmit={async (e) => {
         e.preventDefault();
         const secret = String(new FormData(e.currentTarget).get('secret') ?? '');
-        const err = await setSecret({ id: tenant.id, secret, secretStorage: storageChoice });
+        const err = await setSecret(
+          tenant,
+          { secret, secretStorage: storageChoice },
+          {
+            title: `Replace the secret of ${tenant.label}?`,
+            body: (
+              <p>
+                Its requests use the new {tenant.authMethod === 'client_secret' ? 'secret' : 'key'} from now
+                on.
+              </p>
+            ),
+            confirmLabel: 'Save secret',
+          },
+        );
+        if (err === 'cancelled') return;
         setError(err);
         if (!err) onDone();
       }}
@@ -87,7 +100,8 @@ function SecretPanel({ tenant, onDone }: { tenant: TenantProfile; onDone: () => 
             type="button"
             disabled={busy}
             onClick={async () => {
-              const err = await removeSecret(tenant.id);
+              const err = await removeSecret(tenant);
+              if (err === 'cancelled') return;
               setError(err);
               if (!err) onDone();
             }}
@@ -108,10 +122,8 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
   const test = useTenantsStore((s) => s.test);
   const remove = useTenantsStore((s) => s.remove);
   const result = useTenantsStore((s) => s.tests[tenant.id]);
-  const setActive = useAppStore((s) => s.setActiveTenant);
-  const setView = useAppStore((s) => s.setView);
+  const requestSwitch = useAppStore((s) => s.requestSwitch);
   const [panel, setPanel] = useState<Panel>(null);
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
   return (
@@ -124,7 +136,7 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
         <ColorSwatch color={tenant.color} label={tenant.label} />
         <h3>{tenant.label}</h3>
         <EnvironmentTag environment={tenant.environment} />
-        {tenant.sandbox && <span className="badge">Local tenant</span>}
+        {tenant.sandbox && <LocalTenantState />}
       </div>
       <dl className="tenant-facts">
         <dt>Domain</dt>
@@ -141,14 +153,7 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
         </dd>
       </dl>
       <div className="actions">
-        <button
-          type="button"
-          className="primary"
-          onClick={() => {
-            setActive(tenant.id);
-            setView('users');
-          }}
-        >
+        <button type="button" className="primary" onClick={() => requestSwitch(tenant.id, 'users')}>
           Open users
         </button>
         <button type="button" disabled={busy === `test:${tenant.id}`} onClick={() => void test(tenant.id)}>
@@ -164,7 +169,10 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
           type="button"
           className="danger"
           disabled={busy === `remove:${tenant.id}`}
-          onClick={() => setConfirming(true)}
+          onClick={async () => {
+            const err = await remove(tenant);
+            if (err !== 'cancelled') setError(err);
+          }}
         >
           Remove
         </button>
@@ -173,24 +181,34 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
       {panel === 'secret' && <SecretPanel tenant={tenant} onDone={() => setPanel(null)} />}
       <ErrorMessage error={error} />
       <TestResult result={result} />
-      {confirming && (
-        <ConfirmDialog
-          request={{
-            title: `Remove ${tenant.label}?`,
-            body: (
-              <p>
-                Tenant Desk forgets this tenant and its stored secret. The tenant itself (
-                <code>{tenant.domain}</code>) is not changed.
-              </p>
-            ),
-            confirmLabel: 'Remove tenant',
-            danger: true,
-            run: async () => setError(await remove(tenant.id)),
-          }}
-          onClose={() => setConfirming(false)}
-        />
-      )}
     </li>
+  );
+}
+
+/** The local tenant's process: running, starting, stopped or failed (why) — with a way to start it again. */
+function LocalTenantState() {
+  const status = useAppStore((s) => s.localTenant);
+  const startSandbox = useTenantsStore((s) => s.startSandbox);
+  const busy = useTenantsStore((s) => s.busy === 'sandbox');
+  const state = busy ? 'starting' : (status?.state ?? 'stopped');
+  const words: Record<string, string> = {
+    running: 'Local tenant · running',
+    starting: 'Local tenant · starting…',
+    stopped: 'Local tenant · stopped',
+    failed: 'Local tenant · stopped',
+  };
+  return (
+    <span className="local-tenant-state">
+      <span className={`badge badge-${state}`} role="status">
+        {words[state]}
+      </span>
+      {(state === 'stopped' || state === 'failed') && (
+        <button type="button" onClick={() => void startSandbox()}>
+          Start the local tenant
+        </button>
+      )}
+      {state === 'failed' && status?.message && <span className="field-error">{status.message}</span>}
+    </span>
   );
 }
 

@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ConnectionSummary, TenantProfile } from '../../../preload/contract';
-import { bridge } from '../bridge';
+import type { TenantProfile } from '../../../preload/contract';
 import { useDetailStore } from '../stores/detail';
-import { composeQuery, DEFAULT_COLUMNS, useUsersStore } from '../stores/users';
+import { composeQuery, DEFAULT_COLUMNS, useTenantSearch, useUsersStore } from '../stores/users';
 import { CapableButton } from './Capable';
 import { CreateUserDialog } from './CreateUserDialog';
 import { ErrorMessage } from './ErrorMessage';
-import { UserDetail } from './UserDetail';
+import { UserDetail } from './user/UserDetail';
 import { columnLabel, UserTable } from './UserTable';
 
 const KNOWN_COLUMNS = [
@@ -18,20 +17,19 @@ const KNOWN_COLUMNS = [
   'updated_at',
 ];
 
+/** The users of one tenant: its own query, filters, paging, columns and results, kept while other tenants are open. */
 export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
-  const s = useUsersStore();
+  const s = useTenantSearch(tenant.id);
+  const store = useUsersStore();
   const openUser = useDetailStore((d) => d.open);
-  const detailOpen = useDetailStore((d) => d.userId !== null);
+  // The panel belongs to the tenant it was opened for; it is never shown over another tenant's results.
+  const detailOpen = useDetailStore((d) => d.userId !== null && d.tenantId === tenant.id);
   const queryInput = useRef<HTMLInputElement>(null);
-  const [connections, setConnections] = useState<ConnectionSummary[]>([]);
   const [creating, setCreating] = useState(false);
   const [customColumn, setCustomColumn] = useState('');
 
   useEffect(() => {
-    s.reset();
-    void bridge
-      .invoke('connections:list', { tenantId: tenant.id })
-      .then((r) => r.ok && setConnections(r.data));
+    if (s.connections.state !== 'ready') void store.loadConnections(tenant.id);
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
       if (e.key === '/' && !['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) {
@@ -44,6 +42,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tenant.id]);
 
+  const connections = s.connections.state === 'ready' ? s.connections.data : [];
   const composed = composeQuery(s.typed, s.filters);
   const lastPage = Math.max(0, Math.ceil(Math.min(s.total, 1000) / s.perPage) - 1);
 
@@ -60,7 +59,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          void s.search(tenant.id, { page: 0 });
+          void store.search(tenant.id, { page: 0 });
         }}
       >
         <label className="query-label">
@@ -68,7 +67,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
           <input
             ref={queryInput}
             value={s.typed}
-            onChange={(e) => s.setTyped(e.target.value)}
+            onChange={(e) => store.setTyped(tenant.id, e.target.value)}
             placeholder='email:*@example.com AND app_metadata.plan:"pro"'
             spellCheck={false}
             aria-invalid={s.error?.code === 'invalid_query'}
@@ -87,17 +86,24 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
             Email
             <input
               value={s.filters.email}
-              onChange={(e) => s.setFilter('email', e.target.value)}
+              onChange={(e) => store.setFilter(tenant.id, 'email', e.target.value)}
               placeholder="*@example.com"
             />
           </label>
           <label>
             Name
-            <input value={s.filters.name} onChange={(e) => s.setFilter('name', e.target.value)} />
+            <input
+              value={s.filters.name}
+              onChange={(e) => store.setFilter(tenant.id, 'name', e.target.value)}
+            />
           </label>
           <label>
             Connection
-            <select value={s.filters.connection} onChange={(e) => s.setFilter('connection', e.target.value)}>
+            <select
+              value={s.filters.connection}
+              onChange={(e) => store.setFilter(tenant.id, 'connection', e.target.value)}
+              aria-describedby={s.connections.state === 'ready' ? undefined : 'connections-state'}
+            >
               <option value="">Any</option>
               {connections.map((c) => (
                 <option key={c.id} value={c.name}>
@@ -105,12 +111,33 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
                 </option>
               ))}
             </select>
+            {s.connections.state !== 'ready' && (
+              <span
+                id="connections-state"
+                className={s.connections.state === 'failed' ? 'field-error' : 'hint'}
+              >
+                {s.connections.state === 'loading'
+                  ? 'Loading connections…'
+                  : s.connections.state === 'forbidden'
+                    ? `The grant can't list connections (it lacks ${s.connections.missing.join(', ') || 'read:connections'}).`
+                    : `Connections could not be loaded: ${s.connections.error.message}`}
+                {s.connections.state === 'failed' && (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => void store.loadConnections(tenant.id)}
+                  >
+                    Retry
+                  </button>
+                )}
+              </span>
+            )}
           </label>
           <label>
             Blocked
             <select
               value={s.filters.blocked}
-              onChange={(e) => s.setFilter('blocked', e.target.value as '' | 'true' | 'false')}
+              onChange={(e) => store.setFilter(tenant.id, 'blocked', e.target.value as '' | 'true' | 'false')}
             >
               <option value="">Any</option>
               <option value="true">Blocked</option>
@@ -121,7 +148,9 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
             Email verified
             <select
               value={s.filters.emailVerified}
-              onChange={(e) => s.setFilter('emailVerified', e.target.value as '' | 'true' | 'false')}
+              onChange={(e) =>
+                store.setFilter(tenant.id, 'emailVerified', e.target.value as '' | 'true' | 'false')
+              }
             >
               <option value="">Any</option>
               <option value="true">Verified</option>
@@ -133,7 +162,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
             <input
               type="date"
               value={s.filters.lastLoginFrom}
-              onChange={(e) => s.setFilter('lastLoginFrom', e.target.value)}
+              onChange={(e) => store.setFilter(tenant.id, 'lastLoginFrom', e.target.value)}
             />
           </label>
           <label>
@@ -141,7 +170,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
             <input
               type="date"
               value={s.filters.lastLoginTo}
-              onChange={(e) => s.setFilter('lastLoginTo', e.target.value)}
+              onChange={(e) => store.setFilter(tenant.id, 'lastLoginTo', e.target.value)}
             />
           </label>
         </fieldset>
@@ -160,7 +189,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
           Per page
           <select
             value={s.perPage}
-            onChange={(e) => void s.search(tenant.id, { perPage: Number(e.target.value), page: 0 })}
+            onChange={(e) => void store.search(tenant.id, { perPage: Number(e.target.value), page: 0 })}
           >
             {[25, 50, 100].map((n) => (
               <option key={n}>{n}</option>
@@ -170,7 +199,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
         <button
           type="button"
           disabled={s.page === 0 || s.loading}
-          onClick={() => void s.search(tenant.id, { page: s.page - 1 })}
+          onClick={() => void store.search(tenant.id, { page: s.page - 1 })}
         >
           Previous
         </button>
@@ -180,7 +209,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
         <button
           type="button"
           disabled={s.page >= lastPage || s.loading}
-          onClick={() => void s.search(tenant.id, { page: s.page + 1 })}
+          onClick={() => void store.search(tenant.id, { page: s.page + 1 })}
         >
           Next
         </button>
@@ -192,7 +221,10 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
                 type="checkbox"
                 checked={s.columns.includes(c)}
                 onChange={(e) =>
-                  s.setColumns(e.target.checked ? [...s.columns, c] : s.columns.filter((x) => x !== c))
+                  store.setColumns(
+                    tenant.id,
+                    e.target.checked ? [...s.columns, c] : s.columns.filter((x) => x !== c),
+                  )
                 }
               />
               {columnLabel(c)}
@@ -204,7 +236,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
               e.preventDefault();
               const path = customColumn.trim();
               if (/^(app_metadata|user_metadata)\.[\w.-]+$/.test(path) && !s.columns.includes(path))
-                s.setColumns([...s.columns, path]);
+                store.setColumns(tenant.id, [...s.columns, path]);
               setCustomColumn('');
             }}
           >
@@ -237,13 +269,13 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
             sort={s.sort}
             onSort={(field) => {
               const next = s.sort === `${field}:1` ? `${field}:-1` : `${field}:1`;
-              void s.search(tenant.id, { sort: next, page: 0 });
+              void store.search(tenant.id, { sort: next, page: 0 });
             }}
             onOpen={(u) => void openUser(tenant.id, u.user_id)}
           />
         )
       )}
-      {detailOpen && <UserDetail tenant={tenant} onChanged={() => void s.search(tenant.id)} />}
+      {detailOpen && <UserDetail onChanged={() => void store.search(tenant.id)} />}
       {creating && (
         <CreateUserDialog
           tenant={tenant}

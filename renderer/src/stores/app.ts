@@ -1,13 +1,18 @@
-// App-wide state: host info, keychain status, the active tenant and what its grant allows, the current view, toasts.
+// App-wide state: host info, keychain status, the active tenant and what its grant allows, the current view, the
+// local tenant's status, tenants whose requests stalled, toasts. Switching tenant closes what belongs to the old
+// one, and asks first when that would discard unsaved edits.
 import { create } from 'zustand';
 import type {
   AppInfo,
   Capability,
   CapabilityState,
   ErrorEnvelope,
+  Events,
   KeychainStatus,
+  LocalTenantStatus,
 } from '../../../preload/contract';
 import { bridge } from '../bridge';
+import { hasUnsavedEdits, useDetailStore } from './detail';
 
 export type View = 'users' | 'tenants' | 'audit';
 
@@ -25,13 +30,23 @@ interface AppState {
   view: View;
   /** Per tenant: what its grant allows (from a connection test), or the error that test gave. */
   capabilities: Record<string, Record<Capability, CapabilityState> | ErrorEnvelope>;
+  localTenant: LocalTenantStatus | null;
+  stalled: Record<string, Events['tenants:stalled']>;
+  /** A switch waiting for the user to say what happens to unsaved edits. */
+  pendingSwitch: { tenantId: string; view: View } | null;
   toasts: Toast[];
   load(): Promise<void>;
+  /** Switches at once, closing the old tenant's user panel (callers check for unsaved edits first). */
   setActiveTenant(id: string | null): void;
+  /** Switches tenant (and view), or asks first if the open user has unsaved edits. */
+  requestSwitch(tenantId: string, view?: View): void;
+  resolveSwitch(discard: boolean): void;
   setView(view: View): void;
   loadCapabilities(tenantId: string): Promise<void>;
   /** A tenant's domain, client or secret changed: what its grant allows must be learnt again. */
   invalidateCapabilities(tenantId: string): void;
+  setLocalTenant(status: LocalTenantStatus): void;
+  setStalled(event: Events['tenants:stalled'] | { tenantId: string; cleared: true }): void;
   toast(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
 }
@@ -45,23 +60,44 @@ export const useAppStore = create<AppState>((set, get) => ({
   activeTenantId: localStorage.getItem('tenant-desk-active') || null,
   view: 'tenants',
   capabilities: {},
+  localTenant: null,
+  stalled: {},
+  pendingSwitch: null,
   toasts: [],
   async load() {
-    const [info, keychain] = await Promise.all([
+    const [info, keychain, local] = await Promise.all([
       bridge.invoke('app:info', {}),
       bridge.invoke('keychain:status', {}),
+      bridge.invoke('sandbox:status', {}),
     ]);
     set({
       info: info.ok ? info.data : null,
       keychain: keychain.ok ? keychain.data : null,
+      localTenant: local.ok ? local.data : get().localTenant,
       error: !info.ok ? info.error : !keychain.ok ? keychain.error : null,
     });
   },
   setActiveTenant(id) {
     if (id) localStorage.setItem('tenant-desk-active', id);
     else localStorage.removeItem('tenant-desk-active');
+    const detail = useDetailStore.getState();
+    if (detail.tenantId && detail.tenantId !== id) detail.close();
     set({ activeTenantId: id });
     if (id && !get().capabilities[id]) void get().loadCapabilities(id);
+  },
+  requestSwitch(tenantId, view = get().view) {
+    const detail = useDetailStore.getState();
+    const leaving = detail.tenantId !== null && detail.tenantId !== tenantId;
+    if (leaving && hasUnsavedEdits(detail)) return set({ pendingSwitch: { tenantId, view } });
+    get().setActiveTenant(tenantId);
+    set({ view });
+  },
+  resolveSwitch(discard) {
+    const pending = get().pendingSwitch;
+    set({ pendingSwitch: null });
+    if (!pending || !discard) return;
+    get().setActiveTenant(pending.tenantId);
+    set({ view: pending.view });
   },
   setView(view) {
     set({ view });
@@ -77,6 +113,15 @@ export const useAppStore = create<AppState>((set, get) => ({
     });
     if (get().activeTenantId === tenantId) void get().loadCapabilities(tenantId);
   },
+  setLocalTenant(status) {
+    set({ localTenant: status });
+  },
+  setStalled(event) {
+    set((s) => {
+      const { [event.tenantId]: _old, ...rest } = s.stalled;
+      return { stalled: 'cleared' in event ? rest : { ...rest, [event.tenantId]: event } };
+    });
+  },
   toast(kind, text) {
     const id = ++toastId;
     set((s) => ({ toasts: [...s.toasts, { id, kind, text }].slice(-5) }));
@@ -87,11 +132,16 @@ export const useAppStore = create<AppState>((set, get) => ({
   },
 }));
 
-/** Whether the active tenant's grant allows a capability; with the missing scopes for the tooltip. */
-export function useCapability(cap: Capability): { allowed: boolean; reason: string | null } {
-  const state = useAppStore((s) => (s.activeTenantId ? s.capabilities[s.activeTenantId] : undefined));
-  if (!state) return { allowed: true, reason: null };
-  if ('code' in state) return { allowed: true, reason: null };
+/** Whether a tenant's grant allows a capability; with the missing scopes for the tooltip. */
+export function useCapability(
+  cap: Capability,
+  tenantId?: string,
+): { allowed: boolean; reason: string | null } {
+  const state = useAppStore((s) => {
+    const id = tenantId ?? s.activeTenantId;
+    return id ? s.capabilities[id] : undefined;
+  });
+  if (!state || 'code' in state) return { allowed: true, reason: null };
   const c = state[cap];
   return c.allowed
     ? { allowed: true, reason: null }

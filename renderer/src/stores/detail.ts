@@ -1,97 +1,164 @@
-// The user open in the detail panel, its related data, and the writes on it (each with progress and a toast).
+// The user open in the detail panel — bound to the tenant it was opened for. Every answer is checked against the
+// opening it belongs to (a later opening or a closed panel drops it), each section has an honest state, sections
+// the grant doesn't allow are never requested, and writes go through the guard to the panel's own tenant.
 import { create } from 'zustand';
 import type {
   Auth0User,
+  Capability,
   ChannelInput,
-  ChannelName,
-  ErrorEnvelope,
+  ChannelOutput,
   LogEventSummary,
   MfaState,
+  Result,
   RoleSummary,
+  TenantProfile,
+  WriteChannel,
 } from '../../../preload/contract';
+import { forbidden, fromResult, loading, type Async } from '../async';
 import { bridge } from '../bridge';
+import { guardedInvoke, type GuardCopy } from '../guard';
 import { useAppStore } from './app';
+import { useTenantsStore } from './tenants';
+
+export type Section = 'roles' | 'logs' | 'mfa' | 'blocks';
+type Blocks = { identifier: string; ip?: string; connection?: string }[];
+
+/** What each section needs from the grant. */
+const SECTION_CAPABILITY: Record<Section, Capability> = {
+  roles: 'users:roles',
+  logs: 'logs:read',
+  mfa: 'mfa:read',
+  blocks: 'users:read',
+};
+
+export type UserWriteChannel = Extract<WriteChannel, `users:${string}`>;
 
 interface DetailState {
+  tenantId: string | null;
   userId: string | null;
-  user: Auth0User | null;
-  loading: boolean;
-  error: ErrorEnvelope | null;
-  roles: RoleSummary[] | null;
-  logs: LogEventSummary[] | null;
-  mfa: MfaState | null;
-  blocks: { identifier: string; ip?: string }[] | null;
+  /** Which opening the panel shows; an answer for another one is dropped. */
+  seq: number;
+  user: Async<Auth0User>;
+  roles: Async<RoleSummary[]>;
+  logs: Async<{ logs: LogEventSummary[]; total: number }>;
+  mfa: Async<MfaState>;
+  blocks: Async<Blocks>;
   running: string | null;
+  /** Parts of the panel with edits not yet saved. */
+  dirty: Record<string, boolean>;
   open(tenantId: string, userId: string): Promise<void>;
   close(): void;
-  refresh(tenantId: string): Promise<void>;
-  loadExtras(tenantId: string): Promise<void>;
-  /** Runs one write: progress while it runs, a toast after, the user reloaded. Returns the result or the error. */
-  act<C extends ChannelName>(
-    label: string,
+  refresh(): Promise<void>;
+  load(section: Section): Promise<void>;
+  setDirty(part: string, dirty: boolean): void;
+  /**
+   * Runs one write on the panel's user and tenant: the guard asks what the tenant's policy needs, progress shows
+   * while it runs, a toast after, and the user is reloaded. Resolves with null when the user cancelled.
+   */
+  act<C extends UserWriteChannel>(
     channel: C,
-    input: ChannelInput<C>,
-    success: string,
-  ): Promise<{ ok: boolean; data?: unknown; error?: ErrorEnvelope }>;
+    input: Omit<ChannelInput<C>, 'tenantId' | 'userId' | 'guard'>,
+    words: { progress: string; success: string; confirm?: GuardCopy },
+  ): Promise<Result<ChannelOutput<C>> | null>;
 }
 
-export const useDetailStore = create<DetailState>((set, get) => ({
+const closed = {
+  tenantId: null,
   userId: null,
-  user: null,
-  loading: false,
-  error: null,
-  roles: null,
-  logs: null,
-  mfa: null,
-  blocks: null,
+  user: loading,
+  roles: loading,
+  logs: loading,
+  mfa: loading,
+  blocks: loading,
   running: null,
-  async open(tenantId, userId) {
-    set({ userId, user: null, loading: true, error: null, roles: null, logs: null, mfa: null, blocks: null });
-    await get().refresh(tenantId);
-    void get().loadExtras(tenantId);
-  },
-  close() {
-    set({ userId: null, user: null, error: null });
-  },
-  async refresh(tenantId) {
-    const userId = get().userId;
-    if (!userId) return;
-    const r = await bridge.invoke('users:get', { tenantId, userId });
-    if (get().userId !== userId) return;
-    set(r.ok ? { user: r.data, loading: false, error: null } : { loading: false, error: r.error });
-  },
-  async loadExtras(tenantId) {
-    const userId = get().userId;
-    if (!userId) return;
-    const [roles, logs, mfa, blocks] = await Promise.all([
-      bridge.invoke('users:roles', { tenantId, userId }),
-      bridge.invoke('users:logs', { tenantId, userId }),
-      bridge.invoke('users:mfa', { tenantId, userId }),
-      bridge.invoke('users:blocks', { tenantId, userId }),
-    ]);
-    if (get().userId !== userId) return;
-    set({
-      roles: roles.ok ? roles.data : [],
-      logs: logs.ok ? logs.data.logs : [],
-      mfa: mfa.ok ? mfa.data : null,
-      blocks: blocks.ok ? blocks.data : [],
-    });
-  },
-  async act(label, channel, input, success) {
-    set({ running: label });
-    const r = await bridge.invoke(channel, input);
-    set({ running: null });
-    const toast = useAppStore.getState().toast;
-    if (!r.ok) {
-      toast('error', `${label} failed: ${r.error.message}`);
-      return { ok: false, error: r.error };
-    }
-    toast('success', success);
-    const tenantId = (input as { tenantId: string }).tenantId;
-    if (channel !== 'users:delete') {
-      await get().refresh(tenantId);
-      void get().loadExtras(tenantId);
-    }
-    return { ok: true, data: r.data };
-  },
-}));
+  dirty: {},
+};
+
+/** The tenant a panel was opened for (its profile as the window knows it now). */
+export function detailTenant(tenantId: string | null): TenantProfile | undefined {
+  return useTenantsStore.getState().tenants.find((t) => t.id === tenantId);
+}
+
+export function hasUnsavedEdits(state: Pick<DetailState, 'dirty'>): boolean {
+  return Object.values(state.dirty).some(Boolean);
+}
+
+export const useDetailStore = create<DetailState>((set, get) => {
+  /** Applies a patch only if the panel still shows the opening `seq`. */
+  const forOpening = (seq: number, patch: Partial<DetailState>) => {
+    if (get().seq === seq) set(patch);
+  };
+  return {
+    ...closed,
+    seq: 0,
+    async open(tenantId, userId) {
+      const seq = get().seq + 1;
+      set({ ...closed, tenantId, userId, seq });
+      await get().refresh();
+      for (const section of ['roles', 'logs', 'mfa', 'blocks'] as const) void get().load(section);
+    },
+    close() {
+      set({ ...closed, seq: get().seq + 1 });
+    },
+    async refresh() {
+      const { tenantId, userId, seq } = get();
+      if (!tenantId || !userId) return;
+      const r = await bridge.invoke('users:get', { tenantId, userId });
+      forOpening(seq, { user: fromResult(r) });
+    },
+    async load(section) {
+      const { tenantId, userId, seq } = get();
+      if (!tenantId || !userId) return;
+      const grant = useAppStore.getState().capabilities[tenantId];
+      const cap = grant && !('code' in grant) ? grant[SECTION_CAPABILITY[section]] : undefined;
+      if (cap && !cap.allowed) return forOpening(seq, { [section]: forbidden(cap.missingScopes) });
+      forOpening(seq, { [section]: loading });
+      const input = { tenantId, userId };
+      const r =
+        section === 'roles'
+          ? await bridge.invoke('users:roles', input)
+          : section === 'logs'
+            ? await bridge.invoke('users:logs', input)
+            : section === 'mfa'
+              ? await bridge.invoke('users:mfa', input)
+              : await bridge.invoke('users:blocks', input);
+      forOpening(seq, { [section]: fromResult(r as Result<unknown>) });
+    },
+    setDirty(part, dirty) {
+      if (!!get().dirty[part] !== dirty) set({ dirty: { ...get().dirty, [part]: dirty } });
+    },
+    async act(channel, input, words) {
+      const { tenantId, userId, seq } = get();
+      const tenant = detailTenant(tenantId);
+      if (!tenant || !userId) return null;
+      const toast = useAppStore.getState().toast;
+      const r = await guardedInvoke(
+        tenant,
+        channel,
+        { ...input, tenantId: tenant.id, userId } as never,
+        words.confirm ?? { title: words.progress, body: null, confirmLabel: 'Confirm' },
+        () => forOpening(seq, { running: words.progress }),
+      );
+      if (!r) return null;
+      // The write is done either way; the panel may have moved on meanwhile — then only the toast tells.
+      forOpening(seq, { running: null });
+      if (!r.ok) {
+        const issues = (r.error.details as { issues?: unknown[] } | undefined)?.issues;
+        // Problems with fields are shown beside them; the toast only says where to look.
+        toast(
+          'error',
+          r.error.code === 'validation' && issues?.length
+            ? `${words.progress} failed on ${tenant.label}: see the fields marked.`
+            : `${words.progress} failed on ${tenant.label}: ${r.error.message}`,
+        );
+        return r;
+      }
+      toast('success', `${words.success} (${tenant.label})`);
+      if (channel !== 'users:delete' && get().seq === seq) {
+        await get().refresh();
+        for (const section of ['roles', 'mfa', 'blocks'] as const) void get().load(section);
+      }
+      return r as Result<ChannelOutput<typeof channel>>;
+    },
+  };
+});

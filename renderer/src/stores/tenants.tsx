@@ -1,4 +1,5 @@
-// Tenant profiles as the renderer knows them (never a secret), connection-test results, and the writes on them.
+// Tenant profiles as the renderer knows them (never a secret), connection-test results, and the writes on them —
+// each through the production guard of the tenant it changes.
 import { create } from 'zustand';
 import type {
   ChannelInput,
@@ -7,10 +8,14 @@ import type {
   TenantProfile,
 } from '../../../preload/contract';
 import { bridge } from '../bridge';
+import { guardedInvoke, type GuardCopy } from '../guard';
 import { useAppStore } from './app';
 
 type Busy =
   'loading' | 'sandbox' | 'adding' | `test:${string}` | `remove:${string}` | `save:${string}` | null;
+
+/** A write's outcome for a form: null when done, the error, or 'cancelled' when the user said no at the guard. */
+export type WriteOutcome = ErrorEnvelope | null | 'cancelled';
 
 interface TenantsState {
   tenants: TenantProfile[];
@@ -21,10 +26,18 @@ interface TenantsState {
   load(): Promise<void>;
   startSandbox(): Promise<TenantProfile | null>;
   add(input: ChannelInput<'tenants:add'>): Promise<ErrorEnvelope | null>;
-  update(input: ChannelInput<'tenants:update'>): Promise<ErrorEnvelope | null>;
-  setSecret(input: ChannelInput<'tenants:set-secret'>): Promise<ErrorEnvelope | null>;
-  removeSecret(id: string): Promise<ErrorEnvelope | null>;
-  remove(id: string): Promise<ErrorEnvelope | null>;
+  update(
+    tenant: TenantProfile,
+    patch: ChannelInput<'tenants:update'>['patch'],
+    copy: GuardCopy,
+  ): Promise<WriteOutcome>;
+  setSecret(
+    tenant: TenantProfile,
+    input: Omit<ChannelInput<'tenants:set-secret'>, 'id' | 'guard'>,
+    copy: GuardCopy,
+  ): Promise<WriteOutcome>;
+  removeSecret(tenant: TenantProfile): Promise<WriteOutcome>;
+  remove(tenant: TenantProfile): Promise<WriteOutcome>;
   test(id: string): Promise<void>;
   replaceAll(tenants: TenantProfile[]): void;
   /** Drops a connection test result (and the grant learnt from it) that no longer describes the tenant. */
@@ -61,37 +74,66 @@ export const useTenantsStore = create<TenantsState>((set, get) => ({
     await get().load();
     return null;
   },
-  async update(input) {
-    set({ busy: `save:${input.id}` });
-    const r = await bridge.invoke('tenants:update', input);
+  async update(tenant, patch, copy) {
+    set({ busy: `save:${tenant.id}` });
+    const r = await guardedInvoke(tenant, 'tenants:update', { id: tenant.id, patch }, copy);
     set({ busy: null });
+    if (!r) return 'cancelled';
     if (!r.ok) return r.error;
-    get().forgetConnection(input.id);
+    get().forgetConnection(tenant.id);
     await get().load();
     return null;
   },
-  async setSecret(input) {
-    set({ busy: `save:${input.id}` });
-    const r = await bridge.invoke('tenants:set-secret', input);
+  async setSecret(tenant, input, copy) {
+    set({ busy: `save:${tenant.id}` });
+    const r = await guardedInvoke(tenant, 'tenants:set-secret', { ...input, id: tenant.id }, copy);
     set({ busy: null });
+    if (!r) return 'cancelled';
     if (!r.ok) return r.error;
-    get().forgetConnection(input.id);
+    get().forgetConnection(tenant.id);
     await get().load();
     return null;
   },
-  async removeSecret(id) {
-    set({ busy: `save:${id}` });
-    const r = await bridge.invoke('tenants:remove-secret', { id });
+  async removeSecret(tenant) {
+    set({ busy: `save:${tenant.id}` });
+    const r = await guardedInvoke(
+      tenant,
+      'tenants:remove-secret',
+      { id: tenant.id },
+      {
+        title: `Forget the stored secret of ${tenant.label}?`,
+        body: <p>Tenant Desk can&rsquo;t reach {tenant.domain} again until you set a new one.</p>,
+        confirmLabel: 'Forget secret',
+      },
+    );
     set({ busy: null });
+    if (!r) return 'cancelled';
     if (!r.ok) return r.error;
-    get().forgetConnection(id);
+    get().forgetConnection(tenant.id);
     await get().load();
     return null;
   },
-  async remove(id) {
-    set({ busy: `remove:${id}` });
-    const r = await bridge.invoke('tenants:remove', { id });
+  async remove(tenant) {
+    set({ busy: `remove:${tenant.id}` });
+    const r = await guardedInvoke(
+      tenant,
+      'tenants:remove',
+      { id: tenant.id },
+      {
+        title: `Remove ${tenant.label}?`,
+        body: (
+          <p>
+            Tenant Desk forgets this tenant and its stored secret. The tenant itself (
+            <code>{tenant.domain}</code>) is not changed.
+          </p>
+        ),
+        confirmLabel: 'Remove tenant',
+        danger: true,
+        always: true,
+      },
+    );
     set({ busy: null });
+    if (!r) return 'cancelled';
     if (!r.ok) return r.error;
     await get().load();
     return null;

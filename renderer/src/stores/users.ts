@@ -1,6 +1,9 @@
-// The search screen: the query as typed, quick filters that compose into it, paging, sort, columns, results.
+// The search screen's state, kept per tenant: the query as typed, quick filters, paging, sort, columns (remembered
+// per tenant), the results and the tenant's connections. Switching tenant shows that tenant's own state; an answer
+// arriving for a search that was replaced since is dropped.
 import { create } from 'zustand';
-import type { Auth0User, ErrorEnvelope } from '../../../preload/contract';
+import type { Auth0User, ConnectionSummary, ErrorEnvelope } from '../../../preload/contract';
+import { fromResult, loading, type Async } from '../async';
 import { bridge } from '../bridge';
 
 export interface QuickFilters {
@@ -53,7 +56,7 @@ export function composeQuery(typed: string, f: QuickFilters): string {
   return parts.join(' AND ');
 }
 
-interface UsersState {
+export interface TenantSearch {
   typed: string;
   filters: QuickFilters;
   page: number;
@@ -68,54 +71,93 @@ interface UsersState {
   /** A failed search keeps the previous results and shows this next to the query. */
   error: ErrorEnvelope | null;
   lastMs: { api: number; total: number } | null;
-  setTyped(q: string): void;
-  setFilter<K extends keyof QuickFilters>(key: K, value: QuickFilters[K]): void;
-  setColumns(columns: string[]): void;
-  search(tenantId: string, changes?: Partial<Pick<UsersState, 'page' | 'perPage' | 'sort'>>): Promise<void>;
-  reset(): void;
+  connections: Async<ConnectionSummary[]>;
+  /** Which search the results belong to; an answer for an older one is dropped. */
+  seq: number;
+}
+
+const columnsKey = (tenantId: string) => `tenant-desk-columns:${tenantId}`;
+
+function savedColumns(tenantId: string): string[] {
+  try {
+    const saved = JSON.parse(localStorage.getItem(columnsKey(tenantId)) ?? 'null') as unknown;
+    if (Array.isArray(saved) && saved.every((c) => typeof c === 'string')) return saved;
+  } catch {
+    // a damaged entry: start from the defaults
+  }
+  return DEFAULT_COLUMNS;
+}
+
+export function freshSearch(tenantId: string): TenantSearch {
+  return {
+    typed: '',
+    filters: emptyFilters,
+    page: 0,
+    perPage: 50,
+    sort: null,
+    columns: savedColumns(tenantId),
+    users: [],
+    total: 0,
+    capped: false,
+    searched: false,
+    loading: false,
+    error: null,
+    lastMs: null,
+    connections: loading,
+    seq: 0,
+  };
+}
+
+interface UsersState {
+  byTenant: Record<string, TenantSearch>;
+  /** This tenant's state (created on first use). */
+  of(tenantId: string): TenantSearch;
+  update(tenantId: string, patch: Partial<TenantSearch>): void;
+  setTyped(tenantId: string, q: string): void;
+  setFilter<K extends keyof QuickFilters>(tenantId: string, key: K, value: QuickFilters[K]): void;
+  setColumns(tenantId: string, columns: string[]): void;
+  search(tenantId: string, changes?: Partial<Pick<TenantSearch, 'page' | 'perPage' | 'sort'>>): Promise<void>;
+  loadConnections(tenantId: string): Promise<void>;
 }
 
 export const useUsersStore = create<UsersState>((set, get) => ({
-  typed: '',
-  filters: emptyFilters,
-  page: 0,
-  perPage: 50,
-  sort: null,
-  columns: JSON.parse(localStorage.getItem('tenant-desk-columns') ?? 'null') ?? DEFAULT_COLUMNS,
-  users: [],
-  total: 0,
-  capped: false,
-  searched: false,
-  loading: false,
-  error: null,
-  lastMs: null,
-  setTyped(q) {
-    set({ typed: q });
+  byTenant: {},
+  of(tenantId) {
+    return get().byTenant[tenantId] ?? freshSearch(tenantId);
   },
-  setFilter(key, value) {
-    set((s) => ({ filters: { ...s.filters, [key]: value } }));
+  update(tenantId, patch) {
+    set((s) => ({ byTenant: { ...s.byTenant, [tenantId]: { ...get().of(tenantId), ...patch } } }));
   },
-  setColumns(columns) {
-    localStorage.setItem('tenant-desk-columns', JSON.stringify(columns));
-    set({ columns });
+  setTyped(tenantId, typed) {
+    get().update(tenantId, { typed });
+  },
+  setFilter(tenantId, key, value) {
+    get().update(tenantId, { filters: { ...get().of(tenantId).filters, [key]: value } });
+  },
+  setColumns(tenantId, columns) {
+    localStorage.setItem(columnsKey(tenantId), JSON.stringify(columns));
+    get().update(tenantId, { columns });
   },
   async search(tenantId, changes = {}) {
-    const next = { page: get().page, perPage: get().perPage, sort: get().sort, ...changes };
-    set({ ...next, loading: true });
+    const current = get().of(tenantId);
+    const next = { page: current.page, perPage: current.perPage, sort: current.sort, ...changes };
+    const seq = current.seq + 1;
+    get().update(tenantId, { ...next, loading: true, seq });
     // User Timing marks: `npm run bench:ui` reads them to separate API time from rendering time.
     performance.mark('search:submit');
     const started = performance.now();
     const r = await bridge.invoke('users:search', {
       tenantId,
-      q: composeQuery(get().typed, get().filters),
+      q: composeQuery(current.typed, current.filters),
       page: next.page,
       perPage: next.perPage,
       ...(next.sort ? { sort: next.sort } : {}),
     });
     const api = performance.now() - started;
     performance.mark('search:response');
+    if (get().of(tenantId).seq !== seq) return; // a newer search of this tenant replaced it
     if (r.ok)
-      set({
+      get().update(tenantId, {
         users: r.data.users,
         total: r.data.total,
         capped: r.data.capped,
@@ -124,10 +166,16 @@ export const useUsersStore = create<UsersState>((set, get) => ({
         error: null,
         lastMs: { api, total: api },
       });
-    else set({ loading: false, error: r.error });
+    else get().update(tenantId, { loading: false, error: r.error });
   },
-  reset() {
-    // Another tenant: its connections differ, so the filters start over too.
-    set({ users: [], total: 0, capped: false, searched: false, error: null, page: 0, filters: emptyFilters });
+  async loadConnections(tenantId) {
+    get().update(tenantId, { connections: loading });
+    const r = await bridge.invoke('connections:list', { tenantId });
+    get().update(tenantId, { connections: fromResult(r) });
   },
 }));
+
+/** The search state of one tenant, for components. */
+export function useTenantSearch(tenantId: string): TenantSearch {
+  return useUsersStore((s) => s.byTenant[tenantId]) ?? freshSearch(tenantId);
+}
