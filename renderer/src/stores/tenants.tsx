@@ -44,113 +44,103 @@ interface TenantsState {
   forgetConnection(id: string): void;
 }
 
-export const useTenantsStore = create<TenantsState>((set, get) => ({
-  tenants: [],
-  loaded: false,
-  busy: null,
-  error: null,
-  tests: {},
-  async load() {
-    set({ busy: 'loading' });
-    const r = await bridge.invoke('tenants:list', {});
-    set(
-      r.ok
-        ? { tenants: r.data, loaded: true, busy: null, error: null }
-        : { error: r.error, loaded: true, busy: null },
-    );
-  },
-  async startSandbox() {
-    set({ busy: 'sandbox', error: null });
-    const r = await bridge.invoke('sandbox:start', {});
-    set({ busy: null, ...(r.ok ? {} : { error: r.error }) });
-    if (r.ok) await get().load();
-    return r.ok ? r.data : null;
-  },
-  async add(input) {
-    set({ busy: 'adding' });
-    const r = await bridge.invoke('tenants:add', input);
-    set({ busy: null });
-    if (!r.ok) return r.error;
-    await get().load();
-    return null;
-  },
-  async update(tenant, patch, copy) {
-    set({ busy: `save:${tenant.id}` });
-    const r = await guardedInvoke(tenant, 'tenants:update', { id: tenant.id, patch }, copy);
+export const useTenantsStore = create<TenantsState>((set, get) => {
+  /** One guarded write on a profile: busy while it runs; then the profile list (and what its grant allows) again. */
+  const write = async <
+    C extends 'tenants:update' | 'tenants:set-secret' | 'tenants:remove-secret' | 'tenants:remove',
+  >(
+    tenant: TenantProfile,
+    channel: C,
+    input: Omit<ChannelInput<C>, 'guard'>,
+    copy: GuardCopy,
+    busy: Busy = `save:${tenant.id}`,
+  ): Promise<WriteOutcome> => {
+    set({ busy });
+    const r = await guardedInvoke(tenant, channel, input, copy);
     set({ busy: null });
     if (!r) return 'cancelled';
     if (!r.ok) return r.error;
-    get().forgetConnection(tenant.id);
+    if (channel !== 'tenants:remove') get().forgetConnection(tenant.id);
     await get().load();
     return null;
-  },
-  async setSecret(tenant, input, copy) {
-    set({ busy: `save:${tenant.id}` });
-    const r = await guardedInvoke(tenant, 'tenants:set-secret', { ...input, id: tenant.id }, copy);
-    set({ busy: null });
-    if (!r) return 'cancelled';
-    if (!r.ok) return r.error;
-    get().forgetConnection(tenant.id);
-    await get().load();
-    return null;
-  },
-  async removeSecret(tenant) {
-    set({ busy: `save:${tenant.id}` });
-    const r = await guardedInvoke(
-      tenant,
-      'tenants:remove-secret',
-      { id: tenant.id },
-      {
-        title: `Forget the stored secret of ${tenant.label}?`,
-        body: <p>Tenant Desk can&rsquo;t reach {tenant.domain} again until you set a new one.</p>,
-        confirmLabel: 'Forget secret',
-      },
-    );
-    set({ busy: null });
-    if (!r) return 'cancelled';
-    if (!r.ok) return r.error;
-    get().forgetConnection(tenant.id);
-    await get().load();
-    return null;
-  },
-  async remove(tenant) {
-    set({ busy: `remove:${tenant.id}` });
-    const r = await guardedInvoke(
-      tenant,
-      'tenants:remove',
-      { id: tenant.id },
-      {
-        title: `Remove ${tenant.label}?`,
-        body: (
-          <p>
-            Tenant Desk forgets this tenant and its stored secret. The tenant itself (
-            <code>{tenant.domain}</code>) is not changed.
-          </p>
-        ),
-        confirmLabel: 'Remove tenant',
-        danger: true,
-        always: true,
-      },
-    );
-    set({ busy: null });
-    if (!r) return 'cancelled';
-    if (!r.ok) return r.error;
-    await get().load();
-    return null;
-  },
-  async test(id) {
-    set({ busy: `test:${id}` });
-    const r = await bridge.invoke('tenants:test-connection', { id });
-    set((s) => ({ busy: null, tests: { ...s.tests, [id]: r.ok ? r.data : r.error } }));
-  },
-  replaceAll(tenants) {
-    set({ tenants, loaded: true });
-  },
-  forgetConnection(id) {
-    set((s) => {
-      const { [id]: _stale, ...rest } = s.tests;
-      return { tests: rest };
-    });
-    useAppStore.getState().invalidateCapabilities(id);
-  },
-}));
+  };
+  return {
+    tenants: [],
+    loaded: false,
+    busy: null,
+    error: null,
+    tests: {},
+    async load() {
+      set({ busy: 'loading' });
+      const r = await bridge.invoke('tenants:list', {});
+      set(
+        r.ok
+          ? { tenants: r.data, loaded: true, busy: null, error: null }
+          : { error: r.error, loaded: true, busy: null },
+      );
+    },
+    async startSandbox() {
+      set({ busy: 'sandbox', error: null });
+      const r = await bridge.invoke('sandbox:start', {});
+      set({ busy: null, ...(r.ok ? {} : { error: r.error }) });
+      if (r.ok) await get().load();
+      return r.ok ? r.data : null;
+    },
+    async add(input) {
+      set({ busy: 'adding' });
+      const r = await bridge.invoke('tenants:add', input);
+      set({ busy: null });
+      if (!r.ok) return r.error;
+      await get().load();
+      return null;
+    },
+    update: (tenant, patch, copy) => write(tenant, 'tenants:update', { id: tenant.id, patch }, copy),
+    setSecret: (tenant, input, copy) =>
+      write(tenant, 'tenants:set-secret', { ...input, id: tenant.id }, copy),
+    removeSecret: (tenant) =>
+      write(
+        tenant,
+        'tenants:remove-secret',
+        { id: tenant.id },
+        {
+          title: `Forget the stored secret of ${tenant.label}?`,
+          body: <p>Tenant Desk can&rsquo;t reach {tenant.domain} again until you set a new one.</p>,
+          confirmLabel: 'Forget secret',
+        },
+      ),
+    remove: (tenant) =>
+      write(
+        tenant,
+        'tenants:remove',
+        { id: tenant.id },
+        {
+          title: `Remove ${tenant.label}?`,
+          body: (
+            <p>
+              Tenant Desk forgets this tenant and its stored secret. The tenant itself (
+              <code>{tenant.domain}</code>) is not changed.
+            </p>
+          ),
+          confirmLabel: 'Remove tenant',
+          danger: true,
+          always: true,
+        },
+        `remove:${tenant.id}`,
+      ),
+    async test(id) {
+      set({ busy: `test:${id}` });
+      const r = await bridge.invoke('tenants:test-connection', { id });
+      set((s) => ({ busy: null, tests: { ...s.tests, [id]: r.ok ? r.data : r.error } }));
+    },
+    replaceAll(tenants) {
+      set({ tenants, loaded: true });
+    },
+    forgetConnection(id) {
+      set((s) => {
+        const { [id]: _stale, ...rest } = s.tests;
+        return { tests: rest };
+      });
+      useAppStore.getState().invalidateCapabilities(id);
+    },
+  };
+});
