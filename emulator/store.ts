@@ -1,7 +1,7 @@
 // The local tenant's state: users (indexed for search), roles, connections, logs, jobs, tickets, MFA, blocks, outbox.
 // Everything lives in memory; `snapshot()`/`restore()` give the JSON form `--data` saves atomically.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { UserIndex } from './search/index.js';
+import { UserIndex } from '../query/index.js';
 import { TrackedMap, TrackedSetMap } from './tracked.js';
 import type {
   AuthenticationMethod,

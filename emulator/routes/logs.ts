@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { api, projectFields, userOr404, type TenantContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import type { LogEvent } from '../model.js';
-import { parseQuery, QueryError, type QueryNode } from '../search/index.js';
+import { parseQuery, QueryError, type QueryNode } from '../../query/index.js';
 import { parseQueryParams } from '../validate.js';
 import { checkpointPagingProps, fieldsProps, offsetPage, offsetPagingProps } from './paging.js';
 

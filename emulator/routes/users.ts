@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { api, logApi, projectFields, userOr404, type TenantContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import type { Connection, User } from '../model.js';
-import { QueryError } from '../search/index.js';
+import { QueryError } from '../../query/index.js';
 import { parseQueryParams, validateBody, type Schema } from '../validate.js';
 import { sendVerificationEmail } from './mail.js';
 import { fieldsProps, offsetPagingProps } from './paging.js';

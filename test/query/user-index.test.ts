@@ -1,8 +1,8 @@
 // Auth0 v3 user-search semantics of the local tenant's index.
 import { describe, expect, it } from 'vitest';
-import { QueryError, UserIndex, parseQuery, type StoredUser } from '../../../emulator/search/index.js';
-import { TenantStore } from '../../../emulator/store.js';
-import { seedTenant } from '../../../emulator/seed.js';
+import { QueryError, UserIndex, parseQuery, type StoredUser } from '../../query/user-index.js';
+import { TenantStore } from '../../emulator/store.js';
+import { seedTenant } from '../../emulator/seed.js';
 
 function user(id: string, extra: Partial<StoredUser> = {}): StoredUser {
   return {
