@@ -1,6 +1,6 @@
 // Jobs: verification email, users exports (gzipped CSV or NDJSON behind a short-lived location) and users imports.
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { stringify } from 'csv-stringify';
@@ -111,8 +111,13 @@ async function gzipExport(
   format: 'csv' | 'json',
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const gzip = createGzip();
-  gzip.on('data', (c: Buffer) => chunks.push(c));
+  // The compressed bytes are collected as the pipeline's last step, so its end includes gzip's final flush.
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
   if (format === 'csv') {
     const rows = Readable.from(
       (function* () {
@@ -124,7 +129,12 @@ async function gzipExport(
         }
       })(),
     );
-    await pipeline(rows, stringify({ header: true, columns: fields.map((f) => f.export_as) }), gzip);
+    await pipeline(
+      rows,
+      stringify({ header: true, columns: fields.map((f) => f.export_as) }),
+      createGzip(),
+      collect,
+    );
   } else {
     const lines = Readable.from(
       (function* () {
@@ -138,7 +148,7 @@ async function gzipExport(
         }
       })(),
     );
-    await pipeline(lines, gzip);
+    await pipeline(lines, createGzip(), collect);
   }
   return Buffer.concat(chunks);
 }
