@@ -6,6 +6,7 @@ import { writeAuditCsv } from './audit/csv.js';
 import { WritePath } from './commands/write-path.js';
 import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
 import { DownloadStore, type Download } from './downloads/download-store.js';
+import { JobsService } from './jobs/jobs-service.js';
 import { createRouter, type Router } from './router.js';
 import { forkLocalTenant, type LocalTenantLauncher } from './local-tenant/launcher.js';
 import { LocalTenantService } from './local-tenant/local-tenant-service.js';
@@ -42,6 +43,8 @@ export interface AppOptions {
   scheduler?: SchedulerOptions;
   sandboxUsers?: number;
   wrapTransport?: (transport: typeof fetch) => typeof fetch;
+  /** The bulk job runner's backoff between attempts of one user (tests shorten it). */
+  jobRetryDelayMs?: number;
   /** How the local tenant's process is started (Electron: a utility process). */
   launchLocalTenant?: LocalTenantLauncher;
   /** Electron: asks where to save a file (the native dialog); null when the user cancels. Browser host: absent. */
@@ -54,6 +57,7 @@ export interface App {
   downloads: DownloadStore;
   localTenant: LocalTenantService;
   log: DiagnosticsLog;
+  jobs: JobsService;
   close(): Promise<void>;
 }
 
@@ -112,6 +116,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const users = new UserReads(service);
   const writes = new WritePath(service, audit);
   const downloads = new DownloadStore(options.dataDir);
+  const jobs = new JobsService({
+    dataDir: options.dataDir,
+    tenants: service,
+    writes,
+    audit,
+    downloads,
+    emit: (event, payload) => emit(event, payload),
+    ...(options.jobRetryDelayMs !== undefined ? { retryDelayMs: options.jobRetryDelayMs } : {}),
+  });
   late.tenants = service;
   late.sandbox = sandboxService;
 
@@ -186,6 +199,18 @@ export async function createApp(options: AppOptions): Promise<App> {
       'users:assign-roles': (input) => writes.run(assignRoles, input),
       'users:remove-roles': (input) => writes.run(removeRoles, input),
       'users:logs': (input) => users.logs(input.tenantId, input.userId, input.page),
+      'bulk:plan': (input) => jobs.plan(input),
+      'bulk:cancel-plan': (input) => jobs.cancelPlan(input.planId),
+      'bulk:plan-items': (input) => jobs.planItems(input),
+      'bulk:save-users': (input) => jobs.saveUsers(input.planId),
+      'bulk:start': (input) => jobs.start(input.planId, input.guard),
+      'jobs:list': (input) => jobs.list(input.tenantId),
+      'jobs:get': (input) => jobs.get(input.jobId),
+      'jobs:items': (input) => jobs.items(input),
+      'jobs:control': (input) => jobs.control(input.jobId, input.action),
+      'jobs:retry-plan': (input) => jobs.retryPlan(input.jobId, input.planId),
+      'jobs:undo-plan': (input) => jobs.undoPlan(input.jobId, input.planId),
+      'jobs:export': (input) => jobs.exportResults(input.jobId),
       'roles:search': (input) => users.searchRoles(input.tenantId, input.nameFilter),
       'connections:list': (input) => users.connections(input.tenantId),
     },
@@ -202,8 +227,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     downloads,
     localTenant: sandboxService,
     log,
+    jobs,
     async close() {
       log.write('info', 'stopping');
+      await jobs.close();
       await service.close();
       await sandboxService.stop();
     },

@@ -31,9 +31,13 @@ export interface WriteCommand<I, B, R> {
   audit?: { before?(before: B, input: I): unknown; after?(result: R, input: I, before: B): unknown };
 }
 
-export interface RunOptions {
+export interface RunOptions<B = unknown> {
   lane?: Lane;
   jobId?: string;
+  /** The before-state as a bulk plan already read it: the command does not read it again. */
+  before?: B;
+  /** Called with the audit id once the write is recorded as pending, just before it is sent. */
+  onSend?: (auditId: string) => void | Promise<void>;
 }
 
 export class WritePath {
@@ -50,7 +54,7 @@ export class WritePath {
   async run<I extends { tenantId: string; guard?: GuardAnswer }, B, R>(
     command: WriteCommand<I, B, R>,
     input: I,
-    options: RunOptions = {},
+    options: RunOptions<B> = {},
   ): Promise<R> {
     const profile = this.tenants.stored(input.tenantId);
     const entry = {
@@ -72,14 +76,18 @@ export class WritePath {
     let auditBefore: unknown;
     try {
       const api = this.api(input.tenantId);
-      const before = command.before
-        ? await withRequestPolicy({ lane }, () => command.before!(api, input))
-        : (undefined as B);
+      const before =
+        options.before !== undefined
+          ? options.before
+          : command.before
+            ? await withRequestPolicy({ lane }, () => command.before!(api, input))
+            : (undefined as B);
       auditBefore = command.audit?.before?.(before, input);
       auditId = this.audit.begin({
         ...entry,
         ...(auditBefore !== undefined ? { before: auditBefore } : {}),
       });
+      await options.onSend?.(auditId);
       const result = await withRequestPolicy({ lane, idempotent: command.idempotent }, () =>
         command.apply(api, input, before),
       );

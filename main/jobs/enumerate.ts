@@ -1,0 +1,316 @@
+// Finding the users of a bulk edit. A query matching up to 1,000 users is paged through Auth0's search. Past that
+// (search stops at 1,000), one users-export job carries every user with the fields a plan needs; its file is
+// streamed through gunzip and filtered here, a few hundred users at a time, by the same query engine the local
+// tenant answers searches with (query/) — so "matches" means the same thing. A list of ids or emails is looked up
+// entry by entry, or, when long, matched against an export; unknown and ambiguous entries are kept, never dropped.
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { Auth0User, BulkPlanSummary } from '../../preload/contract.js';
+import { parseQuery, QueryError, UserIndex } from '../../query/index.js';
+import type { TenantConnection } from '../auth0/tenant-connection.js';
+import { AppError } from '../errors.js';
+import { asUser, SEARCH_CAP } from '../users/user-reads.js';
+
+export type Progress = (phase: string, done: number, total: number | null) => void;
+
+export interface EnumerationContext {
+  connection: TenantConnection;
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+/** The fields an export carries: all a plan or a query may look at (JSON exports take whole metadata objects). */
+const IDENTITY_SLOTS = 3;
+export const EXPORT_FIELDS = [
+  'user_id',
+  'email',
+  'email_verified',
+  'username',
+  'phone_number',
+  'phone_verified',
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'created_at',
+  'updated_at',
+  'last_login',
+  'last_ip',
+  'logins_count',
+  'blocked',
+  'last_password_reset',
+  'app_metadata',
+  'user_metadata',
+  ...Array.from({ length: IDENTITY_SLOTS }, (_, i) =>
+    ['connection', 'provider', 'user_id', 'isSocial'].map((f) => `identities[${i}].${f}`),
+  ).flat(),
+];
+
+/** An exported line back into a user: the `identities[i].x` columns become the identities array again. */
+export function fromExportLine(line: Record<string, unknown>): Auth0User {
+  const user: Record<string, unknown> = {};
+  const identities: Record<string, unknown>[] = [];
+  for (const [key, value] of Object.entries(line)) {
+    const m = /^identities\[(\d+)\]\.(\w+)$/.exec(key);
+    if (m) (identities[Number(m[1])] ??= {})[m[2]!] = value;
+    else user[key] = value;
+  }
+  const present = identities.filter((i) => i && Object.keys(i).length);
+  if (present.length) user.identities = present;
+  return asUser(user);
+}
+
+/** Runs a users-export job and streams its users, one by one, without holding the file in memory. */
+export async function* exportedUsers(ctx: EnumerationContext): AsyncGenerator<Auth0User> {
+  const management = ctx.connection.management;
+  const options = { abortSignal: ctx.signal };
+  ctx.progress('Asking Auth0 to export the users', 0, 100);
+  const created = await management.jobs.usersExports.create(
+    { format: 'json', fields: EXPORT_FIELDS.map((name) => ({ name, export_as: name })) },
+    options,
+  );
+  let location: string | undefined;
+  for (let wait = 500; ; wait = Math.min(wait * 1.5, 5_000)) {
+    const job = (await management.jobs.get(String(created.id), options)) as {
+      status?: string;
+      location?: string;
+      percentage_done?: number;
+    };
+    if (job.status === 'completed' && job.location) {
+      location = job.location;
+      break;
+    }
+    if (job.status === 'failed')
+      throw new AppError('auth0_error', 'Auth0 could not export the users (the export job failed).');
+    ctx.progress('Auth0 is exporting the users', job.percentage_done ?? 0, 100);
+    await new Promise((r) => setTimeout(r, wait));
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+  }
+  // The link is short-lived (60 s): it is fetched at once and streamed.
+  const res = await fetch(location, {
+    signal: ctx.signal,
+    dispatcher: ctx.connection.agent,
+  } as unknown as RequestInit);
+  if (!res.ok || !res.body)
+    throw new AppError('network', `The export file could not be downloaded (${res.status}). Try again.`, {
+      retryable: true,
+    });
+  const lines = createInterface({
+    input: Readable.fromWeb(res.body as never).pipe(createGunzip()),
+    crlfDelay: Infinity,
+  });
+  let n = 0;
+  try {
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      yield fromExportLine(JSON.parse(line) as Record<string, unknown>);
+      if (++n % 1000 === 0) ctx.progress('Reading the exported users', n, null);
+    }
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    throw err instanceof AppError
+      ? err
+      : new AppError('auth0_error', `The export file could not be read (${(err as Error).message}).`);
+  }
+}
+
+const CHUNK = 250;
+
+/** Users of a stream matching q, filtered a chunk at a time (the event loop breathes between chunks). */
+export async function* matching(users: AsyncIterable<Auth0User>, q: string): AsyncGenerator<Auth0User> {
+  let chunk: Auth0User[] = [];
+  const flush = function* () {
+    const index = new UserIndex();
+    for (const u of chunk) index.upsert(u);
+    yield* index.matchAll(q) as Auth0User[];
+    chunk = [];
+  };
+  for await (const u of users) {
+    chunk.push(u);
+    if (chunk.length >= CHUNK) {
+      yield* flush();
+      await yieldToLoop();
+    }
+  }
+  yield* flush();
+}
+
+function checkQuery(q: string): void {
+  try {
+    parseQuery(q);
+  } catch (err) {
+    if (err instanceof QueryError)
+      throw new AppError('invalid_query', err.message, { status: 400, auth0ErrorCode: err.errorCode });
+    throw err;
+  }
+}
+
+/** Every user matching a query: a search up to 1,000 users, an export filtered here past that. */
+export async function usersMatching(
+  ctx: EnumerationContext,
+  q: string,
+): Promise<{
+  method: BulkPlanSummary['enumeration'];
+  total: number | null;
+  users: AsyncIterable<Auth0User>;
+}> {
+  checkQuery(q);
+  const management = ctx.connection.management;
+  const first = await management.users.list(
+    { q: q || undefined, search_engine: 'v3', page: 0, per_page: 100, include_totals: true },
+    { abortSignal: ctx.signal },
+  );
+  const body = first.response as { users?: unknown[]; total?: number };
+  const total = body.total ?? first.data.length;
+  if (total > SEARCH_CAP) return { method: 'export', total: null, users: matching(exportedUsers(ctx), q) };
+  async function* pages(): AsyncGenerator<Auth0User> {
+    let seen = 0;
+    for (const u of body.users ?? first.data) yield asUser(u);
+    seen += (body.users ?? first.data).length;
+    for (let page = 1; page * 100 < total; page++) {
+      ctx.progress('Searching', seen, total);
+      const r = await management.users.list(
+        { q: q || undefined, search_engine: 'v3', page, per_page: 100, include_totals: true },
+        { abortSignal: ctx.signal },
+      );
+      const users = (r.response as { users?: unknown[] }).users ?? r.data;
+      for (const u of users) yield asUser(u);
+      seen += users.length;
+    }
+  }
+  return { method: 'search', total, users: pages() };
+}
+
+/** The entries of a pasted list or a CSV/TXT file: a user_id / email column if there is one, else every token. */
+export function listEntries(text: string): string[] {
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const header = firstLine
+    .toLowerCase()
+    .split(/[,;\t]/)
+    .map((h) => h.trim().replace(/^"|"$/g, ''));
+  const column = ['user_id', 'userid', 'id', 'email'].find((c) => header.includes(c));
+  let entries: string[];
+  if (column && /[,;\t]/.test(firstLine)) {
+    let rows: Record<string, string>[];
+    try {
+      rows = parseCsv(text, {
+        columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+        delimiter: [',', ';', '\t'],
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: true,
+        bom: true,
+      }) as Record<string, string>[];
+    } catch (err) {
+      throw new AppError('validation', `The file is not valid CSV: ${(err as Error).message}`);
+    }
+    const idColumn = ['user_id', 'userid', 'id'].find((c) => header.includes(c));
+    entries = rows.map((r) => (idColumn && r[idColumn]) || r.email || '').filter(Boolean);
+  } else {
+    entries = text
+      .replace(/^\uFEFF/, '')
+      .split(/[\s,;]+/)
+      .map((e) => e.trim().replace(/^"|"$/g, ''))
+      .filter(Boolean);
+    if (column) entries = entries.slice(1);
+  }
+  const unique = [...new Set(entries)];
+  if (unique.length === 0) throw new AppError('validation', 'The list has no user ids or emails.');
+  return unique;
+}
+
+const isEmail = (entry: string) => entry.includes('@') && !entry.includes('|');
+
+/** Entries to users, with those that match nobody and emails that match several, each in words. */
+export async function resolveList(
+  ctx: EnumerationContext,
+  entries: string[],
+): Promise<{
+  method: BulkPlanSummary['enumeration'];
+  users: Auth0User[];
+  unknown: BulkPlanSummary['unknown'];
+  ambiguous: BulkPlanSummary['ambiguous'];
+}> {
+  const users = new Map<string, Auth0User>();
+  const unknown: BulkPlanSummary['unknown'] = [];
+  const ambiguous: BulkPlanSummary['ambiguous'] = [];
+  const found = (entry: string, matches: Auth0User[]) => {
+    if (matches.length === 0)
+      unknown.push({ entry, reason: isEmail(entry) ? 'no user has this email' : 'no user has this id' });
+    else if (matches.length > 1)
+      ambiguous.push({
+        entry,
+        matches: matches.map((u) => ({
+          user_id: u.user_id,
+          ...(u.email ? { email: u.email } : {}),
+          ...(u.identities?.[0]?.connection ? { connection: u.identities[0].connection } : {}),
+        })),
+      });
+    else users.set(matches[0]!.user_id, matches[0]!);
+  };
+  // A long list costs one request per entry; one export answers it in a handful.
+  if (entries.length > 200) {
+    const byId = new Map<string, Auth0User>();
+    const byEmail = new Map<string, Auth0User[]>();
+    for await (const u of exportedUsers(ctx)) {
+      byId.set(u.user_id, u);
+      if (u.email) byEmail.set(u.email.toLowerCase(), [...(byEmail.get(u.email.toLowerCase()) ?? []), u]);
+    }
+    for (const entry of entries) {
+      const u = byId.get(entry);
+      found(entry, u ? [u] : isEmail(entry) ? (byEmail.get(entry.toLowerCase()) ?? []) : []);
+    }
+    return { method: 'export', users: [...users.values()], unknown, ambiguous };
+  }
+  const management = ctx.connection.management;
+  let done = 0;
+  for (const entry of entries) {
+    ctx.progress('Looking up the listed users', done++, entries.length);
+    if (isEmail(entry)) {
+      found(
+        entry,
+        (await management.users.listUsersByEmail({ email: entry }, { abortSignal: ctx.signal })).map(asUser),
+      );
+      continue;
+    }
+    try {
+      found(entry, [asUser(await management.users.get(entry, {}, { abortSignal: ctx.signal }))]);
+    } catch (err) {
+      if (
+        (err as { statusCode?: number }).statusCode === 404 ||
+        (err as { statusCode?: number }).statusCode === 400
+      )
+        found(entry, []);
+      else throw err;
+    }
+  }
+  return { method: 'lookup', users: [...users.values()], unknown, ambiguous };
+}
+
+/** Who holds each of these roles, from the roles' own member lists (checkpoint paging, any size). */
+export async function roleMembers(
+  ctx: EnumerationContext,
+  roleIds: string[],
+): Promise<Map<string, Set<string>>> {
+  const management = ctx.connection.management;
+  const out = new Map<string, Set<string>>();
+  for (const id of roleIds) {
+    let role: { name?: string };
+    try {
+      role = await management.roles.get(id, { abortSignal: ctx.signal });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404)
+        throw new AppError('validation', `The role ${id} does not exist on this tenant.`);
+      throw err;
+    }
+    const members = new Set<string>();
+    ctx.progress(`Reading the members of the role ${role.name ?? id}`, 0, null);
+    for await (const m of await management.roles.users.list(id, { take: 100 }, { abortSignal: ctx.signal }))
+      if (m.user_id) members.add(String(m.user_id));
+    out.set(id, members);
+  }
+  return out;
+}

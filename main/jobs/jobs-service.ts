@@ -1,0 +1,667 @@
+// Bulk edits behind the bridge. A plan finds the users and decides, user by user, what would be sent (nothing yet);
+// starting it makes a durable job (guarded: on a production tenant the domain and the number of users typed back);
+// jobs run in the background, report progress, can be paused, resumed (after a crash too), cancelled, retried for
+// their failures and undone from their journal.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import {
+  guardLevel,
+  guardSatisfied,
+  UNDOABLE_CHANGES,
+  type Auth0User,
+  type BulkPlanItem,
+  type BulkPlanSummary,
+  type ChannelParsedInput,
+  type DownloadRef,
+  type Events,
+  type GuardAnswer,
+  type JobItem,
+  type JobItemState,
+  type JobSummary,
+} from '../../preload/contract.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { WritePath } from '../commands/write-path.js';
+import type { DownloadStore } from '../downloads/download-store.js';
+import { AppError } from '../errors.js';
+import { linesForward } from '../fs/lines.js';
+import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { describeChange, inverseOf, planFor, type ItemOp, type ItemPlan } from './bulk-ops.js';
+import {
+  listEntries,
+  resolveList,
+  roleMembers,
+  usersMatching,
+  type EnumerationContext,
+} from './enumerate.js';
+import { JobRunner, type RunnerItem } from './job-runner.js';
+import { JobStore, type JobMeta, type PlanLine } from './job-store.js';
+
+const PLAN_KEEP_MS = 2 * 3600_000;
+
+interface PlanState {
+  summary: BulkPlanSummary;
+  file: string;
+  sourceLabel: string;
+  undoOf?: string;
+  retryOf?: string;
+}
+
+export interface JobsServiceOptions {
+  dataDir: string;
+  tenants: TenantService;
+  writes: WritePath;
+  audit: AuditLog;
+  downloads: DownloadStore;
+  emit: <E extends 'bulk:planning' | 'job:progress'>(event: E, payload: Events[E]) => void;
+  /** Tests make the runner's backoff short. */
+  retryDelayMs?: number;
+}
+
+export class JobsService {
+  private readonly store: JobStore;
+  private readonly plans = new Map<string, PlanState>();
+  private readonly planning = new Map<string, AbortController>();
+  private readonly runners = new Map<string, JobRunner>();
+  private loaded: Promise<void> | null = null;
+
+  constructor(private readonly o: JobsServiceOptions) {
+    this.store = new JobStore(o.dataDir);
+    // Plans nobody started are kept a while, then forgotten.
+    for (const name of readdirSync(this.store.plansDir)) {
+      const file = join(this.store.plansDir, name);
+      if (Date.now() - statSync(file).mtimeMs > PLAN_KEEP_MS) rmSync(file, { force: true });
+    }
+  }
+
+  // ---------- plans ----------
+
+  private context(tenantId: string, planId: string, signal: AbortSignal): EnumerationContext {
+    return {
+      connection: this.o.tenants.connection(tenantId),
+      signal,
+      progress: (phase, done, total) => this.o.emit('bulk:planning', { planId, phase, done, total }),
+    };
+  }
+
+  async plan(
+    input: ChannelParsedInput<'bulk:plan'>,
+    extra: Partial<PlanState> = {},
+  ): Promise<BulkPlanSummary> {
+    const { tenantId, planId, source, change } = input;
+    this.o.tenants.stored(tenantId);
+    const controller = new AbortController();
+    this.planning.set(planId, controller);
+    try {
+      return await withRequestPolicy({ lane: 'job' }, async () => {
+        const ctx = this.context(tenantId, planId, controller.signal);
+        let users: AsyncIterable<Auth0User> | Iterable<Auth0User>;
+        let enumeration: BulkPlanSummary['enumeration'];
+        let unknown: BulkPlanSummary['unknown'] = [];
+        let ambiguous: BulkPlanSummary['ambiguous'] = [];
+        let sourceLabel: string;
+        if (source.kind === 'query') {
+          const found = await usersMatching(ctx, source.q);
+          users = found.users;
+          enumeration = found.method;
+          sourceLabel = source.q.trim()
+            ? `every user matching ${source.q.trim()}`
+            : 'every user of the tenant';
+        } else {
+          const entries = source.kind === 'users' ? source.userIds : listEntries(source.text);
+          const found = await resolveList(ctx, entries);
+          ({ users, unknown, ambiguous } = {
+            users: found.users,
+            unknown: found.unknown,
+            ambiguous: found.ambiguous,
+          });
+          enumeration = found.method;
+          sourceLabel =
+            source.kind === 'users'
+              ? `${entries.length} selected user${entries.length === 1 ? '' : 's'}`
+              : `${entries.length} listed entr${entries.length === 1 ? 'y' : 'ies'}${source.name ? ` from ${source.name}` : ''}`;
+        }
+        const roleIds = change.kind === 'roles' ? [...change.add, ...change.remove] : [];
+        const members = roleIds.length ? await roleMembers(ctx, roleIds) : undefined;
+        const roleNames = members ? await this.roleNames(tenantId, roleIds) : new Map<string, string>();
+        const seen = source.kind === 'users' ? source.seen : undefined;
+        let changedSinceSeen = 0;
+        const lines = (async function* () {
+          const done = new Set<string>();
+          for await (const user of users) {
+            if (done.has(user.user_id)) continue;
+            done.add(user.user_id);
+            if (seen?.[user.user_id] && user.updated_at && seen[user.user_id] !== user.updated_at)
+              changedSinceSeen++;
+            yield { user, plan: planFor(change, user, members) };
+          }
+        })();
+        const summary = await this.writePlan(planId, tenantId, lines, {
+          change,
+          changeLabel: describeChange(change, (id) => roleNames.get(id) ?? id),
+          sourceLabel,
+          enumeration,
+          unknown,
+          ambiguous,
+        });
+        if (changedSinceSeen)
+          summary.warnings.push({
+            message:
+              'changed on the tenant since you selected them (someone else blocked or edited them?): the plan uses how they are now',
+            count: changedSinceSeen,
+          });
+        const state: PlanState = { summary, file: this.store.planFile(planId), sourceLabel, ...extra };
+        this.plans.set(planId, state);
+        return summary;
+      });
+    } catch (err) {
+      rmSync(this.store.planFile(planId), { force: true });
+      if (controller.signal.aborted) throw new AppError('validation', 'Finding the users was cancelled.');
+      throw err;
+    } finally {
+      this.planning.delete(planId);
+    }
+  }
+
+  private async roleNames(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    const management = this.o.tenants.connection(tenantId).management;
+    const out = new Map<string, string>();
+    for (const id of ids) out.set(id, String((await management.roles.get(id)).name ?? id));
+    return out;
+  }
+
+  /** Streams planned users to the plan file and tallies the summary (only counts and reasons stay in memory). */
+  private async writePlan(
+    planId: string,
+    tenantId: string,
+    lines: AsyncIterable<{ user: Auth0User; plan: ItemPlan }>,
+    head: Pick<
+      BulkPlanSummary,
+      'change' | 'changeLabel' | 'sourceLabel' | 'enumeration' | 'unknown' | 'ambiguous'
+    >,
+  ): Promise<BulkPlanSummary> {
+    const out = createWriteStream(this.store.planFile(planId), { mode: 0o600 });
+    const reasons = new Map<string, number>();
+    let total = 0;
+    let willChange = 0;
+    let hasUndoable = false;
+    for await (const { user, plan } of lines) {
+      const line: PlanLine = {
+        i: total++,
+        u: user.user_id,
+        ...(user.email ? { e: user.email } : {}),
+        s: plan.op ? 'change' : 'skip',
+        ...(plan.note ? { n: plan.note } : {}),
+        ...(plan.op ? { op: plan.op } : {}),
+        ...(plan.before !== undefined ? { b: plan.before } : {}),
+        ...(plan.after !== undefined ? { a: plan.after } : {}),
+      };
+      if (plan.op) {
+        willChange++;
+        if (['metadata', 'roles', 'set-blocked', 'email-verified'].includes(plan.op.op)) hasUndoable = true;
+      } else
+        reasons.set(
+          plan.note ?? 'nothing to change',
+          (reasons.get(plan.note ?? 'nothing to change') ?? 0) + 1,
+        );
+      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    const destructive = head.change.kind === 'delete';
+    return {
+      planId,
+      tenantId,
+      ...head,
+      total,
+      willChange,
+      skipped: total - willChange,
+      skipReasons: [...reasons].map(([note, count]) => ({ note, count })).sort((a, b) => b.count - a.count),
+      warnings: destructive
+        ? [
+            {
+              message: 'will be deleted. Deleting can\u2019t be undone: save the users as JSON first',
+              count: willChange,
+            },
+          ]
+        : [],
+      destructive,
+      undoable: UNDOABLE_CHANGES.includes(head.change.kind) && hasUndoable,
+      createdAt: new Date().toISOString(),
+    };
+  }
+
+  cancelPlan(planId: string): { ok: true } {
+    this.planning.get(planId)?.abort(new AppError('validation', 'Cancelled.'));
+    return { ok: true };
+  }
+
+  private planOf(planId: string): PlanState {
+    const plan = this.plans.get(planId);
+    if (!plan || !existsSync(plan.file))
+      throw new AppError(
+        'not_found',
+        'That plan is no longer here (it was started or has expired). Make it again.',
+      );
+    return plan;
+  }
+
+  async planItems(
+    input: ChannelParsedInput<'bulk:plan-items'>,
+  ): Promise<{ items: BulkPlanItem[]; total: number }> {
+    const plan = this.planOf(input.planId);
+    const items: BulkPlanItem[] = [];
+    let total = 0;
+    for await (const text of linesForward(plan.file)) {
+      const line = JSON.parse(text) as PlanLine;
+      if (input.status && line.s !== input.status) continue;
+      if (total++ < input.offset || items.length >= input.limit) continue;
+      items.push(planItem(line));
+    }
+    return { items, total };
+  }
+
+  /** For a delete: every planned user as it was read, as a JSON file. */
+  async saveUsers(planId: string): Promise<DownloadRef> {
+    const plan = this.planOf(planId);
+    if (plan.summary.change.kind !== 'delete')
+      throw new AppError('validation', 'Saving the users as JSON is offered before deleting them.');
+    const file = this.o.downloads.reserve(
+      `users-before-delete-${planId.slice(0, 8)}.json`,
+      'application/json',
+    );
+    const source = plan.file;
+    async function* json() {
+      yield '[\n';
+      let first = true;
+      for await (const text of linesForward(source)) {
+        const line = JSON.parse(text) as PlanLine;
+        if (line.s !== 'change') continue;
+        yield `${first ? '' : ',\n'}${JSON.stringify(line.b)}`;
+        first = false;
+      }
+      yield '\n]\n';
+    }
+    await pipeline(Readable.from(json()), createWriteStream(file.path, { mode: 0o600 }));
+    const { id, filename, bytes } = file.commit();
+    return { id, filename, bytes };
+  }
+
+  // ---------- jobs ----------
+
+  async start(planId: string, guard: GuardAnswer): Promise<JobSummary> {
+    const plan = this.planOf(planId);
+    const { summary } = plan;
+    const profile = this.o.tenants.stored(summary.tenantId);
+    const level = guardLevel('bulk:start', profile.environment, undefined);
+    const action = `bulk.${summary.change.kind}`;
+    if (!guardSatisfied(level, profile.domain, guard, summary.willChange)) {
+      const message = `This is a production tenant. Type its domain (${profile.domain}) and the number of users (${summary.willChange}) to start.`;
+      this.o.audit.record({
+        tenantId: profile.id,
+        tenantDomain: profile.domain,
+        action,
+        target: `${summary.willChange} users`,
+        outcome: 'refused',
+        error: message,
+      });
+      throw new AppError('confirmation_required', message, {
+        details: { level, domain: profile.domain, count: summary.willChange },
+      });
+    }
+    if (summary.willChange === 0)
+      throw new AppError('validation', 'Every user is already as asked: nothing to send.');
+    const id = `job_${randomBytes(8).toString('hex')}`;
+    const auditId = this.o.audit.begin({
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      action,
+      target: `${summary.willChange} users`,
+      jobId: id,
+      before: { users: plan.sourceLabel, change: summary.changeLabel, total: summary.total },
+    });
+    const meta: JobMeta = {
+      id,
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      change: summary.change,
+      changeLabel: summary.changeLabel,
+      sourceLabel: plan.sourceLabel,
+      createdAt: new Date().toISOString(),
+      status: 'running',
+      total: summary.total,
+      undoable: summary.undoable,
+      auditId,
+      ...(plan.undoOf ? { undoOf: plan.undoOf } : {}),
+      ...(plan.retryOf ? { retryOf: plan.retryOf } : {}),
+    };
+    this.store.create(meta, plan.file);
+    this.plans.delete(planId);
+    const runner = await this.runner(id);
+    runner.start();
+    return runner.summary();
+  }
+
+  /** Jobs of earlier runs: a job that was running when Tenant Desk stopped is "interrupted", offered for resume. */
+  private load(): Promise<void> {
+    this.loaded ??= (async () => {
+      for (const id of this.store.ids()) {
+        if (this.runners.has(id)) continue;
+        const meta = this.store.meta(id);
+        if (meta.status === 'running') {
+          meta.status = 'interrupted';
+          meta.pausedReason =
+            'Tenant Desk stopped while this job ran. Resume it to finish; nothing was lost.';
+          this.store.save(meta);
+        }
+        await this.runner(id, meta);
+      }
+    })();
+    return this.loaded;
+  }
+
+  private async runner(id: string, meta = this.store.meta(id)): Promise<JobRunner> {
+    const existing = this.runners.get(id);
+    if (existing) return existing;
+    const journal = await this.store.replay(id);
+    const items: RunnerItem[] = [];
+    for await (const line of this.store.plan(id)) {
+      const j = journal.get(line.i);
+      items.push({
+        line,
+        state: j?.s ?? (line.s === 'skip' ? 'skipped' : 'planned'),
+        ...(j?.aid ? { aid: j.aid } : {}),
+        ...(j?.e ? { error: j.e } : line.s === 'skip' ? { error: line.n ?? 'nothing to change' } : {}),
+        ...(j?.a !== undefined ? { after: j.a } : {}),
+      });
+    }
+    const runner = new JobRunner(
+      {
+        meta,
+        writes: this.o.writes,
+        audit: this.o.audit,
+        journal: this.store.journal(id),
+        api: () => this.o.writes.api(meta.tenantId),
+        save: (m) => this.store.save(m),
+        emit: (summary) => this.o.emit('job:progress', summary),
+        ...(this.o.retryDelayMs !== undefined ? { retryDelayMs: this.o.retryDelayMs } : {}),
+      },
+      items,
+    );
+    this.runners.set(id, runner);
+    return runner;
+  }
+
+  private async job(id: string): Promise<JobRunner> {
+    await this.load();
+    const runner = this.runners.get(id);
+    if (!runner) throw new AppError('not_found', 'That job does not exist.');
+    return runner;
+  }
+
+  async list(tenantId?: string): Promise<JobSummary[]> {
+    await this.load();
+    return [...this.runners.values()]
+      .filter((r) => !tenantId || r.meta.tenantId === tenantId)
+      .map((r) => r.summary())
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async get(jobId: string): Promise<JobSummary> {
+    return (await this.job(jobId)).summary();
+  }
+
+  async items(input: ChannelParsedInput<'jobs:items'>): Promise<{ items: JobItem[]; total: number }> {
+    const runner = await this.job(input.jobId);
+    const matching = runner.items.filter((it) => !input.state || it.state === input.state);
+    return {
+      items: matching.slice(input.offset, input.offset + input.limit).map((it) => jobItem(it)),
+      total: matching.length,
+    };
+  }
+
+  async control(jobId: string, action: 'pause' | 'resume' | 'cancel'): Promise<JobSummary> {
+    const runner = await this.job(jobId);
+    const status = runner.meta.status;
+    if (action === 'pause') {
+      if (status !== 'running') throw new AppError('validation', 'Only a running job can be paused.');
+      await runner.pause('Paused by you.');
+    } else if (action === 'resume') {
+      if (status !== 'paused' && status !== 'interrupted')
+        throw new AppError('validation', 'Only a paused or interrupted job can be resumed.');
+      runner.start();
+    } else {
+      if (status === 'completed' || status === 'cancelled')
+        throw new AppError('validation', 'This job has already ended.');
+      await runner.cancel();
+    }
+    return runner.summary();
+  }
+
+  /** A plan for the users that failed, read again so that it starts from how they are now. */
+  async retryPlan(jobId: string, planId: string): Promise<BulkPlanSummary> {
+    const runner = await this.job(jobId);
+    const failed = runner.items.filter((it) => it.state === 'failed');
+    if (failed.length === 0) throw new AppError('validation', 'No user of this job failed.');
+    if (runner.meta.undoOf)
+      return this.planFromOps(
+        runner.meta,
+        planId,
+        failed.map((it) => ({ user: it.line, op: it.line.op!, b: it.line.b, a: it.line.a })),
+        {
+          retryOf: jobId,
+          label: runner.meta.changeLabel,
+          sourceLabel: `the ${failed.length} users that failed in an earlier job`,
+        },
+      );
+    return this.plan(
+      {
+        tenantId: runner.meta.tenantId,
+        planId,
+        source: { kind: 'users', userIds: failed.map((it) => it.line.u) },
+        change: runner.meta.change,
+      },
+      { retryOf: jobId },
+    ).then((summary) => {
+      const state = this.plans.get(planId)!;
+      state.sourceLabel = `the ${failed.length} users that failed in an earlier job`;
+      summary.sourceLabel = state.sourceLabel;
+      return summary;
+    });
+  }
+
+  /** Undoes a job user by user from its journal; a user changed since the job is skipped and listed, never overwritten. */
+  async undoPlan(jobId: string, planId: string): Promise<BulkPlanSummary> {
+    const runner = await this.job(jobId);
+    const meta = runner.meta;
+    if (!meta.undoable)
+      throw new AppError(
+        'validation',
+        `"${meta.changeLabel}" can\u2019t be undone: what it did can\u2019t be reversed from Tenant Desk.`,
+      );
+    if (meta.status === 'running')
+      throw new AppError('validation', 'Pause the job (or let it finish) before undoing it.');
+    const done = runner.items.filter((it) => it.state === 'done' && it.line.op);
+    if (done.length === 0)
+      throw new AppError('validation', 'This job changed no user yet: there is nothing to undo.');
+    const controller = new AbortController();
+    this.planning.set(planId, controller);
+    try {
+      const ctx = this.context(meta.tenantId, planId, controller.signal);
+      const now = await withRequestPolicy({ lane: 'job' }, async () => {
+        const { users } = await resolveList(
+          ctx,
+          done.map((it) => it.line.u),
+        );
+        const roleIds = [
+          ...new Set(
+            done.flatMap((it) =>
+              it.line.op?.op === 'roles' ? [...it.line.op.add, ...it.line.op.remove] : [],
+            ),
+          ),
+        ];
+        return {
+          users: new Map(users.map((u) => [u.user_id, u])),
+          members: roleIds.length ? await roleMembers(ctx, roleIds) : new Map<string, Set<string>>(),
+        };
+      });
+      const planned = done.map((it) => {
+        const user = now.users.get(it.line.u) ?? null;
+        const roles = [...now.members].filter(([, holders]) => holders.has(it.line.u)).map(([r]) => r);
+        return { user: it.line, plan: inverseOf(it.line.op!, it.line.b, it.after, { user, roles }) };
+      });
+      return await this.planFromPlans(meta, planId, planned, {
+        undoOf: jobId,
+        label: `undo: ${meta.changeLabel}`,
+        sourceLabel: `the ${done.length} users the job changed`,
+      });
+    } finally {
+      this.planning.delete(planId);
+    }
+  }
+
+  private planFromOps(
+    meta: JobMeta,
+    planId: string,
+    ops: { user: PlanLine; op: ItemOp; b: unknown; a: unknown }[],
+    how: { retryOf?: string; undoOf?: string; label: string; sourceLabel: string },
+  ): Promise<BulkPlanSummary> {
+    return this.planFromPlans(
+      meta,
+      planId,
+      ops.map((o) => ({ user: o.user, plan: { op: o.op, before: o.b, after: o.a } })),
+      how,
+    );
+  }
+
+  /** A plan of per-user operations (undo, retry of an undo): written like any plan, started like any plan. */
+  private async planFromPlans(
+    meta: JobMeta,
+    planId: string,
+    planned: { user: PlanLine; plan: ItemPlan }[],
+    how: { retryOf?: string; undoOf?: string; label: string; sourceLabel: string },
+  ): Promise<BulkPlanSummary> {
+    const summary = await this.writePlan(
+      planId,
+      meta.tenantId,
+      (async function* () {
+        for (const p of planned)
+          yield {
+            user: { user_id: p.user.u, ...(p.user.e ? { email: p.user.e } : {}) } as Auth0User,
+            plan: p.plan,
+          };
+      })(),
+      {
+        change: meta.change,
+        changeLabel: how.label,
+        sourceLabel: how.sourceLabel,
+        enumeration: 'job',
+        unknown: [],
+        ambiguous: [],
+      },
+    );
+    if (how.undoOf) summary.undoable = false;
+    this.plans.set(planId, {
+      summary,
+      file: this.store.planFile(planId),
+      sourceLabel: how.sourceLabel,
+      ...(how.undoOf ? { undoOf: how.undoOf } : {}),
+      ...(how.retryOf ? { retryOf: how.retryOf } : {}),
+    });
+    return summary;
+  }
+
+  /** Per-user outcomes as CSV; for password links, each link and its expiry (kept in memory only until then). */
+  async exportResults(jobId: string): Promise<DownloadRef> {
+    const runner = await this.job(jobId);
+    const file = this.o.downloads.reserve(`tenant-desk-${jobId}-results.csv`, 'text/csv; charset=utf-8');
+    const links = runner.meta.change.kind === 'password-link';
+    const cell = (v: unknown) =>
+      v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+    async function* rows() {
+      for (const it of runner.items) {
+        const link = runner.links.get(it.line.i);
+        yield [
+          it.line.u,
+          it.line.e ?? '',
+          it.state,
+          it.error ?? '',
+          cell(it.line.b),
+          cell(it.after ?? it.line.a),
+          ...(links
+            ? [
+                link?.ticket ?? (it.state === 'done' ? 'not kept after a restart: create a new link' : ''),
+                link?.expiresAt ?? '',
+              ]
+            : []),
+        ];
+      }
+    }
+    try {
+      await pipeline(
+        Readable.from(rows()),
+        stringify({
+          header: true,
+          columns: [
+            'user_id',
+            'email',
+            'outcome',
+            'error',
+            'before',
+            'after',
+            ...(links ? ['password_change_link', 'link_expires_at'] : []),
+          ],
+          escape_formulas: true,
+        }),
+        createWriteStream(file.path, { mode: 0o600 }),
+      );
+    } catch (err) {
+      file.discard();
+      throw err;
+    }
+    const { id, filename, bytes } = file.commit();
+    return { id, filename, bytes };
+  }
+
+  /** Quitting: running jobs pause (their journal is whole either way), to be resumed next time. */
+  async close(): Promise<void> {
+    for (const controller of this.planning.values())
+      controller.abort(new AppError('validation', 'Tenant Desk is closing.'));
+    await Promise.all(
+      [...this.runners.values()]
+        .filter((r) => r.meta.status === 'running')
+        .map((r) =>
+          r.pause('Tenant Desk was closed while this job ran. Resume it to finish; nothing was lost.'),
+        ),
+    );
+  }
+}
+
+function planItem(line: PlanLine): BulkPlanItem {
+  return {
+    index: line.i,
+    userId: line.u,
+    ...(line.e ? { email: line.e } : {}),
+    status: line.s,
+    ...(line.n ? { note: line.n } : {}),
+    ...(line.b !== undefined ? { before: line.b } : {}),
+    ...(line.a !== undefined ? { after: line.a } : {}),
+  };
+}
+
+function jobItem(it: RunnerItem): JobItem {
+  return {
+    index: it.line.i,
+    userId: it.line.u,
+    ...(it.line.e ? { email: it.line.e } : {}),
+    state: it.state as JobItemState,
+    ...(it.error ? { error: it.error } : {}),
+    ...(it.line.b !== undefined ? { before: it.line.b } : {}),
+    ...(it.after !== undefined ? { after: it.after } : it.line.a !== undefined ? { after: it.line.a } : {}),
+  };
+}
