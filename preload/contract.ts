@@ -707,6 +707,8 @@ export const channels = {
         tenantId: idSchema.optional(),
         action: z.string().max(64).optional(),
         target: z.string().max(256).optional(),
+        /** Only the entries of one bulk job (the job's own and each user's). */
+        jobId: z.string().max(64).optional(),
         limit: z.number().int().min(1).max(5000).default(200),
       })
       .strict(),

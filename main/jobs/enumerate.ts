@@ -12,6 +12,7 @@ import type { Auth0User, BulkPlanSummary } from '../../preload/contract.js';
 import { parseQuery, QueryError, UserIndex } from '../../query/index.js';
 import type { TenantConnection } from '../auth0/tenant-connection.js';
 import { AppError } from '../errors.js';
+import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
 import { asUser, SEARCH_CAP } from '../users/user-reads.js';
 
 export type Progress = (phase: string, done: number, total: number | null) => void;
@@ -68,9 +69,12 @@ export async function* exportedUsers(ctx: EnumerationContext): AsyncGenerator<Au
   const management = ctx.connection.management;
   const options = { abortSignal: ctx.signal };
   ctx.progress('Asking Auth0 to export the users', 0, 100);
-  const created = await management.jobs.usersExports.create(
-    { format: 'json', fields: EXPORT_FIELDS.map((name) => ({ name, export_as: name })) },
-    options,
+  // Asking twice only makes a second export: safe to repeat after a 5xx.
+  const created = await withRequestPolicy({ idempotent: true }, () =>
+    management.jobs.usersExports.create(
+      { format: 'json', fields: EXPORT_FIELDS.map((name) => ({ name, export_as: name })) },
+      options,
+    ),
   );
   let location: string | undefined;
   for (let wait = 500; ; wait = Math.min(wait * 1.5, 5_000)) {

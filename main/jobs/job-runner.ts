@@ -289,7 +289,7 @@ export class JobRunner {
     this.deps.audit.finish(item.aid!, {
       tenantId: m.tenantId,
       tenantDomain: m.tenantDomain,
-      action: `user.${op.op}`,
+      action: auditAction(op),
       target: item.line.u,
       jobId: m.id,
       outcome: 'success',
@@ -419,6 +419,35 @@ export class JobRunner {
         await writes.run(deleteUser, base, { ...options, before: asUser(item.line.b ?? {}) });
         return { state: 'done', after: { deleted: true } };
     }
+  }
+}
+
+/** The audit action the write path recorded for an operation (the command's own name for it). */
+function auditAction(op: ItemOp): string {
+  const name = <I>(c: { action: string | ((input: I) => string) }, input: I) =>
+    typeof c.action === 'function' ? c.action(input) : c.action;
+  const user = { tenantId: '', userId: '' };
+  switch (op.op) {
+    case 'metadata':
+      return name(mergeMetadata, { ...user, kind: op.kind, changes: op.changes });
+    case 'roles':
+      return name(changeRoles, { ...user, add: op.add, remove: op.remove });
+    case 'set-blocked':
+      return name(setBlocked, { ...user, blocked: op.blocked });
+    case 'email-verified':
+      return name(setEmailVerifiedTo, { ...user, value: op.value });
+    case 'brute-force-unblock':
+      return name(unblockBruteForce, user);
+    case 'mfa-reset':
+      return name(mfaReset, user);
+    case 'verification-email':
+      return name(sendVerificationEmail, user);
+    case 'forget-browsers':
+      return name(invalidateRememberBrowser, user);
+    case 'password-link':
+      return name(passwordTicket, { ...user, ttlSec: op.ttlSec, markEmailVerified: false });
+    case 'delete':
+      return name(deleteUser, user);
   }
 }
 
