@@ -79,8 +79,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(late.tenants?.tokens() ?? []),
     ...(late.sandbox?.secretsInUse() ?? []),
   ];
-  const audit = new AuditLog(options.dataDir, options.osUser ?? currentOsUser(), undefined, knownSecrets);
   const log = new DiagnosticsLog(options.dataDir, knownSecrets);
+  const audit = new AuditLog(
+    options.dataDir,
+    options.osUser ?? currentOsUser(),
+    undefined,
+    knownSecrets,
+    (err) =>
+      log.write('error', 'audit entry not written', { detail: String((err as Error)?.message ?? err) }),
+  );
   log.write('info', 'started', { version: options.version, host: options.host, node: process.versions.node });
   const profiles = new ProfileStore(options.dataDir);
 
@@ -232,6 +239,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       log.write('info', 'stopping');
       await jobs.close();
       await service.close();
+      await audit.close();
       await sandboxService.stop();
     },
   };

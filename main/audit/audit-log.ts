@@ -1,11 +1,11 @@
-// Append-only audit trail (JSONL in the data dir), flushed to disk line by line. A write to a tenant is recorded
-// twice under one id: `pending` (with its before-state) just before it is sent, then its outcome; so even a crash
-// mid-write leaves a trace and what it changed. Refusals by the production guard are recorded too.
-import { closeSync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+// Append-only audit trail (JSONL in the data dir), flushed to disk off the event loop. A write to a tenant is
+// recorded twice under one id: `pending` (with its before-state), on disk before the write is sent, then its
+// outcome; so even a crash mid-write leaves a trace and what it changed. Refusals by the guard are recorded too.
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { AuditEntry, AuditOutcome } from '../../preload/contract.js';
 import { scrub } from '../errors.js';
+import { AppendOnlyFile } from '../fs/append-only-file.js';
 import { linesBackward, linesForward } from '../fs/lines.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -41,6 +41,7 @@ function parse(line: string): AuditEntry | null {
 
 export class AuditLog {
   readonly file: string;
+  private readonly out: AppendOnlyFile;
   /** Writes begun in this process whose outcome is not recorded yet. */
   private readonly open = new Set<string>();
 
@@ -50,21 +51,18 @@ export class AuditLog {
     private readonly now: () => Date = () => new Date(),
     /** Secrets known this run: never written, even by accident inside before/after values. */
     private readonly secrets: () => Iterable<string> = () => [],
+    /** An entry that could not be written (a full disk): reported, since the caller has moved on. */
+    private readonly onError: (err: unknown) => void = () => undefined,
   ) {
     this.file = join(dataDir, AUDIT_FILE);
+    this.out = new AppendOnlyFile(this.file);
   }
 
-  private append(entry: AuditEntry): AuditEntry {
+  private append(entry: AuditEntry): { entry: AuditEntry; written: Promise<void> } {
     const line = scrub(JSON.stringify(entry), this.secrets());
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const fd = openSync(this.file, 'a', 0o600);
-    try {
-      writeSync(fd, `${line}\n`);
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    return JSON.parse(line) as AuditEntry;
+    const written = this.out.append(`${line}\n`);
+    written.catch(this.onError);
+    return { entry: JSON.parse(line) as AuditEntry, written };
   }
 
   private stamp(id: string, entry: Omit<AuditEntry, 'id' | 'time' | 'osUser'>): AuditEntry {
@@ -77,25 +75,37 @@ export class AuditLog {
 
   /** One entry for something that happened at once (or was refused). */
   record(entry: NewAuditEntry): AuditEntry {
-    return this.append(this.stamp(AuditLog.newId(), entry));
+    return this.append(this.stamp(AuditLog.newId(), entry)).entry;
   }
 
-  /** Before a write is sent: its intent and before-state. Returns the id its outcome is recorded under. */
-  begin(entry: Omit<NewAuditEntry, 'outcome' | 'error' | 'after'>): string {
+  /**
+   * Before a write is sent: its intent and before-state. Returns the id its outcome is recorded under, and a
+   * promise that resolves once the entry is on disk — the write must wait for it.
+   */
+  begin(entry: Omit<NewAuditEntry, 'outcome' | 'error' | 'after'>): { id: string; written: Promise<void> } {
     const id = AuditLog.newId();
     this.open.add(id);
-    this.append(this.stamp(id, { ...entry, outcome: 'pending' }));
-    return id;
+    return { id, written: this.append(this.stamp(id, { ...entry, outcome: 'pending' })).written };
   }
 
   finish(id: string, entry: NewAuditEntry): AuditEntry {
-    const written = this.append(this.stamp(id, entry));
+    const { entry: written } = this.append(this.stamp(id, entry));
     this.open.delete(id);
     return written;
   }
 
+  /** Resolves once every entry recorded so far is on disk. */
+  flush(): Promise<void> {
+    return this.out.drain();
+  }
+
+  close(): Promise<void> {
+    return this.out.close();
+  }
+
   /** Newest first, each write once: its outcome, or pending / interrupted when none was recorded. */
-  list(q: AuditQuery): AuditEntry[] {
+  async list(q: AuditQuery): Promise<AuditEntry[]> {
+    await this.flush();
     const out: AuditEntry[] = [];
     const settled = new Set<string>();
     for (const line of linesBackward(this.file)) {
@@ -113,6 +123,7 @@ export class AuditLog {
 
   /** Oldest first, streamed, each write once (as in `list`). */
   async *entries(q: Omit<AuditQuery, 'limit'>): AsyncGenerator<AuditEntry> {
+    await this.flush();
     // A pending line is held until its outcome shows up further on; what is left at the end was interrupted.
     const pending = new Map<string, AuditEntry>();
     for await (const line of linesForward(this.file)) {

@@ -83,10 +83,13 @@ export class WritePath {
             ? await withRequestPolicy({ lane }, () => command.before!(api, input))
             : (undefined as B);
       auditBefore = command.audit?.before?.(before, input);
-      auditId = this.audit.begin({
+      const pending = this.audit.begin({
         ...entry,
         ...(auditBefore !== undefined ? { before: auditBefore } : {}),
       });
+      auditId = pending.id;
+      // Nothing is sent before its intent is on disk.
+      await pending.written;
       await options.onSend?.(auditId);
       const result = await withRequestPolicy({ lane, idempotent: command.idempotent }, () =>
         command.apply(api, input, before),

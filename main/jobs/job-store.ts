@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { BulkChange, JobItemState, JobStatus } from '../../preload/contract.js';
+import { AppendOnlyFile } from '../fs/append-only-file.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { linesForward } from '../fs/lines.js';
 import type { ItemOp } from './bulk-ops.js';
@@ -72,41 +73,20 @@ export const STATE_CODES: readonly JobItemState[] = [
   'cancelled',
 ];
 
-/** The journal of one job: lines queued in the same turn of the event loop share one write and one flush. */
+/** The journal of one job: an entry's promise resolves once it is on disk (flushed off the event loop). */
 export class Journal {
-  private fd: number | null = null;
-  private queue: { line: string; done: () => void; fail: (e: unknown) => void }[] = [];
-  private scheduled = false;
+  private readonly out: AppendOnlyFile;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.out = new AppendOnlyFile(file);
+  }
 
   append(entry: JournalLine): Promise<void> {
-    return new Promise((done, fail) => {
-      this.queue.push({ line: `${JSON.stringify(entry)}\n`, done, fail });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.out.append(`${JSON.stringify(entry)}\n`);
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.queue.splice(0);
-    if (!batch.length) return;
-    try {
-      this.fd ??= openSync(this.file, 'a', 0o600);
-      writeSync(this.fd, batch.map((b) => b.line).join(''));
-      fdatasyncSync(this.fd);
-      for (const b of batch) b.done();
-    } catch (err) {
-      for (const b of batch) b.fail(err);
-    }
-  }
-
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+  close(): Promise<void> {
+    return this.out.close();
   }
 }
 

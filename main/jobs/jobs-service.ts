@@ -317,7 +317,7 @@ export class JobsService {
     if (summary.willChange === 0)
       throw new AppError('validation', 'Every user is already as asked: nothing to send.');
     const id = `job_${randomBytes(8).toString('hex')}`;
-    const auditId = this.o.audit.begin({
+    const { id: auditId, written } = this.o.audit.begin({
       tenantId: profile.id,
       tenantDomain: profile.domain,
       action,
@@ -325,6 +325,7 @@ export class JobsService {
       jobId: id,
       before: { users: plan.sourceLabel, change: summary.changeLabel, total: summary.total },
     });
+    await written;
     const meta: JobMeta = {
       id,
       tenantId: profile.id,

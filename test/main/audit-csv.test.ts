@@ -61,17 +61,18 @@ describe('audit CSV', () => {
     const { dir, log } = freshLog();
     const base = { tenantId: 't1', tenantDomain: 'acme.example', target: 'auth0|1' };
     const done = log.begin({ ...base, action: 'user.block', before: { blocked: false } });
-    log.finish(done, { ...base, action: 'user.block', outcome: 'success', before: { blocked: false } });
-    log.begin({ ...base, action: 'user.delete', before: { email: 'x@example.com' } });
+    log.finish(done.id, { ...base, action: 'user.block', outcome: 'success', before: { blocked: false } });
+    await log.begin({ ...base, action: 'user.delete', before: { email: 'x@example.com' } }).written;
+    await log.flush();
     // Another process (a later run) reads the log: the delete never finished.
     const later = new AuditLog(dir, 'alice');
-    const listed = later.list({ limit: 10 });
+    const listed = await later.list({ limit: 10 });
     expect(listed.map((e) => [e.action, e.outcome])).toEqual([
       ['user.delete', 'interrupted'],
       ['user.block', 'success'],
     ]);
     // The process that began it still sees it running.
-    expect(log.list({ limit: 10 })[0]!.outcome).toBe('pending');
+    expect((await log.list({ limit: 10 }))[0]!.outcome).toBe('pending');
     const file = join(dir, 'out.csv');
     expect(await writeAuditCsv(later.entries({}), file)).toBe(2);
     const rows = parse(readFileSync(file, 'utf8')) as string[][];
@@ -88,10 +89,11 @@ describe('audit CSV', () => {
         target: `u${i}`,
         outcome: 'success',
       });
+    await log.flush();
     const { appendFileSync } = await import('node:fs');
     appendFileSync(join(dir, 'audit.jsonl'), '{"id":"aud_torn","time":"2026');
-    const newest = log.list({ tenantId: 'a', limit: 3 });
+    const newest = await log.list({ tenantId: 'a', limit: 3 });
     expect(newest.map((e) => e.target)).toEqual(['u2999', 'u2997', 'u2995']);
-    expect(log.list({ limit: 5000 })).toHaveLength(3000);
+    expect(await log.list({ limit: 5000 })).toHaveLength(3000);
   });
 });

@@ -149,7 +149,14 @@ const profilesFile = () => readFileSync(join(dataDir, 'tenants.json'), 'utf8');
 
 describe('the production guard in main', () => {
   it('covers every write channel of the contract, and only those', () => {
-    expect([...new Set(ON_PRODUCTION.map(([, c]) => c))].sort()).toEqual([...writeChannels].sort());
+    // Starting a bulk job needs its plan: its enforcement is tested in bulk.test.ts.
+    expect([...new Set([...ON_PRODUCTION.map(([, c]) => c), 'bulk:start'])].sort()).toEqual(
+      [...writeChannels].sort(),
+    );
+    for (const environment of environments)
+      expect(guardLevel('bulk:start', environment, undefined)).toBe(
+        environment === 'production' ? 'typed-domain-and-count' : 'none',
+      );
   });
 
   it('asks nothing on staging, development and custom tenants: each write goes through unguarded', async () => {

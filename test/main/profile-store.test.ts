@@ -73,7 +73,7 @@ describe('ProfileStore', () => {
 });
 
 describe('AuditLog', () => {
-  it('appends entries, lists newest first with filters, and survives a torn last line', () => {
+  it('appends entries, lists newest first with filters, and survives a torn last line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'td-audit-'));
     const log = new AuditLog(dir, 'alice', undefined, () => ['s3cr3t-value']);
     log.record({
@@ -91,11 +91,12 @@ describe('AuditLog', () => {
       outcome: 'failure',
       error: 'leaked s3cr3t-value here',
     });
+    await log.flush();
     appendFileSync(join(dir, 'audit.jsonl'), '{"time":"2026-');
-    const all = log.list({ limit: 10 });
+    const all = await log.list({ limit: 10 });
     expect(all.map((e) => e.action)).toEqual(['user.delete', 'user.block']);
     expect(all[0]).toMatchObject({ osUser: 'alice', outcome: 'failure' });
     expect(all[0]!.error).not.toContain('s3cr3t-value');
-    expect(log.list({ tenantId: 't1', limit: 10 }).map((e) => e.target)).toEqual(['auth0|1']);
+    expect((await log.list({ tenantId: 't1', limit: 10 })).map((e) => e.target)).toEqual(['auth0|1']);
   });
 });

@@ -173,6 +173,52 @@ describe('no secret ever crosses the bridge', () => {
     await run('users:remove-roles', { tenantId: id, userId, roleIds: [role.id], guard });
     await run('users:logs', { tenantId: id, userId });
     await run('users:delete', { tenantId: id, userId, guard });
+
+    // Bulk edits: a plan, its items, a job (paused, resumed), its outcomes, a retry and an undo plan, and a
+    // delete plan whose users are saved first. On this production tenant a start wants the domain and the count.
+    const others = [...t.emu.store.users.values()].filter((u) => u.user_id !== userId).slice(0, 4);
+    const broken = others[0]!.user_id;
+    t.emu.store.faults = [
+      { method: 'PATCH', path: new RegExp(`${encodeURIComponent(broken)}$`), status: 400, times: 1 },
+    ];
+    const planned = (await call('bulk:plan', {
+      tenantId: id,
+      planId: 'router-walk-plan-1',
+      source: { kind: 'users', userIds: others.map((u) => u.user_id) },
+      change: { kind: 'metadata', metadata: 'app_metadata', set: { walked_in_bulk: true } },
+    })) as { ok: true; data: { planId: string; willChange: number } };
+    visited.add('bulk:plan');
+    await run('bulk:plan-items', { planId: planned.data.planId });
+    const job = (await call('bulk:start', {
+      planId: planned.data.planId,
+      guard: { ...guard, typedCount: planned.data.willChange },
+    })) as { ok: true; data: { id: string } };
+    visited.add('bulk:start');
+    await run('jobs:control', { jobId: job.data.id, action: 'pause' });
+    await call('jobs:control', { jobId: job.data.id, action: 'resume' });
+    for (let s = 'running'; s === 'running'; await new Promise((r) => setTimeout(r, 50)))
+      s = (
+        (await app.router.invoke('jobs:get', { jobId: job.data.id })) as {
+          ok: true;
+          data: { status: string };
+        }
+      ).data.status;
+    t.emu.store.faults = [];
+    await run('jobs:get', { jobId: job.data.id });
+    await run('jobs:list', { tenantId: id });
+    await run('jobs:items', { jobId: job.data.id });
+    await run('jobs:export', { jobId: job.data.id });
+    await run('jobs:retry-plan', { jobId: job.data.id, planId: 'router-walk-plan-2' });
+    await run('jobs:undo-plan', { jobId: job.data.id, planId: 'router-walk-plan-3' });
+    await run('bulk:cancel-plan', { planId: 'router-walk-plan-3' });
+    const doomed = [...t.emu.store.users.values()].find((u) => u.email === 'walker@example.net')!;
+    await call('bulk:plan', {
+      tenantId: id,
+      planId: 'router-walk-plan-4',
+      source: { kind: 'users', userIds: [doomed.user_id] },
+      change: { kind: 'delete' },
+    });
+    await run('bulk:save-users', { planId: 'router-walk-plan-4' });
     const failures = answers.filter((a) => !(a as { ok: boolean }).ok) as {
       error: { incidentId?: string; code: string };
     }[];
