@@ -564,6 +564,8 @@ export interface JobCounts {
   failed: number;
   /** Sent before a crash and impossible to read back (an email, a link): not sent again. */
   unknown: number;
+  /** Not sent because the job was cancelled first. */
+  cancelled: number;
   remaining: number;
 }
 

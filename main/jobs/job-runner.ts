@@ -94,6 +94,7 @@ export class JobRunner {
       skipped: 0,
       failed: 0,
       unknown: 0,
+      cancelled: 0,
       remaining: 0,
     };
     for (const it of this.items) {
@@ -101,7 +102,8 @@ export class JobRunner {
       else if (it.state === 'skipped') c.skipped++;
       else if (it.state === 'failed') c.failed++;
       else if (it.state === 'unknown') c.unknown++;
-      else if (it.state !== 'cancelled') c.remaining++;
+      else if (it.state === 'cancelled') c.cancelled++;
+      else c.remaining++;
     }
     return c;
   }

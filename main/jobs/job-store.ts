@@ -3,17 +3,7 @@
 // job starts) and journal.jsonl (each user's state as it moves: sent → done / failed / skipped / unknown, with what
 // the tenant answered), appended and flushed before the write it announces is sent. Killing the process at any
 // instant loses nothing: on the next start the journal is replayed and the job offered for resume.
-import {
-  closeSync,
-  existsSync,
-  fdatasyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BulkChange, JobItemState, JobStatus } from '../../preload/contract.js';
 import { AppendOnlyFile } from '../fs/append-only-file.js';

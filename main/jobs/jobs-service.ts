@@ -204,11 +204,11 @@ export class JobsService {
       if (plan.op) {
         willChange++;
         if (['metadata', 'roles', 'set-blocked', 'email-verified'].includes(plan.op.op)) hasUndoable = true;
-      } else
-        reasons.set(
-          plan.note ?? 'nothing to change',
-          (reasons.get(plan.note ?? 'nothing to change') ?? 0) + 1,
-        );
+      } else {
+        // Counted by kind of reason; the user's own details ("(updated …)") stay on its line.
+        const reason = (plan.note ?? 'nothing to change').replace(/\s*\([^)]*\)$/, '');
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      }
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
     }
     out.end();
@@ -592,8 +592,8 @@ export class JobsService {
           it.line.e ?? '',
           it.state,
           it.error ?? '',
-          cell(it.line.b),
-          cell(it.after ?? it.line.a),
+          cell(shown(it.line.b)),
+          cell(shown(it.after ?? it.line.a)),
           ...(links
             ? [
                 link?.ticket ?? (it.state === 'done' ? 'not kept after a restart: create a new link' : ''),
@@ -650,9 +650,19 @@ function planItem(line: PlanLine): BulkPlanItem {
     ...(line.e ? { email: line.e } : {}),
     status: line.s,
     ...(line.n ? { note: line.n } : {}),
-    ...(line.b !== undefined ? { before: line.b } : {}),
-    ...(line.a !== undefined ? { after: line.a } : {}),
+    ...(line.b !== undefined ? { before: shown(line.b) } : {}),
+    ...(line.a !== undefined ? { after: shown(line.a) } : {}),
   };
+}
+
+/**
+ * A before or after state as the window and the results CSV show it: the values, without what undo keeps to notice
+ * a user changed since (updated_at) — a metadata state is its keys' values, null for a key that isn't there.
+ */
+export function shown(state: unknown): unknown {
+  if (!state || typeof state !== 'object' || Array.isArray(state) || 'user_id' in state) return state;
+  const { updated_at: _seen, values, ...rest } = state as Record<string, unknown>;
+  return values !== undefined ? values : rest;
 }
 
 function jobItem(it: RunnerItem): JobItem {
@@ -662,7 +672,11 @@ function jobItem(it: RunnerItem): JobItem {
     ...(it.line.e ? { email: it.line.e } : {}),
     state: it.state as JobItemState,
     ...(it.error ? { error: it.error } : {}),
-    ...(it.line.b !== undefined ? { before: it.line.b } : {}),
-    ...(it.after !== undefined ? { after: it.after } : it.line.a !== undefined ? { after: it.line.a } : {}),
+    ...(it.line.b !== undefined ? { before: shown(it.line.b) } : {}),
+    ...(it.after !== undefined
+      ? { after: shown(it.after) }
+      : it.line.a !== undefined
+        ? { after: shown(it.line.a) }
+        : {}),
   };
 }

@@ -93,7 +93,7 @@ const probing = (async () => {
 })();
 const started = performance.now();
 const job = await call<JobSummary>(app, 'bulk:start', { planId: plan.planId });
-let last: JobSummary = job;
+let last: JobSummary;
 for (;;) {
   last = await call<JobSummary>(app, 'jobs:get', { jobId: job.id });
   if (last.status !== 'running') break;
