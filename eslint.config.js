@@ -6,7 +6,17 @@ import globals from 'globals';
 const nodeOnly = ['electron', 'keytar', 'auth0', 'undici', 'fastify', 'ws', 'fs', 'path', 'child_process'];
 
 export default tseslint.config(
-  { ignores: ['.tmp/**', 'node_modules/**', 'out/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      '.tmp/**',
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'release/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,14 +31,20 @@ export default tseslint.config(
     files: ['main/**/*.ts', 'emulator/**/*.ts'],
     ignores: ['main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/electron/ imports electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only main/electron/ imports electron.' }] },
+      ],
     },
   },
   // The contract imports nothing but zod.
   {
     files: ['preload/contract.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$).*', message: 'preload/contract.ts imports nothing but zod.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$).*', message: 'preload/contract.ts imports nothing but zod.' }] },
+      ],
     },
   },
   // The renderer knows the contract, never Node, secrets or main/.

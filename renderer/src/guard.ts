@@ -22,6 +22,8 @@ export interface GuardCopy {
   danger?: boolean;
   /** Ask even where the guard does not (a delete on a development tenant). */
   always?: boolean;
+  /** A bulk job: how many users it changes (typed back on a production tenant). */
+  count?: number;
 }
 
 export interface GuardRequest extends GuardCopy {

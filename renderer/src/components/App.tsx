@@ -1,9 +1,13 @@
 import { useEffect } from 'react';
 import { bridge } from '../bridge';
 import { useAppStore } from '../stores/app';
+import { useBulkStore } from '../stores/bulk';
 import { useDetailStore } from '../stores/detail';
+import { useJobsStore } from '../stores/jobs';
 import { useTenantsStore } from '../stores/tenants';
 import { AuditScreen } from './AuditScreen';
+import { BulkScreen } from './bulk/BulkScreen';
+import { InterruptedJobsBanner } from './bulk/InterruptedJobsBanner';
 import { DiscardEditsDialog } from './DiscardEditsDialog';
 import { ErrorMessage } from './ErrorMessage';
 import { FirstRun } from './FirstRun';
@@ -38,7 +42,11 @@ export function App() {
       bridge.on('tenants:changed', ({ tenants: next }) => replaceAll(next)),
       bridge.on('sandbox:changed', (status) => app.setLocalTenant(status)),
       bridge.on('tenants:stalled', (event) => app.setStalled(event)),
+      bridge.on('bulk:planning', (event) => useBulkStore.getState().onPlanning(event)),
+      bridge.on('job:progress', (summary) => useJobsStore.getState().onProgress(summary)),
     ];
+    // Jobs of an earlier run that did not finish are offered for resume.
+    void useJobsStore.getState().load();
     return () => offs.forEach((off) => off());
   }, [loadApp, loadTenants, replaceAll]);
 
@@ -61,6 +69,7 @@ export function App() {
       <Header />
       <KeychainBanner />
       <StalledBanner />
+      <InterruptedJobsBanner />
       <main>
         {!loaded ? (
           <p role="status">Loading…</p>
@@ -79,6 +88,8 @@ export function App() {
           </>
         ) : view === 'users' && active ? (
           <UsersScreen key={active.id} tenant={active} />
+        ) : view === 'bulk' && active ? (
+          <BulkScreen key={active.id} tenant={active} />
         ) : view === 'audit' ? (
           <AuditScreen />
         ) : (

@@ -16,12 +16,20 @@ function GuardDialogBody() {
   const request = useGuardStore((s) => s.request)!;
   const id = useId();
   const [typed, setTyped] = useState('');
+  const [typedCount, setTypedCount] = useState('');
   const { tenant, level } = request;
+  // "1,500" and "1 500" are read as 1500.
+  const countDigits = typedCount.replace(/[\s,]/g, '');
+  const wantsDomain = level === 'typed-domain' || level === 'typed-domain-and-count';
   const answer = {
     confirmed: true as const,
-    ...(level === 'typed-domain' ? { typedDomain: typed.trim() } : {}),
+    ...(wantsDomain ? { typedDomain: typed.trim() } : {}),
+    ...(level === 'typed-domain-and-count' && /^\d+$/.test(countDigits)
+      ? { typedCount: Number(countDigits) }
+      : {}),
   };
-  const ready = guardSatisfied(level, tenant.domain, answer);
+  const countWrong = countDigits !== '' && countDigits !== String(request.count ?? '');
+  const ready = guardSatisfied(level, tenant.domain, answer, request.count);
   const cancel = () => request.resolve(null);
   return (
     <Modal labelledBy={`${id}-title`} onClose={cancel} className="guard-dialog">
@@ -40,7 +48,7 @@ function GuardDialogBody() {
             {level === 'confirm' ? ' Confirm that this change is meant for it.' : ''}
           </p>
         )}
-        {level === 'typed-domain' && (
+        {wantsDomain && (
           <label>
             <span>
               Type <code>{tenant.domain}</code> to confirm
@@ -54,15 +62,31 @@ function GuardDialogBody() {
             />
           </label>
         )}
+        {level === 'typed-domain-and-count' && (
+          <label>
+            <span>
+              Type the number of users it changes (<strong>{request.count?.toLocaleString('en')}</strong>)
+            </span>
+            <input
+              value={typedCount}
+              onChange={(e) => setTypedCount(e.target.value)}
+              inputMode="numeric"
+              autoComplete="off"
+              aria-invalid={countWrong}
+              aria-describedby={countWrong ? `${id}-count-wrong` : undefined}
+            />
+            {countWrong && (
+              <span id={`${id}-count-wrong`} className="field-error">
+                That is not the number of users this changes.
+              </span>
+            )}
+          </label>
+        )}
         <div className="actions">
           <button type="submit" className={request.danger ? 'danger-solid' : 'primary'} disabled={!ready}>
             {request.confirmLabel}
           </button>
-          <button
-            type="button"
-            onClick={cancel}
-            {...(level === 'typed-domain' ? {} : { 'data-autofocus': true })}
-          >
+          <button type="button" onClick={cancel} {...(wantsDomain ? {} : { 'data-autofocus': true })}>
             Cancel
           </button>
         </div>

@@ -5,6 +5,7 @@ import { TenantSwitcher } from './TenantSwitcher';
 
 const VIEWS: [View, string][] = [
   ['users', 'Users'],
+  ['bulk', 'Bulk edits'],
   ['tenants', 'Tenants'],
   ['audit', 'Audit log'],
 ];

@@ -45,13 +45,22 @@ export function UserTable({
   sort,
   onSort,
   onOpen,
+  selected,
+  onToggle,
+  onSelectPage,
 }: {
   users: Auth0User[];
   columns: string[];
   sort: string | null;
   onSort: (field: string) => void;
   onOpen: (user: Auth0User) => void;
+  /** Rows picked for a bulk edit (by user id); with it, a checkbox column (Shift-click picks a range). */
+  selected?: Record<string, string>;
+  onToggle?: (index: number, shift: boolean) => void;
+  onSelectPage?: (on: boolean) => void;
 }) {
+  const selectable = !!selected && !!onToggle;
+  const pageSelected = selectable && users.length > 0 && users.every((u) => u.user_id in selected);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(540);
@@ -77,6 +86,16 @@ export function UserTable({
       <table className="users" aria-rowcount={users.length + 1}>
         <thead>
           <tr aria-rowindex={1}>
+            {selectable && (
+              <th scope="col" className="select-cell">
+                <input
+                  type="checkbox"
+                  aria-label="Select every user on this page"
+                  checked={pageSelected}
+                  onChange={(e) => onSelectPage?.(e.target.checked)}
+                />
+              </th>
+            )}
             {columns.map((c) => {
               const sortable = !c.startsWith('identities.');
               const active = sortField === c;
@@ -101,11 +120,32 @@ export function UserTable({
         <tbody>
           {first > 0 && (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={columns.length} style={{ height: first * ROW_HEIGHT }} />
+              <td colSpan={columns.length + (selectable ? 1 : 0)} style={{ height: first * ROW_HEIGHT }} />
             </tr>
           )}
           {users.slice(first, last).map((u, i) => (
-            <tr key={u.user_id} aria-rowindex={first + i + 2} className={u.blocked ? 'blocked' : undefined}>
+            <tr
+              key={u.user_id}
+              aria-rowindex={first + i + 2}
+              aria-selected={selectable ? u.user_id in selected! : undefined}
+              className={
+                [u.blocked && 'blocked', selectable && u.user_id in selected! && 'selected']
+                  .filter(Boolean)
+                  .join(' ') || undefined
+              }
+            >
+              {selectable && (
+                <td className="select-cell">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${u.email ?? u.user_id}`}
+                    checked={u.user_id in selected!}
+                    // React fires a checkbox's change from its click event, which carries the Shift key for
+                    // ranges; Space on the keyboard clicks it without Shift.
+                    onChange={(e) => onToggle!(first + i, (e.nativeEvent as MouseEvent).shiftKey === true)}
+                  />
+                </td>
+              )}
               {columns.map((c, ci) => (
                 <td key={c}>
                   {ci === 0 ? (
@@ -121,7 +161,10 @@ export function UserTable({
           ))}
           {last < users.length && (
             <tr aria-hidden="true" className="spacer">
-              <td colSpan={columns.length} style={{ height: (users.length - last) * ROW_HEIGHT }} />
+              <td
+                colSpan={columns.length + (selectable ? 1 : 0)}
+                style={{ height: (users.length - last) * ROW_HEIGHT }}
+              />
             </tr>
           )}
         </tbody>

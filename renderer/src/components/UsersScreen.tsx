@@ -7,6 +7,7 @@ import { CreateUserDialog } from './CreateUserDialog';
 import { ErrorMessage } from './ErrorMessage';
 import { UserDetail } from './user/UserDetail';
 import { columnLabel, UserTable } from './UserTable';
+import { SelectionBar } from './bulk/SelectionBar';
 
 const KNOWN_COLUMNS = [
   ...DEFAULT_COLUMNS,
@@ -252,6 +253,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
           </form>
         </details>
       </div>
+      <SelectionBar tenant={tenant} />
       {s.capped && (
         <p className="notice" role="note">
           This query matches {s.total.toLocaleString()} users, but Auth0 lets a search page through only the
@@ -265,6 +267,9 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
         s.users.length > 0 && (
           <UserTable
             users={s.users}
+            selected={s.selected}
+            onToggle={(index, shift) => store.toggle(tenant.id, index, shift)}
+            onSelectPage={(on) => store.selectPage(tenant.id, on)}
             columns={s.columns}
             sort={s.sort}
             onSort={(field) => {

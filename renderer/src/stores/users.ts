@@ -74,6 +74,10 @@ export interface TenantSearch {
   connections: Async<ConnectionSummary[]>;
   /** Which search the results belong to; an answer for an older one is dropped. */
   seq: number;
+  /** Rows picked for a bulk edit (kept across pages and searches): user id → updated_at as shown. */
+  selected: Record<string, string>;
+  /** The row a Shift-click extends the selection from. */
+  anchor: number | null;
 }
 
 const columnsKey = (tenantId: string) => `tenant-desk-columns:${tenantId}`;
@@ -105,6 +109,8 @@ export function freshSearch(tenantId: string): TenantSearch {
     lastMs: null,
     connections: loading,
     seq: 0,
+    selected: {},
+    anchor: null,
   };
 }
 
@@ -118,6 +124,10 @@ interface UsersState {
   setColumns(tenantId: string, columns: string[]): void;
   search(tenantId: string, changes?: Partial<Pick<TenantSearch, 'page' | 'perPage' | 'sort'>>): Promise<void>;
   loadConnections(tenantId: string): Promise<void>;
+  /** Picks or drops a row; with Shift, every row from the last one clicked to this one takes its new state. */
+  toggle(tenantId: string, index: number, shift: boolean): void;
+  selectPage(tenantId: string, on: boolean): void;
+  clearSelection(tenantId: string): void;
 }
 
 export const useUsersStore = create<UsersState>((set, get) => ({
@@ -167,6 +177,34 @@ export const useUsersStore = create<UsersState>((set, get) => ({
         lastMs: { api, total: api },
       });
     else get().update(tenantId, { loading: false, error: r.error });
+  },
+  toggle(tenantId, index, shift) {
+    const state = get().of(tenantId);
+    const user = state.users[index];
+    if (!user) return;
+    const on = !(user.user_id in state.selected);
+    const selected = { ...state.selected };
+    const [from, to] =
+      shift && state.anchor !== null
+        ? [Math.min(state.anchor, index), Math.max(state.anchor, index)]
+        : [index, index];
+    for (const u of state.users.slice(from, to + 1)) {
+      if (on) selected[u.user_id] = u.updated_at ?? '';
+      else delete selected[u.user_id];
+    }
+    get().update(tenantId, { selected, anchor: index });
+  },
+  selectPage(tenantId, on) {
+    const state = get().of(tenantId);
+    const selected = { ...state.selected };
+    for (const u of state.users) {
+      if (on) selected[u.user_id] = u.updated_at ?? '';
+      else delete selected[u.user_id];
+    }
+    get().update(tenantId, { selected });
+  },
+  clearSelection(tenantId) {
+    get().update(tenantId, { selected: {}, anchor: null });
   },
   async loadConnections(tenantId) {
     get().update(tenantId, { connections: loading });
