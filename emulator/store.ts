@@ -1,7 +1,7 @@
 // The local tenant's state: users (indexed for search), roles, connections, logs, jobs, tickets, MFA, blocks, outbox.
 // Everything lives in memory; `snapshot()`/`restore()` give the JSON form `--data` saves atomically.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { UserIndex } from '../query/index.js';
+import { LOG_RULES, RecordIndex, UserIndex } from '../query/index.js';
 import { TrackedMap, TrackedSetMap } from './tracked.js';
 import type {
   AuthenticationMethod,
@@ -109,6 +109,8 @@ export class TenantStore {
     ],
   };
   logs: LogEvent[] = [];
+  /** The logs, searchable with the same query engine as users (Auth0's log-search rules). */
+  readonly logIndex = new RecordIndex(LOG_RULES);
   readonly enrollments = new TrackedMap<Enrollment[]>('enrollments', this.mark);
   readonly authenticationMethods = new TrackedMap<AuthenticationMethod[]>('authenticationMethods', this.mark);
   readonly blocks = new TrackedMap<BlockedFor[]>('blocks', this.mark);
@@ -201,7 +203,10 @@ export class TenantStore {
 
   private pushLog(entry: LogEvent): void {
     this.logs.push(entry);
-    if (this.logs.length > LOG_CAPACITY) this.logs.splice(0, this.logs.length - LOG_CAPACITY);
+    this.logIndex.upsert(entry as unknown as Record<string, unknown>);
+    if (this.logs.length > LOG_CAPACITY)
+      for (const old of this.logs.splice(0, this.logs.length - LOG_CAPACITY))
+        this.logIndex.remove(old.log_id);
   }
 
   // ---- users ----
@@ -330,7 +335,8 @@ export class TenantStore {
     for (const [k, v] of Object.entries(s.roleUsers)) this.roleUsers.set(k, new Set(v));
     for (const [k, v] of Object.entries(s.rolePermissions)) this.rolePermissions.set(k, new Set(v));
     this.resourceServer = s.resourceServer;
-    this.logs = s.logs;
+    this.logs = [];
+    for (const log of s.logs) this.pushLog(log);
     for (const [k, v] of Object.entries(s.enrollments)) this.enrollments.set(k, v);
     for (const [k, v] of Object.entries(s.authenticationMethods)) this.authenticationMethods.set(k, v);
     for (const [k, v] of Object.entries(s.blocks)) this.blocks.set(k, v);

@@ -1,13 +1,12 @@
-// Tenant logs (`GET /logs` with the same Lucene-style q as users, offset or checkpoint paging) and a user's logs.
+// Tenant logs (`GET /logs` searched by the same query engine as users, with Auth0's log-search rules; offset or
+// checkpoint paging) and a user's logs.
 import type { FastifyInstance } from 'fastify';
 import { api, projectFields, userOr404, type TenantContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import type { LogEvent } from '../model.js';
-import { parseQuery, QueryError, type QueryNode } from '../../query/index.js';
+import { QueryError } from '../../query/index.js';
 import { parseQueryParams } from '../validate.js';
 import { checkpointPagingProps, fieldsProps, offsetPage, offsetPagingProps } from './paging.js';
-
-const DEFAULT_LOG_FIELDS = ['description', 'user_name', 'user_id', 'type', 'ip', 'client_name', 'connection'];
 
 function valueAt(log: LogEvent, path: string): unknown {
   let v: unknown = log;
@@ -21,53 +20,6 @@ function valueAt(log: LogEvent, path: string): unknown {
 function asText(v: unknown): string | undefined {
   if (v === undefined || v === null || typeof v === 'object') return undefined;
   return String(v);
-}
-
-/** Evaluates a parsed query against one log event. */
-function matches(node: QueryNode, log: LogEvent): boolean {
-  switch (node.kind) {
-    case 'all':
-      return true;
-    case 'and':
-      return node.children.every((c) => matches(c, log));
-    case 'or':
-      return node.children.some((c) => matches(c, log));
-    case 'not':
-      return !matches(node.child, log);
-    case 'exists':
-      return valueAt(log, node.field) !== undefined;
-    case 'term': {
-      const fields = node.field ? [node.field] : DEFAULT_LOG_FIELDS;
-      const want = node.value.toLowerCase();
-      return fields.some((f) => {
-        const v = asText(valueAt(log, f))?.toLowerCase();
-        if (v === undefined) return false;
-        return node.field ? v === want || (f === 'description' && v.includes(want)) : v.includes(want);
-      });
-    }
-    case 'wildcard': {
-      const re = new RegExp(
-        `^${node.pattern
-          .split('*')
-          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-          .join('.*')}$`,
-        'i',
-      );
-      const fields = node.field ? [node.field] : DEFAULT_LOG_FIELDS;
-      return fields.some((f) => {
-        const v = asText(valueAt(log, f));
-        return v !== undefined && re.test(v);
-      });
-    }
-    case 'range': {
-      const v = asText(valueAt(log, node.field));
-      if (v === undefined) return false;
-      if (node.from !== null && (node.fromInclusive ? v < node.from : v <= node.from)) return false;
-      if (node.to !== null && !(node.toInclusive ? v <= node.to || v.startsWith(node.to) : v < node.to))
-        return false;
-      return true;
-    }
-  }
 }
 
 export function registerLogRoutes(app: FastifyInstance, ctx: TenantContext): void {
@@ -108,14 +60,13 @@ export function registerLogRoutes(app: FastifyInstance, ctx: TenantContext): voi
       req.query as Record<string, unknown>,
     );
     const q = ((query.q ?? query.search) as string | undefined)?.trim();
-    let node: QueryNode = { kind: 'all' };
-    if (q) {
-      try {
-        node = parseQuery(q);
-      } catch (err) {
-        if (err instanceof QueryError) throw new ApiError(400, err.message, err.errorCode);
-        throw err;
-      }
+    let all: LogEvent[];
+    try {
+      // The same engine and rules module as user search (query/), with Auth0's log-search field rules.
+      all = ctx.store.logIndex.matchAll(q) as unknown as LogEvent[];
+    } catch (err) {
+      if (err instanceof QueryError) throw new ApiError(400, err.message, err.errorCode);
+      throw err;
     }
     const project = (l: LogEvent) =>
       projectFields(
@@ -123,7 +74,6 @@ export function registerLogRoutes(app: FastifyInstance, ctx: TenantContext): voi
         query.fields as string | undefined,
         query.include_fields as boolean | undefined,
       );
-    const all = ctx.store.logs.filter((l) => matches(node, l));
     if (query.from !== undefined || query.take !== undefined) {
       // Checkpoint: events after `from` (by id, which sorts by time), oldest first, as Auth0 does.
       const take = (query.take as number | undefined) ?? 50;

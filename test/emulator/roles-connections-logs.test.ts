@@ -153,6 +153,38 @@ describe('logs', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('searches logs with the user-search engine and Auth0’s log rules: words, case, wildcards, ranges', async () => {
+    const c = t.client();
+    const logs = t.emu.store.logs;
+    const ids = async (search: string) => {
+      const got = new Set<string>();
+      for (let page = 0; page < 10; page++) {
+        const r = await c.logs.list({ search, per_page: 100, page });
+        for (const l of r.data) got.add(l.log_id as string);
+        if (r.data.length < 100) break;
+      }
+      return got;
+    };
+    const wrong = logs.filter((l) => /\bpassword\b/i.test(l.description ?? ''));
+    expect(wrong.length).toBeGreaterThan(0);
+    // A word of the description, in any case, finds it; so does the phrase.
+    const byWord = await ids('description:PASSWORD');
+    for (const l of wrong.slice(-50)) expect(byWord.has(l.log_id)).toBe(true);
+    const someWrong = wrong.at(-1)!;
+    expect(await ids(`description:"${someWrong.description}"`)).toContain(someWrong.log_id);
+    // user_name is case-insensitive, with wildcards; dates compare as ranges (an inclusive day takes its times).
+    const named = logs.filter((l) => l.user_name).at(-1)!;
+    const byName = await ids(`user_name:${named.user_name!.toUpperCase()}`);
+    expect(byName).toContain(named.log_id);
+    const day = named.date.slice(0, 10);
+    const onDay = await ids(`date:[${day} TO ${day}] AND user_name:${named.user_name!.slice(0, 4)}*`);
+    expect(onDay).toContain(named.log_id);
+    for (const id of onDay) {
+      const l = logs.find((x) => x.log_id === id)!;
+      expect(l.date.startsWith(day)).toBe(true);
+    }
+  });
+
   it('records a log event for each write it receives', async () => {
     const c = t.client();
     const sapiFor = (id: string) =>

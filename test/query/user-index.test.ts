@@ -1,6 +1,6 @@
 // Auth0 v3 user-search semantics of the local tenant's index.
 import { describe, expect, it } from 'vitest';
-import { QueryError, UserIndex, parseQuery, type StoredUser } from '../../query/user-index.js';
+import { QueryError, UserIndex, parseQuery, type StoredUser } from '../../query/index.js';
 import { TenantStore } from '../../emulator/store.js';
 import { seedTenant } from '../../emulator/seed.js';
 
