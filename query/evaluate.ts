@@ -169,7 +169,7 @@ function wildcard(rules: FieldRules, p: Postings, field: string, pattern: string
   }
   const folded = ci ? pattern.toLowerCase() : pattern;
   // `email:*@domain` is exactly the users of that domain: answered from the email.domain keys.
-  if (rules.emailDomain && field === 'email' && /^\*@[^*@\u0000]+$/.test(folded)) {
+  if (rules.emailDomain && field === 'email' && /^\*@[^*@]+$/.test(folded) && !folded.includes('\u0000')) {
     p.exact('email.domain', folded.slice(2), out);
     return;
   }
