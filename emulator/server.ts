@@ -90,7 +90,10 @@ export function createServer(ctx: TenantContext, options: ServerOptions): Fastif
     if (injected !== null)
       return sendError(
         reply,
-        new ApiError(injected, injected === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+        new ApiError(
+          injected.status,
+          injected.status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+        ),
       );
     const header = req.headers.authorization;
     if (!header) return sendError(reply, errors.unauthorized('Missing authentication'));

@@ -123,16 +123,19 @@ export class TenantStore {
   /** Writes applied per user id since start (a local-tenant extension for tests; not persisted). */
   readonly appliedWrites = new Map<string, number>();
   /** Failures to answer with, by method and path pattern (a local-tenant extension for tests). */
-  faults: { method?: string; path: RegExp; status: number; times: number }[] = [];
+  faults: { method?: string; path: RegExp; status: number; times: number; truncate?: boolean }[] = [];
 
-  /** The injected failure this request meets, if any (each one answers `times` requests). */
-  takeFault(method: string, path: string): number | null {
+  /**
+   * The injected failure this request meets, if any (each one answers `times` requests): a status to answer with, or
+   * (`truncate`, export downloads) a body cut in half.
+   */
+  takeFault(method: string, path: string): { status: number; truncate: boolean } | null {
     const fault = this.faults.find(
       (f) => (!f.method || f.method === method) && f.path.test(path) && f.times > 0,
     );
     if (!fault) return null;
     fault.times--;
-    return fault.status;
+    return { status: fault.status, truncate: fault.truncate === true };
   }
 
   // ---- journal support ----

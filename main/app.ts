@@ -1,12 +1,19 @@
 // Wires the services of main for one data dir. Both hosts create the app the same way; no service knows its host.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { userInfo } from 'node:os';
 import { AuditLog } from './audit/audit-log.js';
 import { writeAuditCsv } from './audit/csv.js';
 import { WritePath } from './commands/write-path.js';
 import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
 import { DownloadStore, type Download } from './downloads/download-store.js';
+import { toEnvelope } from './errors.js';
+import { ExportService } from './exports/export-service.js';
 import { JobsService } from './jobs/jobs-service.js';
+import { OfflineEngine } from './offline/offline-engine.js';
+import { SnapshotService } from './snapshots/snapshot-service.js';
+import { UploadStore } from './uploads/upload-store.js';
 import { createRouter, type Router } from './router.js';
 import { forkLocalTenant, type LocalTenantLauncher } from './local-tenant/launcher.js';
 import { LocalTenantService } from './local-tenant/local-tenant-service.js';
@@ -47,6 +54,8 @@ export interface AppOptions {
   jobRetryDelayMs?: number;
   /** How the local tenant's process is started (Electron: a utility process). */
   launchLocalTenant?: LocalTenantLauncher;
+  /** How the offline worker thread is started (the packaged app: its bundle). */
+  offlineWorker?: () => Worker;
   /** Electron: asks where to save a file (the native dialog); null when the user cancels. Browser host: absent. */
   chooseSavePath?: (download: Download) => Promise<string | null>;
 }
@@ -58,6 +67,8 @@ export interface App {
   localTenant: LocalTenantService;
   log: DiagnosticsLog;
   jobs: JobsService;
+  exports: ExportService;
+  snapshots: SnapshotService;
   close(): Promise<void>;
 }
 
@@ -134,6 +145,40 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   late.tenants = service;
   late.sandbox = sandboxService;
+  /** A failure of background work (an export) as the window shows it, logged with an incident id like a request's. */
+  const envelope = (err: unknown, what: string) => {
+    const error = toEnvelope(err, knownSecrets());
+    error.incidentId = DiagnosticsLog.incidentId();
+    if (error.code === 'internal')
+      error.message = `${error.message} Quote incident ${error.incidentId} when you report it.`;
+    log.write(error.code === 'internal' ? 'error' : 'warn', `${what} failed`, {
+      incidentId: error.incidentId,
+      code: error.code,
+      message: error.message,
+    });
+    return error;
+  };
+  const engine = new OfflineEngine(options.offlineWorker);
+  const uploads = new UploadStore(options.dataDir);
+  const snapshots = new SnapshotService({
+    dir: join(options.dataDir, 'snapshots'),
+    engine,
+    downloads,
+    uploads,
+    tenants: service,
+    emit: (status) => emit('export:progress', status),
+    envelope,
+    log,
+  });
+  const exportsService = new ExportService({
+    tenants: service,
+    downloads,
+    engine,
+    snapshotsDir: join(options.dataDir, 'snapshots'),
+    emit: (status) => emit('export:progress', status),
+    envelope,
+    summarize: (meta) => snapshots.summarize(meta),
+  });
 
   const router = createRouter(
     {
@@ -182,7 +227,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         if (!options.chooseSavePath) return { url: downloads.link(download.id) };
         const path = await options.chooseSavePath(download);
         if (!path) return { saved: false };
-        copyFileSync(download.path, path);
+        downloads.saveTo(download.id, path);
         return { saved: true, path };
       },
       'users:search': (input) => users.search(input),
@@ -220,6 +265,21 @@ export async function createApp(options: AppOptions): Promise<App> {
       'jobs:export': (input) => jobs.exportResults(input.jobId),
       'roles:search': (input) => users.searchRoles(input.tenantId, input.nameFilter),
       'connections:list': (input) => users.connections(input.tenantId),
+      'exports:start': (input) => exportsService.start(input),
+      'exports:cancel': async (input) =>
+        (await snapshots.cancel(input.exportId)) ?? exportsService.cancel(input.exportId),
+      'snapshots:list': () => snapshots.list(),
+      'snapshots:search': (input) => snapshots.search(input),
+      'snapshots:user': (input) => snapshots.user(input.snapshotId, input.userId),
+      'snapshots:delete': (input) => snapshots.delete(input.snapshotId),
+      'snapshots:import': (input) => snapshots.import(input),
+      'snapshots:export': (input) => snapshots.export(input),
+      'snapshots:compare': (input) => snapshots.compare(input.before, input.after),
+      'snapshots:compare-items': (input) => snapshots.compareItems(input),
+      'snapshots:compare-export': (input) => snapshots.compareExport(input.compareId),
+      'uploads:begin': (input) => uploads.begin(input.name, input.bytes),
+      'uploads:chunk': (input) => uploads.chunk(input.uploadId, input.offset, input.data),
+      'uploads:finish': (input) => uploads.finish(input.uploadId),
     },
     knownSecrets,
     log,
@@ -235,9 +295,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     localTenant: sandboxService,
     log,
     jobs,
+    exports: exportsService,
+    snapshots,
     async close() {
       log.write('info', 'stopping');
+      await exportsService.close();
       await jobs.close();
+      await engine.close();
       await service.close();
       await audit.close();
       await sandboxService.stop();

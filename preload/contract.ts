@@ -26,6 +26,8 @@ const domainSchema = z
 const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'Colour is a #rrggbb value');
 const idSchema = z.string().min(1).max(64);
 const userIdSchema = z.string().min(1).max(512);
+const snapshotIdSchema = z.string().regex(/^snap_[0-9a-f]{16}$/, 'Not a snapshot id');
+const uploadIdSchema = z.string().regex(/^up_[0-9a-f]{32}$/, 'Not an upload id');
 /**
  * The production guard's answer, sent with every write: on a production tenant a write needs `confirmed`, and a
  * destructive one (see `guardLevel`) the tenant's domain typed back too. Main checks it again; nothing else counts.
@@ -600,6 +602,179 @@ export interface JobItem {
   after?: unknown;
 }
 
+// ---------- exports and offline snapshots ----------
+
+export const exportFormats = ['csv', 'ndjson', 'xlsx'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/** Fields the picker offers first (Auth0's export field names); any app_metadata / user_metadata path can be added. */
+export const EXPORT_USUAL_FIELDS = [
+  'user_id',
+  'email',
+  'email_verified',
+  'username',
+  'phone_number',
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'picture',
+  'created_at',
+  'updated_at',
+  'last_login',
+  'last_ip',
+  'logins_count',
+  'blocked',
+  'identities[0].connection',
+  'identities[0].provider',
+  'identities[0].isSocial',
+  'app_metadata',
+  'user_metadata',
+] as const;
+export const DEFAULT_EXPORT_FIELDS: readonly string[] = [
+  'user_id',
+  'email',
+  'email_verified',
+  'name',
+  'created_at',
+  'last_login',
+  'logins_count',
+  'blocked',
+  'identities[0].connection',
+];
+/** Auth0's CSV export takes at most this many fields, and no whole metadata objects. */
+export const AUTH0_CSV_MAX_FIELDS = 30;
+
+/** A user field, `identities[n].field`, or app_metadata / user_metadata (whole, or a dotted path into it). */
+export const EXPORT_FIELD_PATTERN =
+  /^(?:[a-z_][a-z0-9_]*|identities\[\d\]\.[A-Za-z_][A-Za-z0-9_]*|(?:app|user)_metadata(?:\.[^.\s$][^.\s]*)*)$/;
+
+export const exportFieldSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .max(200)
+      .regex(
+        EXPORT_FIELD_PATTERN,
+        'A field is a user field (email), identities[0].connection, or app_metadata / user_metadata with an optional .path',
+      ),
+    /** The column's name in the file (Auth0's export_as); the field's own name when absent. */
+    exportAs: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+export type ExportField = z.infer<typeof exportFieldSchema>;
+
+const exportFieldsSchema = z
+  .array(exportFieldSchema)
+  .min(1, 'Choose at least one field.')
+  .max(100)
+  .superRefine((fields, ctx) => {
+    const seen = new Set<string>();
+    for (const f of fields) {
+      const column = f.exportAs ?? f.name;
+      if (seen.has(column))
+        ctx.addIssue({ code: 'custom', message: `Two columns would be named "${column}": rename one (export as).` });
+      seen.add(column);
+    }
+  });
+
+/** What to export: the whole tenant, one connection, every match of a query (any size), or picked users. */
+export const exportSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tenant') }).strict(),
+  z
+    .object({
+      kind: z.literal('connection'),
+      connectionId: z.string().regex(/^con_[A-Za-z0-9]{16}$/, 'Not a connection id'),
+      name: z.string().max(128),
+    })
+    .strict(),
+  z.object({ kind: z.literal('query'), q: z.string().max(4000) }).strict(),
+  z.object({ kind: z.literal('users'), userIds: z.array(userIdSchema).min(1).max(10_000) }).strict(),
+]);
+export type ExportSource = z.infer<typeof exportSourceSchema>;
+
+export type ExportPhase =
+  | 'starting'
+  | 'pending'
+  | 'processing'
+  | 'downloading'
+  | 'searching'
+  | 'reading'
+  | 'writing'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
+
+/** An export (or a snapshot import, or an export of a snapshot) as it goes; sent with every change of phase. */
+export interface ExportStatus {
+  exportId: string;
+  kind: 'export' | 'import' | 'snapshot-export';
+  tenantId: string | null;
+  /** What is exported, in words ("every user of Acme as CSV"). */
+  label: string;
+  phase: ExportPhase;
+  /** How the users are read: Auth0's export job, its search (up to 1,000), one by one, a snapshot, a file. */
+  method: 'export-job' | 'search' | 'lookup' | 'snapshot' | 'file' | null;
+  /** Auth0's own progress while its export job runs. */
+  percentDone: number | null;
+  timeLeftSeconds: number | null;
+  /** Users read so far, and rows written (fewer when a query filters an export). */
+  users: number;
+  written: number;
+  /** The phase in words. */
+  message: string;
+  /** Choices made along the way, in words ("asked Auth0 for JSON: 34 fields are more than its CSV takes"). */
+  notes: string[];
+  file?: DownloadRef;
+  snapshot?: SnapshotSummary;
+  error?: ErrorEnvelope;
+}
+
+/** A snapshot: a tenant's users at a moment, searchable and comparable offline. */
+export interface SnapshotSummary {
+  id: string;
+  tenantId: string | null;
+  tenantLabel: string;
+  tenantDomain: string | null;
+  environment: string | null;
+  createdAt: string;
+  sourceLabel: string;
+  query: string | null;
+  fields: string[];
+  count: number;
+  origin: 'export' | 'file';
+  fileName?: string;
+  bytes: number;
+}
+
+export type CompareKind = 'added' | 'removed' | 'changed';
+
+export interface CompareSummary {
+  compareId: string;
+  before: SnapshotSummary;
+  after: SnapshotSummary;
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+  /** Per field, how many users it changed for, most first. */
+  fields: { field: string; count: number }[];
+  /** Both snapshots are of the same tenant (domain). */
+  sameTenant: boolean;
+}
+
+export interface CompareItem {
+  kind: CompareKind;
+  userId: string;
+  email?: string;
+  /** The fields that differ (changed users). */
+  fields: string[];
+  /** Those fields' values before and after (a whole user for added / removed). */
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
 // ---------- the error envelope ----------
 
 export const errorCodes = [
@@ -977,6 +1152,118 @@ export const channels = {
       .strict(),
     output: {} as DownloadRef,
   },
+  /** Starts an export (progress: export:progress); the file, and the snapshot if kept, come with its last event. */
+  'exports:start': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        exportId: z.string().regex(/^[\w-]{8,64}$/),
+        source: exportSourceSchema,
+        fields: exportFieldsSchema,
+        format: z.enum(exportFormats),
+        /** A byte-order mark, so Excel reads UTF-8 CSV right. */
+        bom: z.boolean().default(false),
+        keepSnapshot: z.boolean().default(false),
+      })
+      .strict(),
+    output: {} as ExportStatus,
+  },
+  'exports:cancel': {
+    input: z.object({ exportId: z.string().regex(/^[\w-]{8,64}$/) }).strict(),
+    output: {} as ExportStatus,
+  },
+  'snapshots:list': { input: z.object({}).strict(), output: {} as SnapshotSummary[] },
+  /** Searches a snapshot offline with Auth0's syntax and the tenant's rules, without the 1,000-result cap. */
+  'snapshots:search': {
+    input: z
+      .object({
+        snapshotId: snapshotIdSchema,
+        q: z.string().max(4000).default(''),
+        page: z.number().int().min(0).default(0),
+        perPage: z.number().int().min(1).max(100).default(50),
+        sort: z
+          .string()
+          .regex(/^[A-Za-z0-9_.]+:(1|-1)$/, 'Sort is field:1 or field:-1')
+          .optional(),
+      })
+      .strict(),
+    output: {} as UserSearchResult & { ms: number },
+  },
+  'snapshots:user': {
+    input: z.object({ snapshotId: snapshotIdSchema, userId: userIdSchema }).strict(),
+    output: {} as Auth0User,
+  },
+  'snapshots:delete': {
+    input: z.object({ snapshotId: snapshotIdSchema }).strict(),
+    output: {} as { deleted: true },
+  },
+  /** A file exported elsewhere (Auth0's NDJSON or CSV export, gzipped or not; a JSON array) as a snapshot. */
+  'snapshots:import': {
+    input: z
+      .object({
+        exportId: z.string().regex(/^[\w-]{8,64}$/),
+        uploadId: uploadIdSchema,
+        label: z.string().trim().min(1, 'Name the snapshot').max(80),
+        tenantId: idSchema.optional(),
+      })
+      .strict(),
+    output: {} as ExportStatus,
+  },
+  /** The users of a snapshot (every one, or a query's matches) as a file. */
+  'snapshots:export': {
+    input: z
+      .object({
+        snapshotId: snapshotIdSchema,
+        exportId: z.string().regex(/^[\w-]{8,64}$/),
+        q: z.string().max(4000).default(''),
+        fields: exportFieldsSchema,
+        format: z.enum(exportFormats),
+        bom: z.boolean().default(false),
+      })
+      .strict(),
+    output: {} as ExportStatus,
+  },
+  'snapshots:compare': {
+    input: z.object({ before: snapshotIdSchema, after: snapshotIdSchema }).strict(),
+    output: {} as CompareSummary,
+  },
+  'snapshots:compare-items': {
+    input: z
+      .object({
+        compareId: z.string().regex(/^cmp_[0-9a-f]{16}$/),
+        kind: z.enum(['added', 'removed', 'changed']),
+        field: z.string().max(300).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    output: {} as { items: CompareItem[]; total: number },
+  },
+  'snapshots:compare-export': {
+    input: z.object({ compareId: z.string().regex(/^cmp_[0-9a-f]{16}$/) }).strict(),
+    output: {} as DownloadRef,
+  },
+  /** A file from the window, in pieces (base64, at most 3 MB of file each), written to the data dir. */
+  'uploads:begin': {
+    input: z
+      .object({ name: z.string().trim().min(1).max(260), bytes: z.number().int().min(1).max(8 * 1024 ** 3) })
+      .strict(),
+    output: {} as { uploadId: string },
+  },
+  'uploads:chunk': {
+    input: z
+      .object({
+        uploadId: uploadIdSchema,
+        offset: z.number().int().min(0),
+        data: z.string().max(4 * 1024 * 1024 + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64'),
+      })
+      .strict(),
+    output: {} as { received: number },
+  },
+  'uploads:finish': {
+    input: z.object({ uploadId: uploadIdSchema }).strict(),
+    output: {} as { uploadId: string; bytes: number },
+  },
   /** Electron: the native save dialog. Browser host: a one-time URL the page opens as a download. */
   'downloads:save': {
     input: z.object({ id: z.string().regex(/^dl_[0-9a-f]{32}$/) }).strict(),
@@ -1088,6 +1375,8 @@ export interface Events {
   'bulk:planning': { planId: string; phase: string; done: number; total: number | null };
   /** A job's progress, a few times a second at most; also on every change of status. */
   'job:progress': JobSummary;
+  /** An export's (or a snapshot import's) progress, a few times a second at most; every change of phase. */
+  'export:progress': ExportStatus;
 }
 export type EventName = keyof Events;
 export const eventNames: EventName[] = [
@@ -1096,6 +1385,7 @@ export const eventNames: EventName[] = [
   'tenants:stalled',
   'bulk:planning',
   'job:progress',
+  'export:progress',
 ];
 
 /** The one object the preload (or the browser host's client) puts on `window.tenantDesk`. */

@@ -1,7 +1,8 @@
 // Bundles the Electron main process, the local tenant and the sandboxed preload, each as one CommonJS file:
 // out/main/electron.cjs (package.json "main"; dependencies stay in node_modules, except ESM-only ones, which are
-// bundled so that plain require() works), out/main/local-tenant.cjs (the emulator CLI, run in a utility process)
-// and out/preload/index.cjs (sandboxed preloads must be one CommonJS file).
+// bundled so that plain require() works), out/main/local-tenant.cjs (the emulator CLI, run in a utility process),
+// out/main/offline-worker.cjs (the offline worker thread) and out/preload/index.cjs (sandboxed preloads must be one
+// CommonJS file).
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,6 +38,13 @@ export const localTenantBuildOptions: BuildOptions = {
   outfile: 'out/main/local-tenant.cjs',
 };
 
+/** The offline worker (exports, snapshots: SQLite and file writing) as one CommonJS file, a worker thread of main. */
+export const offlineWorkerBuildOptions: BuildOptions = {
+  ...mainBuildOptions,
+  entryPoints: ['main/offline/worker.ts'],
+  outfile: 'out/main/offline-worker.cjs',
+};
+
 export const preloadBuildOptions: BuildOptions = {
   absWorkingDir: projectRoot,
   entryPoints: ['preload/index.ts'],
@@ -55,6 +63,9 @@ export const preloadBuildOptions: BuildOptions = {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   await build(mainBuildOptions);
   await build(localTenantBuildOptions);
+  await build(offlineWorkerBuildOptions);
   await build(preloadBuildOptions);
-  console.log('Built out/main/electron.cjs, out/main/local-tenant.cjs and out/preload/index.cjs');
+  console.log(
+    'Built out/main/electron.cjs, out/main/local-tenant.cjs, out/main/offline-worker.cjs and out/preload/index.cjs',
+  );
 }

@@ -39,7 +39,13 @@ export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext
 
   // [{ "method": "GET", "path": "^/api/v2/users/[^/]+/logs$", "status": 503, "times": 10 }]
   app.put('/__emulator/faults', async (req, reply) => {
-    const list = req.body as { method?: unknown; path?: unknown; status?: unknown; times?: unknown }[];
+    const list = req.body as {
+      method?: unknown;
+      path?: unknown;
+      status?: unknown;
+      times?: unknown;
+      truncate?: unknown;
+    }[];
     if (!Array.isArray(list)) return reply.code(400).send({ message: 'Expected an array of faults' });
     try {
       ctx.store.faults = list.map((f) => ({
@@ -47,6 +53,7 @@ export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext
         path: new RegExp(String(f.path)),
         status: Number(f.status ?? 503),
         times: Number(f.times ?? 1),
+        ...(f.truncate === true ? { truncate: true } : {}),
       }));
     } catch (err) {
       return reply.code(400).send({ message: (err as Error).message });
@@ -72,14 +79,15 @@ export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext
         .code(404)
         .type('application/xml')
         .send('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
-    if (Date.now() > file.expiresAt)
+    const fault = ctx.store.takeFault('GET', req.url.split('?')[0]!);
+    if (Date.now() > file.expiresAt || (fault && !fault.truncate))
       return reply
-        .code(403)
+        .code(fault && !fault.truncate ? fault.status : 403)
         .type('application/xml')
         .send('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
     return reply
       .type('application/gzip')
       .header('content-disposition', `attachment; filename="${file.filename}"`)
-      .send(file.body);
+      .send(fault?.truncate ? file.body.subarray(0, Math.floor(file.body.length / 2)) : file.body);
   });
 }

@@ -109,6 +109,7 @@ async function gzipExport(
   users: User[],
   fields: { name: string; export_as: string }[],
   format: 'csv' | 'json',
+  progress: (done: number) => void,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   // The compressed bytes are collected as the pipeline's last step, so its end includes gzip's final flush.
@@ -121,7 +122,8 @@ async function gzipExport(
   if (format === 'csv') {
     const rows = Readable.from(
       (function* () {
-        for (const u of users) {
+        for (const [i, u] of users.entries()) {
+          if (i % 1000 === 0) progress(i);
           yield fields.map(({ name }) => {
             const v = valueAtPath(u, name);
             return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -131,14 +133,16 @@ async function gzipExport(
     );
     await pipeline(
       rows,
-      stringify({ header: true, columns: fields.map((f) => f.export_as) }),
+      // Auth0 escapes its CSV against formula injection.
+      stringify({ header: true, columns: fields.map((f) => f.export_as), escape_formulas: true }),
       createGzip(),
       collect,
     );
   } else {
     const lines = Readable.from(
       (function* () {
-        for (const u of users) {
+        for (const [i, u] of users.entries()) {
+          if (i % 1000 === 0) progress(i);
           const out: Record<string, unknown> = {};
           for (const { name, export_as } of fields) {
             const v = valueAtPath(u, name);
@@ -167,6 +171,13 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
   api(app, 'GET', '/jobs/:id', ['create:users', 'read:users'], (req) => {
     const job = store.jobs.get((req.params as { id: string }).id);
     if (!job) throw errors.notFound('The job does not exist.', 'inexistent_job');
+    // Reading a finished export again gives a fresh 60-second link (for 24 hours), as Auth0 does.
+    const file =
+      job.type === 'users_export' && job.status === 'completed' ? store.exports.get(job.id) : undefined;
+    if (file) {
+      file.expiresAt = Date.now() + EXPORT_LINK_SECONDS * 1000;
+      job.location = `${ctx.url}/__emulator/exports/${job.id}/${file.filename}?expires=${Math.floor(file.expiresAt / 1000)}`;
+    }
     return publicJob(job);
   });
 
@@ -262,7 +273,13 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
         if (connection)
           users = users.filter((u) => u.identities.some((i) => i.connection === connection.name));
         if (body.limit) users = users.slice(0, body.limit);
-        const file = await gzipExport(users, fields, format);
+        const started = Date.now();
+        const file = await gzipExport(users, fields, format, (done) => {
+          // Auth0 reports how far it is and how long it expects to take.
+          job.percentage_done = Math.floor((done / Math.max(1, users.length)) * 100);
+          const elapsed = (Date.now() - started) / 1000;
+          job.time_left_seconds = done ? Math.ceil((elapsed / done) * (users.length - done)) : 1;
+        });
         const filename = `${ctx.domain.replace(/[^a-z0-9.-]/gi, '_')}.${format === 'csv' ? 'csv' : 'json'}.gz`;
         store.exports.set(job.id, {
           body: file,

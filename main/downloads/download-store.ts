@@ -1,8 +1,18 @@
 // Files main writes for the user (exports), kept in the data dir until saved. The Electron host copies one to where
 // the native save dialog says; the browser host serves it once through a short-lived link.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { DownloadRef } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
 
@@ -13,6 +23,16 @@ export interface Download extends DownloadRef {
 }
 
 const KEEP_MS = 24 * 3600_000;
+const SAVE_ERRORS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission was refused',
+  EPERM: 'permission was refused',
+  EROFS: 'the disk is read-only',
+  ENOENT: 'the folder does not exist',
+  ENOTDIR: 'part of the path is not a folder',
+  EISDIR: 'a folder has that name',
+};
 const LINK_MS = 2 * 60_000;
 
 export class DownloadStore {
@@ -26,29 +46,41 @@ export class DownloadStore {
   ) {
     this.dir = join(dataDir, 'downloads');
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    // Files of an earlier run were offered then; they are not kept forever.
+    // Files of an earlier run were offered then; they are not kept forever. Half-written ones are never offered.
     for (const name of readdirSync(this.dir)) {
       const file = join(this.dir, name);
       try {
-        if (this.now() - statSync(file).mtimeMs > KEEP_MS) rmSync(file, { force: true });
+        if (name.endsWith('.part') || this.now() - statSync(file).mtimeMs > KEEP_MS)
+          rmSync(file, { force: true });
       } catch {
         // gone already
       }
     }
   }
 
-  /** A new file's place; `commit` makes it a download once it is completely written. */
+  /**
+   * A new file's place (a `.part` file); `commit` syncs it and renames it into place, making it a download only once
+   * it is whole. A crash leaves at most a `.part` file, never offered and removed at the next start.
+   */
   reserve(filename: string, contentType: string): { path: string; commit(): Download; discard(): void } {
     const id = `dl_${randomBytes(16).toString('hex')}`;
-    const path = join(this.dir, id);
+    const final = join(this.dir, id);
+    const path = `${final}.part`;
     return {
       path,
       commit: () => {
+        const fd = openSync(path, 'r+');
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(path, final);
         const d: Download = {
           id,
           filename,
-          bytes: statSync(path).size,
-          path,
+          bytes: statSync(final).size,
+          path: final,
           contentType,
           createdAt: this.now(),
         };
@@ -57,6 +89,34 @@ export class DownloadStore {
       },
       discard: () => rmSync(path, { force: true }),
     };
+  }
+
+  /**
+   * Copies a download to where the user chose (the native save dialog), as a temporary file beside it that is synced
+   * and renamed: the chosen path holds the whole file or nothing. A path that can't be written is said in words.
+   */
+  saveTo(id: string, target: string): void {
+    const download = this.get(id);
+    const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.part`);
+    try {
+      copyFileSync(download.path, tmp);
+      const fd = openSync(tmp, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, target);
+    } catch (err) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // there was no folder to leave it in
+      }
+      const e = err as NodeJS.ErrnoException;
+      const why = SAVE_ERRORS[e.code ?? ''] ?? e.message;
+      throw new AppError('validation', `Could not save ${basename(target)} in ${dirname(target)}: ${why}.`);
+    }
   }
 
   get(id: string): Download {

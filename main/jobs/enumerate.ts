@@ -4,15 +4,14 @@
 // tenant answers searches with (query/) — so "matches" means the same thing. A list of ids or emails is looked up
 // entry by entry, or, when long, matched against an export; unknown and ambiguous entries are kept, never dropped.
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Auth0User, BulkPlanSummary } from '../../preload/contract.js';
 import { parseQuery, QueryError, UserIndex } from '../../query/index.js';
 import type { TenantConnection } from '../auth0/tenant-connection.js';
 import { AppError } from '../errors.js';
-import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import { downloadExport, downloadFailure, runExportJob } from '../exports/auth0-export.js';
+import { EXPORT_FIELDS, fromExportLine } from '../offline/export-lines.js';
 import { asUser, SEARCH_CAP } from '../users/user-reads.js';
 
 export type Progress = (phase: string, done: number, total: number | null) => void;
@@ -23,87 +22,17 @@ export interface EnumerationContext {
   progress: Progress;
 }
 
-/** The fields an export carries: all a plan or a query may look at (JSON exports take whole metadata objects). */
-const IDENTITY_SLOTS = 3;
-export const EXPORT_FIELDS = [
-  'user_id',
-  'email',
-  'email_verified',
-  'username',
-  'phone_number',
-  'phone_verified',
-  'name',
-  'given_name',
-  'family_name',
-  'nickname',
-  'created_at',
-  'updated_at',
-  'last_login',
-  'last_ip',
-  'logins_count',
-  'blocked',
-  'last_password_reset',
-  'app_metadata',
-  'user_metadata',
-  ...Array.from({ length: IDENTITY_SLOTS }, (_, i) =>
-    ['connection', 'provider', 'user_id', 'isSocial'].map((f) => `identities[${i}].${f}`),
-  ).flat(),
-];
-
-/** An exported line back into a user: the `identities[i].x` columns become the identities array again. */
-export function fromExportLine(line: Record<string, unknown>): Auth0User {
-  const user: Record<string, unknown> = {};
-  const identities: Record<string, unknown>[] = [];
-  for (const [key, value] of Object.entries(line)) {
-    const m = /^identities\[(\d+)\]\.(\w+)$/.exec(key);
-    if (m) (identities[Number(m[1])] ??= {})[m[2]!] = value;
-    else user[key] = value;
-  }
-  const present = identities.filter((i) => i && Object.keys(i).length);
-  if (present.length) user.identities = present;
-  return asUser(user);
-}
-
 /** Runs a users-export job and streams its users, one by one, without holding the file in memory. */
 export async function* exportedUsers(ctx: EnumerationContext): AsyncGenerator<Auth0User> {
-  const management = ctx.connection.management;
-  const options = { abortSignal: ctx.signal };
   ctx.progress('Asking Auth0 to export the users', 0, 100);
-  // Asking twice only makes a second export: safe to repeat after a 5xx.
-  const created = await withRequestPolicy({ idempotent: true }, () =>
-    management.jobs.usersExports.create(
-      { format: 'json', fields: EXPORT_FIELDS.map((name) => ({ name, export_as: name })) },
-      options,
-    ),
+  const { jobId, location } = await runExportJob(
+    ctx.connection,
+    { format: 'json', fields: EXPORT_FIELDS.map((name) => ({ name, export_as: name })) },
+    ctx.signal,
+    (s) => ctx.progress('Auth0 is exporting the users', s.percentDone ?? 0, 100),
   );
-  let location: string | undefined;
-  for (let wait = 500; ; wait = Math.min(wait * 1.5, 5_000)) {
-    const job = (await management.jobs.get(String(created.id), options)) as {
-      status?: string;
-      location?: string;
-      percentage_done?: number;
-    };
-    if (job.status === 'completed' && job.location) {
-      location = job.location;
-      break;
-    }
-    if (job.status === 'failed')
-      throw new AppError('auth0_error', 'Auth0 could not export the users (the export job failed).');
-    ctx.progress('Auth0 is exporting the users', job.percentage_done ?? 0, 100);
-    await new Promise((r) => setTimeout(r, wait));
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-  }
-  // The link is short-lived (60 s): it is fetched at once and streamed.
-  const res = await fetch(location, {
-    signal: ctx.signal,
-    dispatcher: ctx.connection.agent,
-  } as unknown as RequestInit);
-  if (!res.ok || !res.body)
-    throw new AppError('network', `The export file could not be downloaded (${res.status}). Try again.`, {
-      retryable: true,
-    });
   const lines = createInterface({
-    input: Readable.fromWeb(res.body as never).pipe(createGunzip()),
+    input: await downloadExport(ctx.connection, jobId, location, ctx.signal),
     crlfDelay: Infinity,
   });
   let n = 0;
@@ -115,9 +44,9 @@ export async function* exportedUsers(ctx: EnumerationContext): AsyncGenerator<Au
     }
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    throw err instanceof AppError
-      ? err
-      : new AppError('auth0_error', `The export file could not be read (${(err as Error).message}).`);
+    if (err instanceof SyntaxError)
+      throw new AppError('auth0_error', `The export file could not be read (${err.message}).`);
+    throw downloadFailure(err);
   }
 }
 

@@ -1,5 +1,5 @@
 // The bridge's router: every channel validates its payload, and no answer or event ever carries a secret.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -219,6 +219,72 @@ describe('no secret ever crosses the bridge', () => {
       change: { kind: 'delete' },
     });
     await run('bulk:save-users', { planId: 'router-walk-plan-4' });
+    // Exports and snapshots: exports kept as snapshots, searched, opened, compared, exported, a file opened as one.
+    const exportDone = async (exportId: string) => {
+      for (;;) {
+        const last = events
+          .filter(
+            (e) => e.event === 'export:progress' && (e.payload as { exportId: string }).exportId === exportId,
+          )
+          .map((e) => e.payload as { phase: string; snapshot?: { id: string }; file?: { id: string } })
+          .at(-1);
+        if (last && ['completed', 'failed', 'cancelled'].includes(last.phase)) return last;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const exportPayload = (exportId: string) => ({
+      tenantId: id,
+      exportId,
+      source: { kind: 'tenant' },
+      format: 'csv',
+      fields: [{ name: 'user_id' }, { name: 'app_metadata' }],
+      keepSnapshot: true,
+    });
+    await run('exports:start', exportPayload('router-walk-export-1'));
+    const snapA = (await exportDone('router-walk-export-1')).snapshot!.id;
+    await call('exports:start', exportPayload('router-walk-export-2'));
+    const snapB = (await exportDone('router-walk-export-2')).snapshot!.id;
+    await call('exports:start', { ...exportPayload('router-walk-export-3'), format: 'xlsx' });
+    await run('exports:cancel', { exportId: 'router-walk-export-3' });
+    await exportDone('router-walk-export-3');
+    await run('snapshots:list', {});
+    await run('snapshots:search', { snapshotId: snapA, q: 'email:*' });
+    await run('snapshots:user', { snapshotId: snapA, userId: [...t.emu.store.users.values()][1]!.user_id });
+    const compared = (await call('snapshots:compare', { before: snapA, after: snapB })) as {
+      ok: true;
+      data: { compareId: string };
+    };
+    visited.add('snapshots:compare');
+    await run('snapshots:compare-items', { compareId: compared.data.compareId, kind: 'changed' });
+    await run('snapshots:compare-export', { compareId: compared.data.compareId });
+    await run('snapshots:export', {
+      snapshotId: snapA,
+      exportId: 'router-walk-export-4',
+      q: '',
+      format: 'ndjson',
+      fields: [{ name: 'user_id' }],
+    });
+    await exportDone('router-walk-export-4');
+    const text = '{"user_id":"auth0|walked","email":"walked@example.com"}\n';
+    const up = (await call('uploads:begin', { name: 'walk.ndjson', bytes: Buffer.byteLength(text) })) as {
+      ok: true;
+      data: { uploadId: string };
+    };
+    visited.add('uploads:begin');
+    await run('uploads:chunk', {
+      uploadId: up.data.uploadId,
+      offset: 0,
+      data: Buffer.from(text).toString('base64'),
+    });
+    await run('uploads:finish', { uploadId: up.data.uploadId });
+    await run('snapshots:import', {
+      exportId: 'router-walk-import-1',
+      uploadId: up.data.uploadId,
+      label: 'Walked',
+    });
+    await exportDone('router-walk-import-1');
+    await run('snapshots:delete', { snapshotId: snapB });
+
     const failures = answers.filter((a) => !(a as { ok: boolean }).ok) as {
       error: { incidentId?: string; code: string };
     }[];
@@ -257,6 +323,18 @@ describe('no secret ever crosses the bridge', () => {
       readFileSync(join(dataDir, 'audit.jsonl'), 'utf8') +
       readFileSync(join(dataDir, 'logs', 'tenant-desk.log'), 'utf8');
     for (const secret of forbidden) expect(disk.includes(secret)).toBe(false);
+    // Nor in a snapshot or an exported file.
+    const files = [
+      ...readdirSync(join(dataDir, 'snapshots'))
+        .filter((f) => f.endsWith('.sqlite'))
+        .map((f) => join(dataDir, 'snapshots', f)),
+      ...readdirSync(join(dataDir, 'downloads')).map((f) => join(dataDir, 'downloads', f)),
+    ];
+    expect(files.length).toBeGreaterThan(3);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      for (const secret of forbidden) expect(bytes.includes(secret), file).toBe(false);
+    }
     // The local tenant's own data (snapshot and journal, saved on close) holds no client secret either.
     await app.close();
     const sandboxData = readFileSync(join(dataDir, 'sandbox', 'tenant.json'), 'utf8');

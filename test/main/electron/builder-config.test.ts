@@ -29,7 +29,7 @@ describe('electron-builder.yml', () => {
     });
   });
 
-  it('ships the bundles package.json points at, and keytar’s native addon outside the archive', () => {
+  it('ships the bundles package.json points at, and the native addons (keytar, better-sqlite3) outside the archive', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string };
     expect(pkg.main).toBe('out/main/electron.cjs');
     // electron-builder normalises file patterns into { filter } sets.
@@ -37,6 +37,8 @@ describe('electron-builder.yml', () => {
       .flat()
       .flatMap((f) => (typeof f === 'string' ? [f] : [f?.filter ?? []].flat()));
     expect(patterns).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']));
-    expect([config.asarUnpack].flat()).toContain('node_modules/keytar/**/*.node');
+    expect([config.asarUnpack].flat()).toEqual(
+      expect.arrayContaining(['node_modules/keytar/**/*.node', 'node_modules/better-sqlite3/**/*.node']),
+    );
   });
 });

@@ -19,7 +19,11 @@ import { runInThisContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelNames } from '../../../preload/contract.js';
-import { localTenantBuildOptions, mainBuildOptions } from '../../../scripts/build-electron.js';
+import {
+  localTenantBuildOptions,
+  mainBuildOptions,
+  offlineWorkerBuildOptions,
+} from '../../../scripts/build-electron.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -177,6 +181,7 @@ const bundleText = (options: typeof mainBuildOptions) =>
   );
 const bundled = bundleText(mainBuildOptions);
 const localTenantBundled = bundleText(localTenantBuildOptions);
+const offlineWorkerBundled = bundleText(offlineWorkerBuildOptions);
 
 const roots: string[] = [];
 afterAll(() => {
@@ -196,6 +201,7 @@ async function runBundle(lock: boolean) {
 
   const code = await bundled;
   writeFileSync(join(root, 'out', 'main', 'local-tenant.cjs'), await localTenantBundled);
+  writeFileSync(join(root, 'out', 'main', 'offline-worker.cjs'), await offlineWorkerBundled);
   const bundleFile = join(root, 'out', 'main', 'electron.cjs');
   const electron = fakeElectron(userData, lock);
   const requireFromBundle = createRequire(bundleFile);
@@ -338,6 +344,32 @@ describe('Electron main bundle', () => {
     expect(saved).toEqual({ ok: true, data: { saved: true, path: join(e.userData, 'chosen.csv') } });
     expect(e.savePrompts[0]).toMatch(/Downloads\/tenant-desk-audit-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(readFileSync(join(e.userData, 'chosen.csv'), 'utf8')).toContain('tenant.add');
+
+    // A users file becomes a snapshot in the offline worker, a thread started from its own bundle, and is searched.
+    const text =
+      '{"user_id":"auth0|1","email":"a@example.com"}\n{"user_id":"auth0|2","email":"b@example.com"}\n';
+    const up = await invoke('uploads:begin', { name: 'users.ndjson', bytes: Buffer.byteLength(text) });
+    const uploadId = (up.data as { uploadId: string }).uploadId;
+    await invoke('uploads:chunk', { uploadId, offset: 0, data: Buffer.from(text).toString('base64') });
+    expect(await invoke('uploads:finish', { uploadId })).toMatchObject({ ok: true });
+    expect(
+      await invoke('snapshots:import', { exportId: 'import-from-bundle', uploadId, label: 'From a file' }),
+    ).toMatchObject({ ok: true, data: { phase: 'reading' } });
+    const done = await new Promise<{ snapshot: { id: string }; phase: string }>((resolve) => {
+      const check = () => {
+        const last = win.webContents.sent
+          .filter((m) => m.event === 'export:progress')
+          .map((m) => m.payload as { phase: string; snapshot: { id: string } })
+          .find((p) => p.phase === 'completed' || p.phase === 'failed');
+        if (last) resolve(last);
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+    expect(done.phase).toBe('completed');
+    expect(
+      await invoke('snapshots:search', { snapshotId: done.snapshot.id, q: 'email:b@example.com' }),
+    ).toMatchObject({ ok: true, data: { total: 1, users: [{ user_id: 'auth0|2' }] } });
 
     // Closing remembers the window's bounds in the data dir; quitting stops the services first.
     win.emit('close');

@@ -1,0 +1,134 @@
+// Auth0's users-export job, for everything that needs more users than search gives (search stops at 1,000): create
+// the job, follow it (pending → processing → completed, with Auth0's percentage and time left), and stream the file
+// behind its short-lived link (60 s) the moment it is ready — never held whole in memory. A link that expired is
+// renewed by reading the job again (Auth0 gives a fresh one for 24 hours); a cut-off download is said as such.
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { TenantConnection } from '../auth0/tenant-connection.js';
+import { AppError } from '../errors.js';
+import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+
+export interface ExportRequest {
+  format: 'json' | 'csv';
+  fields: { name: string; export_as?: string }[];
+  connectionId?: string;
+}
+
+export interface ExportJobStatus {
+  status: 'pending' | 'processing' | 'completed' | 'failed';
+  percentDone: number | null;
+  timeLeftSeconds: number | null;
+}
+
+interface JobBody {
+  id?: string;
+  status?: string;
+  location?: string;
+  percentage_done?: number;
+  time_left_seconds?: number;
+}
+
+/** Creates the export job and waits until it completes; returns its id and download link. */
+export async function runExportJob(
+  connection: TenantConnection,
+  request: ExportRequest,
+  signal: AbortSignal,
+  onStatus: (s: ExportJobStatus) => void,
+): Promise<{ jobId: string; location: string }> {
+  const management = connection.management;
+  const options = { abortSignal: signal };
+  // Asking twice only makes a second export: safe to repeat after a 5xx.
+  const created = (await withRequestPolicy({ idempotent: true }, () =>
+    management.jobs.usersExports.create(
+      {
+        format: request.format,
+        fields: request.fields,
+        ...(request.connectionId ? { connection_id: request.connectionId } : {}),
+      },
+      options,
+    ),
+  )) as JobBody;
+  const jobId = String(created.id);
+  onStatus({ status: 'pending', percentDone: null, timeLeftSeconds: null });
+  for (let wait = 500; ; wait = Math.min(wait * 1.5, 5_000)) {
+    if (signal.aborted) throw signal.reason;
+    const job = (await management.jobs.get(jobId, options)) as JobBody;
+    const status = (job.status ?? 'pending') as ExportJobStatus['status'];
+    if (status === 'completed' && job.location) {
+      onStatus({ status, percentDone: 100, timeLeftSeconds: 0 });
+      return { jobId, location: job.location };
+    }
+    if (status === 'failed')
+      throw new AppError(
+        'auth0_error',
+        'Auth0 could not export the users (its export job failed). Try again later.',
+      );
+    onStatus({
+      status: status === 'processing' ? 'processing' : 'pending',
+      percentDone: typeof job.percentage_done === 'number' ? job.percentage_done : null,
+      timeLeftSeconds: typeof job.time_left_seconds === 'number' ? job.time_left_seconds : null,
+    });
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** The export's file, gunzipped, as a stream of bytes; a link found expired is renewed (twice at most). */
+export async function downloadExport(
+  connection: TenantConnection,
+  jobId: string,
+  location: string,
+  signal: AbortSignal,
+): Promise<Readable> {
+  let link = location;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(link, { signal, dispatcher: connection.agent } as unknown as RequestInit);
+    if (res.ok && res.body) {
+      const gunzip = createGunzip({ chunkSize: 1 << 18 });
+      const body = Readable.fromWeb(res.body as never, { highWaterMark: 1 << 20 });
+      body.on('error', (err) => gunzip.destroy(err));
+      gunzip.on('error', () => body.destroy());
+      return body.pipe(gunzip);
+    }
+    await res.body?.cancel().catch(() => undefined);
+    // Signed storage links answer 403 (or 404/410) once expired; reading the job again gives a fresh one.
+    if ([403, 404, 410].includes(res.status) && attempt < 2) {
+      const job = (await connection.management.jobs.get(jobId, { abortSignal: signal })) as JobBody;
+      if (job.location) {
+        link = job.location;
+        continue;
+      }
+    }
+    throw new AppError(
+      [403, 404, 410].includes(res.status) ? 'auth0_error' : 'network',
+      [403, 404, 410].includes(res.status)
+        ? `The export's download link expired before its file could be fetched (${res.status}), and reading the job again gave no working link. Nothing was kept; export again.`
+        : `The export file could not be downloaded (${res.status}). Nothing was kept; try again.`,
+      { retryable: true },
+    );
+  }
+}
+
+/** A failure while reading a downloaded export, in words (a cut-off gzip stream is the usual one). */
+export function downloadFailure(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e?.message ?? ''))
+    return new AppError(
+      'network',
+      'The export download was cut off before its end (its gzip data is incomplete). Nothing was kept; export again.',
+      { retryable: true },
+    );
+  if (e?.code?.startsWith('Z_') || e?.code === 'ERR_ZLIB')
+    return new AppError(
+      'auth0_error',
+      `The export file is damaged (${e.message}). Nothing was kept; export again.`,
+    );
+  if (e?.name === 'AbortError') return new AppError('validation', 'Cancelled.');
+  return new AppError(
+    'network',
+    `The export download failed (${e?.message ?? String(err)}). Nothing was kept; try again.`,
+    {
+      retryable: true,
+    },
+  );
+}

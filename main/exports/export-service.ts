@@ -1,0 +1,489 @@
+// Exports: any list of users to a CSV, NDJSON or XLSX file, streamed, and optionally kept as an offline snapshot.
+//
+// How the users are read: a whole tenant or connection through Auth0's users-export job; a query's matches through
+// search while they are at most 1,000, else through an export job filtered here with the tenant's own query rules;
+// picked rows by their ids. How the file is made: when Auth0 can write it as asked (NDJSON; CSV of at most 30 fields
+// without whole metadata objects) and no snapshot is kept, Auth0's file is streamed through gunzip straight into
+// ours — CSV with a guard that neutralises formulas on the way — the fast path; otherwise Auth0 is asked for JSON with
+// every field and the offline worker writes the file (and the snapshot) from it. Progress goes out as events;
+// cancelling stops the download and removes what was half-written.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  AUTH0_CSV_MAX_FIELDS,
+  type ChannelParsedInput,
+  type ErrorEnvelope,
+  type ExportField,
+  type ExportFormat,
+  type ExportPhase,
+  type ExportSource,
+  type ExportStatus,
+  type SnapshotSummary,
+} from '../../preload/contract.js';
+import { parseQuery, QueryError } from '../../query/index.js';
+import type { DownloadStore } from '../downloads/download-store.js';
+import { AppError } from '../errors.js';
+import { EXPORT_FIELDS } from '../offline/export-lines.js';
+import type { OfflineEngine } from '../offline/offline-engine.js';
+import type { SinkResult, SinkSpec } from '../offline/sink.js';
+import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { SnapshotMeta } from '../snapshots/snapshot-file.js';
+import type { StoredProfile } from '../tenants/profile-store.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import { SEARCH_CAP } from '../users/user-reads.js';
+import { downloadExport, downloadFailure, runExportJob } from './auth0-export.js';
+import { CsvFormulaGuard } from './csv-guard.js';
+
+export interface ExportServiceOptions {
+  tenants: TenantService;
+  downloads: DownloadStore;
+  engine: OfflineEngine;
+  snapshotsDir: string;
+  emit: (status: ExportStatus) => void;
+  /** An error as the window shows it (scrubbed, with an incident id for our own failures). */
+  envelope: (err: unknown, what: string) => ErrorEnvelope;
+  /** A snapshot's summary once written (its size on disk added). */
+  summarize: (meta: SnapshotMeta) => SnapshotSummary;
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', ndjson: 'ndjson', xlsx: 'xlsx' };
+const PHASE_WORDS: Record<ExportPhase, string> = {
+  starting: 'Starting',
+  pending: 'Auth0 has queued the export',
+  processing: 'Auth0 is exporting the users',
+  downloading: 'Downloading and writing the file',
+  searching: 'Reading the users through search',
+  reading: 'Reading the users',
+  writing: 'Writing the file',
+  completed: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+const BATCH_BYTES = 1 << 20;
+const LOOKUP_BATCH = 50;
+
+const isWholeMetadata = (f: ExportField) => f.name === 'app_metadata' || f.name === 'user_metadata';
+const quoteTerm = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+
+export function snapshotId(): string {
+  return `snap_${randomBytes(8).toString('hex')}`;
+}
+
+/** Counts the line feeds going through (NDJSON: one user per line). */
+class LineCounter extends Transform {
+  lines = 0;
+  override _transform(chunk: Buffer, _e: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) this.lines++;
+    done(null, chunk);
+  }
+}
+
+interface Running {
+  status: ExportStatus;
+  controller: AbortController;
+  lastEmit: number;
+}
+
+export class ExportService {
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly o: ExportServiceOptions) {
+    mkdirSync(o.snapshotsDir, { recursive: true, mode: 0o700 });
+  }
+
+  start(input: ChannelParsedInput<'exports:start'>): ExportStatus {
+    const profile = this.o.tenants.stored(input.tenantId);
+    if (this.running.has(input.exportId)) throw new AppError('conflict', 'That export is already running.');
+    if (input.source.kind === 'query') checkQuery(input.source.q);
+    const status: ExportStatus = {
+      exportId: input.exportId,
+      kind: 'export',
+      tenantId: profile.id,
+      label: `${sourceWords(input.source)} of ${profile.label} as ${input.format.toUpperCase()}`,
+      phase: 'starting',
+      method: null,
+      percentDone: null,
+      timeLeftSeconds: null,
+      users: 0,
+      written: 0,
+      message: PHASE_WORDS.starting,
+      notes: [],
+    };
+    const run: Running = { status, controller: new AbortController(), lastEmit: 0 };
+    this.running.set(input.exportId, run);
+    void this.run(run, profile, input);
+    return { ...status };
+  }
+
+  cancel(exportId: string): ExportStatus {
+    const run = this.running.get(exportId);
+    if (!run) throw new AppError('not_found', 'That export is not running.');
+    run.controller.abort(new AppError('validation', 'Cancelled.'));
+    return { ...run.status };
+  }
+
+  /** Stops every running export (quitting): their half-written files are removed. */
+  async close(): Promise<void> {
+    for (const run of this.running.values())
+      run.controller.abort(new AppError('validation', 'Tenant Desk is closing.'));
+  }
+
+  private update(run: Running, patch: Partial<ExportStatus>, force = false): void {
+    const phaseChanged = patch.phase !== undefined && patch.phase !== run.status.phase;
+    Object.assign(run.status, patch);
+    if (patch.phase) run.status.message = PHASE_WORDS[patch.phase];
+    const now = Date.now();
+    if (force || phaseChanged || now - run.lastEmit >= 250) {
+      run.lastEmit = now;
+      this.o.emit({ ...run.status, notes: [...run.status.notes] });
+    }
+  }
+
+  private async run(run: Running, profile: StoredProfile, input: ChannelParsedInput<'exports:start'>) {
+    const { signal } = run.controller;
+    const file = this.o.downloads.reserve(
+      fileName(profile, input.source, input.format),
+      CONTENT_TYPES[input.format],
+    );
+    const sinkId = input.exportId;
+    let sinkOpen = false;
+    const snapshot = input.keepSnapshot ? { id: snapshotId() } : null;
+    try {
+      const connection = this.o.tenants.connection(profile.id);
+      const snapshotSpec: SinkSpec['snapshot'] = snapshot
+        ? {
+            path: join(this.o.snapshotsDir, `${snapshot.id}.sqlite`),
+            meta: {
+              id: snapshot.id,
+              tenantId: profile.id,
+              tenantLabel: profile.label,
+              tenantDomain: profile.domain,
+              environment: profile.environment,
+              createdAt: new Date().toISOString(),
+              sourceLabel: sourceWords(input.source),
+              query: input.source.kind === 'query' ? input.source.q : null,
+              fields: input.fields.map((f) => f.exportAs ?? f.name),
+              origin: 'export',
+            },
+          }
+        : undefined;
+      const fileSpec = { path: file.path, format: input.format, fields: input.fields, bom: input.bom };
+      const openSink = async (spec: SinkSpec) => {
+        await this.o.engine.call('sink.open', { id: sinkId, spec });
+        sinkOpen = true;
+      };
+      /** Sends lines (or users' JSON) to the worker a megabyte at a time, waiting for each batch to be written. */
+      const feed = async (texts: AsyncIterable<string>) => {
+        let batch: string[] = [];
+        let bytes = 0;
+        const send = async () => {
+          const r = await this.o.engine.call<{ read: number; written: number }>('sink.write', {
+            id: sinkId,
+            texts: batch,
+          });
+          batch = [];
+          bytes = 0;
+          this.update(run, { users: r.read, written: r.written });
+        };
+        for await (const text of texts) {
+          if (signal.aborted) throw signal.reason;
+          batch.push(text);
+          bytes += text.length;
+          if (bytes >= BATCH_BYTES) await send();
+        }
+        if (batch.length) await send();
+      };
+
+      const source = input.source;
+      const wholeExport = source.kind === 'tenant' || source.kind === 'connection';
+      const q: string | null = source.kind === 'query' ? source.q.trim() : null;
+      let method: ExportStatus['method'] = 'export-job';
+      if (source.kind === 'query') {
+        const first = await withRequestPolicy({ lane: 'job' }, () =>
+          connection.management.users.list(
+            {
+              q: q || undefined,
+              search_engine: 'v3',
+              page: 0,
+              per_page: 1,
+              include_totals: true,
+              fields: 'user_id',
+            },
+            { abortSignal: signal },
+          ),
+        );
+        const total = (first.response as { total?: number }).total ?? 0;
+        method = total <= SEARCH_CAP ? 'search' : 'export-job';
+        if (method === 'export-job')
+          run.status.notes.push(
+            `${total.toLocaleString('en')} users match: past Auth0's 1,000-result search limit, so Auth0 exported every user and the query was applied here, with the tenant's rules`,
+          );
+      } else if (source.kind === 'users') method = 'lookup';
+      this.update(run, { method });
+
+      const passthrough =
+        wholeExport &&
+        !snapshot &&
+        (input.format === 'ndjson' ||
+          (input.format === 'csv' &&
+            input.fields.length <= AUTH0_CSV_MAX_FIELDS &&
+            !input.fields.some(isWholeMetadata)));
+      if (wholeExport && !passthrough && input.format !== 'xlsx')
+        run.status.notes.push(
+          snapshot
+            ? 'Asked Auth0 for JSON with every field (a snapshot keeps whole users); the file was written from it here'
+            : input.fields.length > AUTH0_CSV_MAX_FIELDS
+              ? `Asked Auth0 for JSON: ${input.fields.length} fields are more than its CSV takes (${AUTH0_CSV_MAX_FIELDS}); the CSV was written here`
+              : "Asked Auth0 for JSON: its CSV can't hold whole metadata objects; the CSV was written here",
+        );
+
+      let result: SinkResult;
+      if (method === 'export-job') {
+        const connectionId = source.kind === 'connection' ? source.connectionId : undefined;
+        const onStatus = (s: {
+          status: string;
+          percentDone: number | null;
+          timeLeftSeconds: number | null;
+        }) =>
+          this.update(run, {
+            phase:
+              s.status === 'processing' ? 'processing' : s.status === 'completed' ? 'downloading' : 'pending',
+            percentDone: s.percentDone,
+            timeLeftSeconds: s.timeLeftSeconds,
+          });
+        if (passthrough) {
+          const job = await withRequestPolicy({ lane: 'job' }, () =>
+            runExportJob(
+              connection,
+              {
+                format: input.format === 'csv' ? 'csv' : 'json',
+                fields: input.fields.map((f) => ({
+                  name: f.name,
+                  ...(f.exportAs ? { export_as: f.exportAs } : {}),
+                })),
+                ...(connectionId ? { connectionId } : {}),
+              },
+              signal,
+              onStatus,
+            ),
+          );
+          this.update(run, { phase: 'downloading' });
+          const body = await downloadExport(connection, job.jobId, job.location, signal);
+          const guard = input.format === 'csv' ? new CsvFormulaGuard({ bom: input.bom }) : null;
+          const counter = new LineCounter();
+          const tick = setInterval(
+            () =>
+              this.update(run, {
+                users: guard ? guard.rows : counter.lines,
+                written: guard ? guard.rows : counter.lines,
+              }),
+            250,
+          );
+          try {
+            await pipeline(
+              body,
+              guard ?? counter,
+              createWriteStream(file.path, { mode: 0o600, highWaterMark: 1 << 20 }),
+              { signal },
+            );
+          } catch (err) {
+            throw signal.aborted ? signal.reason : downloadFailure(err);
+          } finally {
+            clearInterval(tick);
+          }
+          const rows = guard ? guard.rows : counter.lines;
+          if (guard?.neutralised)
+            run.status.notes.push(
+              `${guard.neutralised} cell${guard.neutralised === 1 ? '' : 's'} that a spreadsheet would run as a formula got a leading apostrophe`,
+            );
+          result = { read: rows, written: rows, notes: [] };
+        } else {
+          await openSink({
+            input: 'export-line',
+            ...(q ? { filter: q } : {}),
+            file: fileSpec,
+            ...(snapshotSpec ? { snapshot: snapshotSpec } : {}),
+          });
+          const fields = [...EXPORT_FIELDS];
+          for (const f of input.fields)
+            if (!fields.includes(f.name) && !/^(app|user)_metadata\./.test(f.name)) fields.push(f.name);
+          const job = await withRequestPolicy({ lane: 'job' }, () =>
+            runExportJob(
+              connection,
+              {
+                format: 'json',
+                fields: fields.map((name) => ({ name, export_as: name })),
+                ...(connectionId ? { connectionId } : {}),
+              },
+              signal,
+              onStatus,
+            ),
+          );
+          this.update(run, { phase: 'downloading' });
+          const body = await downloadExport(connection, job.jobId, job.location, signal);
+          try {
+            await feed(createInterface({ input: body, crlfDelay: Infinity }));
+          } catch (err) {
+            throw signal.aborted ? signal.reason : downloadFailure(err);
+          }
+          this.update(run, { phase: 'writing' });
+          result = await this.o.engine.call<SinkResult>('sink.finish', { id: sinkId });
+          sinkOpen = false;
+        }
+      } else {
+        await openSink({
+          input: 'user',
+          file: fileSpec,
+          ...(snapshotSpec ? { snapshot: snapshotSpec } : {}),
+        });
+        this.update(run, { phase: method === 'search' ? 'searching' : 'reading' });
+        const management = connection.management;
+        const users =
+          method === 'search'
+            ? (async function* () {
+                for (let page = 0; page * 100 < SEARCH_CAP; page++) {
+                  const r = await withRequestPolicy({ lane: 'job' }, () =>
+                    management.users.list(
+                      { q: q || undefined, search_engine: 'v3', page, per_page: 100, include_totals: true },
+                      { abortSignal: signal },
+                    ),
+                  );
+                  const body = r.response as { users?: unknown[]; total?: number };
+                  const list = body.users ?? r.data;
+                  for (const u of list) yield JSON.stringify(u);
+                  if (list.length < 100 || (page + 1) * 100 >= (body.total ?? 0)) break;
+                }
+              })()
+            : lookups(
+                source.kind === 'users' ? source.userIds : [],
+                async (ids) => {
+                  const r = await withRequestPolicy({ lane: 'job' }, () =>
+                    management.users.list(
+                      {
+                        q: `user_id:(${ids.map(quoteTerm).join(' OR ')})`,
+                        search_engine: 'v3',
+                        per_page: 100,
+                        page: 0,
+                      },
+                      { abortSignal: signal },
+                    ),
+                  );
+                  return ((r.response as { users?: unknown[] }).users ?? r.data) as Record<string, unknown>[];
+                },
+                (missing) =>
+                  run.status.notes.push(
+                    `${missing.toLocaleString('en')} of the picked users no longer exist${missing === 1 ? 's' : ''}: not in the file`,
+                  ),
+              );
+        await feed(users);
+        this.update(run, { phase: 'writing' });
+        result = await this.o.engine.call<SinkResult>('sink.finish', { id: sinkId });
+        sinkOpen = false;
+      }
+      const done = file.commit();
+      run.status.notes.push(...result.notes);
+      this.update(
+        run,
+        {
+          phase: 'completed',
+          users: result.read,
+          written: result.written,
+          percentDone: 100,
+          timeLeftSeconds: 0,
+          file: { id: done.id, filename: done.filename, bytes: done.bytes },
+          ...(result.snapshot ? { snapshot: this.o.summarize(result.snapshot) } : {}),
+        },
+        true,
+      );
+    } catch (err) {
+      if (sinkOpen) await this.o.engine.call('sink.abort', { id: sinkId }).catch(() => undefined);
+      file.discard();
+      const cancelled = signal.aborted;
+      this.update(
+        run,
+        cancelled
+          ? { phase: 'cancelled' }
+          : {
+              phase: 'failed',
+              error: this.o.envelope(err instanceof QueryError ? queryError(err) : err, 'export'),
+            },
+        true,
+      );
+    } finally {
+      this.running.delete(input.exportId);
+    }
+  }
+}
+
+/** Picked users by id, a batch per search; how many were not found is reported. */
+async function* lookups(
+  ids: string[],
+  find: (ids: string[]) => Promise<Record<string, unknown>[]>,
+  missing: (n: number) => void,
+): AsyncGenerator<string> {
+  let found = 0;
+  for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+    const batch = ids.slice(i, i + LOOKUP_BATCH);
+    const wanted = new Set(batch);
+    for (const u of await find(batch))
+      if (wanted.has(u.user_id as string)) {
+        wanted.delete(u.user_id as string);
+        found++;
+        yield JSON.stringify(u);
+      }
+  }
+  if (found < ids.length) missing(ids.length - found);
+}
+
+function queryError(err: QueryError): AppError {
+  return new AppError('invalid_query', err.message, { status: 400, auth0ErrorCode: err.errorCode });
+}
+
+function checkQuery(q: string): void {
+  try {
+    if (q.trim()) parseQuery(q);
+  } catch (err) {
+    if (err instanceof QueryError) throw queryError(err);
+    throw err;
+  }
+}
+
+export function sourceWords(source: ExportSource): string {
+  switch (source.kind) {
+    case 'tenant':
+      return 'Every user';
+    case 'connection':
+      return `The users of ${source.name}`;
+    case 'query':
+      return source.q.trim() ? `The users matching ${source.q.trim()}` : 'Every user';
+    case 'users':
+      return `${source.userIds.length.toLocaleString('en')} picked user${source.userIds.length === 1 ? '' : 's'}`;
+  }
+}
+
+function fileName(profile: StoredProfile, source: ExportSource, format: ExportFormat): string {
+  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  const what =
+    source.kind === 'connection'
+      ? source.name
+      : source.kind === 'query' && source.q.trim()
+        ? 'query'
+        : source.kind === 'users'
+          ? 'picked'
+          : 'all';
+  const safe = (s: string) =>
+    s
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'tenant';
+  return `${safe(profile.label)}-${safe(what)}-users-${stamp}.${EXTENSIONS[format]}`;
+}

@@ -1,0 +1,228 @@
+// Two snapshots side by side: users added, removed and changed, and for each changed user which fields differ, with
+// their values before and after. Both snapshots are walked in user_id order at once (a merge, in bounded memory);
+// the result goes to a small SQLite file of its own, so a comparison of a million users can be paged, filtered by
+// field and exported without holding it.
+import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { stringify } from 'csv-stringify';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { CompareItem, CompareKind } from '../../preload/contract.js';
+import type { SnapshotReader } from '../snapshots/snapshot-file.js';
+
+export interface CompareCounts {
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+  fields: { field: string; count: number }[];
+}
+
+/** A user's values by path: top-level fields, identities[i].field, metadata down to its leaves (arrays whole). */
+export function flatten(user: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (prefix: string, v: unknown, depth: number) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 32) {
+      const entries = Object.entries(v);
+      if (entries.length === 0) out.set(prefix, '{}');
+      for (const [k, x] of entries) walk(`${prefix}.${k}`, x, depth + 1);
+    } else if (v !== undefined) out.set(prefix, JSON.stringify(v));
+  };
+  for (const [k, v] of Object.entries(user)) {
+    if (k === 'identities' && Array.isArray(v)) {
+      v.forEach((identity: Record<string, unknown>, i) => {
+        for (const [f, x] of Object.entries(identity ?? {}))
+          out.set(`identities[${i}].${f}`, JSON.stringify(x));
+      });
+    } else if ((k === 'app_metadata' || k === 'user_metadata') && v && typeof v === 'object') walk(k, v, 0);
+    else if (v !== undefined) out.set(k, JSON.stringify(v));
+  }
+  return out;
+}
+
+/** UTF-8 byte order, as SQLite sorts user ids. */
+const order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+function schema(db: Database.Database) {
+  db.exec(`
+    CREATE TABLE items (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT NOT NULL, email TEXT,
+      fields TEXT NOT NULL, before TEXT, after TEXT);
+    CREATE TABLE item_fields (field TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (field, seq)) WITHOUT ROWID;
+    CREATE TABLE summary (json TEXT NOT NULL);
+  `);
+}
+
+export function compareSnapshots(
+  before: SnapshotReader,
+  after: SnapshotReader,
+  outPath: string,
+  progress: (done: number, total: number) => void,
+): CompareCounts {
+  rmSync(outPath, { force: true });
+  const db = new Database(outPath);
+  try {
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    schema(db);
+    const insert = db.prepare(
+      'INSERT INTO items (kind, user_id, email, fields, before, after) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const insertField = db.prepare('INSERT INTO item_fields (field, seq) VALUES (?, ?)');
+    const counts = { added: 0, removed: 0, changed: 0, unchanged: 0 };
+    const fieldCounts = new Map<string, number>();
+    const total = before.count + after.count;
+    let done = 0;
+    const a = before.byUserId();
+    const b = after.byUserId();
+    let x = a.next();
+    let y = b.next();
+    db.exec('BEGIN');
+    const add = (
+      kind: CompareKind,
+      user: Record<string, unknown>,
+      fields: string[],
+      bv?: unknown,
+      av?: unknown,
+    ) => {
+      const r = insert.run(
+        kind,
+        user.user_id as string,
+        typeof user.email === 'string' ? user.email : null,
+        JSON.stringify(fields),
+        bv === undefined ? null : JSON.stringify(bv),
+        av === undefined ? null : JSON.stringify(av),
+      );
+      for (const f of fields) insertField.run(f, r.lastInsertRowid);
+      counts[kind]++;
+    };
+    while (!x.done || !y.done) {
+      const c = x.done ? 1 : y.done ? -1 : order(x.value.user_id as string, y.value.user_id as string);
+      if (c < 0) {
+        add('removed', x.value, [], x.value);
+        x = a.next();
+        done++;
+      } else if (c > 0) {
+        add('added', y.value, [], undefined, y.value);
+        y = b.next();
+        done++;
+      } else {
+        const fa = flatten(x.value);
+        const fb = flatten(y.value);
+        const fields = [...new Set([...fa.keys(), ...fb.keys()])]
+          .filter((k) => fa.get(k) !== fb.get(k))
+          .sort();
+        if (fields.length === 0) counts.unchanged++;
+        else {
+          const pick = (m: Map<string, string>) =>
+            Object.fromEntries(
+              fields.filter((f) => m.has(f)).map((f) => [f, JSON.parse(m.get(f)!) as unknown]),
+            );
+          add('changed', y.value, fields, pick(fa), pick(fb));
+          for (const f of fields) fieldCounts.set(f, (fieldCounts.get(f) ?? 0) + 1);
+        }
+        x = a.next();
+        y = b.next();
+        done += 2;
+      }
+      if (done % 20_000 < 2) {
+        db.exec('COMMIT');
+        db.exec('BEGIN');
+        progress(done, total);
+      }
+    }
+    const result: CompareCounts = {
+      ...counts,
+      fields: [...fieldCounts]
+        .map(([field, count]) => ({ field, count }))
+        .sort((p, q) => q.count - p.count || (p.field < q.field ? -1 : 1)),
+    };
+    db.prepare('INSERT INTO summary (json) VALUES (?)').run(JSON.stringify(result));
+    db.exec('COMMIT');
+    db.exec('CREATE INDEX items_kind ON items (kind, seq)');
+    return result;
+  } catch (err) {
+    db.close();
+    rmSync(outPath, { force: true });
+    throw err;
+  } finally {
+    if (db.open) db.close();
+  }
+}
+
+type Row = {
+  kind: CompareKind;
+  user_id: string;
+  email: string | null;
+  fields: string;
+  before: string | null;
+  after: string | null;
+};
+
+function asItem(r: Row): CompareItem {
+  return {
+    kind: r.kind,
+    userId: r.user_id,
+    ...(r.email ? { email: r.email } : {}),
+    fields: JSON.parse(r.fields) as string[],
+    ...(r.before ? { before: JSON.parse(r.before) as Record<string, unknown> } : {}),
+    ...(r.after ? { after: JSON.parse(r.after) as Record<string, unknown> } : {}),
+  };
+}
+
+export function compareItems(
+  path: string,
+  kind: CompareKind,
+  field: string | undefined,
+  offset: number,
+  limit: number,
+): { items: CompareItem[]; total: number } {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    if (field && kind === 'changed') {
+      const total = db
+        .prepare('SELECT count(*) FROM item_fields WHERE field = ?')
+        .pluck()
+        .get(field) as number;
+      const rows = db
+        .prepare(
+          'SELECT i.* FROM item_fields f JOIN items i ON i.seq = f.seq WHERE f.field = ? ORDER BY f.seq LIMIT ? OFFSET ?',
+        )
+        .all(field, limit, offset) as Row[];
+      return { items: rows.map(asItem), total };
+    }
+    const total = db.prepare('SELECT count(*) FROM items WHERE kind = ?').pluck().get(kind) as number;
+    const rows = db
+      .prepare('SELECT * FROM items WHERE kind = ? ORDER BY seq LIMIT ? OFFSET ?')
+      .all(kind, limit, offset) as Row[];
+    return { items: rows.map(asItem), total };
+  } finally {
+    db.close();
+  }
+}
+
+/** The comparison as CSV: one row per added, removed or changed user, the changed fields with their two values. */
+export async function compareCsv(path: string, csvPath: string): Promise<number> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const out = createWriteStream(csvPath, { mode: 0o600 });
+  const csv = stringify({
+    header: true,
+    columns: ['change', 'user_id', 'email', 'fields', 'before', 'after'],
+    escape_formulas: true,
+    bom: true,
+  });
+  csv.pipe(out);
+  let rows = 0;
+  try {
+    for (const r of db.prepare('SELECT * FROM items ORDER BY seq').iterate() as Iterable<Row>) {
+      const fields = JSON.parse(r.fields) as string[];
+      if (!csv.write([r.kind, r.user_id, r.email ?? '', fields.join(' '), r.before ?? '', r.after ?? '']))
+        await new Promise((resolve) => csv.once('drain', resolve));
+      rows++;
+    }
+    csv.end();
+    await finished(out);
+    return rows;
+  } finally {
+    db.close();
+  }
+}

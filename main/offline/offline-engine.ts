@@ -1,0 +1,95 @@
+// Main's side of the offline worker: started on first use, one request at a time per call with its own id, progress
+// relayed to the caller. If the worker dies, every pending call fails with that said in words, and the next call
+// starts a new one. In plain Node (tests, the browser host) the worker runs the TypeScript sources through tsx; in
+// the packaged app, the bundle beside main's (out/main/offline-worker.cjs).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../../preload/contract.js';
+import { AppError } from '../errors.js';
+import type { WorkerRequest, WorkerResponse } from './protocol.js';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  progress?: (data: unknown) => void;
+}
+
+/** How to start the worker here: the bundle when running from it, else the sources through tsx. */
+export function defaultWorker(): Worker {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = join(here, 'offline-worker.cjs');
+  if (!import.meta.url.endsWith('.ts') && existsSync(bundled)) return new Worker(bundled);
+  // tsx's ESM API (its package exports map "import" to the .mjs file beside the .cjs one require finds).
+  const tsxCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const tsx = pathToFileURL(tsxCjs.replace(/\.cjs$/, '.mjs')).href;
+  const entry = pathToFileURL(join(here, 'worker.ts')).href;
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
+    { eval: true },
+  );
+}
+
+export class OfflineEngine {
+  private worker: Worker | null = null;
+  private ready: Promise<Worker> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly start: () => Worker = defaultWorker) {}
+
+  private get(): Promise<Worker> {
+    this.ready ??= new Promise<Worker>((resolve, reject) => {
+      const w = this.start();
+      this.worker = w;
+      w.on('message', (msg: WorkerResponse | { ready: true }) => {
+        if ('ready' in msg) return resolve(w);
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        if ('progress' in msg) return p.progress?.(msg.progress);
+        this.pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg.result);
+        else
+          p.reject(
+            new AppError(msg.error.code as ErrorCode, msg.error.message, {
+              ...(msg.error.code === 'invalid_query' ? { status: 400 } : {}),
+            }),
+          );
+      });
+      const fail = (why: string) => {
+        reject(new AppError('internal', why));
+        for (const p of this.pending.values()) p.reject(new AppError('internal', why));
+        this.pending.clear();
+        this.worker = null;
+        this.ready = null;
+      };
+      w.on('error', (err) => fail(`The offline worker failed: ${err.message}`));
+      w.on('exit', (code) => {
+        if (this.worker === w) fail(`The offline worker stopped (exit code ${code}); try again.`);
+      });
+    });
+    return this.ready;
+  }
+
+  async call<T>(method: string, args: unknown, progress?: (data: unknown) => void): Promise<T> {
+    const w = await this.get();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        ...(progress ? { progress } : {}),
+      });
+      w.postMessage({ id, method, args } satisfies WorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    if (w) await w.terminate();
+  }
+}

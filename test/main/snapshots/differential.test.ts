@@ -1,0 +1,249 @@
+// The offline snapshot store means what the tenant means: for hundreds of generated queries over the same users, a
+// snapshot (SQLite) and the local tenant (asked over HTTPS, like Auth0) find the same users, refuse the same queries,
+// and sort the same way.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../../emulator/model.js';
+import { SnapshotReader, SnapshotWriter } from '../../../main/snapshots/snapshot-file.js';
+import { startTestTenant, type TestTenant } from '../../support/tenant.js';
+
+let t: TestTenant;
+let dir: string;
+let snap: SnapshotReader;
+let token: string;
+
+/** A small deterministic PRNG, so a failing query can be reproduced from its seed. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+beforeAll(async () => {
+  t = await startTestTenant({ users: 3000, seed: 'differential' });
+  // Users the seed never makes: odd metadata, numbers as strings, unicode, arrays, empty values.
+  const extra: Partial<User>[] = [
+    {
+      email: 'Zoë.Ärger@Beispiel.example',
+      name: 'Zoë Ärger-Straße',
+      app_metadata: { tags: ['vip', 'beta'], score: 7 },
+    },
+    {
+      email: 'o.brien@example.com',
+      name: "Seán O'Brien",
+      app_metadata: { score: '12', nested: { deep: { x: 'y' } } },
+    },
+    {
+      email: 'star*name@example.com',
+      name: 'Star * Name',
+      user_metadata: { note: '' },
+      app_metadata: { score: 100 },
+    },
+    { email: 'kanji@example.jp', name: '山田 太郎', nickname: 'やまだ', app_metadata: { plan: 'PRO' } },
+    { email: 'UPPER@EXAMPLE.COM', name: 'UPPER CASE', app_metadata: { plan: 'pro', beta: false } },
+  ];
+  extra.forEach((e, i) =>
+    t.emu.store.putUser({
+      user_id: `auth0|extra${i}`,
+      created_at: `2025-0${i + 1}-15T12:00:00.000Z`,
+      updated_at: `2025-0${i + 1}-16T12:00:00.000Z`,
+      identities: [
+        {
+          connection: 'Username-Password-Authentication',
+          provider: 'auth0',
+          user_id: `extra${i}`,
+          isSocial: false,
+        },
+      ],
+      logins_count: i * 3,
+      ...e,
+    } as User),
+  );
+  dir = mkdtempSync(join(tmpdir(), 'td-snap-'));
+  const w = new SnapshotWriter(join(dir, 'a.sqlite'));
+  for (const u of t.emu.store.users.values()) w.add(u as unknown as Record<string, unknown>);
+  w.finish({
+    id: 'a',
+    tenantId: null,
+    tenantLabel: 'test',
+    tenantDomain: t.emu.domain,
+    environment: null,
+    createdAt: new Date().toISOString(),
+    sourceLabel: 'every user',
+    query: null,
+    fields: [],
+    origin: 'export',
+  });
+  snap = new SnapshotReader(join(dir, 'a.sqlite'));
+  token = await t.token();
+}, 60_000);
+
+afterAll(async () => {
+  snap?.close();
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The local tenant's answer over HTTPS: the total and, up to Auth0's 1,000, the ids (sorted by `sort` if given). */
+async function tenant(
+  q: string,
+  sort?: string,
+): Promise<{ total: number; ids: string[] } | { error: string }> {
+  const ids: string[] = [];
+  let total = 0;
+  for (let page = 0; page < 10; page++) {
+    const params = new URLSearchParams({
+      q,
+      search_engine: 'v3',
+      include_totals: 'true',
+      fields: 'user_id',
+      per_page: '100',
+      page: String(page),
+      ...(sort ? { sort } : {}),
+    });
+    const res = await t.fetch(`${t.emu.url}/api/v2/users?${params}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await res.json()) as { total: number; users: { user_id: string }[]; message?: string };
+    if (res.status !== 200) return { error: body.message ?? String(res.status) };
+    total = body.total;
+    ids.push(...body.users.map((u) => u.user_id));
+    if ((page + 1) * 100 >= Math.min(total, 1000)) break;
+  }
+  return { total, ids };
+}
+
+function offline(q: string, sort?: string): { total: number; ids: string[] } | { error: string } {
+  try {
+    const r = snap.query(q, { offset: 0, limit: 1000, ...(sort ? { sort } : {}) });
+    return { total: r.total, ids: r.users.map((u) => u.user_id as string) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+function generator(seed: number) {
+  const rand = prng(seed);
+  const users = [...t.emu.store.users.values()];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const someUser = () => pick(users);
+  const cased = (s: string) => (rand() < 0.3 ? s.toUpperCase() : rand() < 0.5 ? s.toLowerCase() : s);
+  const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+  const bare = (s: string) => (/^[\w.@|+-]+$/.test(s) && !/^(AND|OR|NOT)$/.test(s) ? s : quote(s));
+  const dateOf = () => (someUser().created_at ?? '2025-01-01').slice(0, 10);
+  const leaf = (): string => {
+    const u = someUser();
+    switch (Math.floor(rand() * 16)) {
+      case 0:
+        return `email:${bare(cased(u.email ?? 'x@example.com'))}`;
+      case 1:
+        return `name:${quote(cased(u.name ?? 'x'))}`;
+      case 2:
+        return `name:${bare(cased((u.name ?? 'x y').split(' ')[rand() < 0.5 ? 0 : 1] ?? 'x'))}`;
+      case 3:
+        return `identities.connection:${quote(u.identities[0]!.connection)}`;
+      case 4:
+        return `app_metadata.plan:${bare(String(u.app_metadata?.plan ?? 'free'))}`;
+      case 5:
+        return `email_verified:${rand() < 0.5}`;
+      case 6:
+        return `logins_count:${pick(['[', '{'])}${Math.floor(rand() * 100)} TO ${rand() < 0.2 ? '*' : Math.floor(50 + rand() * 150)}${pick([']', '}'])}`;
+      case 7: {
+        const [a, b] = [dateOf(), dateOf()].sort();
+        return `created_at:${pick(['[', '{'])}${a} TO ${b}${pick([']', '}'])}`;
+      }
+      case 8: {
+        const e = (u.email ?? 'someone@example.com').toLowerCase();
+        return `email:${e.slice(0, 2 + Math.floor(rand() * 6))}*`;
+      }
+      case 9: {
+        const e = u.email ?? 'someone@example.com';
+        return `email:*@${e.split('@')[1]}`;
+      }
+      case 10: {
+        const n = (u.name ?? 'someone').toLowerCase().replace(/\s+/g, '');
+        return rand() < 0.5 ? `nickname:*${n.slice(-3)}` : `name:*${n.slice(1, 4)}*`;
+      }
+      case 11:
+        return `_exists_:${pick(['app_metadata.beta', 'phone_number', 'user_metadata.addresses', 'last_login', 'app_metadata', 'app_metadata.nested'])}`;
+      case 12:
+        return bare(cased((u.name ?? 'x').split(' ')[0]!)); // no field: the default fields
+      case 13:
+        return `user_metadata.language:${pick(['en', 'fr', 'de', 'es', 'ja', 'EN'])}`;
+      case 14:
+        return `blocked:${rand() < 0.5}`;
+      default:
+        return `last_login:${pick(['[', '{'])}* TO ${dateOf()}${pick([']', '}'])}`;
+    }
+  };
+  const node = (depth: number): string => {
+    const r = rand();
+    if (depth > 2 || r < 0.45) return leaf();
+    if (r < 0.65) return `(${node(depth + 1)} AND ${node(depth + 1)})`;
+    if (r < 0.8) return `(${node(depth + 1)} OR ${node(depth + 1)})`;
+    if (r < 0.9) return `(${node(depth + 1)} AND NOT ${node(depth + 1)})`;
+    return `NOT ${leaf()}`;
+  };
+  return () => node(0);
+}
+
+describe('the offline store against the local tenant', () => {
+  it('finds the same users for 400 generated queries', async () => {
+    const next = generator(20261123);
+    let compared = 0;
+    let nonEmpty = 0;
+    for (let i = 0; i < 400; i++) {
+      const q = next();
+      const [a, b] = [await tenant(q), offline(q)];
+      if ('error' in a) {
+        expect(b, q).toEqual({ error: a.error });
+        continue;
+      }
+      expect('error' in b ? b.error : null, q).toBeNull();
+      const o = b as { total: number; ids: string[] };
+      expect(o.total, q).toBe(a.total);
+      // Up to Auth0's 1,000 the whole set; past it, the tenant can only show its first 1,000.
+      if (a.total <= 1000) expect(new Set(o.ids), q).toEqual(new Set(a.ids));
+      compared++;
+      if (a.total > 0) nonEmpty++;
+    }
+    expect(compared).toBeGreaterThan(350);
+    expect(nonEmpty).toBeGreaterThan(200);
+  }, 120_000);
+
+  it('sorts the same way, ties and users without the field included', async () => {
+    for (const [q, sort] of [
+      ['', 'email:1'],
+      ['', 'logins_count:-1'],
+      ['email_verified:true', 'last_login:-1'],
+      ['identities.connection:"google-oauth2"', 'name:1'],
+      ['app_metadata.plan:pro', 'created_at:1'],
+      ['', 'blocked:-1'],
+      ['logins_count:[10 TO 60]', 'app_metadata.plan:1'],
+    ] as const) {
+      const [a, b] = [await tenant(q, sort), offline(q, sort)];
+      expect(b, `${q} ${sort}`).toEqual(a);
+    }
+  }, 60_000);
+
+  it('refuses what the tenant refuses, with its reason', async () => {
+    for (const q of [
+      'user_metadata.language:e*',
+      'user_metadata.score:[1 TO 5]',
+      'email:*ab',
+      'logins_count:[a TO b]',
+      'name:(broken',
+    ]) {
+      const [a, b] = [await tenant(q), offline(q)];
+      expect('error' in a, q).toBe(true);
+      expect(b, q).toEqual({ error: (a as { error: string }).error });
+    }
+  });
+});
