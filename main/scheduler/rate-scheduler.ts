@@ -115,11 +115,13 @@ class BucketMirror {
   }
 
   /** A response to send number `seq` reports the bucket; sends started after it are not in that count. */
-  resync(seq: number, limit: number, remaining: number, resetSec: number, now: number): void {
+  resync(seq: number, limit: number, remaining: number, resetSec: number, sentAt: number, now: number): void {
     // An older answer arriving late carries older news than one already applied.
     if (seq < this.resyncedSeq) return;
     this.resyncedSeq = seq;
-    const untilFull = resetSec * 1000 - now;
+    // The tenant counted this request somewhere between its send and its answer; measuring from the send
+    // errs slow however late a loaded machine reads the answer (measuring from the answer erred fast).
+    const untilFull = resetSec * 1000 - sentAt;
     if (limit > remaining && untilFull > 0) {
       // Reset is whole seconds rounded up, so one reading errs slow: keep the fastest seen for this limit.
       const estimate = Math.max(0.1, (limit - remaining) / (untilFull / 1000));
@@ -282,12 +284,12 @@ export class RateScheduler {
 
   // ---------- answers ----------
 
-  private observe(bucket: BucketName, seq: number, res: Response): void {
+  private observe(bucket: BucketName, seq: number, sentAt: number, res: Response): void {
     const limit = Number(res.headers.get('x-ratelimit-limit'));
     const remaining = Number(res.headers.get('x-ratelimit-remaining'));
     const reset = Number(res.headers.get('x-ratelimit-reset'));
     if (!(limit > 0) || !res.headers.has('x-ratelimit-remaining') || !Number.isFinite(remaining)) return;
-    this.buckets[bucket].resync(seq, limit, remaining, Number.isFinite(reset) ? reset : 0, this.clock.now());
+    this.buckets[bucket].resync(seq, limit, remaining, Number.isFinite(reset) ? reset : 0, sentAt, this.clock.now());
   }
 
   private retryDelay(res: Response | null, attempt: number): number {
@@ -318,6 +320,7 @@ export class RateScheduler {
 
     for (let attempt = 0; ; attempt++) {
       const seq = await this.acquire(lane, bucket, callerSignal);
+      const sentAt = this.clock.now();
       this.stats.sent++;
       const attemptAbort = new AbortController();
       const timer = this.clock.setTimeout(
@@ -340,7 +343,7 @@ export class RateScheduler {
         // Raced with the signal: even a transport that ignores aborts gives the slot back when the attempt ends.
         res = await Promise.race([this.transport(input, { ...init, signal }), rejectOnAbort(signal)]);
         this.stats.answered++;
-        this.observe(bucket, seq, res);
+        this.observe(bucket, seq, sentAt, res);
       } catch (err) {
         this.stats.failed++;
         failure = attemptAbort.signal.aborted && !callerSignal?.aborted ? attemptAbort.signal.reason : err;

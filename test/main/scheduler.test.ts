@@ -376,7 +376,9 @@ describe('RateScheduler against a rate-limited local tenant', () => {
     expect(scheduler.stats.sent).toBeLessThanOrEqual(
       10 + Math.ceil(10 * seconds) + scheduler.stats.rateLimited,
     );
-    expect(scheduler.stats.rateLimited).toBeLessThanOrEqual(5);
+    // A few 429s are retried harmlessly when a loaded machine bunches sends on the wire; a scheduler that ignored
+    // the bucket meets one for most of its 200 sends. At most 5% here.
+    expect(scheduler.stats.rateLimited).toBeLessThanOrEqual(10);
     console.log(
       `200 reads in ${seconds.toFixed(1)} s (ideal 19.0 s), ${scheduler.stats.rateLimited} 429s retried`,
     );
