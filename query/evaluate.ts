@@ -27,9 +27,9 @@ export interface Postings {
   prefix(field: string, prefix: string, out: Bitset): void;
   /**
    * Documents with a key of this field that passes `test`; every such key contains `literal` (a pre-filter a
-   * backend may use; the test decides).
+   * backend may use; the test decides). A null test: containing `literal` is the whole test (`*son*`).
    */
-  scan(field: string, literal: string, test: (key: string) => boolean, out: Bitset): void;
+  scan(field: string, literal: string, test: ((key: string) => boolean) | null, out: Bitset): void;
   /** Whether every key of the field is a number. */
   numeric(field: string): boolean;
   /** Documents with a key of this field inside the bounds (see `inRange` for exactly which). */
@@ -179,5 +179,6 @@ function wildcard(rules: FieldRules, p: Postings, field: string, pattern: string
     return;
   }
   const longest = pieces.reduce((a, b) => (b.length > a.length ? b : a), '').replaceAll('\u0000', '*');
-  p.scan(field, longest, globMatcher(folded), out);
+  const containsOnly = pieces.length === 3 && pieces[0] === '' && pieces[2] === '';
+  p.scan(field, longest, containsOnly ? null : globMatcher(folded), out);
 }

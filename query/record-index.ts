@@ -207,10 +207,11 @@ export class RecordIndex implements Postings {
       f.into(keys[i]!, out);
   }
 
-  scan(field: string, _literal: string, test: (key: string) => boolean, out: Bitset): void {
+  scan(field: string, literal: string, test: ((key: string) => boolean) | null, out: Bitset): void {
     const f = this.fields.get(field);
     if (!f) return;
-    for (const key of f.postings.keys()) if (test(key)) f.into(key, out);
+    const keep = test ?? ((key: string) => key.includes(literal));
+    for (const key of f.postings.keys()) if (keep(key)) f.into(key, out);
   }
 
   numeric(field: string): boolean {

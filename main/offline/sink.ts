@@ -123,8 +123,13 @@ export class Sink {
     await this.flush();
     const notes: string[] = [];
     if (this.writer) notes.push(...(await this.writer.finish()).notes);
-    const snapshot =
-      this.snapshot && this.spec.snapshot ? this.snapshot.finish(this.spec.snapshot.meta) : undefined;
+    let snapshot: SnapshotMeta | undefined;
+    try {
+      snapshot =
+        this.snapshot && this.spec.snapshot ? this.snapshot.finish(this.spec.snapshot.meta) : undefined;
+    } catch (err) {
+      throw new OfflineError('validation', `Cannot keep this as a snapshot: ${(err as Error).message}.`);
+    }
     this.closed = true;
     return { read: this.read, written: this.written, notes, ...(snapshot ? { snapshot } : {}) };
   }

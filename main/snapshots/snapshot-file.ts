@@ -32,7 +32,16 @@ const CHUNK_WORDS = CHUNK / 32;
 /** A chunk's documents as sorted 16-bit offsets up to this many, as a bitmap (CHUNK / 8 bytes) beyond. */
 const ARRAY_MAX = CHUNK / 16 - 1;
 const BITMAP_BYTES = CHUNK / 8;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/** Date-shaped fields (created_at, last_login…) also get month and day buckets, so a range reads whole buckets and
+ * only its two edges key by key — the idea of Lucene's trie ranges; these are the prefix lengths. */
+const BUCKET_LEVELS = [7, 10] as const;
+const DATE_SHAPED = /^\d{4}-\d{2}-\d{2}[\x20-\x7e]*$/;
+/** Fields with fewer distinct keys than this are ranged key by key (buckets would save nothing). */
+const BUCKET_MIN_KEYS = 2048;
+const bucketField = (field: string, level: number) => `\u0002${level}:${field}`;
+/** The smallest string greater than every string starting with `p` (p is ASCII). */
+const successor = (p: string) => p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
 
 /** Fields a snapshot can sort all its users by at once (the users table's sortable columns); others up to a cap. */
 export const INDEXED_SORTS = [
@@ -72,7 +81,12 @@ export interface SnapshotMeta {
   fileName?: string;
 }
 
-function encode(docs: number[]): Buffer {
+/** A chunk's documents: one as its offset (an integer, the commonest case by far), a few as an array, many as bits. */
+type Encoded = Buffer | number;
+
+/** Stored: a single offset bound as a BigInt, which SQLite keeps as an INTEGER (a JavaScript number binds as REAL). */
+function encode(docs: number[]): Buffer | bigint {
+  if (docs.length === 1) return BigInt(docs[0]!);
   if (docs.length <= ARRAY_MAX) {
     const b = Buffer.allocUnsafe(docs.length * 2);
     for (let i = 0; i < docs.length; i++) b.writeUInt16LE(docs[i]!, i * 2);
@@ -83,8 +97,12 @@ function encode(docs: number[]): Buffer {
   return b;
 }
 
-function decodeInto(out: Bitset, chunk: number, blob: Buffer): void {
+function decodeInto(out: Bitset, chunk: number, blob: Encoded): void {
   const base = chunk * CHUNK;
+  if (typeof blob === 'number') {
+    out.add(base + blob);
+    return;
+  }
   if (blob.length === BITMAP_BYTES) {
     const w0 = chunk * CHUNK_WORDS;
     const words = out.words;
@@ -100,8 +118,10 @@ function createSchema(db: Database.Database): void {
     CREATE TABLE users (doc INTEGER PRIMARY KEY, user_id TEXT NOT NULL, json TEXT NOT NULL,
       ${INDEXED_SORTS.map((f) => `${column(f)}`).join(', ')});
     CREATE TABLE postings (field TEXT NOT NULL, key TEXT NOT NULL, chunk INTEGER NOT NULL, docs BLOB NOT NULL,
+      num REAL, PRIMARY KEY (field, key, chunk)) WITHOUT ROWID;
+    CREATE TABLE fields (field TEXT PRIMARY KEY, numeric INTEGER NOT NULL, buckets INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TEMP TABLE staging (field TEXT NOT NULL, key TEXT NOT NULL, chunk INTEGER NOT NULL, docs BLOB NOT NULL,
       num REAL);
-    CREATE TABLE fields (field TEXT PRIMARY KEY, numeric INTEGER NOT NULL) WITHOUT ROWID;
   `);
 }
 
@@ -122,7 +142,8 @@ export class SnapshotWriter {
   private chunkPostings = new Map<string, Map<string, number[]>>();
   /** Per field: whether every key seen so far is a number. */
   private readonly numericFields = new Map<string, boolean>();
-  private readonly seenIds = new Set<string>();
+  /** Per field: whether every key seen so far is an ASCII date-shaped string (worth month and day buckets). */
+  private readonly dateFields = new Map<string, boolean>();
   private n = 0;
   private pendingRows = 0;
   private done = false;
@@ -136,14 +157,18 @@ export class SnapshotWriter {
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
     this.db.pragma('page_size = 8192');
-    this.db.pragma('cache_size = -16384');
+    // Appends in order need little cache; memory stays bounded whatever the snapshot's size.
+    this.db.pragma('cache_size = -4096');
+    // Postings are collected unordered in a temporary table, then copied once in key order into their own.
+    this.db.pragma('temp_store = FILE');
     createSchema(this.db);
+    this.db.pragma('temp.cache_size = -4096');
     this.insertUser = this.db.prepare(
       `INSERT INTO users (doc, user_id, json, ${INDEXED_SORTS.map(column).join(', ')})
        VALUES (?, ?, ?, ${INDEXED_SORTS.map(() => '?').join(', ')})`,
     );
     this.insertPosting = this.db.prepare(
-      'INSERT INTO postings (field, key, chunk, docs, num) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO temp.staging (field, key, chunk, docs, num) VALUES (?, ?, ?, ?, ?)',
     );
     this.db.exec('BEGIN');
   }
@@ -152,12 +177,10 @@ export class SnapshotWriter {
     return this.n;
   }
 
-  /** Adds one user (a user id seen before is refused: a snapshot holds each user once). */
+  /** Adds one user (a snapshot holds each user once: finish refuses a user id seen twice, naming it). */
   add(user: SearchRecord): void {
     const id = user.user_id;
     if (typeof id !== 'string' || id === '') throw new Error('a user without a user_id');
-    if (this.seenIds.has(id)) throw new Error(`the user ${id} appears twice`);
-    this.seenIds.add(id);
     const doc = this.n++;
     this.insertUser.run(
       doc,
@@ -189,6 +212,7 @@ export class SnapshotWriter {
         const num = numericKeys([key]) ? Number(key) : null;
         if (num === null) this.numericFields.set(field, false);
         else if (!this.numericFields.has(field)) this.numericFields.set(field, true);
+        if (this.dateFields.get(field) !== false) this.dateFields.set(field, DATE_SHAPED.test(key));
         this.insertPosting.run(field, key, chunk, encode(docs), num);
       }
     this.chunkPostings = new Map();
@@ -198,16 +222,30 @@ export class SnapshotWriter {
   finish(meta: Omit<SnapshotMeta, 'count'>): SnapshotMeta {
     if (this.n % CHUNK !== 0 || this.chunkPostings.size) this.flushChunk(Math.floor((this.n - 1) / CHUNK));
     const full: SnapshotMeta = { ...meta, count: this.n };
-    const setField = this.db.prepare('INSERT INTO fields (field, numeric) VALUES (?, ?)');
-    for (const [field, numeric] of this.numericFields) setField.run(field, numeric ? 1 : 0);
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN');
+    this.db.exec(
+      'INSERT INTO postings SELECT field, key, chunk, docs, num FROM temp.staging ORDER BY field, key, chunk',
+    );
+    this.db.exec('DROP TABLE temp.staging');
+    const setField = this.db.prepare('INSERT INTO fields (field, numeric, buckets) VALUES (?, ?, ?)');
+    for (const [field, numeric] of this.numericFields) {
+      const buckets = !numeric && this.dateFields.get(field) === true && this.buildBuckets(field);
+      setField.run(field, numeric ? 1 : 0, buckets ? 1 : 0);
+    }
+    // Checked here with the database rather than with a set of every id in memory (100 MB at a million users).
+    this.db.exec('CREATE INDEX users_id ON users (user_id)');
+    const twice = this.db
+      .prepare('SELECT user_id FROM users GROUP BY user_id HAVING count(*) > 1 LIMIT 1')
+      .pluck()
+      .get() as string | undefined;
+    if (twice !== undefined) throw new Error(`the user ${twice} appears twice`);
     const setMeta = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     setMeta.run('schema', String(SCHEMA_VERSION));
     setMeta.run('snapshot', JSON.stringify(full));
     this.db.exec('COMMIT');
     this.db.exec(`
-      CREATE INDEX postings_key ON postings (field, key, chunk);
       CREATE INDEX postings_num ON postings (field, num) WHERE num IS NOT NULL;
-      CREATE UNIQUE INDEX users_id ON users (user_id);
       ${INDEXED_SORTS.map(
         (f) => `CREATE INDEX users_${f} ON users (${column(f)}, doc) WHERE ${column(f)} IS NOT NULL;`,
       ).join('\n')}
@@ -232,6 +270,43 @@ export class SnapshotWriter {
     return full;
   }
 
+  /** A date-shaped field's month and day buckets: per prefix and chunk, the union of its keys' documents. */
+  private buildBuckets(field: string): boolean {
+    const distinct = this.db
+      .prepare('SELECT count(DISTINCT key) FROM postings WHERE field = ?')
+      .pluck()
+      .get(field) as number;
+    if (distinct < BUCKET_MIN_KEYS) return false;
+    const rows = this.db.prepare('SELECT key, chunk, docs FROM postings WHERE field = ? ORDER BY key');
+    const insert = this.db.prepare(
+      'INSERT INTO postings (field, key, chunk, docs, num) VALUES (?, ?, ?, ?, NULL)',
+    );
+    for (const level of BUCKET_LEVELS) {
+      let prefix: string | null = null;
+      let chunks = new Map<number, Bitset>();
+      // Written once the read is over (a connection cannot write while it iterates); a few rows per bucket.
+      const made: [string, number, Buffer | bigint][] = [];
+      const flush = () => {
+        for (const chunk of [...chunks.keys()].sort((a, b) => a - b))
+          made.push([prefix!, chunk, encode([...chunks.get(chunk)!])]);
+        chunks = new Map();
+      };
+      for (const row of rows.iterate(field) as Iterable<PostingRow & { key: string }>) {
+        const p = row.key.slice(0, level);
+        if (p !== prefix) {
+          if (prefix !== null) flush();
+          prefix = p;
+        }
+        let set = chunks.get(row.chunk);
+        if (set === undefined) chunks.set(row.chunk, (set = new Bitset(CHUNK)));
+        decodeInto(set, 0, row.docs);
+      }
+      if (prefix !== null) flush();
+      for (const [key, chunk, docs] of made) insert.run(bucketField(field, level), key, chunk, docs);
+    }
+    return true;
+  }
+
   /** Gives up: nothing is left behind. */
   abort(): void {
     if (this.done) return;
@@ -247,7 +322,7 @@ export class SnapshotWriter {
 
 interface PostingRow {
   chunk: number;
-  docs: Buffer;
+  docs: Encoded;
 }
 
 /** An open snapshot: read-only, answering the shared evaluator's Postings with SQL. */
@@ -256,6 +331,9 @@ export class SnapshotReader implements Postings {
   readonly meta: SnapshotMeta;
   private readonly numericCache = new Map<string, boolean>();
   private readonly stmt: Record<string, Database.Statement>;
+  /** Where td_or writes and what td_keep asks, for the statement running now. */
+  private into: Bitset | null = null;
+  private keep: ((key: string) => boolean) | null = null;
 
   constructor(readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
@@ -264,7 +342,10 @@ export class SnapshotReader implements Postings {
     try {
       const schema = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as
         string | undefined;
-      if (schema !== String(SCHEMA_VERSION)) throw new Error(`unsupported snapshot version ${schema ?? '?'}`);
+      if (schema !== String(SCHEMA_VERSION))
+        throw new Error(
+          `it was written by ${Number(schema) < SCHEMA_VERSION ? 'an earlier' : 'a later'} version of Tenant Desk (format ${schema ?? '?'}; this one reads ${SCHEMA_VERSION}): import its export again`,
+        );
       meta = JSON.parse(
         this.db.prepare("SELECT value FROM meta WHERE key = 'snapshot'").pluck().get() as string,
       ) as SnapshotMeta;
@@ -273,17 +354,35 @@ export class SnapshotReader implements Postings {
       throw err;
     }
     this.meta = meta;
+    // Postings are ORed into the bitset from inside SQLite (td_or), keys tested there too (td_keep): matching rows
+    // never become JavaScript objects, which is most of the cost of a wildcard over many keys.
+    this.db.function('td_or', { deterministic: false }, (chunk, docs) => {
+      decodeInto(this.into!, chunk as number, docs as Buffer);
+      return 1;
+    });
+    // Single documents (stored as integers) come back all at once as one JSON array; the rest through td_or.
+    this.db.function('td_keep', { deterministic: false }, (key) => (this.keep!(key as string) ? 1 : 0));
+    const collect = (where: string) =>
+      this.db
+        .prepare(
+          `SELECT json_group_array(chunk * ${CHUNK} + docs) FILTER (WHERE typeof(docs) = 'integer'),
+             count(td_or(chunk, docs)) FILTER (WHERE typeof(docs) = 'blob')
+           FROM postings WHERE ${where}`,
+        )
+        .pluck();
     this.stmt = {
-      exact: this.db.prepare('SELECT chunk, docs FROM postings WHERE field = ? AND key = ?'),
-      between: this.db.prepare(
-        'SELECT key, chunk, docs FROM postings WHERE field = ? AND key >= ? AND key < ?',
-      ),
-      scan: this.db.prepare('SELECT key, chunk, docs FROM postings WHERE field = ? AND instr(key, ?) > 0'),
-      field: this.db.prepare('SELECT key, chunk, docs FROM postings WHERE field = ?'),
-      numRange: this.db.prepare(
-        'SELECT key, chunk, docs FROM postings WHERE field = ? AND num >= ? AND num <= ? AND num IS NOT NULL',
-      ),
+      exact: collect('field = ? AND key = ?'),
+      between: collect('field = ? AND key >= ? AND key < ? AND td_keep(key)'),
+      scan: collect('field = ? AND instr(key, ?) > 0 AND td_keep(key)'),
+      contains: collect('field = ? AND instr(key, ?) > 0'),
+      field: collect('field = ? AND td_keep(key)'),
+      numRange: collect('field = ? AND num >= ? AND num <= ? AND num IS NOT NULL AND td_keep(key)'),
+      windowKeys: collect('field = ? AND key >= ? AND key < ? AND key <= ? AND td_keep(key)'),
       numeric: this.db.prepare('SELECT numeric FROM fields WHERE field = ?').pluck(),
+      buckets: this.db.prepare('SELECT buckets FROM fields WHERE field = ?').pluck(),
+      window: this.db.prepare(
+        'SELECT key, chunk, docs FROM postings WHERE field = ? AND key >= ? AND key < ? AND key <= ?',
+      ),
       record: this.db.prepare('SELECT json FROM users WHERE doc = ?').pluck(),
       byId: this.db.prepare('SELECT json FROM users WHERE user_id = ?').pluck(),
     };
@@ -311,22 +410,38 @@ export class SnapshotReader implements Postings {
     return out;
   }
 
+  /** Runs a collecting statement: the documents of every row it selects (and `keep` accepts) ORed into out. */
+  private collect(
+    stmt: Database.Statement,
+    args: unknown[],
+    out: Bitset,
+    keep: (key: string) => boolean = () => true,
+  ): void {
+    this.into = out;
+    this.keep = keep;
+    try {
+      const singles = JSON.parse(stmt.get(...args) as string) as number[];
+      for (const d of singles) out.add(d);
+    } finally {
+      this.into = null;
+      this.keep = null;
+    }
+  }
+
   exact(field: string, key: string, out: Bitset): void {
-    for (const row of this.stmt.exact!.iterate(field, key) as Iterable<PostingRow>)
-      decodeInto(out, row.chunk, row.docs);
+    this.collect(this.stmt.exact!, [field, key], out);
   }
 
   prefix(field: string, prefix: string, out: Bitset): void {
-    for (const row of this.stmt.between!.iterate(field, prefix, `${prefix}\u{10FFFF}`) as Iterable<
-      PostingRow & { key: string }
-    >)
-      if (row.key.startsWith(prefix)) decodeInto(out, row.chunk, row.docs);
+    this.collect(this.stmt.between!, [field, prefix, `${prefix}\u{10FFFF}`], out, (k) =>
+      k.startsWith(prefix),
+    );
   }
 
-  scan(field: string, literal: string, test: (key: string) => boolean, out: Bitset): void {
-    const rows = literal ? this.stmt.scan!.iterate(field, literal) : this.stmt.field!.iterate(field);
-    for (const row of rows as Iterable<PostingRow & { key: string }>)
-      if (test(row.key)) decodeInto(out, row.chunk, row.docs);
+  scan(field: string, literal: string, test: ((key: string) => boolean) | null, out: Bitset): void {
+    if (!literal) this.collect(this.stmt.field!, [field], out, test ?? undefined);
+    else if (test) this.collect(this.stmt.scan!, [field, literal], out, test);
+    else this.collect(this.stmt.contains!, [field, literal], out);
   }
 
   numeric(field: string): boolean {
@@ -339,24 +454,66 @@ export class SnapshotReader implements Postings {
   }
 
   range(field: string, b: RangeBounds, out: Bitset): void {
-    let rows: Iterable<PostingRow & { key: string }>;
+    const keep = (key: string) => inRange(key, b);
     // SQLite orders text by UTF-8 bytes, JavaScript by UTF-16 units: they agree whenever the bounds hold no
     // character from U+D800 up, so only then may SQL narrow the keys (inRange decides either way).
     const narrowable = ![b.from, b.to].some((v) => v !== null && /[\uD800-\uFFFF]/.test(v));
     if (b.numeric)
-      rows = this.stmt.numRange!.iterate(
-        field,
-        b.from === null ? -Infinity : Number(b.from),
-        b.to === null ? Infinity : Number(b.to),
-      ) as Iterable<PostingRow & { key: string }>;
+      this.collect(
+        this.stmt.numRange!,
+        [field, b.from === null ? -Infinity : Number(b.from), b.to === null ? Infinity : Number(b.to)],
+        out,
+        keep,
+      );
+    else if (narrowable && this.stmt.buckets!.get(field) === 1)
+      this.bucketRange(field, b, 0, '', '\u{10FFFF}', out);
     else if (narrowable)
-      rows = this.stmt.between!.iterate(
-        field,
-        b.from ?? '',
-        b.to === null ? '\u{10FFFF}\u{10FFFF}' : `${b.to}\u{10FFFF}`,
-      ) as Iterable<PostingRow & { key: string }>;
-    else rows = this.stmt.field!.iterate(field) as Iterable<PostingRow & { key: string }>;
-    for (const row of rows) if (inRange(row.key, b)) decodeInto(out, row.chunk, row.docs);
+      this.collect(
+        this.stmt.between!,
+        [field, b.from ?? '', b.to === null ? '\u{10FFFF}\u{10FFFF}' : `${b.to}\u{10FFFF}`],
+        out,
+        keep,
+      );
+    else this.collect(this.stmt.field!, [field], out, keep);
+  }
+
+  /**
+   * A range over a bucketed field: buckets of this level wholly inside are read whole; the (at most two) buckets
+   * across an edge are read at the next level, down to the keys themselves, which inRange decides one by one.
+   * Only the keys in [lo, hi) are looked at (the window of the enclosing bucket).
+   */
+  private bucketRange(
+    field: string,
+    b: RangeBounds,
+    level: number,
+    lo: string,
+    hi: string,
+    out: Bitset,
+  ): void {
+    const length = BUCKET_LEVELS[level];
+    const ceiling =
+      b.to === null ? '\u{10FFFF}' : `${length === undefined ? b.to : b.to.slice(0, length)}\u{10FFFF}`;
+    const from = length === undefined || b.from === null ? lo : b.from.slice(0, length);
+    const args = [
+      length === undefined ? field : bucketField(field, length),
+      from > lo ? from : lo,
+      hi,
+      ceiling,
+    ];
+    if (length === undefined) {
+      this.collect(this.stmt.windowKeys!, args, out, (key) => inRange(key, b));
+      return;
+    }
+    const rows = this.stmt.window!.iterate(...args) as Iterable<PostingRow & { key: string }>;
+    const edges: string[] = [];
+    for (const row of rows) {
+      const p = row.key;
+      const above = b.from === null || p > b.from;
+      const below = b.to === null || successor(p) <= b.to || (b.toInclusive && p.startsWith(b.to));
+      if (above && below) decodeInto(out, row.chunk, row.docs);
+      else if (edges[edges.length - 1] !== p) edges.push(p);
+    }
+    for (const p of edges) this.bucketRange(field, b, level + 1, p, successor(p), out);
   }
 
   record(doc: number): SearchRecord | undefined {

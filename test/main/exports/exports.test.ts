@@ -536,6 +536,14 @@ describe('snapshots', () => {
     });
     const badLine = await importFile('broken.ndjson', Buffer.from('{"user_id":"a"}\n{"user_id": oops}\n'));
     expect(badLine.error!.message).toMatch(/Line 2 is not valid JSON/);
+    const twice = await importFile(
+      'twice.ndjson',
+      Buffer.from('{"user_id":"auth0|a"}\n{"user_id":"auth0|b"}\n{"user_id":"auth0|a","email":"x@y.z"}\n'),
+    );
+    expect(twice).toMatchObject({
+      phase: 'failed',
+      error: { code: 'validation', message: expect.stringMatching(/the user auth0\|a appears twice/) },
+    });
     const whole = gzipSync(
       users()
         .map((u) => JSON.stringify(u))

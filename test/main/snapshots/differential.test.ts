@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../emulator/model.js';
+import Database from 'better-sqlite3';
 import { SnapshotReader, SnapshotWriter } from '../../../main/snapshots/snapshot-file.js';
 import { startTestTenant, type TestTenant } from '../../support/tenant.js';
 
@@ -137,7 +138,8 @@ function generator(seed: number) {
   const cased = (s: string) => (rand() < 0.3 ? s.toUpperCase() : rand() < 0.5 ? s.toLowerCase() : s);
   const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
   const bare = (s: string) => (/^[\w.@|+-]+$/.test(s) && !/^(AND|OR|NOT)$/.test(s) ? s : quote(s));
-  const dateOf = () => (someUser().created_at ?? '2025-01-01').slice(0, 10);
+  // A month, a day, an hour or a whole timestamp: bounds that cut bucketed ranges at every level.
+  const dateOf = () => (someUser().created_at ?? '2025-01-01').slice(0, pick([7, 10, 10, 13, 24]));
   const leaf = (): string => {
     const u = someUser();
     switch (Math.floor(rand() * 16)) {
@@ -216,6 +218,37 @@ describe('the offline store against the local tenant', () => {
     }
     expect(compared).toBeGreaterThan(350);
     expect(nonEmpty).toBeGreaterThan(200);
+  }, 120_000);
+
+  it('reads date ranges from month and day buckets and cuts them at any bound like the tenant', async () => {
+    const db = new Database(join(dir, 'a.sqlite'), { readonly: true });
+    const bucketed = db.prepare('SELECT field FROM fields WHERE buckets = 1').pluck().all();
+    db.close();
+    expect(bucketed).toEqual(expect.arrayContaining(['created_at', 'updated_at', 'last_login']));
+    const rand = prng(7);
+    const users = [...t.emu.store.users.values()];
+    const stamp = () => {
+      const u = users[Math.floor(rand() * users.length)]!;
+      const v = (rand() < 0.5 ? u.created_at : u.updated_at) ?? '2025-06-01T00:00:00.000Z';
+      return v.slice(0, [4, 7, 10, 13, 16, 24][Math.floor(rand() * 6)]);
+    };
+    let nonEmpty = 0;
+    for (let i = 0; i < 150; i++) {
+      const field = ['created_at', 'updated_at', 'last_login'][i % 3]!;
+      const [a, b] = [stamp(), stamp()].sort();
+      const from = rand() < 0.15 ? '*' : a;
+      const to = rand() < 0.15 ? '*' : rand() < 0.1 ? a : b;
+      const q = `${field}:${rand() < 0.5 ? '[' : '{'}${from} TO ${to}${rand() < 0.5 ? ']' : '}'}`;
+      const [x, y] = [await tenant(q), offline(q)];
+      if ('error' in x) {
+        expect(y, q).toEqual({ error: x.error });
+        continue;
+      }
+      expect((y as { total: number }).total, q).toBe(x.total);
+      if (x.total <= 1000) expect(new Set((y as { ids: string[] }).ids), q).toEqual(new Set(x.ids));
+      if (x.total > 0) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(100);
   }, 120_000);
 
   it('sorts the same way, ties and users without the field included', async () => {
