@@ -7,6 +7,7 @@
 // ours — CSV with a guard that neutralises formulas on the way — the fast path; otherwise Auth0 is asked for JSON with
 // every field and the offline worker writes the file (and the snapshot) from it. Progress goes out as events;
 // cancelling stops the download and removes what was half-written.
+import { scopedSignal } from '../auth0/scoped-signal.js';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ const PHASE_WORDS: Record<ExportPhase, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
-const BATCH_BYTES = 1 << 20;
+const BATCH_BYTES = 1 << 18;
 const LOOKUP_BATCH = 50;
 
 const isWholeMetadata = (f: ExportField) => f.name === 'app_metadata' || f.name === 'user_metadata';
@@ -81,6 +82,9 @@ export function snapshotId(): string {
 /** Counts the line feeds going through (NDJSON: one user per line). */
 class LineCounter extends Transform {
   lines = 0;
+  constructor() {
+    super({ highWaterMark: 1 << 20 });
+  }
   override _transform(chunk: Buffer, _e: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void) {
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) this.lines++;
     done(null, chunk);
@@ -209,16 +213,18 @@ export class ExportService {
       let method: ExportStatus['method'] = 'export-job';
       if (source.kind === 'query') {
         const first = await withRequestPolicy({ lane: 'job' }, () =>
-          connection.management.users.list(
-            {
-              q: q || undefined,
-              search_engine: 'v3',
-              page: 0,
-              per_page: 1,
-              include_totals: true,
-              fields: 'user_id',
-            },
-            { abortSignal: signal },
+          scopedSignal(signal, (abortSignal) =>
+            connection.management.users.list(
+              {
+                q: q || undefined,
+                search_engine: 'v3',
+                page: 0,
+                per_page: 1,
+                include_totals: true,
+                fields: 'user_id',
+              },
+              { abortSignal },
+            ),
           ),
         );
         const total = (first.response as { total?: number }).total ?? 0;
@@ -352,9 +358,11 @@ export class ExportService {
             ? (async function* () {
                 for (let page = 0; page * 100 < SEARCH_CAP; page++) {
                   const r = await withRequestPolicy({ lane: 'job' }, () =>
-                    management.users.list(
-                      { q: q || undefined, search_engine: 'v3', page, per_page: 100, include_totals: true },
-                      { abortSignal: signal },
+                    scopedSignal(signal, (abortSignal) =>
+                      management.users.list(
+                        { q: q || undefined, search_engine: 'v3', page, per_page: 100, include_totals: true },
+                        { abortSignal },
+                      ),
                     ),
                   );
                   const body = r.response as { users?: unknown[]; total?: number };
@@ -367,14 +375,16 @@ export class ExportService {
                 source.kind === 'users' ? source.userIds : [],
                 async (ids) => {
                   const r = await withRequestPolicy({ lane: 'job' }, () =>
-                    management.users.list(
-                      {
-                        q: `user_id:(${ids.map(quoteTerm).join(' OR ')})`,
-                        search_engine: 'v3',
-                        per_page: 100,
-                        page: 0,
-                      },
-                      { abortSignal: signal },
+                    scopedSignal(signal, (abortSignal) =>
+                      management.users.list(
+                        {
+                          q: `user_id:(${ids.map(quoteTerm).join(' OR ')})`,
+                          search_engine: 'v3',
+                          per_page: 100,
+                          page: 0,
+                        },
+                        { abortSignal },
+                      ),
                     ),
                   );
                   return ((r.response as { users?: unknown[] }).users ?? r.data) as Record<string, unknown>[];

@@ -3,6 +3,7 @@
 // streamed through gunzip and filtered here, a few hundred users at a time, by the same query engine the local
 // tenant answers searches with (query/) — so "matches" means the same thing. A list of ids or emails is looked up
 // entry by entry, or, when long, matched against an export; unknown and ambiguous entries are kept, never dropped.
+import { scopedSignal } from '../auth0/scoped-signal.js';
 import { createInterface } from 'node:readline';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -92,9 +93,11 @@ export async function usersMatching(
 }> {
   checkQuery(q);
   const management = ctx.connection.management;
-  const first = await management.users.list(
-    { q: q || undefined, search_engine: 'v3', page: 0, per_page: 100, include_totals: true },
-    { abortSignal: ctx.signal },
+  const first = await scopedSignal(ctx.signal, (abortSignal) =>
+    management.users.list(
+      { q: q || undefined, search_engine: 'v3', page: 0, per_page: 100, include_totals: true },
+      { abortSignal },
+    ),
   );
   const body = first.response as { users?: unknown[]; total?: number };
   const total = body.total ?? first.data.length;
@@ -105,9 +108,11 @@ export async function usersMatching(
     seen += (body.users ?? first.data).length;
     for (let page = 1; page * 100 < total; page++) {
       ctx.progress('Searching', seen, total);
-      const r = await management.users.list(
-        { q: q || undefined, search_engine: 'v3', page, per_page: 100, include_totals: true },
-        { abortSignal: ctx.signal },
+      const r = await scopedSignal(ctx.signal, (abortSignal) =>
+        management.users.list(
+          { q: q || undefined, search_engine: 'v3', page, per_page: 100, include_totals: true },
+          { abortSignal },
+        ),
       );
       const users = (r.response as { users?: unknown[] }).users ?? r.data;
       for (const u of users) yield asUser(u);
@@ -205,12 +210,20 @@ export async function resolveList(
     if (isEmail(entry)) {
       found(
         entry,
-        (await management.users.listUsersByEmail({ email: entry }, { abortSignal: ctx.signal })).map(asUser),
+        (
+          await scopedSignal(ctx.signal, (abortSignal) =>
+            management.users.listUsersByEmail({ email: entry }, { abortSignal }),
+          )
+        ).map(asUser),
       );
       continue;
     }
     try {
-      found(entry, [asUser(await management.users.get(entry, {}, { abortSignal: ctx.signal }))]);
+      found(entry, [
+        asUser(
+          await scopedSignal(ctx.signal, (abortSignal) => management.users.get(entry, {}, { abortSignal })),
+        ),
+      ]);
     } catch (err) {
       if (
         (err as { statusCode?: number }).statusCode === 404 ||
@@ -233,7 +246,7 @@ export async function roleMembers(
   for (const id of roleIds) {
     let role: { name?: string };
     try {
-      role = await management.roles.get(id, { abortSignal: ctx.signal });
+      role = await scopedSignal(ctx.signal, (abortSignal) => management.roles.get(id, { abortSignal }));
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404)
         throw new AppError('validation', `The role ${id} does not exist on this tenant.`);
@@ -241,8 +254,10 @@ export async function roleMembers(
     }
     const members = new Set<string>();
     ctx.progress(`Reading the members of the role ${role.name ?? id}`, 0, null);
-    for await (const m of await management.roles.users.list(id, { take: 100 }, { abortSignal: ctx.signal }))
-      if (m.user_id) members.add(String(m.user_id));
+    await scopedSignal(ctx.signal, async (abortSignal) => {
+      for await (const m of await management.roles.users.list(id, { take: 100 }, { abortSignal }))
+        if (m.user_id) members.add(String(m.user_id));
+    });
     out.set(id, members);
   }
   return out;

@@ -17,18 +17,26 @@ interface Pending {
   progress?: (data: unknown) => void;
 }
 
+/**
+ * The worker's heap limits: its work is streaming (a batch of users at a time), so a small young generation keeps
+ * its memory near what it holds, and the old generation's cap turns a runaway into an error instead of a swapping
+ * machine.
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 1024 } as const;
+
 /** How to start the worker here: the bundle when running from it, else the sources through tsx. */
 export function defaultWorker(): Worker {
   const here = dirname(fileURLToPath(import.meta.url));
   const bundled = join(here, 'offline-worker.cjs');
-  if (!import.meta.url.endsWith('.ts') && existsSync(bundled)) return new Worker(bundled);
+  if (!import.meta.url.endsWith('.ts') && existsSync(bundled))
+    return new Worker(bundled, { resourceLimits: WORKER_LIMITS });
   // tsx's ESM API (its package exports map "import" to the .mjs file beside the .cjs one require finds).
   const tsxCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
   const tsx = pathToFileURL(tsxCjs.replace(/\.cjs$/, '.mjs')).href;
   const entry = pathToFileURL(join(here, 'worker.ts')).href;
   return new Worker(
     `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-    { eval: true },
+    { eval: true, resourceLimits: WORKER_LIMITS },
   );
 }
 
