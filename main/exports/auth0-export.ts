@@ -3,7 +3,7 @@
 // behind its short-lived link (60 s) the moment it is ready — never held whole in memory. A link that expired is
 // renewed by reading the job again (Auth0 gives a fresh one for 24 hours); a cut-off download is said as such.
 import { scopedSignal } from '../auth0/scoped-signal.js';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { request } from 'undici';
 import type { TenantConnection } from '../auth0/tenant-connection.js';
@@ -128,7 +128,8 @@ export async function downloadExport(
       });
       return body.pipe(blocks).pipe(gunzip);
     }
-    res.body.destroy();
+    // Read to its end and dropped (a refusal is a short XML body); destroying it would raise "Request aborted".
+    await res.body.dump().catch(() => undefined);
     const status = res.statusCode;
     // Signed storage links answer 403 (or 404/410) once expired; reading the job again gives a fresh one.
     if ([403, 404, 410].includes(status) && attempt < 2) {
