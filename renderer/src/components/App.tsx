@@ -1,13 +1,16 @@
 import { useEffect } from 'react';
 import { bridge } from '../bridge';
+import { saveDownload } from '../downloads';
 import { useAppStore } from '../stores/app';
 import { useBulkStore } from '../stores/bulk';
+import { useExportsStore } from '../stores/exports';
 import { useDetailStore } from '../stores/detail';
 import { useJobsStore } from '../stores/jobs';
 import { useTenantsStore } from '../stores/tenants';
 import { AuditScreen } from './AuditScreen';
 import { BulkScreen } from './bulk/BulkScreen';
 import { InterruptedJobsBanner } from './bulk/InterruptedJobsBanner';
+import { SnapshotsScreen } from './snapshots/SnapshotsScreen';
 import { DiscardEditsDialog } from './DiscardEditsDialog';
 import { ErrorMessage } from './ErrorMessage';
 import { FirstRun } from './FirstRun';
@@ -44,6 +47,23 @@ export function App() {
       bridge.on('tenants:stalled', (event) => app.setStalled(event)),
       bridge.on('bulk:planning', (event) => useBulkStore.getState().onPlanning(event)),
       bridge.on('job:progress', (summary) => useJobsStore.getState().onProgress(summary)),
+      bridge.on('export:progress', (status) => {
+        const exports = useExportsStore.getState();
+        exports.onProgress(status);
+        // An export left to run in the background offers its file itself when done, and says how it ended.
+        if (exports.watched[status.exportId]) return;
+        if (status.phase === 'failed')
+          app.toast('error', `${status.label}: ${status.error?.message ?? 'failed'}`);
+        if (status.phase === 'completed') {
+          app.toast('success', `${status.label}: ready`);
+          if (status.file)
+            void saveDownload(status.file).then((saved) =>
+              saved.ok
+                ? saved.message && app.toast('info', saved.message)
+                : app.toast('error', saved.error.message),
+            );
+        }
+      }),
     ];
     // Jobs of an earlier run that did not finish are offered for resume.
     void useJobsStore.getState().load();
@@ -81,6 +101,9 @@ export function App() {
               Try again
             </button>
           </section>
+        ) : view === 'snapshots' ? (
+          // Snapshots need no tenant: an auditor can open a file on a machine with none.
+          <SnapshotsScreen />
         ) : tenants.length === 0 ? (
           <>
             <ErrorMessage error={appError} />

@@ -6,6 +6,7 @@ import { TenantSwitcher } from './TenantSwitcher';
 const VIEWS: [View, string][] = [
   ['users', 'Users'],
   ['bulk', 'Bulk edits'],
+  ['snapshots', 'Snapshots'],
   ['tenants', 'Tenants'],
   ['audit', 'Audit log'],
 ];

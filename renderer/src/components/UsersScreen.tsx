@@ -8,6 +8,7 @@ import { ErrorMessage } from './ErrorMessage';
 import { UserDetail } from './user/UserDetail';
 import { columnLabel, UserTable } from './UserTable';
 import { SelectionBar } from './bulk/SelectionBar';
+import { ExportDialog } from './exports/ExportDialog';
 
 const KNOWN_COLUMNS = [
   ...DEFAULT_COLUMNS,
@@ -27,6 +28,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
   const detailOpen = useDetailStore((d) => d.userId !== null && d.tenantId === tenant.id);
   const queryInput = useRef<HTMLInputElement>(null);
   const [creating, setCreating] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [customColumn, setCustomColumn] = useState('');
 
   useEffect(() => {
@@ -51,9 +53,14 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
     <section className="users-screen" aria-labelledby="users-title">
       <div className="section-head">
         <h1 id="users-title">Users</h1>
-        <CapableButton capability="users:create" onClick={() => setCreating(true)}>
-          Create user
-        </CapableButton>
+        <div className="head-actions">
+          <CapableButton capability="users:read" tenantId={tenant.id} onClick={() => setExporting(true)}>
+            Export…
+          </CapableButton>
+          <CapableButton capability="users:create" onClick={() => setCreating(true)}>
+            Create user
+          </CapableButton>
+        </div>
       </div>
       <form
         className="query-bar"
@@ -258,7 +265,11 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
         <p className="notice" role="note">
           This query matches {s.total.toLocaleString()} users, but Auth0 lets a search page through only the
           first 1,000. Narrow it (for example with a <code>created_at:[2024-01-01 TO 2024-06-30]</code>{' '}
-          range), or export the users to get them all.
+          range), or{' '}
+          <button type="button" className="link" onClick={() => setExporting(true)}>
+            export all {s.total.toLocaleString()} matching users
+          </button>
+          .
         </p>
       )}
       {s.searched && s.users.length === 0 && !s.loading ? (
@@ -281,6 +292,19 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
         )
       )}
       {detailOpen && <UserDetail onChanged={() => void store.search(tenant.id)} />}
+      {exporting && (
+        <ExportDialog
+          target={{
+            kind: 'tenant',
+            tenant,
+            query: composed,
+            total: s.searchedQuery === composed ? s.total : null,
+            selectedIds: Object.keys(s.selected),
+            connections,
+          }}
+          onClose={() => setExporting(false)}
+        />
+      )}
       {creating && (
         <CreateUserDialog
           tenant={tenant}

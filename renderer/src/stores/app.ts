@@ -14,7 +14,7 @@ import type {
 import { bridge } from '../bridge';
 import { hasUnsavedEdits, useDetailStore } from './detail';
 
-export type View = 'users' | 'bulk' | 'tenants' | 'audit';
+export type View = 'users' | 'bulk' | 'snapshots' | 'tenants' | 'audit';
 
 export interface Toast {
   id: number;

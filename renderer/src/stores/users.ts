@@ -67,6 +67,8 @@ export interface TenantSearch {
   total: number;
   capped: boolean;
   searched: boolean;
+  /** The query the results are for (total included). */
+  searchedQuery: string | null;
   loading: boolean;
   /** A failed search keeps the previous results and shows this next to the query. */
   error: ErrorEnvelope | null;
@@ -104,6 +106,7 @@ export function freshSearch(tenantId: string): TenantSearch {
     total: 0,
     capped: false,
     searched: false,
+    searchedQuery: null,
     loading: false,
     error: null,
     lastMs: null,
@@ -156,9 +159,10 @@ export const useUsersStore = create<UsersState>((set, get) => ({
     // User Timing marks: `npm run bench:ui` reads them to separate API time from rendering time.
     performance.mark('search:submit');
     const started = performance.now();
+    const q = composeQuery(current.typed, current.filters);
     const r = await bridge.invoke('users:search', {
       tenantId,
-      q: composeQuery(current.typed, current.filters),
+      q,
       page: next.page,
       perPage: next.perPage,
       ...(next.sort ? { sort: next.sort } : {}),
@@ -172,6 +176,7 @@ export const useUsersStore = create<UsersState>((set, get) => ({
         total: r.data.total,
         capped: r.data.capped,
         searched: true,
+        searchedQuery: q,
         loading: false,
         error: null,
         lastMs: { api, total: api },

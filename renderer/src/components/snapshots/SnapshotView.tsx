@@ -1,0 +1,202 @@
+import { useId, useState } from 'react';
+import type { Auth0User, SnapshotSummary } from '../../../../preload/contract';
+import { useSnapshotsStore } from '../../stores/snapshots';
+import { DEFAULT_COLUMNS } from '../../stores/users';
+import { ErrorMessage } from '../ErrorMessage';
+import { ExportDialog } from '../exports/ExportDialog';
+import { Modal } from '../Modal';
+import { columnLabel, UserTable } from '../UserTable';
+import { size, SnapshotTag, when } from './SnapshotsScreen';
+
+const KNOWN_COLUMNS = [
+  ...DEFAULT_COLUMNS,
+  'user_id',
+  'nickname',
+  'email_verified',
+  'created_at',
+  'updated_at',
+];
+const count = (n: number) => n.toLocaleString('en');
+
+/** One snapshot, offline: the same table, sort and columns as the Users screen, searched with Auth0's syntax. */
+export function SnapshotView({ snapshot }: { snapshot: SnapshotSummary }) {
+  const id = useId();
+  const s = useSnapshotsStore((st) => st.searches[snapshot.id]);
+  const store = useSnapshotsStore();
+  const [customColumn, setCustomColumn] = useState('');
+  const [viewing, setViewing] = useState<Auth0User | null>(null);
+  const [exporting, setExporting] = useState(false);
+  if (!s) return null;
+  const lastPage = Math.max(0, Math.ceil(s.total / s.perPage) - 1);
+
+  return (
+    <div className="snapshot-view">
+      <button type="button" className="link back" onClick={() => store.open(null)}>
+        ← All snapshots
+      </button>
+      <div className="snapshot-head">
+        <h2>
+          {snapshot.tenantLabel} <SnapshotTag s={snapshot} />
+        </h2>
+        <span className="badge offline-badge">Offline</span>
+      </div>
+      <p className="muted">
+        {snapshot.tenantDomain && <span className="mono">{snapshot.tenantDomain} · </span>}
+        taken {when(snapshot.createdAt)} · {count(snapshot.count)} users ·{' '}
+        {snapshot.origin === 'file' ? `from ${snapshot.fileName ?? 'a file'}` : snapshot.sourceLabel} ·{' '}
+        {size(snapshot.bytes)}
+      </p>
+      <form
+        className="query-bar"
+        role="search"
+        aria-label="Search this snapshot"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void store.search(snapshot.id, { page: 0 });
+        }}
+      >
+        <label className="query-label">
+          Search the snapshot (Auth0 syntax, the tenant&rsquo;s rules, no 1,000 limit)
+          <input
+            value={s.typed}
+            onChange={(e) => store.setTyped(snapshot.id, e.target.value)}
+            placeholder='app_metadata.plan:"pro" AND NOT email_verified:true'
+            spellCheck={false}
+            aria-invalid={s.error?.code === 'invalid_query'}
+            aria-describedby={`${id}-problem`}
+          />
+        </label>
+        <button className="primary" type="submit">
+          {s.loading ? 'Searching…' : 'Search'}
+        </button>
+        <div id={`${id}-problem`}>
+          <ErrorMessage error={s.error} />
+        </div>
+      </form>
+      <div className="results-bar">
+        <span role="status">
+          {count(s.total)} user{s.total === 1 ? '' : 's'}
+          {s.ms !== null && (
+            <span className="muted"> · {s.ms < 10 ? s.ms.toFixed(1) : Math.round(s.ms)} ms, offline</span>
+          )}
+        </span>
+        <label className="inline">
+          Per page
+          <select
+            value={s.perPage}
+            onChange={(e) => void store.search(snapshot.id, { perPage: Number(e.target.value), page: 0 })}
+          >
+            {[25, 50, 100].map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          disabled={s.page === 0 || s.loading}
+          onClick={() => void store.search(snapshot.id, { page: s.page - 1 })}
+        >
+          Previous
+        </button>
+        <span>
+          Page {count(s.page + 1)} of {count(lastPage + 1)}
+        </span>
+        <button
+          type="button"
+          disabled={s.page >= lastPage || s.loading}
+          onClick={() => void store.search(snapshot.id, { page: s.page + 1 })}
+        >
+          Next
+        </button>
+        <details className="columns">
+          <summary>Columns</summary>
+          {[...new Set([...KNOWN_COLUMNS, ...s.columns])].map((c) => (
+            <label key={c} className="inline">
+              <input
+                type="checkbox"
+                checked={s.columns.includes(c)}
+                onChange={(e) =>
+                  store.setColumns(
+                    snapshot.id,
+                    e.target.checked ? [...s.columns, c] : s.columns.filter((x) => x !== c),
+                  )
+                }
+              />
+              {columnLabel(c)}
+            </label>
+          ))}
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const path = customColumn.trim();
+              if (/^(app_metadata|user_metadata)\.[\w.-]+$/.test(path) && !s.columns.includes(path))
+                store.setColumns(snapshot.id, [...s.columns, path]);
+              setCustomColumn('');
+            }}
+          >
+            <label>
+              Metadata column
+              <input
+                value={customColumn}
+                onChange={(e) => setCustomColumn(e.target.value)}
+                placeholder="app_metadata.plan"
+              />
+            </label>
+            <button type="submit">Add column</button>
+          </form>
+        </details>
+        <button type="button" onClick={() => setExporting(true)}>
+          Export {s.q ? 'these' : 'all'} {count(s.total)} users…
+        </button>
+      </div>
+      {s.users.length === 0 && !s.loading ? (
+        <p className="empty">No user in this snapshot matches.</p>
+      ) : (
+        <UserTable
+          users={s.users}
+          columns={s.columns}
+          sort={s.sort}
+          onSort={(field) => {
+            const next = s.sort === `${field}:1` ? `${field}:-1` : `${field}:1`;
+            void store.search(snapshot.id, { sort: next, page: 0 });
+          }}
+          onOpen={(u) => setViewing(u)}
+        />
+      )}
+      {viewing && <UserJson user={viewing} snapshot={snapshot} onClose={() => setViewing(null)} />}
+      {exporting && (
+        <ExportDialog
+          target={{ kind: 'snapshot', snapshot, query: s.q, total: s.total }}
+          onClose={() => setExporting(false)}
+        />
+      )}
+    </div>
+  );
+}
+
+function UserJson({
+  user,
+  snapshot,
+  onClose,
+}: {
+  user: Auth0User;
+  snapshot: SnapshotSummary;
+  onClose: () => void;
+}) {
+  const id = useId();
+  return (
+    <Modal labelledBy={`${id}-title`} onClose={onClose} className="user-json">
+      <h2 id={`${id}-title`}>{user.email ?? user.user_id}</h2>
+      <p className="muted">
+        As it was on {snapshot.tenantLabel}, {when(snapshot.createdAt)} (offline, read-only).
+      </p>
+      <pre className="raw">{JSON.stringify(user, null, 2)}</pre>
+      <div className="actions">
+        <button type="button" onClick={onClose} data-autofocus>
+          Close
+        </button>
+      </div>
+    </Modal>
+  );
+}
