@@ -674,7 +674,10 @@ const exportFieldsSchema = z
     for (const f of fields) {
       const column = f.exportAs ?? f.name;
       if (seen.has(column))
-        ctx.addIssue({ code: 'custom', message: `Two columns would be named "${column}": rename one (export as).` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `Two columns would be named "${column}": rename one (export as).`,
+        });
       seen.add(column);
     }
   });
@@ -1246,7 +1249,14 @@ export const channels = {
   /** A file from the window, in pieces (base64, at most 3 MB of file each), written to the data dir. */
   'uploads:begin': {
     input: z
-      .object({ name: z.string().trim().min(1).max(260), bytes: z.number().int().min(1).max(8 * 1024 ** 3) })
+      .object({
+        name: z.string().trim().min(1).max(260),
+        bytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(8 * 1024 ** 3),
+      })
       .strict(),
     output: {} as { uploadId: string },
   },
@@ -1255,7 +1265,10 @@ export const channels = {
       .object({
         uploadId: uploadIdSchema,
         offset: z.number().int().min(0),
-        data: z.string().max(4 * 1024 * 1024 + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64'),
+        data: z
+          .string()
+          .max(4 * 1024 * 1024 + 4)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64'),
       })
       .strict(),
     output: {} as { received: number },

@@ -60,7 +60,12 @@ export const preloadBuildOptions: BuildOptions = {
 };
 
 // Run as a script (npm run build:electron); tests import the options to bundle exactly what ships.
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+// (Bundled into something else, e.g. bench:export, this module is not the script even though its URL is the entry's.)
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(resolve(process.argv[1])).href &&
+  import.meta.url.endsWith('/build-electron.ts')
+) {
   await build(mainBuildOptions);
   await build(localTenantBuildOptions);
   await build(offlineWorkerBuildOptions);

@@ -289,7 +289,14 @@ export class RateScheduler {
     const remaining = Number(res.headers.get('x-ratelimit-remaining'));
     const reset = Number(res.headers.get('x-ratelimit-reset'));
     if (!(limit > 0) || !res.headers.has('x-ratelimit-remaining') || !Number.isFinite(remaining)) return;
-    this.buckets[bucket].resync(seq, limit, remaining, Number.isFinite(reset) ? reset : 0, sentAt, this.clock.now());
+    this.buckets[bucket].resync(
+      seq,
+      limit,
+      remaining,
+      Number.isFinite(reset) ? reset : 0,
+      sentAt,
+      this.clock.now(),
+    );
   }
 
   private retryDelay(res: Response | null, attempt: number): number {
