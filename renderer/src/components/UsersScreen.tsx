@@ -1,23 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
+import { ColumnChooser } from './ColumnChooser';
 import type { TenantProfile } from '../../../preload/contract';
 import { useDetailStore } from '../stores/detail';
-import { composeQuery, DEFAULT_COLUMNS, useTenantSearch, useUsersStore } from '../stores/users';
+import { composeQuery, useTenantSearch, useUsersStore } from '../stores/users';
 import { CapableButton } from './Capable';
 import { CreateUserDialog } from './CreateUserDialog';
 import { ErrorMessage } from './ErrorMessage';
 import { UserDetail } from './user/UserDetail';
-import { columnLabel, UserTable } from './UserTable';
+import { UserTable } from './UserTable';
 import { SelectionBar } from './bulk/SelectionBar';
 import { ExportDialog } from './exports/ExportDialog';
-
-const KNOWN_COLUMNS = [
-  ...DEFAULT_COLUMNS,
-  'user_id',
-  'nickname',
-  'email_verified',
-  'created_at',
-  'updated_at',
-];
 
 /** The users of one tenant: its own query, filters, paging, columns and results, kept while other tenants are open. */
 export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
@@ -29,7 +21,6 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
   const queryInput = useRef<HTMLInputElement>(null);
   const [creating, setCreating] = useState(false);
   const [exporting, setExporting] = useState(false);
-  const [customColumn, setCustomColumn] = useState('');
 
   useEffect(() => {
     if (s.connections.state !== 'ready') void store.loadConnections(tenant.id);
@@ -221,44 +212,7 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
         >
           Next
         </button>
-        <details className="columns">
-          <summary>Columns</summary>
-          {[...new Set([...KNOWN_COLUMNS, ...s.columns])].map((c) => (
-            <label key={c} className="inline">
-              <input
-                type="checkbox"
-                checked={s.columns.includes(c)}
-                onChange={(e) =>
-                  store.setColumns(
-                    tenant.id,
-                    e.target.checked ? [...s.columns, c] : s.columns.filter((x) => x !== c),
-                  )
-                }
-              />
-              {columnLabel(c)}
-            </label>
-          ))}
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const path = customColumn.trim();
-              if (/^(app_metadata|user_metadata)\.[\w.-]+$/.test(path) && !s.columns.includes(path))
-                store.setColumns(tenant.id, [...s.columns, path]);
-              setCustomColumn('');
-            }}
-          >
-            <label>
-              Metadata column
-              <input
-                value={customColumn}
-                onChange={(e) => setCustomColumn(e.target.value)}
-                placeholder="app_metadata.plan"
-              />
-            </label>
-            <button type="submit">Add column</button>
-          </form>
-        </details>
+        <ColumnChooser columns={s.columns} onChange={(columns) => store.setColumns(tenant.id, columns)} />
       </div>
       <SelectionBar tenant={tenant} />
       {s.capped && (

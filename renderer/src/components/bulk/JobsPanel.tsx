@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { Pager } from '../Pager';
 import type { ErrorEnvelope, JobItemState, JobSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult } from '../../async';
 import { bridge } from '../../bridge';
@@ -319,27 +320,7 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
                 )}
               </tbody>
             </table>
-            <div className="pager">
-              <button
-                type="button"
-                disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - PAGE))}
-              >
-                Previous
-              </button>
-              <span>
-                {total
-                  ? `${count(offset + 1)}–${count(Math.min(offset + PAGE, total))} of ${count(total)}`
-                  : '0'}
-              </span>
-              <button
-                type="button"
-                disabled={offset + PAGE >= total}
-                onClick={() => setOffset(offset + PAGE)}
-              >
-                Next
-              </button>
-            </div>
+            <Pager offset={offset} page={PAGE} total={total} onOffset={setOffset} />
           </>
         )}
       </SectionState>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Pager } from '../Pager';
 import type { CompareItem, CompareKind } from '../../../../preload/contract';
 import { bridge } from '../../bridge';
 import { saveDownload } from '../../downloads';
@@ -171,27 +172,12 @@ function Items({ items, total }: { items: CompareItem[]; total: number }) {
           )}
         </tbody>
       </table>
-      <div className="pager">
-        <button
-          type="button"
-          disabled={offset === 0}
-          onClick={() => void showItems({ offset: Math.max(0, offset - COMPARE_PAGE) })}
-        >
-          Previous
-        </button>
-        <span>
-          {total
-            ? `${count(offset + 1)}–${count(Math.min(offset + COMPARE_PAGE, total))} of ${count(total)}`
-            : '0'}
-        </span>
-        <button
-          type="button"
-          disabled={offset + COMPARE_PAGE >= total}
-          onClick={() => void showItems({ offset: offset + COMPARE_PAGE })}
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        offset={offset}
+        page={COMPARE_PAGE}
+        total={total}
+        onOffset={(o) => void showItems({ offset: o })}
+      />
     </>
   );
 }

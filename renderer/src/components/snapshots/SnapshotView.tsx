@@ -1,21 +1,13 @@
 import { useId, useState } from 'react';
+import { ColumnChooser } from '../ColumnChooser';
 import type { Auth0User, SnapshotSummary } from '../../../../preload/contract';
 import { useSnapshotsStore } from '../../stores/snapshots';
-import { DEFAULT_COLUMNS } from '../../stores/users';
 import { ErrorMessage } from '../ErrorMessage';
 import { ExportDialog } from '../exports/ExportDialog';
 import { Modal } from '../Modal';
-import { columnLabel, UserTable } from '../UserTable';
+import { UserTable } from '../UserTable';
 import { size, SnapshotTag, when } from './SnapshotsScreen';
 
-const KNOWN_COLUMNS = [
-  ...DEFAULT_COLUMNS,
-  'user_id',
-  'nickname',
-  'email_verified',
-  'created_at',
-  'updated_at',
-];
 const count = (n: number) => n.toLocaleString('en');
 
 /** One snapshot, offline: the same table, sort and columns as the Users screen, searched with Auth0's syntax. */
@@ -23,7 +15,6 @@ export function SnapshotView({ snapshot }: { snapshot: SnapshotSummary }) {
   const id = useId();
   const s = useSnapshotsStore((st) => st.searches[snapshot.id]);
   const store = useSnapshotsStore();
-  const [customColumn, setCustomColumn] = useState('');
   const [viewing, setViewing] = useState<Auth0User | null>(null);
   const [exporting, setExporting] = useState(false);
   if (!s) return null;
@@ -108,44 +99,7 @@ export function SnapshotView({ snapshot }: { snapshot: SnapshotSummary }) {
         >
           Next
         </button>
-        <details className="columns">
-          <summary>Columns</summary>
-          {[...new Set([...KNOWN_COLUMNS, ...s.columns])].map((c) => (
-            <label key={c} className="inline">
-              <input
-                type="checkbox"
-                checked={s.columns.includes(c)}
-                onChange={(e) =>
-                  store.setColumns(
-                    snapshot.id,
-                    e.target.checked ? [...s.columns, c] : s.columns.filter((x) => x !== c),
-                  )
-                }
-              />
-              {columnLabel(c)}
-            </label>
-          ))}
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const path = customColumn.trim();
-              if (/^(app_metadata|user_metadata)\.[\w.-]+$/.test(path) && !s.columns.includes(path))
-                store.setColumns(snapshot.id, [...s.columns, path]);
-              setCustomColumn('');
-            }}
-          >
-            <label>
-              Metadata column
-              <input
-                value={customColumn}
-                onChange={(e) => setCustomColumn(e.target.value)}
-                placeholder="app_metadata.plan"
-              />
-            </label>
-            <button type="submit">Add column</button>
-          </form>
-        </details>
+        <ColumnChooser columns={s.columns} onChange={(columns) => store.setColumns(snapshot.id, columns)} />
         <button type="button" onClick={() => setExporting(true)}>
           Export {s.q ? 'these' : 'all'} {count(s.total)} users…
         </button>
