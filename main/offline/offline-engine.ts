@@ -40,13 +40,39 @@ export function defaultWorker(): Worker {
   );
 }
 
+/** A worker with nothing to do for this long is stopped, giving back all its memory (an export's heap, exceljs). */
+export const WORKER_IDLE_MS = 5_000;
+
 export class OfflineEngine {
   private worker: Worker | null = null;
   private ready: Promise<Worker> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Sinks open in the worker: an export between two of its calls still needs it. */
+  private readonly openSinks = new Set<string>();
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly start: () => Worker = defaultWorker) {}
+  constructor(
+    private readonly start: () => Worker = defaultWorker,
+    private readonly idleMs = WORKER_IDLE_MS,
+  ) {}
+
+  /** Whether a worker is running now (tests). */
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  /** Stops the worker once nothing is pending and no sink is open for idleMs; the next call starts a new one. */
+  private scheduleIdleStop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.pending.size > 0 || this.openSinks.size > 0 || !this.worker) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.pending.size === 0 && this.openSinks.size === 0) void this.close();
+    }, this.idleMs);
+    this.idleTimer.unref?.();
+  }
 
   private get(): Promise<Worker> {
     this.ready ??= new Promise<Worker>((resolve, reject) => {
@@ -70,6 +96,7 @@ export class OfflineEngine {
         reject(new AppError('internal', why));
         for (const p of this.pending.values()) p.reject(new AppError('internal', why));
         this.pending.clear();
+        this.openSinks.clear();
         this.worker = null;
         this.ready = null;
       };
@@ -82,19 +109,38 @@ export class OfflineEngine {
   }
 
   async call<T>(method: string, args: unknown, progress?: (data: unknown) => void): Promise<T> {
-    const w = await this.get();
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, {
-        resolve: resolve as (v: unknown) => void,
-        reject,
-        ...(progress ? { progress } : {}),
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const sinkId = method.startsWith('sink.') ? String((args as { id?: unknown }).id) : null;
+    if (method === 'sink.open') this.openSinks.add(sinkId!);
+    try {
+      const w = await this.get();
+      const id = this.nextId++;
+      return await new Promise<T>((resolve, reject) => {
+        this.pending.set(id, {
+          resolve: resolve as (v: unknown) => void,
+          reject,
+          ...(progress ? { progress } : {}),
+        });
+        w.postMessage({ id, method, args } satisfies WorkerRequest);
       });
-      w.postMessage({ id, method, args } satisfies WorkerRequest);
-    });
+    } catch (err) {
+      if (method === 'sink.open') this.openSinks.delete(sinkId!);
+      throw err;
+    } finally {
+      const sinkEnded = method === 'sink.finish' || method === 'sink.abort';
+      if (sinkEnded) this.openSinks.delete(sinkId!);
+      // An export's worker has grown with it (its batches, exceljs, SQLite's caches): once the last one is done
+      // and nothing else waits, the worker goes at once and the next call starts a fresh one (in ~0.1 s).
+      if (sinkEnded && this.openSinks.size === 0 && this.pending.size === 0) void this.close();
+      else this.scheduleIdleStop();
+    }
   }
 
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.openSinks.clear();
     const w = this.worker;
     this.worker = null;
     this.ready = null;
