@@ -47,7 +47,14 @@ export class CsvFormulaGuard extends Transform {
     this.bomPending = options.bom === true;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
+    // Scanned on the next turn of the event loop, not inside the write: the write comes from gunzip handing over a
+    // piece, and returning at once lets it start inflating the next piece on the thread pool while this one is
+    // scanned here — decompression and the scan overlap instead of taking turns.
+    setImmediate(() => this.transformNow(chunk, encoding, done));
+  }
+
+  private transformNow(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     if (this.bomPending) {
       this.bomPending = false;
       // Auth0's file may carry a BOM already; one is enough.
