@@ -81,9 +81,9 @@ test('25 users ticked in the results: preview, run, results CSV, undo that spare
   const preview = page.getByRole('region', { name: 'Preview' });
   await expect(preview.locator('.plan-headline')).toContainText('25 of 25 users will change');
   // The users picked, as the plan lists them (25 to a page), each on the tenant with the query's connection.
-  const ids = (await preview.locator('table.plan-table tbody tr td:first-child .muted').allInnerTexts()).map(
-    (t) => t.trim(),
-  );
+  const planIds = preview.locator('table.plan-table tbody tr td:first-child .muted');
+  await expect(planIds).toHaveCount(25);
+  const ids = (await planIds.allInnerTexts()).map((t) => t.trim());
   expect(new Set(ids).size).toBe(25);
   for (const id of ids)
     expect(((await api.getUser(id)).identities as { connection: string }[])[0]!.connection).toBe(
