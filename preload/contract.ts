@@ -737,13 +737,16 @@ export interface ExportStatus {
 /** A snapshot: a tenant's users at a moment, searchable and comparable offline. */
 export interface SnapshotSummary {
   id: string;
+  /** The tenant it was taken from (null for a file exported elsewhere, when unknown). */
   tenantId: string | null;
   tenantLabel: string;
   tenantDomain: string | null;
   environment: string | null;
   createdAt: string;
+  /** What was exported, in words ("every user", "connection X", "users matching q"), and the query if any. */
   sourceLabel: string;
   query: string | null;
+  /** The fields the export asked for (a snapshot always keeps whole users, searchable by any field). */
   fields: string[];
   count: number;
   origin: 'export' | 'file';
@@ -831,6 +834,17 @@ const tenantInput = tenantFields.extend({ authMethod: authMethodSchema.default('
 /** Only the fields given: no defaults, or an edit of the label would reset the auth method. */
 const tenantPatch = tenantFields.partial().strict();
 
+/** A page of a user search (a tenant's or a snapshot's): the query, the page, its size and the sort. */
+const searchPageFields = {
+  q: z.string().max(4000).default(''),
+  page: z.number().int().min(0).default(0),
+  perPage: z.number().int().min(1).max(100).default(50),
+  sort: z
+    .string()
+    .regex(/^[A-Za-z0-9_.]+:(1|-1)$/, 'Sort is field:1 or field:-1')
+    .optional(),
+};
+
 export const channels = {
   'app:info': { input: z.object({}).strict(), output: {} as AppInfo },
   'keychain:status': { input: z.object({}).strict(), output: {} as KeychainStatus },
@@ -899,13 +913,7 @@ export const channels = {
     input: z
       .object({
         tenantId: idSchema,
-        q: z.string().max(4000).default(''),
-        page: z.number().int().min(0).default(0),
-        perPage: z.number().int().min(1).max(100).default(50),
-        sort: z
-          .string()
-          .regex(/^[A-Za-z0-9_.]+:(1|-1)$/, 'Sort is field:1 or field:-1')
-          .optional(),
+        ...searchPageFields,
       })
       .strict(),
     output: {} as UserSearchResult,
@@ -1181,13 +1189,7 @@ export const channels = {
     input: z
       .object({
         snapshotId: snapshotIdSchema,
-        q: z.string().max(4000).default(''),
-        page: z.number().int().min(0).default(0),
-        perPage: z.number().int().min(1).max(100).default(50),
-        sort: z
-          .string()
-          .regex(/^[A-Za-z0-9_.]+:(1|-1)$/, 'Sort is field:1 or field:-1')
-          .optional(),
+        ...searchPageFields,
       })
       .strict(),
     output: {} as UserSearchResult & { ms: number },

@@ -9,6 +9,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { SnapshotSummary } from '../../preload/contract.js';
 import {
   Bitset,
   compareSortValues,
@@ -63,23 +64,8 @@ const FETCH_SORT_MAX = 50_000;
 
 const column = (field: string) => `s_${field}`;
 
-export interface SnapshotMeta {
-  id: string;
-  /** The tenant it was taken from (null for a file exported elsewhere, when unknown). */
-  tenantId: string | null;
-  tenantLabel: string;
-  tenantDomain: string | null;
-  environment: string | null;
-  createdAt: string;
-  /** What was exported, in words ("every user", "connection X", "users matching q"), and the query if any. */
-  sourceLabel: string;
-  query: string | null;
-  /** The fields the export asked for (a snapshot always keeps whole users, searchable by any field). */
-  fields: string[];
-  count: number;
-  origin: 'export' | 'file';
-  fileName?: string;
-}
+/** What a snapshot file says of itself: the summary the window sees, less the file's size (known from outside). */
+export type SnapshotMeta = Omit<SnapshotSummary, 'bytes'>;
 
 /** A chunk's documents: one as its offset (an integer, the commonest case by far), a few as an array, many as bits. */
 type Encoded = Buffer | number;
@@ -385,6 +371,7 @@ export class SnapshotReader implements Postings {
       ),
       record: this.db.prepare('SELECT json FROM users WHERE doc = ?').pluck(),
       byId: this.db.prepare('SELECT json FROM users WHERE user_id = ?').pluck(),
+      docs: this.db.prepare('SELECT doc, json FROM users WHERE doc IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -576,9 +563,7 @@ export class SnapshotReader implements Postings {
 
   private fetch(docs: number[]): SearchRecord[] {
     if (docs.length === 0) return [];
-    const rows = this.db
-      .prepare('SELECT doc, json FROM users WHERE doc IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(docs)) as { doc: number; json: string }[];
+    const rows = this.stmt.docs!.all(JSON.stringify(docs)) as { doc: number; json: string }[];
     const byDoc = new Map(rows.map((r) => [r.doc, r.json]));
     return docs.map((d) => JSON.parse(byDoc.get(d)!) as SearchRecord);
   }
@@ -588,19 +573,18 @@ export class SnapshotReader implements Postings {
     const keyed: [unknown, number][] = [];
     const indexed = (INDEXED_SORTS as readonly string[]).includes(field);
     const docs = [...matches];
+    const values = indexed
+      ? this.db.prepare(
+          `SELECT doc, ${column(field)} AS v FROM users WHERE doc IN (SELECT value FROM json_each(?))`,
+        )
+      : null;
     for (let i = 0; i < docs.length; i += 5000) {
       const part = JSON.stringify(docs.slice(i, i + 5000));
-      if (indexed) {
-        for (const r of this.db
-          .prepare(
-            `SELECT doc, ${column(field)} AS v FROM users WHERE doc IN (SELECT value FROM json_each(?))`,
-          )
-          .all(part) as { doc: number; v: string | number | null }[])
+      if (values) {
+        for (const r of values.all(part) as { doc: number; v: string | number | null }[])
           keyed.push([r.v === null ? undefined : r.v, r.doc]);
       } else {
-        for (const r of this.db
-          .prepare('SELECT doc, json FROM users WHERE doc IN (SELECT value FROM json_each(?))')
-          .all(part) as { doc: number; json: string }[]) {
+        for (const r of this.stmt.docs!.all(part) as { doc: number; json: string }[]) {
           const v = sortValue(USER_RULES, JSON.parse(r.json) as SearchRecord, field);
           keyed.push([typeof v === 'boolean' ? String(v) : v, r.doc]);
         }
