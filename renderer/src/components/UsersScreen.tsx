@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { PageControls } from './PageControls';
 import { ColumnChooser } from './ColumnChooser';
 import type { TenantProfile } from '../../../preload/contract';
 import { useDetailStore } from '../stores/detail';
@@ -184,34 +185,13 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
             ? `${s.total.toLocaleString()} user${s.total === 1 ? '' : 's'}`
             : 'Run a search to see users.'}
         </span>
-        <label className="inline">
-          Per page
-          <select
-            value={s.perPage}
-            onChange={(e) => void store.search(tenant.id, { perPage: Number(e.target.value), page: 0 })}
-          >
-            {[25, 50, 100].map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          disabled={s.page === 0 || s.loading}
-          onClick={() => void store.search(tenant.id, { page: s.page - 1 })}
-        >
-          Previous
-        </button>
-        <span>
-          Page {s.page + 1} of {lastPage + 1}
-        </span>
-        <button
-          type="button"
-          disabled={s.page >= lastPage || s.loading}
-          onClick={() => void store.search(tenant.id, { page: s.page + 1 })}
-        >
-          Next
-        </button>
+        <PageControls
+          page={s.page}
+          lastPage={lastPage}
+          perPage={s.perPage}
+          loading={s.loading}
+          onChange={(change) => void store.search(tenant.id, change)}
+        />
         <ColumnChooser columns={s.columns} onChange={(columns) => store.setColumns(tenant.id, columns)} />
       </div>
       <SelectionBar tenant={tenant} />

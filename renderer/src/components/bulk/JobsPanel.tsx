@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { NoUsersRow, UserCell } from '../UserCell';
 import { Pager } from '../Pager';
 import type { ErrorEnvelope, JobItemState, JobSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult } from '../../async';
@@ -295,10 +296,7 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.index}>
-                    <td>
-                      {row.email ?? row.userId}
-                      {row.email && <div className="muted">{row.userId}</div>}
-                    </td>
+                    <UserCell email={row.email} userId={row.userId} />
                     <td>
                       <span className={`outcome outcome-${row.state}`}>{STATE_WORDS[row.state]}</span>
                       {row.error && <div className="outcome-error">{row.error}</div>}
@@ -311,13 +309,7 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
                     </td>
                   </tr>
                 ))}
-                {rows.length === 0 && (
-                  <tr>
-                    <td colSpan={4} className="muted">
-                      No user here.
-                    </td>
-                  </tr>
-                )}
+                {rows.length === 0 && <NoUsersRow columns={4} />}
               </tbody>
             </table>
             <Pager offset={offset} page={PAGE} total={total} onOffset={setOffset} />

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { NoUsersRow, UserCell } from '../UserCell';
 import { Pager } from '../Pager';
 import type { BulkPlanItem, BulkPlanSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
@@ -190,10 +191,7 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
                 <tbody>
                   {rows.map((row) => (
                     <tr key={row.index}>
-                      <td>
-                        {row.email ?? row.userId}
-                        {row.email && <div className="muted">{row.userId}</div>}
-                      </td>
+                      <UserCell email={row.email} userId={row.userId} />
                       <td>
                         <StateView value={row.before} />
                       </td>
@@ -203,13 +201,7 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
                       <td>{row.note ?? ''}</td>
                     </tr>
                   ))}
-                  {rows.length === 0 && (
-                    <tr>
-                      <td colSpan={4} className="muted">
-                        No user here.
-                      </td>
-                    </tr>
-                  )}
+                  {rows.length === 0 && <NoUsersRow columns={4} />}
                 </tbody>
               </table>
               <Pager offset={offset} page={PAGE} total={total} onOffset={setOffset} />

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { NoUsersRow, UserCell } from '../UserCell';
 import { Pager } from '../Pager';
 import type { CompareItem, CompareKind } from '../../../../preload/contract';
 import { bridge } from '../../bridge';
@@ -136,10 +137,7 @@ function Items({ items, total }: { items: CompareItem[]; total: number }) {
         <tbody>
           {items.map((i) => (
             <tr key={`${i.kind}-${i.userId}`}>
-              <td>
-                {i.email ?? i.userId}
-                {i.email && <div className="muted">{i.userId}</div>}
-              </td>
+              <UserCell email={i.email} userId={i.userId} />
               <td>
                 {i.kind === 'changed' ? i.fields.join(', ') : i.kind === 'added' ? 'new user' : 'user gone'}
               </td>
@@ -163,13 +161,7 @@ function Items({ items, total }: { items: CompareItem[]; total: number }) {
               </td>
             </tr>
           ))}
-          {items.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted">
-                No user here.
-              </td>
-            </tr>
-          )}
+          {items.length === 0 && <NoUsersRow columns={4} />}
         </tbody>
       </table>
       <Pager

@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { PageControls } from '../PageControls';
 import { ColumnChooser } from '../ColumnChooser';
 import type { Auth0User, SnapshotSummary } from '../../../../preload/contract';
 import { useSnapshotsStore } from '../../stores/snapshots';
@@ -71,34 +72,13 @@ export function SnapshotView({ snapshot }: { snapshot: SnapshotSummary }) {
             <span className="muted"> · {s.ms < 10 ? s.ms.toFixed(1) : Math.round(s.ms)} ms, offline</span>
           )}
         </span>
-        <label className="inline">
-          Per page
-          <select
-            value={s.perPage}
-            onChange={(e) => void store.search(snapshot.id, { perPage: Number(e.target.value), page: 0 })}
-          >
-            {[25, 50, 100].map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          disabled={s.page === 0 || s.loading}
-          onClick={() => void store.search(snapshot.id, { page: s.page - 1 })}
-        >
-          Previous
-        </button>
-        <span>
-          Page {count(s.page + 1)} of {count(lastPage + 1)}
-        </span>
-        <button
-          type="button"
-          disabled={s.page >= lastPage || s.loading}
-          onClick={() => void store.search(snapshot.id, { page: s.page + 1 })}
-        >
-          Next
-        </button>
+        <PageControls
+          page={s.page}
+          lastPage={lastPage}
+          perPage={s.perPage}
+          loading={s.loading}
+          onChange={(change) => void store.search(snapshot.id, change)}
+        />
         <ColumnChooser columns={s.columns} onChange={(columns) => store.setColumns(snapshot.id, columns)} />
         <button type="button" onClick={() => setExporting(true)}>
           Export {s.q ? 'these' : 'all'} {count(s.total)} users…
