@@ -219,7 +219,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           file.discard();
           throw err;
         }
-        const { id, filename, bytes } = file.commit();
+        const { id, filename, bytes } = await file.commit();
         return { id, filename, bytes };
       },
       'downloads:save': async (input) => {

@@ -12,14 +12,27 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { open, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DownloadRef } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
+import { DurableWriteStream } from '../fs/durable-write-stream.js';
 
 export interface Download extends DownloadRef {
   path: string;
   contentType: string;
   createdAt: number;
+}
+
+export interface ReservedFile {
+  /** Where the file is written until it is committed. */
+  path: string;
+  /** A stream writing `path` that syncs as it goes (see DurableWriteStream). */
+  open(): DurableWriteStream;
+  /** Syncs the file, renames it into place and offers it. */
+  commit(): Promise<Download>;
+  /** Removes the half-written file. */
+  discard(): void;
 }
 
 const KEEP_MS = 24 * 3600_000;
@@ -59,27 +72,33 @@ export class DownloadStore {
   }
 
   /**
-   * A new file's place (a `.part` file); `commit` syncs it and renames it into place, making it a download only once
-   * it is whole. A crash leaves at most a `.part` file, never offered and removed at the next start.
+   * A new file's place (a `.part` file): write it through `open()` (synced as it goes) or any writer of `path`;
+   * `commit` syncs it — on the thread pool, never blocking main — and renames it into place, making it a download
+   * only once it is whole. A crash leaves at most a `.part` file, never offered and removed at the next start.
    */
-  reserve(filename: string, contentType: string): { path: string; commit(): Download; discard(): void } {
+  reserve(filename: string, contentType: string): ReservedFile {
     const id = `dl_${randomBytes(16).toString('hex')}`;
     const final = join(this.dir, id);
     const path = `${final}.part`;
+    let stream: DurableWriteStream | null = null;
     return {
       path,
-      commit: () => {
-        const fd = openSync(path, 'r+');
-        try {
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
+      open: () => (stream = new DurableWriteStream(path, { mode: 0o600 })),
+      commit: async () => {
+        // A DurableWriteStream that finished has synced the file already.
+        if (!stream?.writableFinished) {
+          const handle = await open(path, 'r+');
+          try {
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
         }
-        renameSync(path, final);
+        await rename(path, final);
         const d: Download = {
           id,
           filename,
-          bytes: statSync(final).size,
+          bytes: (await stat(final)).size,
           path: final,
           contentType,
           createdAt: this.now(),

@@ -9,7 +9,7 @@
 // cancelling stops the download and removes what was half-written.
 import { scopedSignal } from '../auth0/scoped-signal.js';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
@@ -298,7 +298,7 @@ export class ExportService {
             await pipeline(
               body,
               guard ?? counter,
-              createWriteStream(file.path, { mode: 0o600, highWaterMark: 1 << 20 }),
+              file.open(),
               { signal },
             );
           } catch (err) {
@@ -399,7 +399,7 @@ export class ExportService {
         result = await this.o.engine.call<SinkResult>('sink.finish', { id: sinkId });
         sinkOpen = false;
       }
-      const done = file.commit();
+      const done = await file.commit();
       run.status.notes.push(...result.notes);
       this.update(
         run,

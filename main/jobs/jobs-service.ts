@@ -288,7 +288,7 @@ export class JobsService {
       yield '\n]\n';
     }
     await pipeline(Readable.from(json()), createWriteStream(file.path, { mode: 0o600 }));
-    const { id, filename, bytes } = file.commit();
+    const { id, filename, bytes } = await file.commit();
     return { id, filename, bytes };
   }
 
@@ -625,7 +625,7 @@ export class JobsService {
       file.discard();
       throw err;
     }
-    const { id, filename, bytes } = file.commit();
+    const { id, filename, bytes } = await file.commit();
     return { id, filename, bytes };
   }
 

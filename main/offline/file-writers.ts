@@ -2,7 +2,7 @@
 // escape_formulas), NDJSON, or XLSX (exceljs's streaming writer). In CSV and XLSX alike a cell a spreadsheet would run
 // as a formula (= + - @, tab, CR, and their full-width forms) is neutralised with a leading apostrophe — the same rule
 // as csv-stringify's. Nothing is held whole in memory; a write waits while the disk catches up.
-import { closeSync, createWriteStream, fsyncSync, openSync } from 'node:fs';
+import { DurableWriteStream } from '../fs/durable-write-stream.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -63,16 +63,6 @@ async function drained(stream: Writable, failure: Failure): Promise<void> {
   await Promise.race([once(stream, 'drain'), failure.failed]);
 }
 
-/** Flushes a finished file to the disk, so it is whole there before it is renamed into place. */
-function syncPath(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function watch(stream: Writable): Failure {
   let failure: Error | null = null;
   let reject: (err: Error) => void = () => undefined;
@@ -86,9 +76,8 @@ function watch(stream: Writable): Failure {
 }
 
 export function openWriter(spec: WriterSpec): RowWriter {
-  const out = (spec.open ?? ((p) => createWriteStream(p, { mode: 0o600, highWaterMark: 1 << 20 })))(
-    spec.path,
-  );
+  // Synced as it is written, its tail when it ends: whole on the disk before it is renamed into place.
+  const out = (spec.open ?? ((p) => new DurableWriteStream(p, { mode: 0o600 })))(spec.path);
   const writer =
     spec.format === 'csv'
       ? csvWriter(spec, out)
@@ -97,11 +86,7 @@ export function openWriter(spec: WriterSpec): RowWriter {
         : xlsxWriter(spec, out);
   return {
     ...writer,
-    async finish() {
-      const result = await writer.finish();
-      if (!spec.open) syncPath(spec.path);
-      return result;
-    },
+    finish: () => writer.finish(),
   };
 }
 

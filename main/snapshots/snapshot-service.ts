@@ -274,8 +274,8 @@ export class SnapshotService {
           this.o.emit({ ...status });
         },
       )
-      .then((r) => {
-        const done = file.commit();
+      .then(async (r) => {
+        const done = await file.commit();
         status.notes.push(...r.notes);
         Object.assign(status, {
           phase: 'completed',
@@ -359,7 +359,7 @@ export class SnapshotService {
       file.discard();
       throw err;
     }
-    const done = file.commit();
+    const done = await file.commit();
     return { id: done.id, filename: done.filename, bytes: done.bytes };
   }
 }
