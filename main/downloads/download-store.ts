@@ -4,6 +4,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
   copyFileSync,
+  createWriteStream,
+  type WriteStream,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -12,11 +14,10 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { open, rename, stat } from 'node:fs/promises';
+import { rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DownloadRef } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
-import { DurableWriteStream } from '../fs/durable-write-stream.js';
 
 export interface Download extends DownloadRef {
   path: string;
@@ -27,9 +28,9 @@ export interface Download extends DownloadRef {
 export interface ReservedFile {
   /** Where the file is written until it is committed. */
   path: string;
-  /** A stream writing `path` that syncs as it goes (see DurableWriteStream). */
-  open(): DurableWriteStream;
-  /** Syncs the file, renames it into place and offers it. */
+  /** A stream writing `path`. */
+  open(): WriteStream;
+  /** Renames the whole file into place and offers it. */
   commit(): Promise<Download>;
   /** Removes the half-written file. */
   discard(): void;
@@ -72,28 +73,20 @@ export class DownloadStore {
   }
 
   /**
-   * A new file's place (a `.part` file): write it through `open()` (synced as it goes) or any writer of `path`;
-   * `commit` syncs it — on the thread pool, never blocking main — and renames it into place, making it a download
-   * only once it is whole. A crash leaves at most a `.part` file, never offered and removed at the next start.
+   * A new file's place (a `.part` file): write it through `open()` or any writer of `path`; `commit` renames it into
+   * place, making it a download only once it is whole. It is not synced: the store's files are offered only in the
+   * run that wrote them (a restart forgets them, and removes any `.part`), so a crash can never offer a torn one; the
+   * copy that must survive is the one the user saves, and `saveTo` syncs that (the browser host's download is the
+   * browser's own). An fsync here would only make the user wait for the disk.
    */
   reserve(filename: string, contentType: string): ReservedFile {
     const id = `dl_${randomBytes(16).toString('hex')}`;
     const final = join(this.dir, id);
     const path = `${final}.part`;
-    let stream: DurableWriteStream | null = null;
     return {
       path,
-      open: () => (stream = new DurableWriteStream(path, { mode: 0o600 })),
+      open: () => createWriteStream(path, { mode: 0o600, highWaterMark: 1 << 20 }),
       commit: async () => {
-        // A DurableWriteStream that finished has synced the file already.
-        if (!stream?.writableFinished) {
-          const handle = await open(path, 'r+');
-          try {
-            await handle.sync();
-          } finally {
-            await handle.close();
-          }
-        }
         await rename(path, final);
         const d: Download = {
           id,

@@ -2,7 +2,7 @@
 // escape_formulas), NDJSON, or XLSX (exceljs's streaming writer). In CSV and XLSX alike a cell a spreadsheet would run
 // as a formula (= + - @, tab, CR, and their full-width forms) is neutralised with a leading apostrophe — the same rule
 // as csv-stringify's. Nothing is held whole in memory; a write waits while the disk catches up.
-import { DurableWriteStream } from '../fs/durable-write-stream.js';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -76,8 +76,10 @@ function watch(stream: Writable): Failure {
 }
 
 export function openWriter(spec: WriterSpec): RowWriter {
-  // Synced as it is written, its tail when it ends: whole on the disk before it is renamed into place.
-  const out = (spec.open ?? ((p) => new DurableWriteStream(p, { mode: 0o600 })))(spec.path);
+  // A download of this run: renamed into place once whole, never synced (see DownloadStore.reserve).
+  const out = (spec.open ?? ((p) => createWriteStream(p, { mode: 0o600, highWaterMark: 1 << 20 })))(
+    spec.path,
+  );
   const writer =
     spec.format === 'csv'
       ? csvWriter(spec, out)
