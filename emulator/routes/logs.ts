@@ -36,6 +36,19 @@ export function registerLogRoutes(app: FastifyInstance, ctx: TenantContext): voi
     });
   };
 
+  // The events by log id, sorted once per change of the log (seeded events arrive out of id order).
+  let sorted: { key: string; logs: LogEvent[] } = { key: '', logs: [] };
+  const logsById = (): LogEvent[] => {
+    const logs = ctx.store.logs;
+    const key = `${logs.length}:${logs[logs.length - 1]?.log_id ?? ''}`;
+    if (sorted.key !== key)
+      sorted = {
+        key,
+        logs: [...logs].sort((a, b) => (a.log_id < b.log_id ? -1 : a.log_id > b.log_id ? 1 : 0)),
+      };
+    return sorted.logs;
+  };
+
   api(app, 'GET', '/logs', ['read:logs', 'read:logs_users'], (req) => {
     const query = parseQueryParams(
       {
@@ -59,6 +72,23 @@ export function registerLogRoutes(app: FastifyInstance, ctx: TenantContext): voi
       },
       req.query as Record<string, unknown>,
     );
+    if (query.from !== undefined || query.take !== undefined) {
+      // Checkpoint: events after `from`, ordered by log id (which follows time), oldest first. Auth0 ignores every
+      // other parameter here — a query, a sort, fields — and so does this.
+      const take = (query.take as number | undefined) ?? 50;
+      const from = query.from as string | undefined;
+      const byId = logsById();
+      if (!from) return byId.slice(-take);
+      // The first event after `from`, by binary search.
+      let lo = 0;
+      let hi = byId.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (byId[mid]!.log_id <= from) lo = mid + 1;
+        else hi = mid;
+      }
+      return byId.slice(lo, lo + take);
+    }
     const q = ((query.q ?? query.search) as string | undefined)?.trim();
     let all: LogEvent[];
     try {
@@ -74,15 +104,6 @@ export function registerLogRoutes(app: FastifyInstance, ctx: TenantContext): voi
         query.fields as string | undefined,
         query.include_fields as boolean | undefined,
       );
-    if (query.from !== undefined || query.take !== undefined) {
-      // Checkpoint: events after `from` (by id, which sorts by time), oldest first, as Auth0 does.
-      const take = (query.take as number | undefined) ?? 50;
-      const from = query.from as string | undefined;
-      const after = from
-        ? all.filter((l) => l.log_id > from)
-        : sortLogs(all, 'date:-1').slice(0, take).reverse();
-      return after.slice(0, take).map(project);
-    }
     const perPage = (query.per_page as number | undefined) ?? 50;
     const page = (query.page as number | undefined) ?? 0;
     if (page * perPage + perPage > 1000 && perPage > 0)
