@@ -38,6 +38,8 @@ import {
   setPassword,
   unblockBruteForce,
 } from './users/security-commands.js';
+import { PrefsStore } from './prefs/prefs-store.js';
+import { LogReads } from './logs/log-reads.js';
 import { UserReads } from './users/user-reads.js';
 import { KeytarVault, SecretStore, type CredentialVault } from './vault/index.js';
 
@@ -132,6 +134,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
   const users = new UserReads(service);
+  const logs = new LogReads(service);
+  const prefs = new PrefsStore(options.dataDir);
   const writes = new WritePath(service, audit);
   const downloads = new DownloadStore(options.dataDir);
   const jobs = new JobsService({
@@ -251,6 +255,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       'users:assign-roles': (input) => writes.run(assignRoles, input),
       'users:remove-roles': (input) => writes.run(removeRoles, input),
       'users:logs': (input) => users.logs(input.tenantId, input.userId, input.page),
+      'prefs:get': () => prefs.all(),
+      'prefs:set': (input) => {
+        prefs.set(input.key, input.value);
+        return { saved: true as const };
+      },
+      'logs:search': (input) => logs.search(input),
+      'logs:checkpoint': (input) => logs.checkpoint(input),
+      'logs:get': (input) => logs.get(input.tenantId, input.logId),
       'bulk:plan': (input) => jobs.plan(input),
       'bulk:cancel-plan': (input) => jobs.cancelPlan(input.planId),
       'bulk:plan-items': (input) => jobs.planItems(input),

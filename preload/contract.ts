@@ -416,11 +416,19 @@ export type ProfileChanges = z.infer<typeof profileChangesSchema>;
 export interface LogEventSummary {
   log_id: string;
   date: string;
+  /** Auth0's type code (`s`, `f`, `sapi`…); the window shows it as words with its category. */
   type: string;
   description?: string;
   ip?: string;
+  client_id?: string;
   client_name?: string;
   connection?: string;
+  user_id?: string;
+  user_name?: string;
+  strategy?: string;
+  strategy_type?: string;
+  hostname?: string;
+  user_agent?: string;
 }
 
 export interface MfaState {
@@ -847,6 +855,22 @@ const searchPageFields = {
 
 export const channels = {
   'app:info': { input: z.object({}).strict(), output: {} as AppInfo },
+  /** The window's preferences (table layouts per tenant, theme, density, panel width), kept in the data dir. */
+  'prefs:get': { input: z.object({}).strict(), output: {} as Record<string, unknown> },
+  'prefs:set': {
+    input: z
+      .object({
+        key: z.string().regex(/^[\w:.-]{1,200}$/, 'A preference name is letters, digits and : . _ -'),
+        // null removes it; a value is any JSON up to 16 KiB.
+        value: z
+          .unknown()
+          .refine((v) => v !== undefined && JSON.stringify(v).length <= 16 * 1024, {
+            message: 'A preference is any JSON value up to 16 KiB',
+          }),
+      })
+      .strict(),
+    output: {} as { saved: true },
+  },
   'keychain:status': { input: z.object({}).strict(), output: {} as KeychainStatus },
   'tenants:list': { input: z.object({}).strict(), output: {} as TenantProfile[] },
   'tenants:add': {
@@ -1074,9 +1098,51 @@ export const channels = {
   },
   'users:logs': {
     input: z
-      .object({ tenantId: idSchema, userId: userIdSchema, page: z.number().int().min(0).default(0) })
+      .object({ tenantId: idSchema, userId: userIdSchema, page: z.number().int().min(0).max(19).default(0) })
       .strict(),
     output: {} as { logs: LogEventSummary[]; total: number },
+  },
+  // ---- tenant logs (issue #11) ----
+  /** Auth0's log search: newest first, within its first 1,000 results. */
+  'logs:search': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        q: z.string().max(4000).default(''),
+        page: z.number().int().min(0).max(99).default(0),
+        perPage: z.number().int().min(10).max(100).default(50),
+      })
+      .strict(),
+    output: {} as { logs: LogEventSummary[]; total: number; capped: boolean },
+  },
+  /**
+   * Events after a checkpoint (a log id), oldest first, with no 1,000 limit; Auth0 ignores a query there, so `q` is
+   * applied by main to what was read. Without `from`: the newest `take`. The live tail calls this from the newest
+   * event seen.
+   */
+  'logs:checkpoint': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        from: z
+          .string()
+          .regex(/^[\w-]{1,128}$/)
+          .optional(),
+        take: z.number().int().min(1).max(100).default(100),
+        q: z.string().max(4000).default(''),
+      })
+      .strict(),
+    output: {} as { logs: LogEventSummary[]; next: string | null; read: number },
+  },
+  /** One log event whole (the detail drawer's raw event). */
+  'logs:get': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        logId: z.string().regex(/^[\w-]{1,128}$/),
+      })
+      .strict(),
+    output: {} as Record<string, unknown>,
   },
   // ---- bulk edits (issue #9) ----
   /** Finds the users and works out what would change for each; nothing is sent. Progress: bulk:planning. */

@@ -60,7 +60,7 @@ export const CAPABILITY_ENDPOINTS: Record<Capability, Endpoint[]> = {
     'GET /users/:id/authentication-methods',
     'DELETE /users/:id/authentication-methods',
   ],
-  'logs:read': ['GET /users/:id/logs'],
+  'logs:read': ['GET /users/:id/logs', 'GET /logs'],
   'connections:read': ['GET /connections'],
 };
 

@@ -11,6 +11,7 @@ import type {
   UserSearchResult,
 } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
+import { summarizeLog } from '../logs/log-reads.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 
 export const SEARCH_CAP = 1000;
@@ -157,15 +158,7 @@ export class UserReads {
       include_totals: true,
     });
     const body = r.response as { logs?: Record<string, unknown>[]; total?: number };
-    const logs = (body.logs ?? (r.data as unknown as Record<string, unknown>[])).map((l) => ({
-      log_id: String(l.log_id ?? l._id ?? ''),
-      date: String(l.date ?? ''),
-      type: String(l.type ?? ''),
-      ...(l.description ? { description: String(l.description) } : {}),
-      ...(l.ip ? { ip: String(l.ip) } : {}),
-      ...(l.client_name ? { client_name: String(l.client_name) } : {}),
-      ...(l.connection ? { connection: String(l.connection) } : {}),
-    }));
+    const logs = (body.logs ?? (r.data as unknown as Record<string, unknown>[])).map(summarizeLog);
     return { logs, total: body.total ?? logs.length };
   }
 
