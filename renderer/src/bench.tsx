@@ -1,5 +1,5 @@
 // Bench harness (built only with `vite build --mode bench`): the real results table with N synthetic users.
-import { StrictMode } from 'react';
+import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Auth0User } from '../../preload/contract';
 import { UserTable } from './components/UserTable';
@@ -24,16 +24,25 @@ const users: Auth0User[] = Array.from({ length: n }, (_, i) => ({
   blocked: i % 37 === 0,
 }));
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <main>
+function Bench() {
+  const [columns, setColumns] = useState(DEFAULT_COLUMNS);
+  return (
+    <main className="bench">
       <UserTable
         users={users}
-        columns={DEFAULT_COLUMNS}
+        columns={columns}
+        onColumns={setColumns}
+        layoutKey="bench"
         sort={null}
         onSort={() => undefined}
         onOpen={() => undefined}
       />
     </main>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Bench />
   </StrictMode>,
 );

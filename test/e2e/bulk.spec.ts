@@ -49,12 +49,12 @@ test('25 users ticked in the results: preview, run, results CSV, undo that spare
   const api = await tenantApi(info);
 
   await search(page, 'identities.connection:"Username-Password-Authentication"');
-  const tableRows = page.locator('table.users tbody tr[aria-rowindex]');
+  const tableRows = page.locator('table.user-table tbody tr[aria-rowindex]');
   // One tick on the first row, then Shift-click the 25th (the table renders only the rows in view: scroll to it).
   await tableRows.first().getByRole('checkbox').click();
   await page.locator('.table-scroller').evaluate((el) => (el.scrollTop = 20 * 36));
   await page
-    .locator('table.users tbody tr[aria-rowindex="26"]')
+    .locator('table.user-table tbody tr[aria-rowindex="26"]')
     .getByRole('checkbox')
     .click({ modifiers: ['Shift'] });
   const bar = page.getByRole('region', { name: 'Selection for a bulk edit' });

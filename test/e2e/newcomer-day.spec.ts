@@ -3,7 +3,7 @@
 // guard, and the audit view showing each write. Then a support desk's grant, whose missing scopes disable controls.
 import { startEmulator } from '../../emulator/index.js';
 import { expect, test } from './host';
-import { noSeriousA11yProblems, sandboxInfo, search, tenantApi } from './support';
+import { noSeriousA11yProblems, sandboxInfo, search, switchTenant, tenantApi } from './support';
 
 test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   test.setTimeout(180_000);
@@ -18,7 +18,7 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   await expect(page.getByRole('textbox', { name: /Search query/ })).toBeFocused();
   await search(page, 'email:*@example.com');
   await expect(page.getByRole('status').filter({ hasText: / users$/ })).toBeVisible();
-  await expect(page.locator('table.users tbody button.link').first()).toBeVisible();
+  await expect(page.locator('table.user-table tbody button.link').first()).toBeVisible();
   await noSeriousA11yProblems(page, 'search');
   await page.screenshot({ path: 'test-results/screens/search.png' });
   await search(page, 'app_metadata.plan:"pro" AND email_verified:true');
@@ -31,10 +31,11 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
     'missing closing parenthesis',
   );
   await expect(status).toHaveText(before!);
-  await expect(page.locator('table.users tbody button.link').first()).toBeVisible();
+  await expect(page.locator('table.user-table tbody button.link').first()).toBeVisible();
 
   // Quick filters compose into the query and show it.
   await page.getByRole('textbox', { name: /Search query/ }).fill('');
+  await page.getByRole('button', { name: /Filters/ }).click();
   await page.getByRole('combobox', { name: 'Connection' }).selectOption('Username-Password-Authentication');
   await page.getByRole('combobox', { name: 'Blocked' }).selectOption('false');
   await expect(page.getByTestId('composed-query')).toHaveText(
@@ -63,7 +64,7 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   await page.getByRole('button', { name: 'Close user detail' }).click();
 
   // Open a user.
-  await page.locator('table.users tbody button.link').first().click();
+  await page.locator('table.user-table tbody button.link').first().click();
   const detail = page.getByRole('complementary');
   await expect(detail.getByRole('heading', { name: 'Profile' })).toBeVisible();
   const userId = (await detail.locator('.detail-head .muted').textContent())!;
@@ -137,14 +138,11 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   await expect(page.getByRole('listitem', { name: 'Tenant Local (production tag)' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/tenants-two.png', fullPage: true });
 
-  await page.keyboard.press('Control+k');
-  const switcher = page.getByRole('dialog', { name: 'Switch tenant' });
-  await switcher.getByRole('combobox', { name: 'Find a tenant' }).fill('production');
-  await switcher.getByRole('combobox', { name: 'Find a tenant' }).press('Enter');
+  await switchTenant(page, 'production');
   await expect(page.getByLabel('Active tenant')).toContainText('Local (production tag)');
   await expect(page.getByLabel('Active tenant')).toContainText('Production');
   await search(page, `user_id:"${userId}"`);
-  await page.locator('table.users tbody button.link').first().click();
+  await page.locator('table.user-table tbody button.link').first().click();
   await detail.getByRole('button', { name: 'Delete user' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete this user?' });
   const confirm = dialog.getByRole('button', { name: 'Delete user' });
@@ -202,7 +200,7 @@ test('the support desk\u2019s grant: what it lacks is disabled, with the missing
     await expect(page.getByRole('button', { name: 'Create user' })).toBeDisabled();
     await expect(page.getByRole('button', { name: 'Create user' })).toHaveAttribute('title', /create:users/);
     await search(page, 'email:*@example.com');
-    await page.locator('table.users tbody button.link').first().click();
+    await page.locator('table.user-table tbody button.link').first().click();
     const detail = page.getByRole('complementary');
     await expect(detail.getByRole('button', { name: 'Delete user' })).toBeDisabled();
     await expect(detail.getByRole('button', { name: 'Delete user' })).toHaveAttribute(

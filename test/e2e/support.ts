@@ -114,19 +114,22 @@ export async function addTenantInUi(
   await expect(page.getByRole('listitem', { name: `Tenant ${t.label}` })).toBeVisible();
 }
 
-/** Switches tenant with Ctrl+K, as a user would. */
+/** Switches tenant through the command palette (Ctrl+K), as a user would. */
 export async function switchTenant(page: Page, label: string): Promise<void> {
   await page.keyboard.press('Control+k');
-  const switcher = page.getByRole('dialog', { name: 'Switch tenant' });
-  await switcher.getByRole('combobox', { name: 'Find a tenant' }).fill(label);
-  await switcher.getByRole('combobox', { name: 'Find a tenant' }).press('Enter');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  const box = palette.getByRole('combobox', { name: /Type a command/ });
+  await box.fill(`switch tenant ${label}`);
+  await box.press('Enter');
+  await expect(palette).toBeHidden();
 }
 
 /** Screenshots of one screen at the sizes and schemes the issue asks to look at. */
 export async function screens(page: Page, name: string): Promise<void> {
   const size = page.viewportSize();
   for (const [w, h] of [
-    [1280, 800],
+    [1024, 700],
+    [1440, 900],
     [1920, 1080],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });

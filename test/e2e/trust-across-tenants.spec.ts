@@ -25,7 +25,7 @@ async function useLocalTenant(page: Page, url: string) {
 
 async function openUser(page: Page, userId: string) {
   await search(page, `user_id:"${userId}"`);
-  await page.locator('table.users tbody button.link').first().click();
+  await page.locator('table.user-table tbody button.link').first().click();
   const detail = page.getByRole('complementary');
   await expect(detail.locator('.detail-head .muted')).toHaveText(userId);
   await expect(detail.getByRole('heading', { name: 'Profile' })).toBeVisible();
@@ -57,7 +57,7 @@ test('switching tenant closes the old tenant\u2019s user, asks about unsaved edi
     await switchTenant(page, 'Local tenant');
     await expect(activeTenant(page)).toContainText('Local tenant');
     await search(page, 'email:*@example.com');
-    await page.locator('table.users tbody button.link').first().click();
+    await page.locator('table.user-table tbody button.link').first().click();
     const detail = page.getByRole('complementary');
     await expect(detail.getByTestId('tenant-badge')).toContainText(info.domain);
     const localUser = (await detail.locator('.detail-head .muted').textContent())!;
@@ -82,9 +82,9 @@ test('switching tenant closes the old tenant\u2019s user, asks about unsaved edi
 
     // On the slow tenant: open a user, and switch away before its answer (1.5 s) arrives.
     await search(page, 'email:*@example.com');
-    await expect(page.locator('table.users tbody button.link').first()).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator('table.user-table tbody button.link').first()).toBeVisible({ timeout: 20_000 });
     const slowEmails = [...slow.store.users.values()].map((u) => u.email!).filter(Boolean);
-    await page.locator('table.users tbody button.link').first().click();
+    await page.locator('table.user-table tbody button.link').first().click();
     await switchTenant(page, 'Local tenant');
     await expect(activeTenant(page)).toContainText('Local tenant');
     await page.waitForTimeout(4_000); // the slow tenant has answered by now
@@ -162,7 +162,7 @@ test('the local tenant comes back after a restart and a crash, and can be starte
     });
     await card.getByRole('button', { name: 'Open users' }).click();
     await search(page, 'email:*@example.com');
-    await expect(page.locator('table.users tbody button.link').first()).toBeVisible();
+    await expect(page.locator('table.user-table tbody button.link').first()).toBeVisible();
   } finally {
     if (second) await stopHost(second.child);
     await stopHost(first.child);
@@ -372,7 +372,7 @@ test('failures are said in words with a retry: a 5xx, a tenant that is down, a g
       .getByRole('button', { name: 'Open users' })
       .click();
     await search(page, 'email:*@example.com');
-    await page.locator('table.users tbody button.link').first().click();
+    await page.locator('table.user-table tbody button.link').first().click();
     const panel = page.getByRole('complementary');
     await expect(
       panel.getByText(/does not allow reading MFA factors \(it lacks read:authentication_methods\)/),

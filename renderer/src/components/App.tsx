@@ -1,7 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { bridge } from '../bridge';
 import { saveDownload } from '../downloads';
-import { useAppStore } from '../stores/app';
+import { useAppStore, type View } from '../stores/app';
 import { useBulkStore } from '../stores/bulk';
 import { useExportsStore } from '../stores/exports';
 import { useDetailStore } from '../stores/detail';
@@ -15,12 +15,17 @@ import { DiscardEditsDialog } from './DiscardEditsDialog';
 import { ErrorMessage } from './ErrorMessage';
 import { FirstRun } from './FirstRun';
 import { GuardDialog } from './GuardDialog';
-import { Header } from './Header';
 import { KeychainBanner } from './KeychainBanner';
 import { StalledBanner } from './StalledBanner';
 import { TenantList } from './TenantList';
 import { Toasts } from './Toasts';
 import { UsersScreen } from './UsersScreen';
+import { LogsScreen } from './logs/LogsScreen';
+import { CommandPalette } from './shell/CommandPalette';
+import { HelpOverlay } from './shell/HelpOverlay';
+import { Sidebar } from './shell/Sidebar';
+import { isDensity, isTheme, usePref, usePrefsStore } from '../stores/prefs';
+import { SCREENS, shortcutOf } from '../shortcuts';
 
 export function App() {
   const loadApp = useAppStore((s) => s.load);
@@ -36,10 +41,62 @@ export function App() {
   const tenants = useTenantsStore((s) => s.tenants);
   const listError = useTenantsStore((s) => s.error);
   const detailTenantId = useDetailStore((d) => d.tenantId);
+  const [palette, setPalette] = useState<{ filter: string } | null>(null);
+  const [help, setHelp] = useState(false);
+  const theme = usePref('theme', 'system', isTheme);
+  const density = usePref('density', 'comfortable', isDensity);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.dataset.density = density;
+  }, [theme, density]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setPalette({ filter: '' });
+        return;
+      }
+      const target = e.target as HTMLElement;
+      // Inside a dialog, its own keys; in a field, typing.
+      if (target.closest?.('dialog')) return;
+      const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable;
+      if (e.key === '?' && !typing) {
+        e.preventDefault();
+        setHelp(true);
+        return;
+      }
+      const combo = shortcutOf(e);
+      const screen = SCREENS.find((s) => combo === `Alt+${s.key}`);
+      if (screen && useTenantsStore.getState().tenants.length > 0) {
+        e.preventDefault();
+        useAppStore.getState().setView(screen.view);
+        return;
+      }
+      if (combo.startsWith('Alt+Shift+')) {
+        const button = document.querySelector<HTMLButtonElement>(`.panel [data-shortcut="${combo}"]`);
+        if (button && !button.disabled) {
+          e.preventDefault();
+          button.click();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   useEffect(() => {
     void loadApp();
     void loadTenants();
+    void usePrefsStore
+      .getState()
+      .load()
+      .then(() => {
+        // Open on the screen used last (the tenants screen until there is a tenant).
+        const last = usePrefsStore.getState().values.view;
+        if (SCREENS.some((s) => s.view === last)) useAppStore.setState({ view: last as View });
+      });
     const app = useAppStore.getState();
     const offs = [
       bridge.on('tenants:changed', ({ tenants: next }) => replaceAll(next)),
@@ -86,39 +143,51 @@ export function App() {
   const going = tenants.find((t) => t.id === pendingSwitch?.tenantId);
   return (
     <div className="app">
-      <Header />
-      <KeychainBanner />
-      <StalledBanner />
-      <InterruptedJobsBanner />
-      <main>
-        {!loaded ? (
-          <p role="status">Loading…</p>
-        ) : listError && tenants.length === 0 ? (
-          <section className="load-failed" aria-labelledby="load-failed-title">
-            <h1 id="load-failed-title">Tenant Desk could not load your tenants</h1>
-            <ErrorMessage error={listError} />
-            <button type="button" onClick={() => void Promise.all([loadApp(), loadTenants()])}>
-              Try again
-            </button>
-          </section>
-        ) : view === 'snapshots' ? (
-          // Snapshots need no tenant: an auditor can open a file on a machine with none.
-          <SnapshotsScreen />
-        ) : tenants.length === 0 ? (
-          <>
-            <ErrorMessage error={appError} />
-            <FirstRun />
-          </>
-        ) : view === 'users' && active ? (
-          <UsersScreen key={active.id} tenant={active} />
-        ) : view === 'bulk' && active ? (
-          <BulkScreen key={active.id} tenant={active} />
-        ) : view === 'audit' ? (
-          <AuditScreen />
-        ) : (
-          <TenantList />
-        )}
-      </main>
+      <Sidebar onPalette={(filter = '') => setPalette({ filter })} onHelp={() => setHelp(true)} />
+      <div className="workspace">
+        <KeychainBanner />
+        <StalledBanner />
+        <InterruptedJobsBanner />
+        <main>
+          {!loaded ? (
+            <p role="status">Loading…</p>
+          ) : listError && tenants.length === 0 ? (
+            <section className="load-failed" aria-labelledby="load-failed-title">
+              <h1 id="load-failed-title">Tenant Desk could not load your tenants</h1>
+              <ErrorMessage error={listError} />
+              <button type="button" onClick={() => void Promise.all([loadApp(), loadTenants()])}>
+                Try again
+              </button>
+            </section>
+          ) : view === 'snapshots' ? (
+            // Snapshots need no tenant: an auditor can open a file on a machine with none.
+            <SnapshotsScreen />
+          ) : tenants.length === 0 ? (
+            <>
+              <ErrorMessage error={appError} />
+              <FirstRun />
+            </>
+          ) : view === 'users' && active ? (
+            <UsersScreen key={active.id} tenant={active} />
+          ) : view === 'logs' && active ? (
+            <LogsScreen key={active.id} tenant={active} />
+          ) : view === 'bulk' && active ? (
+            <BulkScreen key={active.id} tenant={active} />
+          ) : view === 'audit' ? (
+            <AuditScreen />
+          ) : (
+            <TenantList />
+          )}
+        </main>
+      </div>
+      {palette && (
+        <CommandPalette
+          initialFilter={palette.filter}
+          onClose={() => setPalette(null)}
+          onHelp={() => setHelp(true)}
+        />
+      )}
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
       <GuardDialog />
       {pendingSwitch && leaving && (
         <DiscardEditsDialog

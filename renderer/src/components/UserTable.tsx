@@ -1,8 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Auth0User } from '../../../preload/contract';
-
-const ROW_HEIGHT = 36;
-const OVERSCAN = 8;
+import { isSizes, usePref, usePrefsStore } from '../stores/prefs';
+import { DataTable, type TableColumn } from './table/DataTable';
 
 const LABELS: Record<string, string> = {
   email: 'Email',
@@ -38,19 +37,50 @@ export function cellValue(user: Auth0User, path: string): string {
   return String(v);
 }
 
-/** A virtualised table: only the rows in view (plus a few) are in the DOM, so 10,000 rows scroll smoothly. */
+/** Widths that fit the usual columns' contents, until the user sets their own. */
+const DEFAULT_WIDTHS: Record<string, number> = {
+  email: 280,
+  name: 200,
+  'identities.connection': 230,
+  last_login: 200,
+  logins_count: 90,
+  blocked: 90,
+  email_verified: 90,
+  user_id: 260,
+  created_at: 200,
+  updated_at: 200,
+};
+
+/** The width each column of a users table was given, remembered under a key (per tenant, per snapshot). */
+export function useColumnSizes(
+  layoutKey: string,
+): [Record<string, number>, (sizes: Record<string, number>) => void] {
+  const key = `table:${layoutKey}:sizes`;
+  const sizes = usePref(key, {} as Record<string, number>, isSizes);
+  return [sizes, (next) => usePrefsStore.getState().set(key, next)];
+}
+
+/**
+ * Users in the data table: the chosen columns in their order (remembered by the caller) and widths (remembered under
+ * `layoutKey`), the first column opening the user, an optional checkbox column for bulk edits.
+ */
 export function UserTable({
   users,
   columns,
+  onColumns,
+  layoutKey,
   sort,
   onSort,
   onOpen,
   selected,
   onToggle,
   onSelectPage,
+  label = 'Search results',
 }: {
   users: Auth0User[];
   columns: string[];
+  onColumns: (columns: string[]) => void;
+  layoutKey: string;
   sort: string | null;
   onSort: (field: string) => void;
   onOpen: (user: Auth0User) => void;
@@ -58,117 +88,68 @@ export function UserTable({
   selected?: Record<string, string>;
   onToggle?: (index: number, shift: boolean) => void;
   onSelectPage?: (on: boolean) => void;
+  label?: string;
 }) {
-  const selectable = !!selected && !!onToggle;
-  const pageSelected = selectable && users.length > 0 && users.every((u) => u.user_id in selected);
-  const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(540);
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(users.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const [chosen, setSizes] = useColumnSizes(layoutKey);
+  const sizes = { ...DEFAULT_WIDTHS, ...chosen };
+  // The active row is remembered by user (so a refreshed page keeps it), or by place if that user is gone.
+  const [activeAt, setActiveAt] = useState<{ id: string | null; index: number }>({ id: null, index: 0 });
+  const found = activeAt.id === null ? -1 : users.findIndex((u) => u.user_id === activeAt.id);
+  const active = found >= 0 ? found : Math.max(0, Math.min(activeAt.index, users.length - 1));
+  const setActive = (index: number) => setActiveAt({ id: users[index]?.user_id ?? null, index });
   const [sortField, sortDir] = (sort ?? '').split(':');
   useEffect(() => {
     // Rows are in the DOM: the end of "query submit to first rows" (see npm run bench:ui).
     if (users.length) requestAnimationFrame(() => performance.mark('search:rows'));
   }, [users]);
+  const tableColumns: TableColumn<Auth0User>[] = columns.map((c, ci) => ({
+    id: c,
+    header: columnLabel(c),
+    sortable: !c.startsWith('identities.'),
+    cell: (u) =>
+      ci === 0 ? (
+        <button type="button" className="link" tabIndex={-1} onClick={() => onOpen(u)}>
+          {cellValue(u, c) || u.user_id}
+        </button>
+      ) : (
+        <span title={cellValue(u, c)}>{cellValue(u, c)}</span>
+      ),
+  }));
   return (
-    <div
-      className="table-scroller"
-      ref={scroller}
-      tabIndex={0}
-      aria-label="Search results"
-      data-testid="results-scroller"
-      onScroll={(e) => {
-        setScrollTop(e.currentTarget.scrollTop);
-        setHeight(e.currentTarget.clientHeight);
+    <DataTable
+      label={label}
+      className="user-table"
+      testId="results-scroller"
+      rows={users}
+      rowKey={(u) => u.user_id}
+      columns={tableColumns}
+      layout={{ order: columns, sizes }}
+      onLayout={(layout) => {
+        if (layout.order.join('\n') !== columns.join('\n')) onColumns(layout.order);
+        if (layout.sizes !== sizes) setSizes({ ...chosen, ...changed(sizes, layout.sizes) });
       }}
-    >
-      <table className="users" aria-rowcount={users.length + 1}>
-        <thead>
-          <tr aria-rowindex={1}>
-            {selectable && (
-              <th scope="col" className="select-cell">
-                <input
-                  type="checkbox"
-                  aria-label="Select every user on this page"
-                  checked={pageSelected}
-                  onChange={(e) => onSelectPage?.(e.target.checked)}
-                />
-              </th>
-            )}
-            {columns.map((c) => {
-              const sortable = !c.startsWith('identities.');
-              const active = sortField === c;
-              return (
-                <th
-                  key={c}
-                  scope="col"
-                  aria-sort={active ? (sortDir === '1' ? 'ascending' : 'descending') : 'none'}
-                >
-                  {sortable ? (
-                    <button type="button" className="sort" onClick={() => onSort(c)}>
-                      {columnLabel(c)} {active ? (sortDir === '1' ? '▲' : '▼') : ''}
-                    </button>
-                  ) : (
-                    columnLabel(c)
-                  )}
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
-        <tbody>
-          {first > 0 && (
-            <tr aria-hidden="true" className="spacer">
-              <td colSpan={columns.length + (selectable ? 1 : 0)} style={{ height: first * ROW_HEIGHT }} />
-            </tr>
-          )}
-          {users.slice(first, last).map((u, i) => (
-            <tr
-              key={u.user_id}
-              aria-rowindex={first + i + 2}
-              aria-selected={selectable ? u.user_id in selected! : undefined}
-              className={
-                [u.blocked && 'blocked', selectable && u.user_id in selected! && 'selected']
-                  .filter(Boolean)
-                  .join(' ') || undefined
-              }
-            >
-              {selectable && (
-                <td className="select-cell">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${u.email ?? u.user_id}`}
-                    checked={u.user_id in selected!}
-                    // React fires a checkbox's change from its click event, which carries the Shift key for
-                    // ranges; Space on the keyboard clicks it without Shift.
-                    onChange={(e) => onToggle!(first + i, (e.nativeEvent as MouseEvent).shiftKey === true)}
-                  />
-                </td>
-              )}
-              {columns.map((c, ci) => (
-                <td key={c}>
-                  {ci === 0 ? (
-                    <button type="button" className="link" onClick={() => onOpen(u)}>
-                      {cellValue(u, c) || u.user_id}
-                    </button>
-                  ) : (
-                    cellValue(u, c)
-                  )}
-                </td>
-              ))}
-            </tr>
-          ))}
-          {last < users.length && (
-            <tr aria-hidden="true" className="spacer">
-              <td
-                colSpan={columns.length + (selectable ? 1 : 0)}
-                style={{ height: (users.length - last) * ROW_HEIGHT }}
-              />
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
+      sort={sortField ? { field: sortField, dir: sortDir === '1' ? 1 : -1 } : null}
+      onSort={onSort}
+      {...(selected && onToggle
+        ? {
+            selection: {
+              isSelected: (u: Auth0User) => u.user_id in selected,
+              onToggle,
+              allSelected: users.length > 0 && users.every((u) => u.user_id in selected),
+              onSelectAll: (on: boolean) => onSelectPage?.(on),
+              rowLabel: (u: Auth0User) => u.email ?? u.user_id,
+            },
+          }
+        : {})}
+      active={active}
+      onActive={setActive}
+      onOpen={(u) => onOpen(u)}
+      rowClass={(u) => (u.blocked ? 'blocked' : undefined)}
+    />
   );
+}
+
+/** The widths that differ between two layouts (what the user just changed). */
+function changed(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).filter(([id, w]) => before[id] !== w));
 }

@@ -13,8 +13,9 @@ import type {
 } from '../../../preload/contract';
 import { bridge } from '../bridge';
 import { hasUnsavedEdits, useDetailStore } from './detail';
+import { usePrefsStore } from './prefs';
 
-export type View = 'users' | 'bulk' | 'snapshots' | 'tenants' | 'audit';
+export type View = 'users' | 'logs' | 'bulk' | 'snapshots' | 'tenants' | 'audit';
 
 export interface Toast {
   id: number;
@@ -90,17 +91,19 @@ export const useAppStore = create<AppState>((set, get) => ({
     const leaving = detail.tenantId !== null && detail.tenantId !== tenantId;
     if (leaving && hasUnsavedEdits(detail)) return set({ pendingSwitch: { tenantId, view } });
     get().setActiveTenant(tenantId);
-    set({ view });
+    get().setView(view);
   },
   resolveSwitch(discard) {
     const pending = get().pendingSwitch;
     set({ pendingSwitch: null });
     if (!pending || !discard) return;
     get().setActiveTenant(pending.tenantId);
-    set({ view: pending.view });
+    get().setView(pending.view);
   },
   setView(view) {
     set({ view });
+    // The screen last used is where the next start opens.
+    usePrefsStore.getState().set('view', view);
   },
   async loadCapabilities(tenantId) {
     const r = await bridge.invoke('tenants:test-connection', { id: tenantId });

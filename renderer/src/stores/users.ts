@@ -1,6 +1,6 @@
-// The search screen's state, kept per tenant: the query as typed, quick filters, paging, sort, columns (remembered
-// per tenant), the results and the tenant's connections. Switching tenant shows that tenant's own state; an answer
-// arriving for a search that was replaced since is dropped.
+// The search screen's state, kept per tenant: the query as typed, quick filters, paging, sort, the results and the
+// tenant's connections (its columns are preferences, in stores/prefs). Switching tenant shows that tenant's own
+// state; an answer arriving for a search that was replaced or cancelled since is dropped.
 import { create } from 'zustand';
 import type { Auth0User, ConnectionSummary, ErrorEnvelope } from '../../../preload/contract';
 import { fromResult, loading, type Async } from '../async';
@@ -62,7 +62,6 @@ export interface TenantSearch {
   page: number;
   perPage: number;
   sort: string | null;
-  columns: string[];
   users: Auth0User[];
   total: number;
   capped: boolean;
@@ -82,26 +81,13 @@ export interface TenantSearch {
   anchor: number | null;
 }
 
-const columnsKey = (tenantId: string) => `tenant-desk-columns:${tenantId}`;
-
-function savedColumns(tenantId: string): string[] {
-  try {
-    const saved = JSON.parse(localStorage.getItem(columnsKey(tenantId)) ?? 'null') as unknown;
-    if (Array.isArray(saved) && saved.every((c) => typeof c === 'string')) return saved;
-  } catch {
-    // a damaged entry: start from the defaults
-  }
-  return DEFAULT_COLUMNS;
-}
-
-export function freshSearch(tenantId: string): TenantSearch {
+export function freshSearch(): TenantSearch {
   return {
     typed: '',
     filters: emptyFilters,
     page: 0,
     perPage: 50,
     sort: null,
-    columns: savedColumns(tenantId),
     users: [],
     total: 0,
     capped: false,
@@ -124,8 +110,9 @@ interface UsersState {
   update(tenantId: string, patch: Partial<TenantSearch>): void;
   setTyped(tenantId: string, q: string): void;
   setFilter<K extends keyof QuickFilters>(tenantId: string, key: K, value: QuickFilters[K]): void;
-  setColumns(tenantId: string, columns: string[]): void;
   search(tenantId: string, changes?: Partial<Pick<TenantSearch, 'page' | 'perPage' | 'sort'>>): Promise<void>;
+  /** Stops waiting for the search under way: its answer is dropped, the results shown stay. */
+  cancel(tenantId: string): void;
   loadConnections(tenantId: string): Promise<void>;
   /** Picks or drops a row; with Shift, every row from the last one clicked to this one takes its new state. */
   toggle(tenantId: string, index: number, shift: boolean): void;
@@ -136,7 +123,7 @@ interface UsersState {
 export const useUsersStore = create<UsersState>((set, get) => ({
   byTenant: {},
   of(tenantId) {
-    return get().byTenant[tenantId] ?? freshSearch(tenantId);
+    return get().byTenant[tenantId] ?? freshSearch();
   },
   update(tenantId, patch) {
     set((s) => ({ byTenant: { ...s.byTenant, [tenantId]: { ...get().of(tenantId), ...patch } } }));
@@ -147,10 +134,6 @@ export const useUsersStore = create<UsersState>((set, get) => ({
   setFilter(tenantId, key, value) {
     get().update(tenantId, { filters: { ...get().of(tenantId).filters, [key]: value } });
   },
-  setColumns(tenantId, columns) {
-    localStorage.setItem(columnsKey(tenantId), JSON.stringify(columns));
-    get().update(tenantId, { columns });
-  },
   async search(tenantId, changes = {}) {
     const current = get().of(tenantId);
     const next = { page: current.page, perPage: current.perPage, sort: current.sort, ...changes };
@@ -160,13 +143,21 @@ export const useUsersStore = create<UsersState>((set, get) => ({
     performance.mark('search:submit');
     const started = performance.now();
     const q = composeQuery(current.typed, current.filters);
-    const r = await bridge.invoke('users:search', {
-      tenantId,
-      q,
-      page: next.page,
-      perPage: next.perPage,
-      ...(next.sort ? { sort: next.sort } : {}),
-    });
+    const ask = () =>
+      bridge.invoke('users:search', {
+        tenantId,
+        q,
+        page: next.page,
+        perPage: next.perPage,
+        ...(next.sort ? { sort: next.sort } : {}),
+      });
+    let r = await ask();
+    // A read cut off for a passing reason (the tenant's connection replaced as its profile changed — the local
+    // tenant restarting on another port) is asked once more.
+    if (!r.ok && r.error.retryable && r.error.code === 'network' && get().of(tenantId).seq === seq) {
+      await new Promise((done) => setTimeout(done, 1_000));
+      if (get().of(tenantId).seq === seq) r = await ask();
+    }
     const api = performance.now() - started;
     performance.mark('search:response');
     if (get().of(tenantId).seq !== seq) return; // a newer search of this tenant replaced it
@@ -182,6 +173,10 @@ export const useUsersStore = create<UsersState>((set, get) => ({
         lastMs: { api, total: api },
       });
     else get().update(tenantId, { loading: false, error: r.error });
+  },
+  cancel(tenantId) {
+    const current = get().of(tenantId);
+    get().update(tenantId, { loading: false, seq: current.seq + 1 });
   },
   toggle(tenantId, index, shift) {
     const state = get().of(tenantId);
@@ -220,5 +215,5 @@ export const useUsersStore = create<UsersState>((set, get) => ({
 
 /** The search state of one tenant, for components. */
 export function useTenantSearch(tenantId: string): TenantSearch {
-  return useUsersStore((s) => s.byTenant[tenantId]) ?? freshSearch(tenantId);
+  return useUsersStore((s) => s.byTenant[tenantId]) ?? freshSearch();
 }

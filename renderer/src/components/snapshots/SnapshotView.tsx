@@ -90,6 +90,9 @@ export function SnapshotView({ snapshot }: { snapshot: SnapshotSummary }) {
         <UserTable
           users={s.users}
           columns={s.columns}
+          onColumns={(columns) => store.setColumns(snapshot.id, columns)}
+          layoutKey={`snapshot:${snapshot.id}`}
+          label={`Users of the snapshot of ${snapshot.tenantLabel}`}
           sort={s.sort}
           onSort={(field) => {
             const next = s.sort === `${field}:1` ? `${field}:-1` : `${field}:1`;

@@ -29,6 +29,9 @@ export function AccountSection({
       <div className="actions">
         {user.blocked ? (
           <CapableButton
+            data-command="Unblock user"
+            data-shortcut="Alt+Shift+B"
+            aria-keyshortcuts="Alt+Shift+B"
             capability="users:block"
             tenantId={tenant.id}
             onClick={async () =>
@@ -53,6 +56,9 @@ export function AccountSection({
           </CapableButton>
         ) : (
           <CapableButton
+            data-command="Block user"
+            data-shortcut="Alt+Shift+B"
+            aria-keyshortcuts="Alt+Shift+B"
             capability="users:block"
             tenantId={tenant.id}
             onClick={async () =>
@@ -81,6 +87,9 @@ export function AccountSection({
         {!user.email_verified && user.email && (
           <>
             <CapableButton
+              data-command="Mark email verified"
+              data-shortcut="Alt+Shift+E"
+              aria-keyshortcuts="Alt+Shift+E"
               capability="users:update"
               tenantId={tenant.id}
               onClick={async () =>
@@ -104,6 +113,9 @@ export function AccountSection({
               Mark email verified
             </CapableButton>
             <CapableButton
+              data-command="Send verification email"
+              data-shortcut="Alt+Shift+V"
+              aria-keyshortcuts="Alt+Shift+V"
               capability="jobs:verification-email"
               tenantId={tenant.id}
               onClick={() =>
@@ -127,6 +139,9 @@ export function AccountSection({
           </>
         )}
         <CapableButton
+          data-command="Delete user"
+          data-shortcut="Alt+Shift+D"
+          aria-keyshortcuts="Alt+Shift+D"
           capability="users:delete"
           tenantId={tenant.id}
           className="danger"

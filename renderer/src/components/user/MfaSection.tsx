@@ -32,6 +32,9 @@ export function MfaSection({ tenant }: { tenant: TenantProfile }) {
       </SectionState>
       <div className="actions">
         <CapableButton
+          data-command="Reset MFA"
+          data-shortcut="Alt+Shift+M"
+          aria-keyshortcuts="Alt+Shift+M"
           capability="mfa:reset"
           tenantId={tenant.id}
           disabled={mfa.state !== 'ready' || mfa.data.authenticationMethods.length === 0}
@@ -61,6 +64,9 @@ export function MfaSection({ tenant }: { tenant: TenantProfile }) {
           Reset MFA
         </CapableButton>
         <CapableButton
+          data-command="Forget remembered browsers"
+          data-shortcut="Alt+Shift+F"
+          aria-keyshortcuts="Alt+Shift+F"
           capability="users:forget-browsers"
           tenantId={tenant.id}
           onClick={() =>

@@ -53,6 +53,9 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
               />
             </label>
             <CapableButton
+              data-command="Create a password-change link"
+              data-shortcut="Alt+Shift+L"
+              aria-keyshortcuts="Alt+Shift+L"
               capability="tickets:password-change"
               tenantId={tenant.id}
               onClick={async () => {
@@ -80,6 +83,9 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
               Create password-change link
             </CapableButton>
             <CapableButton
+              data-command="Send password reset email"
+              data-shortcut="Alt+Shift+R"
+              aria-keyshortcuts="Alt+Shift+R"
               capability="users:reset-email"
               tenantId={tenant.id}
               onClick={() =>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import { hasUnsavedEdits, useDetailStore } from '../../stores/detail';
 import { useTenantsStore } from '../../stores/tenants';
 import { DiscardEditsDialog } from '../DiscardEditsDialog';
@@ -27,7 +27,29 @@ export function UserDetail({ onChanged }: { onChanged: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const [confirmClose, setConfirmClose] = useState(false);
 
-  useEffect(() => heading.current?.focus(), [userId, user.state]);
+  // Where focus was when the panel opened (the table's row): it goes back there when the panel closes.
+  const returnTo = useRef<Element | null>(null);
+  useEffect(() => {
+    returnTo.current ??= document.activeElement;
+    heading.current?.focus();
+  }, [userId, user.state]);
+  const closeAndReturn = () => {
+    const back = returnTo.current as HTMLElement | null;
+    close();
+    if (back?.isConnected) back.focus();
+  };
+  const onEscape = useEffectEvent(() => (dirty ? setConfirmClose(true) : closeAndReturn()));
+  // Escape closes the panel from anywhere outside a dialog (a dialog, the log drawer or an editor takes its own).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if ((e.target as Element | null)?.closest?.('dialog') || document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      onEscape();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   if (!tenant || !userId) return null;
   const shown = user.state === 'ready' ? user.data : null;
   const title = shown ? (shown.name ?? shown.email ?? shown.user_id) : userId;
@@ -52,8 +74,9 @@ export function UserDetail({ onChanged }: { onChanged: () => void }) {
         </div>
         <button
           type="button"
-          onClick={() => (dirty ? setConfirmClose(true) : close())}
+          onClick={() => (dirty ? setConfirmClose(true) : closeAndReturn())}
           aria-label="Close user detail"
+          aria-keyshortcuts="Escape"
         >
           Close
         </button>
@@ -103,7 +126,7 @@ export function UserDetail({ onChanged }: { onChanged: () => void }) {
           what={`your unsaved edits to ${title}`}
           onAnswer={(discard) => {
             setConfirmClose(false);
-            if (discard) close();
+            if (discard) closeAndReturn();
           }}
         />
       )}

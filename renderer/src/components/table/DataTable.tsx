@@ -1,0 +1,384 @@
+// The one data table of the window (users, a snapshot's users, tenant logs): TanStack Table for columns — sizes,
+// order — and TanStack Virtual for rows, so only the rows in view are in the DOM. Sticky header; columns resized by
+// dragging or with the arrow keys on their edge, reordered by dragging a header or with Alt+Left/Right on it; the
+// layout is handed back to the caller to remember. Keyboard-first: the body is one focusable grid — Up/Down, Page
+// Up/Down, Home/End move the active row, Enter opens it, Space picks it for a bulk edit (Shift+Space: a range).
+import {
+  columnOrderingFeature,
+  columnSizingFeature,
+  createColumnHelper,
+  flexRender,
+  tableFeatures,
+  useTable,
+  type ColumnSizingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { isDensity, usePref } from '../../stores/prefs';
+import { dropColumn, moveColumn, nextActive } from './table-logic';
+
+export interface TableColumn<T extends object> {
+  id: string;
+  header: string;
+  cell: (row: T, index: number) => ReactNode;
+  /** Sortable by the caller (a click or Enter on the header asks for it). */
+  sortable?: boolean;
+  minSize?: number;
+}
+
+export interface TableLayout {
+  order: string[];
+  sizes: Record<string, number>;
+}
+
+export const DEFAULT_COLUMN_WIDTH = 180;
+const features = tableFeatures({ columnSizingFeature, columnOrderingFeature });
+const MIN_WIDTH = 60;
+const MAX_WIDTH = 1200;
+
+export function DataTable<T extends object>({
+  label,
+  testId,
+  rows,
+  rowKey,
+  columns,
+  layout,
+  onLayout,
+  sort,
+  onSort,
+  selection,
+  active,
+  onActive,
+  onOpen,
+  rowClass,
+  rowHeight,
+  emptyRow,
+  className,
+}: {
+  className?: string;
+  label: string;
+  testId?: string;
+  rows: T[];
+  rowKey: (row: T) => string;
+  columns: TableColumn<T>[];
+  layout: TableLayout;
+  onLayout: (layout: TableLayout) => void;
+  sort?: { field: string; dir: 1 | -1 } | null;
+  onSort?: (field: string) => void;
+  selection?: {
+    isSelected: (row: T) => boolean;
+    onToggle: (index: number, shift: boolean) => void;
+    allSelected: boolean;
+    onSelectAll: (on: boolean) => void;
+    rowLabel: (row: T) => string;
+  };
+  /** The active row (keyboard focus within the grid). */
+  active: number;
+  onActive: (index: number) => void;
+  onOpen?: (row: T, index: number) => void;
+  rowClass?: (row: T) => string | undefined;
+  rowHeight?: number;
+  emptyRow?: ReactNode;
+}) {
+  const gridId = useId();
+  const density = usePref('density', 'comfortable', isDensity);
+  rowHeight ??= density === 'compact' ? 28 : 36;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
+  const byId = new Map(columns.map((c) => [c.id, c]));
+  const ordered = [
+    ...layout.order.filter((id) => byId.has(id)),
+    ...columns.map((c) => c.id).filter((id) => !layout.order.includes(id)),
+  ].map((id) => byId.get(id)!);
+
+  const helper = createColumnHelper<typeof features, T>();
+  const defs = ordered.map((c) =>
+    helper.display({
+      id: c.id,
+      header: c.header,
+      size: layout.sizes[c.id] ?? DEFAULT_COLUMN_WIDTH,
+      minSize: c.minSize ?? MIN_WIDTH,
+      maxSize: MAX_WIDTH,
+      cell: (ctx) => c.cell(ctx.row.original, ctx.row.index),
+    }),
+  );
+  // While a column's edge is dragged, its width lives here; the caller is told once the drag ends.
+  const [drag, setDrag] = useState<{ id: string; width: number } | null>(null);
+  const sizing: ColumnSizingState = drag ? { [drag.id]: drag.width } : {};
+  const table = useTable({
+    features,
+    data: rows,
+    columns: defs,
+    getRowId: (row: T) => rowKey(row),
+    state: { columnSizing: sizing, columnOrder: ordered.map((c) => c.id) },
+  });
+  const startDrag = (id: string, startX: number) => {
+    const start = width(id);
+    const clamp = (w: number) => Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w)));
+    let last = start;
+    const onMove = (e: MouseEvent) => {
+      last = clamp(start + e.clientX - startX);
+      setDrag({ id, width: last });
+    };
+    const onUp = () => {
+      window.removeEventListener('mousemove', onMove);
+      window.removeEventListener('mouseup', onUp);
+      setDrag(null);
+      if (last !== start)
+        onLayout({ order: ordered.map((c) => c.id), sizes: { ...layout.sizes, [id]: last } });
+    };
+    window.addEventListener('mousemove', onMove);
+    window.addEventListener('mouseup', onUp);
+  };
+
+  // The React Compiler is not used here; TanStack Virtual's functions are read fresh on every render.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 10,
+  });
+  const items = virtual.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1]!.end : 0;
+
+  useEffect(() => {
+    if (rows.length) virtual.scrollToIndex(Math.min(active, rows.length - 1), { align: 'auto' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [active]);
+
+  const width = (id: string) => (drag?.id === id ? drag.width : (layout.sizes[id] ?? DEFAULT_COLUMN_WIDTH));
+  const total = ordered.reduce((n, c) => n + width(c.id), 0) + (selection ? 44 : 0);
+  const visibleRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 540) / rowHeight) - 1);
+  const rowId = (index: number) => `${gridId}-row-${index}`;
+  const tableRows = table.getRowModel().rows;
+
+  const move = (id: string, by: -1 | 1) =>
+    onLayout({
+      order: moveColumn(
+        ordered.map((c) => c.id),
+        id,
+        by,
+      ),
+      sizes: layout.sizes,
+    });
+  const resizeBy = (id: string, by: number) =>
+    onLayout({
+      order: ordered.map((c) => c.id),
+      sizes: { ...layout.sizes, [id]: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width(id) + by)) },
+    });
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    if (e.key === 'Enter' && rows[active]) {
+      e.preventDefault();
+      onOpen?.(rows[active]!, active);
+      return;
+    }
+    if (e.key === ' ' && selection && rows[active]) {
+      e.preventDefault();
+      selection.onToggle(active, e.shiftKey);
+      return;
+    }
+    const next = nextActive(e.key, active, rows.length, visibleRows);
+    if (next !== null) {
+      e.preventDefault();
+      onActive(next);
+    }
+  };
+
+  return (
+    <div
+      className="table-scroller"
+      ref={scroller}
+      tabIndex={0}
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      aria-colcount={ordered.length + (selection ? 1 : 0)}
+      aria-activedescendant={rows.length ? rowId(active) : undefined}
+      aria-multiselectable={selection ? true : undefined}
+      data-testid={testId}
+      onKeyDown={onKeyDown}
+    >
+      <table
+        className={`data-table${className ? ` ${className}` : ''}`}
+        style={{ width: '100%', minWidth: total }}
+        role="presentation"
+      >
+        <colgroup>
+          {selection && <col style={{ width: 44 }} />}
+          {ordered.map((c) => (
+            <col key={c.id} style={{ width: width(c.id) }} />
+          ))}
+          {/* The rest of the width, so the columns keep the widths they were given on a wide window. */}
+          <col className="filler" />
+        </colgroup>
+        <thead role="rowgroup">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id} role="row" aria-rowindex={1}>
+              {selection && (
+                <th role="columnheader" className="select-cell">
+                  <input
+                    type="checkbox"
+                    aria-label="Select every row shown"
+                    checked={selection.allSelected}
+                    onChange={(e) => selection.onSelectAll(e.target.checked)}
+                  />
+                </th>
+              )}
+              {group.headers.map((h) => {
+                const col = byId.get(h.column.id)!;
+                const sorted = sort?.field === col.id ? sort.dir : null;
+                return (
+                  <th
+                    key={h.id}
+                    role="columnheader"
+                    aria-sort={sorted === 1 ? 'ascending' : sorted === -1 ? 'descending' : undefined}
+                    className={dragging === col.id ? 'dragging' : undefined}
+                    draggable
+                    onDragStart={(e) => {
+                      setDragging(col.id);
+                      e.dataTransfer.setData('text/x-column', col.id);
+                      e.dataTransfer.effectAllowed = 'move';
+                    }}
+                    onDragEnd={() => setDragging(null)}
+                    onDragOver={(e) => {
+                      if (dragging && dragging !== col.id) e.preventDefault();
+                    }}
+                    onDrop={(e) => {
+                      e.preventDefault();
+                      const from = e.dataTransfer.getData('text/x-column') || dragging;
+                      setDragging(null);
+                      if (!from || from === col.id) return;
+                      onLayout({
+                        order: dropColumn(
+                          ordered.map((c) => c.id),
+                          from,
+                          col.id,
+                        ),
+                        sizes: layout.sizes,
+                      });
+                    }}
+                  >
+                    <span className="th-inner">
+                      {col.sortable && onSort ? (
+                        <button
+                          type="button"
+                          className="sort"
+                          title={`${col.header}: sort (Alt+←/→ moves the column)`}
+                          onClick={() => onSort(col.id)}
+                          onKeyDown={(e) => {
+                            if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+                              e.preventDefault();
+                              move(col.id, e.key === 'ArrowLeft' ? -1 : 1);
+                            }
+                          }}
+                        >
+                          {flexRender(h.column.columnDef.header, h.getContext())}
+                          {sorted ? (sorted === 1 ? ' ▲' : ' ▼') : ''}
+                        </button>
+                      ) : (
+                        <span
+                          className="th-label"
+                          tabIndex={0}
+                          title={`${col.header} (Alt+←/→ moves the column)`}
+                          onKeyDown={(e) => {
+                            if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+                              e.preventDefault();
+                              move(col.id, e.key === 'ArrowLeft' ? -1 : 1);
+                            }
+                          }}
+                        >
+                          {flexRender(h.column.columnDef.header, h.getContext())}
+                        </span>
+                      )}
+                    </span>
+                    <span
+                      role="separator"
+                      aria-orientation="vertical"
+                      aria-label={`Resize ${col.header}`}
+                      aria-valuenow={Math.round(width(col.id))}
+                      aria-valuemin={MIN_WIDTH}
+                      aria-valuemax={MAX_WIDTH}
+                      tabIndex={0}
+                      className={`resizer${drag?.id === col.id ? ' resizing' : ''}`}
+                      onMouseDown={(e) => {
+                        e.preventDefault();
+                        e.stopPropagation();
+                        startDrag(col.id, e.clientX);
+                      }}
+                      onClick={(e) => e.stopPropagation()}
+                      onKeyDown={(e) => {
+                        if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+                          e.preventDefault();
+                          resizeBy(col.id, (e.key === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 64 : 16));
+                        }
+                      }}
+                    />
+                  </th>
+                );
+              })}
+              <th className="filler" aria-hidden="true" />
+            </tr>
+          ))}
+        </thead>
+        <tbody role="rowgroup">
+          {rows.length === 0 && emptyRow}
+          {padTop > 0 && (
+            <tr aria-hidden="true" className="spacer">
+              <td colSpan={ordered.length + (selection ? 2 : 1)} style={{ height: padTop }} />
+            </tr>
+          )}
+          {items.map((item) => {
+            const row = rows[item.index]!;
+            const picked = selection?.isSelected(row) ?? false;
+            const classes = [rowClass?.(row), picked && 'selected', item.index === active && 'active'].filter(
+              Boolean,
+            );
+            return (
+              <tr
+                key={rowKey(row)}
+                id={rowId(item.index)}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-selected={selection ? picked : item.index === active}
+                className={classes.join(' ') || undefined}
+                style={{ height: rowHeight }}
+                onClick={() => onActive(item.index)}
+                onDoubleClick={() => onOpen?.(row, item.index)}
+              >
+                {selection && (
+                  <td role="gridcell" className="select-cell">
+                    <input
+                      type="checkbox"
+                      tabIndex={-1}
+                      aria-label={`Select ${selection.rowLabel(row)}`}
+                      checked={picked}
+                      // A checkbox's change comes from its click, which carries the Shift key for ranges.
+                      onChange={(e) =>
+                        selection.onToggle(item.index, (e.nativeEvent as MouseEvent).shiftKey === true)
+                      }
+                    />
+                  </td>
+                )}
+                {tableRows[item.index]!.getAllCells().map((cell) => (
+                  <td key={cell.id} role="gridcell">
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </td>
+                ))}
+                <td className="filler" aria-hidden="true" />
+              </tr>
+            );
+          })}
+          {padBottom > 0 && (
+            <tr aria-hidden="true" className="spacer">
+              <td colSpan={ordered.length + (selection ? 2 : 1)} style={{ height: padBottom }} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
