@@ -862,11 +862,9 @@ export const channels = {
       .object({
         key: z.string().regex(/^[\w:.-]{1,200}$/, 'A preference name is letters, digits and : . _ -'),
         // null removes it; a value is any JSON up to 16 KiB.
-        value: z
-          .unknown()
-          .refine((v) => v !== undefined && JSON.stringify(v).length <= 16 * 1024, {
-            message: 'A preference is any JSON value up to 16 KiB',
-          }),
+        value: z.unknown().refine((v) => v !== undefined && JSON.stringify(v).length <= 16 * 1024, {
+          message: 'A preference is any JSON value up to 16 KiB',
+        }),
       })
       .strict(),
     output: {} as { saved: true },

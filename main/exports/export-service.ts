@@ -295,12 +295,7 @@ export class ExportService {
             250,
           );
           try {
-            await pipeline(
-              body,
-              guard ?? counter,
-              file.open(),
-              { signal },
-            );
+            await pipeline(body, guard ?? counter, file.open(), { signal });
           } catch (err) {
             throw signal.aborted ? signal.reason : downloadFailure(err);
           } finally {

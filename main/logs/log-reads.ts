@@ -95,9 +95,10 @@ export class LogReads {
       {},
       { queryParams: { ...(input.from ? { from: input.from } : {}), take: input.take } },
     );
-    const raw = (
-      Array.isArray(page.response) ? page.response : (page.data as unknown)
-    ) as Record<string, unknown>[];
+    const raw = (Array.isArray(page.response) ? page.response : (page.data as unknown)) as Record<
+      string,
+      unknown
+    >[];
     // Checkpoint pages come ordered by log id, which follows time.
     const events = raw.map((l) => ({ ...l, log_id: String(l.log_id ?? l._id ?? '') }));
     events.sort((a, b) => (a.log_id < b.log_id ? -1 : a.log_id > b.log_id ? 1 : 0));

@@ -81,10 +81,10 @@ describe('the CSV formula guard', () => {
           quoted_match: /[\r\n]/,
         } as const;
         let plain = Buffer.from(stringify(rows, style));
-      // Sometimes the last record has no line break after it (a record still, counted as a row).
-      const eol = style.record_delimiter === 'unix' ? '\n' : '\r\n';
-      if (rand() < 0.4 && !plain.toString().endsWith(eol + eol))
-        plain = plain.subarray(0, plain.length - eol.length);
+        // Sometimes the last record has no line break after it (a record still, counted as a row).
+        const eol = style.record_delimiter === 'unix' ? '\n' : '\r\n';
+        if (rand() < 0.4 && !plain.toString().endsWith(eol + eol))
+          plain = plain.subarray(0, plain.length - eol.length);
         const cuts = Array.from({ length: Math.floor(rand() * 6) }, () =>
           Math.floor(rand() * plain.length),
         ).sort((a, b) => a - b);
