@@ -18,7 +18,7 @@ export function FiltersDisclosure({
   const key = `filters-open:${screen}`;
   const open = usePref(key, false, isBool);
   return (
-    <div className="filters">
+    <div className="filters-disclosure">
       <button
         type="button"
         className="filters-toggle"

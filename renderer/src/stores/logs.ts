@@ -39,7 +39,8 @@ export function composeLogQuery(typed: string, f: LogFilters): string {
   if (user)
     parts.push(
       user.includes('|')
-        ? `user_id:${quote(user)}`
+        ? // A user id is always quoted (its | and the characters after it), as Auth0's examples write it.
+          `user_id:"${user.replace(/(["\\])/g, '\\$1')}"`
         : user.includes('*')
           ? `user_name:${user}`
           : `user_name:${quote(user)}`,

@@ -137,6 +137,8 @@ export function DataTable<T extends object>({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
+    // Rows for the first paint, before the scroller has been measured.
+    initialRect: { width: 1200, height: 720 },
     overscan: 10,
   });
   const items = virtual.getVirtualItems();
