@@ -21,6 +21,9 @@ export function columnLabel(path: string): string {
   return LABELS[path] ?? path;
 }
 
+/** One formatter for every date cell (toLocaleString builds a new one on each call). */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
 export function cellValue(user: Auth0User, path: string): string {
   let v: unknown = user;
   for (const part of path.split('.')) {
@@ -33,7 +36,7 @@ export function cellValue(user: Auth0User, path: string): string {
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
   if (typeof v === 'object') return JSON.stringify(v);
   if ((path.endsWith('_at') || path === 'last_login') && typeof v === 'string')
-    return new Date(v).toLocaleString();
+    return dateTime.format(new Date(v));
   return String(v);
 }
 
@@ -106,14 +109,16 @@ export function UserTable({
     id: c,
     header: columnLabel(c),
     sortable: !c.startsWith('identities.'),
-    cell: (u) =>
-      ci === 0 ? (
+    cell: (u) => {
+      const text = cellValue(u, c);
+      return ci === 0 ? (
         <button type="button" className="link" tabIndex={-1} onClick={() => onOpen(u)}>
-          {cellValue(u, c) || u.user_id}
+          {text || u.user_id}
         </button>
       ) : (
-        <span title={cellValue(u, c)}>{cellValue(u, c)}</span>
-      ),
+        <span title={text}>{text}</span>
+      );
+    },
   }));
   return (
     <DataTable

@@ -13,7 +13,7 @@ import {
   type ColumnSizingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { isDensity, usePref } from '../../stores/prefs';
 import { dropColumn, moveColumn, nextActive } from './table-logic';
 
@@ -32,6 +32,19 @@ export interface TableLayout {
 }
 
 export const DEFAULT_COLUMN_WIDTH = 180;
+
+const noSelection = () => null;
+
+/**
+ * A row's cells, drawn again only when the table made a new row object for it (new data, columns or widths): while
+ * scrolling, the rows already on screen are left alone and only those coming into view are drawn.
+ */
+const RowCells = memo(
+  function RowCells<R>({ row, render }: { row: R; render: (row: R) => ReactNode }) {
+    return <>{render(row)}</>;
+  },
+  (a, b) => a.row === b.row,
+) as <R>(props: { row: R; render: (row: R) => ReactNode }) => ReactNode;
 const features = tableFeatures({ columnSizingFeature, columnOrderingFeature });
 const MIN_WIDTH = 60;
 const MAX_WIDTH = 1200;
@@ -90,28 +103,44 @@ export function DataTable<T extends object>({
     ...layout.order.filter((id) => byId.has(id)),
     ...columns.map((c) => c.id).filter((id) => !layout.order.includes(id)),
   ].map((id) => byId.get(id)!);
+  const orderKey = ordered.map((c) => c.id).join('\n');
 
-  const helper = createColumnHelper<typeof features, T>();
-  const defs = ordered.map((c) =>
-    helper.display({
-      id: c.id,
-      header: c.header,
-      size: layout.sizes[c.id] ?? DEFAULT_COLUMN_WIDTH,
-      minSize: c.minSize ?? MIN_WIDTH,
-      maxSize: MAX_WIDTH,
-      cell: (ctx) => c.cell(ctx.row.original, ctx.row.index),
-    }),
-  );
+  // The table's columns, rows and state keep their identity while only the scroll position changes: TanStack Table
+  // rebuilds its row model (every row, not just those in view) whenever its columns or data are new objects.
+  const defs = useMemo(() => {
+    const helper = createColumnHelper<typeof features, T>();
+    return ordered.map((c) =>
+      helper.display({
+        id: c.id,
+        header: c.header,
+        size: layout.sizes[c.id] ?? DEFAULT_COLUMN_WIDTH,
+        minSize: c.minSize ?? MIN_WIDTH,
+        maxSize: MAX_WIDTH,
+        cell: (ctx) => c.cell(ctx.row.original, ctx.row.index),
+      }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [columns, orderKey, layout.sizes]);
   // While a column's edge is dragged, its width lives here; the caller is told once the drag ends.
   const [drag, setDrag] = useState<{ id: string; width: number } | null>(null);
-  const sizing: ColumnSizingState = drag ? { [drag.id]: drag.width } : {};
-  const table = useTable({
-    features,
-    data: rows,
-    columns: defs,
-    getRowId: (row: T) => rowKey(row),
-    state: { columnSizing: sizing, columnOrder: ordered.map((c) => c.id) },
-  });
+  const state = useMemo(
+    () => ({
+      columnSizing: (drag ? { [drag.id]: drag.width } : {}) as ColumnSizingState,
+      columnOrder: orderKey.split('\n'),
+    }),
+    [drag, orderKey],
+  );
+  // Every slice of state the table has comes from these props; the hook need not re-render on its own.
+  const table = useTable(
+    {
+      features,
+      data: rows,
+      columns: defs,
+      getRowId: (row: T) => rowKey(row),
+      state,
+    },
+    noSelection,
+  );
   const startDrag = (id: string, startX: number) => {
     const start = width(id);
     const clamp = (w: number) => Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w)));
@@ -139,7 +168,7 @@ export function DataTable<T extends object>({
     estimateSize: () => rowHeight,
     // Rows for the first paint, before the scroller has been measured.
     initialRect: { width: 1200, height: 720 },
-    overscan: 10,
+    overscan: 6,
   });
   const items = virtual.getVirtualItems();
   const padTop = items[0]?.start ?? 0;
@@ -365,11 +394,16 @@ export function DataTable<T extends object>({
                     />
                   </td>
                 )}
-                {tableRows[item.index]!.getAllCells().map((cell) => (
-                  <td key={cell.id} role="gridcell">
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                ))}
+                <RowCells
+                  row={tableRows[item.index]!}
+                  render={(r) =>
+                    r.getAllCells().map((cell) => (
+                      <td key={cell.id} role="gridcell">
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    ))
+                  }
+                />
                 <td className="filler" aria-hidden="true" />
               </tr>
             );
