@@ -68,7 +68,7 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   const detail = page.getByRole('complementary');
   await expect(detail.getByRole('heading', { name: 'Profile' })).toBeVisible();
   const userId = (await detail.locator('.detail-head .muted').textContent())!;
-  await expect(detail.getByRole('heading', { name: 'Recent log events' })).toBeVisible();
+  await expect(detail.getByRole('heading', { name: 'Log events' })).toBeVisible();
   await noSeriousA11yProblems(page, 'user detail');
   await page.screenshot({ path: 'test-results/screens/user-detail.png' });
 

@@ -303,7 +303,7 @@ test('failures are said in words with a retry: a 5xx, a tenant that is down, a g
   // 5xx: the user's log events fail (past every retry); the section says so, and Retry brings them.
   await api.faults([{ method: 'GET', path: '^/api/v2/users/[^/]+/logs$', status: 503, times: 6 }]);
   const detail = await openUser(page, user.user_id as string);
-  const logs = detail.getByRole('region', { name: 'Recent log events' });
+  const logs = detail.getByRole('region', { name: 'Log events' });
   await expect(logs.getByText('Could not load log events.')).toBeVisible({ timeout: 30_000 });
   await expect(logs.getByRole('alert')).toContainText('The tenant had a problem (503)');
   await logs.scrollIntoViewIfNeeded();

@@ -172,6 +172,15 @@ describe('no secret ever crosses the bridge', () => {
     await run('users:roles', { tenantId: id, userId });
     await run('users:remove-roles', { tenantId: id, userId, roleIds: [role.id], guard });
     await run('users:logs', { tenantId: id, userId });
+    await run('logs:search', { tenantId: id, q: 'type:sapi' });
+    const checkpoint = (await call('logs:checkpoint', { tenantId: id, take: 5 })) as {
+      ok: true;
+      data: { logs: { log_id: string }[] };
+    };
+    visited.add('logs:checkpoint');
+    await run('logs:get', { tenantId: id, logId: checkpoint.data.logs[0]!.log_id });
+    await run('prefs:set', { key: 'table:users:walk:sizes', value: { email: 300 } });
+    await run('prefs:get', {});
     await run('users:delete', { tenantId: id, userId, guard });
 
     // Bulk edits: a plan, its items, a job (paused, resumed), its outcomes, a retry and an undo plan, and a

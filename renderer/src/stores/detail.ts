@@ -41,6 +41,8 @@ interface DetailState {
   user: Async<Auth0User>;
   roles: Async<RoleSummary[]>;
   logs: Async<{ logs: LogEventSummary[]; total: number }>;
+  /** Which page of the user's log events is shown (50 a page, newest first). */
+  logsPage: number;
   mfa: Async<MfaState>;
   blocks: Async<Blocks>;
   running: string | null;
@@ -49,7 +51,8 @@ interface DetailState {
   open(tenantId: string, userId: string): Promise<void>;
   close(): void;
   refresh(): Promise<void>;
-  load(section: Section): Promise<void>;
+  /** Loads a section; for logs, optionally another page of them. */
+  load(section: Section, page?: number): Promise<void>;
   setDirty(part: string, dirty: boolean): void;
   /**
    * Runs one write on the panel's user and tenant: the guard asks what the tenant's policy needs, progress shows
@@ -68,6 +71,7 @@ const closed = {
   user: loading,
   roles: loading,
   logs: loading,
+  logsPage: 0,
   mfa: loading,
   blocks: loading,
   running: null,
@@ -106,8 +110,9 @@ export const useDetailStore = create<DetailState>((set, get) => {
       const r = await bridge.invoke('users:get', { tenantId, userId });
       forOpening(seq, { user: fromResult(r) });
     },
-    async load(section) {
+    async load(section, page) {
       const { tenantId, userId, seq } = get();
+      if (section === 'logs' && page !== undefined) set({ logsPage: page });
       if (!tenantId || !userId) return;
       const grant = useAppStore.getState().capabilities[tenantId];
       const cap = grant && !('code' in grant) ? grant[SECTION_CAPABILITY[section]] : undefined;
@@ -118,7 +123,7 @@ export const useDetailStore = create<DetailState>((set, get) => {
         section === 'roles'
           ? await bridge.invoke('users:roles', input)
           : section === 'logs'
-            ? await bridge.invoke('users:logs', input)
+            ? await bridge.invoke('users:logs', { ...input, page: get().logsPage })
             : section === 'mfa'
               ? await bridge.invoke('users:mfa', input)
               : await bridge.invoke('users:blocks', input);
