@@ -1,5 +1,5 @@
 // The results' column chooser (the Users screen and a snapshot's view): the usual columns and any metadata path.
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { DEFAULT_COLUMNS } from '../stores/users';
 import { columnLabel } from './UserTable';
 
@@ -19,7 +19,9 @@ export function ColumnChooser({
   columns: string[];
   onChange: (columns: string[]) => void;
 }) {
+  const id = useId();
   const [custom, setCustom] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
   return (
     <details className="columns">
       <summary>Columns</summary>
@@ -38,16 +40,36 @@ export function ColumnChooser({
         onSubmit={(e) => {
           e.preventDefault();
           const path = custom.trim();
-          if (/^(app_metadata|user_metadata)\.[\w.-]+$/.test(path) && !columns.includes(path))
-            onChange([...columns, path]);
+          // Said beside the field, never dropped silently.
+          if (!/^(app_metadata|user_metadata)\.[\w-]+(\.[\w-]+)*$/.test(path))
+            return setProblem(
+              'A metadata column is app_metadata. or user_metadata. and a key path, e.g. app_metadata.plan or user_metadata.address.city (letters, digits, _ and -, keys joined by dots).',
+            );
+          if (columns.includes(path)) return setProblem(`${path} is shown already.`);
+          onChange([...columns, path]);
+          setProblem(null);
           setCustom('');
         }}
       >
         <label>
           Metadata column
-          <input value={custom} onChange={(e) => setCustom(e.target.value)} placeholder="app_metadata.plan" />
+          <input
+            value={custom}
+            onChange={(e) => {
+              setCustom(e.target.value);
+              setProblem(null);
+            }}
+            placeholder="app_metadata.plan"
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `${id}-problem` : undefined}
+          />
         </label>
         <button type="submit">Add column</button>
+        {problem && (
+          <p id={`${id}-problem`} className="field-error" role="alert">
+            {problem}
+          </p>
+        )}
       </form>
     </details>
   );
