@@ -139,6 +139,8 @@ test('25 users ticked in the results: preview, run, results CSV, undo that spare
     .getByRole('dialog', { name: /Change 24 users/ })
     .getByRole('button', { name: 'Start: change 24 users' })
     .click();
+  // The undo job's own detail (the first job's "Completed" may still be on screen for a moment).
+  await expect(detail).toContainText('undo: set app_metadata.cohort', { timeout: 30_000 });
   await expect(detail.locator('.job-state')).toHaveText('Completed', { timeout: 30_000 });
   for (const id of ids) {
     const meta = (await api.getUser(id)).app_metadata as Record<string, unknown>;

@@ -132,6 +132,9 @@ test('the local tenant comes back after a restart and a crash, and can be starte
     await stopHost(first.child, 'SIGKILL');
     second = await startHost(dataDir);
     await page.goto(second.url);
+    // The app opens on the screen used last (Users); the tenants screen tells about the local tenant.
+    await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
     const card = page.getByRole('listitem', { name: 'Tenant Local tenant' });
     await expect(card.getByRole('status').filter({ hasText: 'Local tenant · running' })).toBeVisible({
       timeout: 30_000,
@@ -343,6 +346,11 @@ test('failures are said in words with a retry: a 5xx, a tenant that is down, a g
     .getByRole('listitem', { name: 'Tenant Soon down' })
     .getByRole('button', { name: 'Open users' })
     .click();
+  // Opening the tenant searches at once: the failure is said beside the query; the filters say theirs.
+  await expect(page.locator('#query-problem').getByRole('alert')).toContainText('could not be reached', {
+    timeout: 30_000,
+  });
+  await page.getByRole('button', { name: /Filters/ }).click();
   await expect(
     page.getByText(/Connections could not be loaded: The tenant could not be reached/),
   ).toBeVisible({

@@ -45,24 +45,24 @@ export function CommandPalette({
       shortcut: a.shortcut,
       run: a.run,
     })),
-    ...tenants
-      .filter((t) => t.id !== activeId)
-      .map((t) => ({
-        id: `tenant-${t.id}`,
-        group: 'Switch tenant',
-        label: `${t.label} ${t.domain}`,
-        render: (
-          <>
-            <ColorSwatch color={t.color} label={t.label} /> {t.label}{' '}
-            <span className="muted">{t.domain}</span> <EnvironmentTag environment={t.environment} />
-          </>
-        ),
-        // The old tenant's user panel closes; with unsaved edits, the user is asked first.
-        run: () => {
-          const view = useAppStore.getState().view;
-          requestSwitch(t.id, view === 'tenants' || view === 'snapshots' ? 'users' : view);
-        },
-      })),
+    // Every tenant, the active one too (choosing it opens its users).
+    ...tenants.map((t) => ({
+      id: `tenant-${t.id}`,
+      group: 'Switch tenant',
+      label: `${t.label} ${t.domain}${t.id === activeId ? ' (active)' : ''}`,
+      render: (
+        <>
+          <ColorSwatch color={t.color} label={t.label} /> {t.label} <span className="muted">{t.domain}</span>{' '}
+          <EnvironmentTag environment={t.environment} />
+          {t.id === activeId && <span className="muted"> (active)</span>}
+        </>
+      ),
+      // The old tenant's user panel closes; with unsaved edits, the user is asked first.
+      run: () => {
+        const view = useAppStore.getState().view;
+        requestSwitch(t.id, view === 'tenants' || view === 'snapshots' ? 'users' : view);
+      },
+    })),
     ...SCREENS.map((s) => ({
       id: `screen-${s.view}`,
       group: 'Go to',
