@@ -24,8 +24,11 @@ const stats = (xs: number[]) => {
   return `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${s[s.length - 1]!.toFixed(1)} ms (n=${s.length})`;
 };
 
-// 1. Query submit → first rows.
-{
+// BENCH_UI_PARTS=scroll (or search) runs one part alone; both by default.
+const parts = new Set((process.env.BENCH_UI_PARTS ?? 'search,scroll').split(','));
+
+// 1. Query submit → first rows, then the Logs tail.
+if (parts.has('search')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'td-bench-ui-'));
   const child = spawn(
     process.execPath,
@@ -115,7 +118,7 @@ const stats = (xs: number[]) => {
 }
 
 // 2. Scrolling 10,000 rows.
-{
+if (parts.has('scroll')) {
   const handlers = {} as never;
   const host = await startBrowserHost({
     router: createRouter(handlers, () => []),
