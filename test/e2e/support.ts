@@ -114,6 +114,13 @@ export async function addTenantInUi(
   await expect(page.getByRole('listitem', { name: `Tenant ${t.label}` })).toBeVisible();
 }
 
+/** A first run that takes the offered local tenant and lands on its users. */
+export async function useLocalTenant(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Use the local tenant' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+}
+
 /** Switches tenant through the command palette (Ctrl+K), as a user would. */
 export async function switchTenant(page: Page, label: string): Promise<void> {
   await page.keyboard.press('Control+k');

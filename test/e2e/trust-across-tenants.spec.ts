@@ -15,13 +15,8 @@ import {
   search,
   switchTenant,
   tenantApi,
+  useLocalTenant,
 } from './support';
-
-async function useLocalTenant(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'Use the local tenant' }).click();
-  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
-}
 
 async function openUser(page: Page, userId: string) {
   await search(page, `user_id:"${userId}"`);

@@ -3,7 +3,14 @@
 // failed logins and tailing an event caused during the test; every screen at three sizes, light and dark, with axe.
 import { expect, type Page } from '@playwright/test';
 import { startHost, stopHost, test } from './host';
-import { addTenantInUi, noSeriousA11yProblems, sandboxInfo, screens, tenantApi } from './support';
+import {
+  addTenantInUi,
+  noSeriousA11yProblems,
+  sandboxInfo,
+  screens,
+  tenantApi,
+  useLocalTenant,
+} from './support';
 
 const focusedIs = (page: Page, selector: string) =>
   page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector);
@@ -13,9 +20,7 @@ test('a keyboard-only session: switch tenant, search, open a user, block them, c
   host,
 }) => {
   test.setTimeout(180_000);
-  await page.goto(host.url);
-  await page.getByRole('button', { name: 'Use the local tenant' }).click();
-  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  await useLocalTenant(page, host.url);
   const info = await sandboxInfo(host.dataDir);
   const api = await tenantApi(info);
   // A second profile of the same tenant, so there is a tenant to switch to (set-up, with the mouse).
@@ -153,9 +158,7 @@ test('Logs: failed logins filtered, a new event tailed, an event opened with its
   host,
 }) => {
   test.setTimeout(240_000);
-  await page.goto(host.url);
-  await page.getByRole('button', { name: 'Use the local tenant' }).click();
-  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  await useLocalTenant(page, host.url);
   const info = await sandboxInfo(host.dataDir);
   await screens(page, 'users');
   await noSeriousA11yProblems(page, 'users');

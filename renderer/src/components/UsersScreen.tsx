@@ -1,3 +1,4 @@
+import { downToResults } from '../reads';
 import { FiltersDisclosure } from './FiltersDisclosure';
 import { useEffect, useRef, useState } from 'react';
 import { PageControls } from './PageControls';
@@ -79,16 +80,8 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
               onChange={(e) => store.setTyped(tenant.id, e.target.value)}
               placeholder='email:*@example.com AND app_metadata.plan:"pro"'
               spellCheck={false}
-              onKeyDown={(e) => {
-                // Down from the query goes to the results, to walk them with the arrow keys.
-                if (e.key === 'ArrowDown') {
-                  const grid = document.querySelector<HTMLElement>('[data-testid="results-scroller"]');
-                  if (grid) {
-                    e.preventDefault();
-                    grid.focus();
-                  }
-                }
-              }}
+              // Down from the query goes to the results, to walk them with the arrow keys.
+              onKeyDown={downToResults('results-scroller')}
               aria-invalid={s.error?.code === 'invalid_query'}
               aria-describedby="query-problem"
             />

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { ErrorEnvelope, LogEventSummary } from '../../../preload/contract';
 import { bridge } from '../bridge';
+import { readWithOneRetry } from '../reads';
 import { codesOf, type LogCategory } from '../log-types';
 
 export interface LogFilters {
@@ -142,12 +143,7 @@ export const useLogsStore = create<LogsState>((set, get) => ({
     const q = composeLogQuery(current.typed, current.filters);
     get().update(tenantId, { loading: true, seq, page });
     const ask = () => bridge.invoke('logs:search', { tenantId, q, page, perPage: LOG_PAGE });
-    let r = await ask();
-    // A read cut off for a passing reason (the tenant's connection replaced as its profile changed) is asked again.
-    if (!r.ok && r.error.retryable && r.error.code === 'network' && get().of(tenantId).seq === seq) {
-      await new Promise((done) => setTimeout(done, 1_000));
-      if (get().of(tenantId).seq === seq) r = await ask();
-    }
+    const r = await readWithOneRetry(ask, () => get().of(tenantId).seq === seq);
     if (get().of(tenantId).seq !== seq) return;
     if (!r.ok) return get().update(tenantId, { loading: false, error: r.error });
     const newest = page === 0 ? (r.data.logs[0]?.log_id ?? null) : get().of(tenantId).tail.newest;

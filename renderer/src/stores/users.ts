@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { Auth0User, ConnectionSummary, ErrorEnvelope } from '../../../preload/contract';
 import { fromResult, loading, type Async } from '../async';
 import { bridge } from '../bridge';
+import { readWithOneRetry } from '../reads';
 
 export interface QuickFilters {
   email: string;
@@ -151,13 +152,7 @@ export const useUsersStore = create<UsersState>((set, get) => ({
         perPage: next.perPage,
         ...(next.sort ? { sort: next.sort } : {}),
       });
-    let r = await ask();
-    // A read cut off for a passing reason (the tenant's connection replaced as its profile changed — the local
-    // tenant restarting on another port) is asked once more.
-    if (!r.ok && r.error.retryable && r.error.code === 'network' && get().of(tenantId).seq === seq) {
-      await new Promise((done) => setTimeout(done, 1_000));
-      if (get().of(tenantId).seq === seq) r = await ask();
-    }
+    const r = await readWithOneRetry(ask, () => get().of(tenantId).seq === seq);
     const api = performance.now() - started;
     performance.mark('search:response');
     if (get().of(tenantId).seq !== seq) return; // a newer search of this tenant replaced it

@@ -2,6 +2,7 @@
 // filters (category, user, client, IP, dates), type codes in words with their category, a drawer with the raw
 // event, paging within Auth0's first 1,000 results and past them by checkpoint, and a live tail that follows new
 // events (pausable). From an event, its user opens in the side panel.
+import { downToResults } from '../../reads';
 import { FiltersDisclosure } from '../FiltersDisclosure';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { LogEventSummary, TenantProfile } from '../../../../preload/contract';
@@ -141,16 +142,8 @@ export function LogsScreen({ tenant }: { tenant: TenantProfile }) {
               onChange={(e) => store.setTyped(tenant.id, e.target.value)}
               placeholder='type:f AND description:"Wrong email or password."'
               spellCheck={false}
-              onKeyDown={(e) => {
-                // Down from the query goes to the results, to walk them with the arrow keys.
-                if (e.key === 'ArrowDown') {
-                  const grid = document.querySelector<HTMLElement>('[data-testid="logs-table"]');
-                  if (grid) {
-                    e.preventDefault();
-                    grid.focus();
-                  }
-                }
-              }}
+              // Down from the query goes to the results, to walk them with the arrow keys.
+              onKeyDown={downToResults('logs-table')}
               aria-invalid={s.error?.code === 'invalid_query'}
               aria-describedby={`${id}-problem`}
             />
