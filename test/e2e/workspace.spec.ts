@@ -243,5 +243,13 @@ test('Logs: failed logins filtered, a new event tailed, an event opened with its
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await noSeriousA11yProblems(page, 'users compact dark');
-  await page.screenshot({ path: 'test-results/screens/users-compact-dark-1440.png' });
+  await page.screenshot({ path: 'test-results/screens/users-compact-dark.png' });
+  // The largest window the issue names, both themes chosen in the window.
+  await page.setViewportSize({ width: 2560, height: 1440 });
+  await page.screenshot({ path: 'test-results/screens/users-compact-dark-2560x1440.png' });
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+  await page.getByRole('combobox', { name: 'Density' }).selectOption('comfortable');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Logs' }).click();
+  await expect(page.locator('[data-testid="logs-table"] tbody tr[aria-rowindex]').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/logs-2560x1440-light.png' });
 });

@@ -54,7 +54,7 @@ export function LogsScreen({ tenant }: { tenant: TenantProfile }) {
   const queryInput = useRef<HTMLInputElement>(null);
   const [active, setActive] = useState(0);
   const order = usePref(`table:logs:${tenant.id}:columns`, COLUMNS, isStringArray);
-  const sizes = usePref(`table:logs:${tenant.id}:sizes`, { date: 190, type: 280, description: 300 }, isSizes);
+  const sizes = usePref(`table:logs:${tenant.id}:sizes`, { date: 215, type: 280, description: 300 }, isSizes);
   const composed = composeLogQuery(s.typed, s.filters);
 
   useEffect(() => {
