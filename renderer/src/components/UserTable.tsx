@@ -109,6 +109,7 @@ export function UserTable({
     id: c,
     header: columnLabel(c),
     sortable: !c.startsWith('identities.'),
+    title: (u) => cellValue(u, c),
     cell: (u) => {
       const text = cellValue(u, c);
       return ci === 0 ? (
@@ -116,7 +117,7 @@ export function UserTable({
           {text || u.user_id}
         </button>
       ) : (
-        <span title={text}>{text}</span>
+        text
       );
     },
   }));

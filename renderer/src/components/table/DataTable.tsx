@@ -21,6 +21,8 @@ export interface TableColumn<T extends object> {
   id: string;
   header: string;
   cell: (row: T, index: number) => ReactNode;
+  /** The cell's whole text, shown on hover (cut cells end in an ellipsis). */
+  title?: (row: T) => string;
   /** Sortable by the caller (a click or Enter on the header asks for it). */
   sortable?: boolean;
   minSize?: number;
@@ -398,7 +400,7 @@ export function DataTable<T extends object>({
                   row={tableRows[item.index]!}
                   render={(r) =>
                     r.getAllCells().map((cell) => (
-                      <td key={cell.id} role="gridcell">
+                      <td key={cell.id} role="gridcell" title={byId.get(cell.column.id)?.title?.(r.original)}>
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </td>
                     ))
