@@ -43,7 +43,7 @@ export function WithSidePanel({ children, panel }: { children: ReactNode; panel:
               }
             }}
           />
-          <div className="panel" style={{ width: `min(${width}px, 70vw)` }}>
+          <div className="panel" style={{ width: `min(${width}px, 45vw)` }}>
             {panel}
           </div>
         </>
