@@ -25,7 +25,8 @@ import {
   type ExportStatus,
   type SnapshotSummary,
 } from '../../preload/contract.js';
-import { parseQuery, QueryError } from '../../query/index.js';
+import { QueryError } from '../../query/index.js';
+import { checkQuery, queryError } from '../query-check.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError } from '../errors.js';
 import { EXPORT_FIELDS } from '../offline/export-lines.js';
@@ -447,19 +448,6 @@ async function* lookups(
       }
   }
   if (found < ids.length) missing(ids.length - found);
-}
-
-function queryError(err: QueryError): AppError {
-  return new AppError('invalid_query', err.message, { status: 400, auth0ErrorCode: err.errorCode });
-}
-
-function checkQuery(q: string): void {
-  try {
-    if (q.trim()) parseQuery(q);
-  } catch (err) {
-    if (err instanceof QueryError) throw queryError(err);
-    throw err;
-  }
 }
 
 export function sourceWords(source: ExportSource): string {

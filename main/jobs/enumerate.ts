@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Auth0User, BulkPlanSummary } from '../../preload/contract.js';
-import { parseQuery, QueryError, UserIndex } from '../../query/index.js';
+import { UserIndex } from '../../query/index.js';
+import { checkQuery } from '../query-check.js';
 import type { TenantConnection } from '../auth0/tenant-connection.js';
 import { AppError } from '../errors.js';
 import { downloadExport, downloadFailure, runExportJob } from '../exports/auth0-export.js';
@@ -70,16 +71,6 @@ export async function* matching(users: AsyncIterable<Auth0User>, q: string): Asy
     }
   }
   yield* flush();
-}
-
-function checkQuery(q: string): void {
-  try {
-    parseQuery(q);
-  } catch (err) {
-    if (err instanceof QueryError)
-      throw new AppError('invalid_query', err.message, { status: 400, auth0ErrorCode: err.errorCode });
-    throw err;
-  }
 }
 
 /** Every user matching a query: a search up to 1,000 users, an export filtered here past that. */

@@ -5,8 +5,9 @@
 // reading from the newest event seen. Reads go through the tenant's scheduler like every request.
 import type { ManagementClient } from 'auth0';
 import type { ChannelParsedInput, LogEventSummary } from '../../preload/contract.js';
-import { LOG_RULES, QueryError, RecordIndex, parseQuery } from '../../query/index.js';
+import { LOG_RULES, RecordIndex } from '../../query/index.js';
 import { AppError } from '../errors.js';
+import { checkQuery } from '../query-check.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 
 /** Auth0 pages a log search through its first 1,000 results only. */
@@ -40,18 +41,6 @@ export function summarizeLog(l: Record<string, unknown>): LogEventSummary {
   return out;
 }
 
-/** A query checked before it is sent or applied: its error in words, with Auth0's code, beside the field. */
-function checked(q: string): string {
-  try {
-    if (q.trim()) parseQuery(q);
-    return q.trim();
-  } catch (err) {
-    if (err instanceof QueryError)
-      throw new AppError('invalid_query', err.message, { status: 400, auth0ErrorCode: err.errorCode });
-    throw err;
-  }
-}
-
 export class LogReads {
   constructor(private readonly tenants: TenantService) {}
 
@@ -62,7 +51,8 @@ export class LogReads {
   async search(
     input: ChannelParsedInput<'logs:search'>,
   ): Promise<{ logs: LogEventSummary[]; total: number; capped: boolean }> {
-    const q = checked(input.q);
+    checkQuery(input.q);
+    const q = input.q.trim();
     if ((input.page + 1) * input.perPage > SEARCH_CAP)
       throw new AppError(
         'invalid_query',
@@ -90,7 +80,8 @@ export class LogReads {
   async checkpoint(
     input: ChannelParsedInput<'logs:checkpoint'>,
   ): Promise<{ logs: LogEventSummary[]; next: string | null; read: number }> {
-    const q = checked(input.q);
+    checkQuery(input.q);
+    const q = input.q.trim();
     const page = await this.api(input.tenantId).logs.list(
       {},
       { queryParams: { ...(input.from ? { from: input.from } : {}), take: input.take } },
