@@ -1,17 +1,10 @@
-// The one data table of the window (users, a snapshot's users, tenant logs): TanStack Table for columns — sizes,
-// order — and TanStack Virtual for rows, so only the rows in view are in the DOM. Sticky header; columns resized by
+// The one data table of the window (users, a snapshot's users, tenant logs): TanStack Table for the header and row
+// models and TanStack Virtual for rows, so only the rows in view are in the DOM; widths and order are the caller's
+// layout (drawn through a colgroup). Sticky header; columns resized by
 // dragging or with the arrow keys on their edge, reordered by dragging a header or with Alt+Left/Right on it; the
 // layout is handed back to the caller to remember. Keyboard-first: the body is one focusable grid — Up/Down, Page
 // Up/Down, Home/End move the active row, Enter opens it, Space picks it for a bulk edit (Shift+Space: a range).
-import {
-  columnOrderingFeature,
-  columnSizingFeature,
-  createColumnHelper,
-  flexRender,
-  tableFeatures,
-  useTable,
-  type ColumnSizingState,
-} from '@tanstack/react-table';
+import { createColumnHelper, flexRender, tableFeatures, useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { isDensity, usePref } from '../../stores/prefs';
@@ -25,7 +18,6 @@ export interface TableColumn<T extends object> {
   title?: (row: T) => string;
   /** Sortable by the caller (a click or Enter on the header asks for it). */
   sortable?: boolean;
-  minSize?: number;
 }
 
 export interface TableLayout {
@@ -47,7 +39,7 @@ const RowCells = memo(
   },
   (a, b) => a.row === b.row,
 ) as <R>(props: { row: R; render: (row: R) => ReactNode }) => ReactNode;
-const features = tableFeatures({ columnSizingFeature, columnOrderingFeature });
+const features = tableFeatures({});
 const MIN_WIDTH = 60;
 const MAX_WIDTH = 1200;
 
@@ -115,31 +107,21 @@ export function DataTable<T extends object>({
       helper.display({
         id: c.id,
         header: c.header,
-        size: layout.sizes[c.id] ?? DEFAULT_COLUMN_WIDTH,
-        minSize: c.minSize ?? MIN_WIDTH,
-        maxSize: MAX_WIDTH,
         cell: (ctx) => c.cell(ctx.row.original, ctx.row.index),
       }),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [columns, orderKey, layout.sizes]);
+  }, [columns, orderKey]);
   // While a column's edge is dragged, its width lives here; the caller is told once the drag ends.
   const [drag, setDrag] = useState<{ id: string; width: number } | null>(null);
-  const state = useMemo(
-    () => ({
-      columnSizing: (drag ? { [drag.id]: drag.width } : {}) as ColumnSizingState,
-      columnOrder: orderKey.split('\n'),
-    }),
-    [drag, orderKey],
-  );
-  // Every slice of state the table has comes from these props; the hook need not re-render on its own.
+  // The table holds no state of its own (columns come in order; widths are drawn by the colgroup), so the hook need
+  // not re-render on its own.
   const table = useTable(
     {
       features,
       data: rows,
       columns: defs,
       getRowId: (row: T) => rowKey(row),
-      state,
     },
     noSelection,
   );
