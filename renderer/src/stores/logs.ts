@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { ErrorEnvelope, LogEventSummary } from '../../../preload/contract';
 import { bridge } from '../bridge';
 import { readWithOneRetry } from '../reads';
+import { perTenant, type PerTenant } from './per-tenant';
 import { codesOf, type LogCategory } from '../log-types';
 
 export interface LogFilters {
@@ -101,12 +102,7 @@ export function freshLogs(): TenantLogs {
   };
 }
 
-interface LogsState {
-  byTenant: Record<string, TenantLogs>;
-  of(tenantId: string): TenantLogs;
-  update(tenantId: string, patch: Partial<TenantLogs>): void;
-  setTyped(tenantId: string, typed: string): void;
-  setFilter<K extends keyof LogFilters>(tenantId: string, key: K, value: LogFilters[K]): void;
+interface LogsState extends PerTenant<TenantLogs, LogFilters> {
   search(tenantId: string, page?: number): Promise<void>;
   /** Drops the answer of the search under way. */
   cancel(tenantId: string): void;
@@ -124,19 +120,7 @@ interface LogsState {
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
 export const useLogsStore = create<LogsState>((set, get) => ({
-  byTenant: {},
-  of(tenantId) {
-    return get().byTenant[tenantId] ?? freshLogs();
-  },
-  update(tenantId, patch) {
-    set((s) => ({ byTenant: { ...s.byTenant, [tenantId]: { ...get().of(tenantId), ...patch } } }));
-  },
-  setTyped(tenantId, typed) {
-    get().update(tenantId, { typed });
-  },
-  setFilter(tenantId, key, value) {
-    get().update(tenantId, { filters: { ...get().of(tenantId).filters, [key]: value } });
-  },
+  ...perTenant<TenantLogs, LogFilters>(set, get, freshLogs),
   async search(tenantId, page = 0) {
     const current = get().of(tenantId);
     const seq = current.seq + 1;

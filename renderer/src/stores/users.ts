@@ -6,6 +6,7 @@ import type { Auth0User, ConnectionSummary, ErrorEnvelope } from '../../../prelo
 import { fromResult, loading, type Async } from '../async';
 import { bridge } from '../bridge';
 import { readWithOneRetry } from '../reads';
+import { perTenant, type PerTenant } from './per-tenant';
 
 export interface QuickFilters {
   email: string;
@@ -104,13 +105,7 @@ export function freshSearch(): TenantSearch {
   };
 }
 
-interface UsersState {
-  byTenant: Record<string, TenantSearch>;
-  /** This tenant's state (created on first use). */
-  of(tenantId: string): TenantSearch;
-  update(tenantId: string, patch: Partial<TenantSearch>): void;
-  setTyped(tenantId: string, q: string): void;
-  setFilter<K extends keyof QuickFilters>(tenantId: string, key: K, value: QuickFilters[K]): void;
+interface UsersState extends PerTenant<TenantSearch, QuickFilters> {
   search(tenantId: string, changes?: Partial<Pick<TenantSearch, 'page' | 'perPage' | 'sort'>>): Promise<void>;
   /** Stops waiting for the search under way: its answer is dropped, the results shown stay. */
   cancel(tenantId: string): void;
@@ -122,19 +117,7 @@ interface UsersState {
 }
 
 export const useUsersStore = create<UsersState>((set, get) => ({
-  byTenant: {},
-  of(tenantId) {
-    return get().byTenant[tenantId] ?? freshSearch();
-  },
-  update(tenantId, patch) {
-    set((s) => ({ byTenant: { ...s.byTenant, [tenantId]: { ...get().of(tenantId), ...patch } } }));
-  },
-  setTyped(tenantId, typed) {
-    get().update(tenantId, { typed });
-  },
-  setFilter(tenantId, key, value) {
-    get().update(tenantId, { filters: { ...get().of(tenantId).filters, [key]: value } });
-  },
+  ...perTenant<TenantSearch, QuickFilters>(set, get, freshSearch),
   async search(tenantId, changes = {}) {
     const current = get().of(tenantId);
     const next = { page: current.page, perPage: current.perPage, sort: current.sort, ...changes };
