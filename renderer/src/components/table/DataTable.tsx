@@ -178,6 +178,13 @@ export function DataTable<T extends object>({
       ),
       sizes: layout.sizes,
     });
+  /** Alt+←/→ on a header moves its column. */
+  const moveOnAltArrow = (id: string) => (e: KeyboardEvent<HTMLElement>) => {
+    if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      e.preventDefault();
+      move(id, e.key === 'ArrowLeft' ? -1 : 1);
+    }
+  };
   const resizeBy = (id: string, by: number) =>
     onLayout({
       order: ordered.map((c) => c.id),
@@ -284,12 +291,7 @@ export function DataTable<T extends object>({
                           className="sort"
                           title={`${col.header}: sort (Alt+←/→ moves the column)`}
                           onClick={() => onSort(col.id)}
-                          onKeyDown={(e) => {
-                            if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
-                              e.preventDefault();
-                              move(col.id, e.key === 'ArrowLeft' ? -1 : 1);
-                            }
-                          }}
+                          onKeyDown={moveOnAltArrow(col.id)}
                         >
                           {flexRender(h.column.columnDef.header, h.getContext())}
                           {sorted ? (sorted === 1 ? ' ▲' : ' ▼') : ''}
@@ -299,12 +301,7 @@ export function DataTable<T extends object>({
                           className="th-label"
                           tabIndex={0}
                           title={`${col.header} (Alt+←/→ moves the column)`}
-                          onKeyDown={(e) => {
-                            if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
-                              e.preventDefault();
-                              move(col.id, e.key === 'ArrowLeft' ? -1 : 1);
-                            }
-                          }}
+                          onKeyDown={moveOnAltArrow(col.id)}
                         >
                           {flexRender(h.column.columnDef.header, h.getContext())}
                         </span>
