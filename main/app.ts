@@ -41,6 +41,17 @@ import {
 import { PrefsStore } from './prefs/prefs-store.js';
 import { LogReads } from './logs/log-reads.js';
 import { UserReads } from './users/user-reads.js';
+import { CrossTenant } from './cross/cross-tenant.js';
+import { ImportService } from './imports/import-service.js';
+import {
+  RoleAdmin,
+  addRoleMembers,
+  addRolePermissions,
+  createRole,
+  deleteRole,
+  removeRolePermissions,
+  updateRole,
+} from './roles/role-admin.js';
 import { KeytarVault, SecretStore, type CredentialVault } from './vault/index.js';
 
 export interface AppOptions {
@@ -54,6 +65,8 @@ export interface AppOptions {
   wrapTransport?: (transport: typeof fetch) => typeof fetch;
   /** The bulk job runner's backoff between attempts of one user (tests shorten it). */
   jobRetryDelayMs?: number;
+  /** How often an import asks Auth0 about its jobs (tests shorten it). */
+  importPollMs?: number;
   /** How the local tenant's process is started (Electron: a utility process). */
   launchLocalTenant?: LocalTenantLauncher;
   /** How the offline worker thread is started (the packaged app: its bundle). */
@@ -138,6 +151,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const prefs = new PrefsStore(options.dataDir);
   const writes = new WritePath(service, audit);
   const downloads = new DownloadStore(options.dataDir);
+  const roleAdmin = new RoleAdmin(service, writes, downloads);
   const jobs = new JobsService({
     dataDir: options.dataDir,
     tenants: service,
@@ -183,6 +197,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     envelope,
     summarize: (meta) => snapshots.summarize(meta),
   });
+  const imports = new ImportService({
+    dataDir: options.dataDir,
+    tenants: service,
+    writes,
+    audit,
+    engine,
+    uploads,
+    downloads,
+    emit: (summary) => emit('import:progress', summary),
+    ...(options.importPollMs !== undefined
+      ? { pollMs: options.importPollMs, busyRetryMs: options.importPollMs }
+      : {}),
+  });
+  const cross = new CrossTenant({ tenants: service, users, exports: exportsService, snapshots, envelope });
 
   const router = createRouter(
     {
@@ -277,6 +305,29 @@ export async function createApp(options: AppOptions): Promise<App> {
       'jobs:export': (input) => jobs.exportResults(input.jobId),
       'roles:search': (input) => users.searchRoles(input.tenantId, input.nameFilter),
       'connections:list': (input) => users.connections(input.tenantId),
+      'roles:list': (input) => roleAdmin.list(input),
+      'roles:get': (input) => roleAdmin.get(input.tenantId, input.roleId),
+      'roles:create': (input) => writes.run(createRole, input),
+      'roles:update': (input) => writes.run(updateRole, input),
+      'roles:delete': (input) => writes.run(deleteRole, input),
+      'roles:members': (input) => roleAdmin.members(input),
+      'roles:add-members': (input) => writes.run(addRoleMembers, input),
+      'roles:remove-members': (input) => roleAdmin.removeMembers(input),
+      'roles:add-permissions': (input) => writes.run(addRolePermissions, input),
+      'roles:remove-permissions': (input) => writes.run(removeRolePermissions, input),
+      'roles:export-members': (input) => roleAdmin.exportMembers(input.tenantId, input.roleId),
+      'resource-servers:list': (input) => roleAdmin.resourceServers(input.tenantId),
+      'imports:prepare': (input) => imports.prepare(input),
+      'imports:start': (input) => imports.start(input),
+      'imports:resume': (input) => imports.resume(input.importId),
+      'imports:list': (input) => imports.list(input.tenantId),
+      'imports:get': (input) => imports.get(input.importId),
+      'imports:cancel': (input) => imports.cancel(input.importId),
+      'imports:failures': (input) => imports.failures(input),
+      'imports:failures-export': (input) => imports.failuresCsv(input.importId),
+      'imports:template': (input) => imports.template(input),
+      'cross:search': (input) => cross.search(input),
+      'cross:compare': (input) => cross.compare(input),
       'exports:start': (input) => exportsService.start(input),
       'exports:cancel': async (input) =>
         (await snapshots.cancel(input.exportId)) ?? exportsService.cancel(input.exportId),

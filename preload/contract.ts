@@ -160,6 +160,8 @@ export const capabilityNames = [
   'jobs:import',
   'roles:read',
   'roles:assign',
+  'roles:manage',
+  'roles:members',
   'mfa:read',
   'mfa:reset',
   'logs:read',
@@ -776,11 +778,21 @@ export interface CompareSummary {
   fields: { field: string; count: number }[];
   /** Both snapshots are of the same tenant (domain). */
   sameTenant: boolean;
+  /** What users are matched by: user_id within a tenant; email (or a chosen field) across tenants. */
+  key: string;
+  /** The fields compared, or null for every field. */
+  compared: string[] | null;
+  /** Users without a value for the key (not compared), and users sharing their key with another of their side. */
+  withoutKey: number;
+  duplicateKeys: number;
 }
 
 export interface CompareItem {
   kind: CompareKind;
   userId: string;
+  /** Matched by a field other than user_id: its value, and the user id on the other side (changed users). */
+  key?: string;
+  otherUserId?: string;
   email?: string;
   /** The fields that differ (changed users). */
   fields: string[];
@@ -788,6 +800,178 @@ export interface CompareItem {
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
 }
+
+// ---------- roles administration, user imports, work across tenants (issue #12) ----------
+
+export interface RolePermission {
+  /** The API's identifier (audience), e.g. https://reports.example.com/. */
+  resourceServer: string;
+  resourceServerName: string;
+  name: string;
+  description: string;
+}
+
+export interface RoleDetail {
+  role: RoleSummary;
+  /** Users holding the role (Auth0's total), or null when the grant may not list members. */
+  memberCount: number | null;
+  permissions: RolePermission[];
+}
+
+export interface RoleMember {
+  user_id: string;
+  email?: string;
+  name?: string;
+  picture?: string;
+}
+
+export interface ResourceServerSummary {
+  id: string;
+  name: string;
+  identifier: string;
+  /** Auth0's own APIs (the Management API): their scopes are not given to roles here. */
+  isSystem: boolean;
+  scopes: { value: string; description: string }[];
+}
+
+const roleNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'A role needs a name.')
+  .max(50, 'A role name is at most 50 characters.');
+const roleDescriptionSchema = z.string().trim().max(255, 'A description is at most 255 characters.');
+const permissionRefSchema = z
+  .object({ resourceServer: z.string().min(1).max(600), name: z.string().min(1).max(280) })
+  .strict();
+export type PermissionRef = z.infer<typeof permissionRefSchema>;
+
+/** Fields of Auth0's bulk-import schema (its "Bulk User Import Database Schema"); nothing else is accepted. */
+export const IMPORT_FIELDS = [
+  'email',
+  'email_verified',
+  'user_id',
+  'username',
+  'given_name',
+  'family_name',
+  'name',
+  'nickname',
+  'picture',
+  'blocked',
+  'password_hash',
+  'custom_password_hash',
+  'app_metadata',
+  'user_metadata',
+  'mfa_factors',
+] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+export const importFormats = ['json', 'ndjson', 'csv'] as const;
+export type ImportFormat = (typeof importFormats)[number];
+/** Auth0 accepts an import file of at most 500 KB; files are split into chunks under this. */
+export const IMPORT_CHUNK_BYTES = 500_000;
+/** Auth0 runs at most two import jobs at once per tenant. */
+export const IMPORT_CONCURRENT_JOBS = 2;
+/** A CSV column goes to an import field, into a metadata object by key (`user_metadata.plan`), or nowhere (''). */
+export const IMPORT_TARGET_PATTERN =
+  /^(?:|email|email_verified|user_id|username|given_name|family_name|name|nickname|picture|blocked|password_hash|custom_password_hash|app_metadata|user_metadata|mfa_factors|(?:app|user)_metadata\.[^.\s$][^.\s$]{0,254})$/;
+const importMappingSchema = z.record(
+  z.string().max(200),
+  z
+    .string()
+    .regex(
+      IMPORT_TARGET_PATTERN,
+      'A column goes to an import field or to user_metadata.<key> / app_metadata.<key>',
+    ),
+);
+
+export interface ImportRowError {
+  /** 1-based: the line of a CSV or NDJSON file (the header is line 1 of a CSV), the element of a JSON array. */
+  row: number;
+  field?: string;
+  message: string;
+}
+
+export interface ImportPreview {
+  importId: string;
+  tenantId: string;
+  fileName: string;
+  bytes: number;
+  format: ImportFormat;
+  connection: { id: string; name: string };
+  /** The file is Auth0's own users export, converted to its import schema. */
+  converted: boolean;
+  notes: string[];
+  /** CSV only: the header, the mapping in use (chosen or suggested) and a few rows. */
+  columns?: string[];
+  mapping?: Record<string, string>;
+  sample?: string[][];
+  rows: number;
+  valid: number;
+  /** The first rows with a problem (errorCount says how many in all); an import starts only with none. */
+  errors: ImportRowError[];
+  errorCount: number;
+  chunks: number;
+  /** Users that already exist in the connection decide nothing here: Auth0 answers for them (upsert or not). */
+  ready: boolean;
+}
+
+export type ImportChunkState =
+  'waiting' | 'sending' | 'pending' | 'processing' | 'completed' | 'failed' | 'unknown';
+
+export interface ImportCounts {
+  inserted: number;
+  updated: number;
+  failed: number;
+  total: number;
+}
+
+export interface ImportChunk {
+  index: number;
+  firstRow: number;
+  lastRow: number;
+  rows: number;
+  bytes: number;
+  state: ImportChunkState;
+  /** Auth0's job id once sent. */
+  jobId?: string;
+  summary?: ImportCounts;
+  error?: string;
+}
+
+export type ImportStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface ImportSummary {
+  importId: string;
+  tenantId: string;
+  tenantDomain: string;
+  fileName: string;
+  format: ImportFormat;
+  connectionId: string;
+  connectionName: string;
+  upsert: boolean;
+  sendCompletionEmail: boolean;
+  createdAt: string;
+  finishedAt?: string;
+  status: ImportStatus;
+  rows: number;
+  chunks: ImportChunk[];
+  counts: ImportCounts;
+  /** Why it stopped, in words. */
+  message?: string;
+}
+
+/** A row Auth0 refused, with its error code (DUPLICATED_USER, INVALID_FORMAT…) and the row of the file. */
+export interface ImportFailure {
+  row: number | null;
+  chunk: number;
+  email?: string;
+  code: string;
+  message: string;
+  path?: string;
+}
+
+export type CrossSearchResult =
+  | { tenantId: string; ok: true; users: Auth0User[]; total: number; capped: boolean; ms: number }
+  | { tenantId: string; ok: false; error: ErrorEnvelope; ms: number };
 
 // ---------- the error envelope ----------
 
@@ -1216,6 +1400,236 @@ export const channels = {
     output: {} as { roles: RoleSummary[]; total: number },
   },
   'connections:list': { input: z.object({ tenantId: idSchema }).strict(), output: {} as ConnectionSummary[] },
+  // ---- roles administration (issue #12) ----
+  'roles:list': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        nameFilter: z.string().max(100).default(''),
+        page: z.number().int().min(0).default(0),
+        perPage: z.number().int().min(1).max(100).default(50),
+      })
+      .strict(),
+    output: {} as { roles: RoleSummary[]; total: number },
+  },
+  'roles:get': {
+    input: z.object({ tenantId: idSchema, roleId: roleIdSchema }).strict(),
+    output: {} as RoleDetail,
+  },
+  'roles:create': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        name: roleNameSchema,
+        description: roleDescriptionSchema.default(''),
+        guard: guardSchema,
+      })
+      .strict(),
+    output: {} as RoleSummary,
+  },
+  'roles:update': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        roleId: roleIdSchema,
+        name: roleNameSchema.optional(),
+        description: roleDescriptionSchema.optional(),
+        guard: guardSchema,
+      })
+      .strict()
+      .refine(
+        (i) => i.name !== undefined || i.description !== undefined,
+        'Change the name or the description.',
+      ),
+    output: {} as RoleSummary,
+  },
+  'roles:delete': {
+    input: z.object({ tenantId: idSchema, roleId: roleIdSchema, guard: guardSchema }).strict(),
+    output: {} as { deleted: true },
+  },
+  /** One page of a role's members by checkpoint (no limit on how far); `next` is null on the last page. */
+  'roles:members': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        roleId: roleIdSchema,
+        from: z.string().max(2000).optional(),
+        take: z.number().int().min(1).max(100).default(50),
+      })
+      .strict(),
+    output: {} as { members: RoleMember[]; next: string | null },
+  },
+  'roles:add-members': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        roleId: roleIdSchema,
+        userIds: z.array(userIdSchema).min(1).max(1000),
+        guard: guardSchema,
+      })
+      .strict(),
+    output: {} as { added: number },
+  },
+  /** Each user loses the role by its own audited write (Auth0 removes roles only from a user). */
+  'roles:remove-members': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        roleId: roleIdSchema,
+        userIds: z.array(userIdSchema).min(1).max(100),
+        guard: guardSchema,
+      })
+      .strict(),
+    output: {} as { removed: number; failed: { userId: string; error: ErrorEnvelope }[] },
+  },
+  'roles:add-permissions': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        roleId: roleIdSchema,
+        permissions: z.array(permissionRefSchema).min(1).max(100),
+        guard: guardSchema,
+      })
+      .strict(),
+    output: {} as RolePermission[],
+  },
+  'roles:remove-permissions': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        roleId: roleIdSchema,
+        permissions: z.array(permissionRefSchema).min(1).max(100),
+        guard: guardSchema,
+      })
+      .strict(),
+    output: {} as RolePermission[],
+  },
+  /** Every member (read by checkpoint) as CSV. */
+  'roles:export-members': {
+    input: z.object({ tenantId: idSchema, roleId: roleIdSchema }).strict(),
+    output: {} as DownloadRef,
+  },
+  'resource-servers:list': {
+    input: z.object({ tenantId: idSchema }).strict(),
+    output: {} as ResourceServerSummary[],
+  },
+  // ---- user imports (issue #12) ----
+  /** Reads and checks an uploaded file against Auth0's import schema and splits it; nothing is sent. */
+  'imports:prepare': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        importId: z.string().regex(/^imp_[0-9a-f]{16}$/, 'Not an import id'),
+        uploadId: uploadIdSchema,
+        fileName: z.string().trim().min(1).max(260),
+        connectionId: z.string().min(1).max(64),
+        format: z.enum(importFormats).optional(),
+        mapping: importMappingSchema.optional(),
+      })
+      .strict(),
+    output: {} as ImportPreview,
+  },
+  /** Sends a prepared import, chunk by chunk, two Auth0 jobs at a time (progress: import:progress). */
+  'imports:start': {
+    input: z
+      .object({
+        importId: z.string().regex(/^imp_[0-9a-f]{16}$/),
+        upsert: z.boolean().default(false),
+        sendCompletionEmail: z.boolean().default(false),
+        guard: guardSchema,
+      })
+      .strict(),
+    output: {} as ImportSummary,
+  },
+  'imports:list': {
+    input: z.object({ tenantId: idSchema.optional() }).strict(),
+    output: {} as ImportSummary[],
+  },
+  'imports:get': {
+    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    output: {} as ImportSummary,
+  },
+  /** Chunks not yet sent are not sent; Auth0 finishes the jobs it already has. */
+  'imports:cancel': {
+    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    output: {} as ImportSummary,
+  },
+  /** An import that was running when Tenant Desk stopped: chunks sent are followed up, the rest sent. */
+  'imports:resume': {
+    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    output: {} as ImportSummary,
+  },
+  'imports:failures': {
+    input: z
+      .object({
+        importId: z.string().regex(/^imp_[0-9a-f]{16}$/),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    output: {} as { items: ImportFailure[]; total: number },
+  },
+  'imports:failures-export': {
+    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    output: {} as DownloadRef,
+  },
+  /** An example file for the connection, CSV (with the mapping's column names) or Auth0's JSON. */
+  'imports:template': {
+    input: z
+      .object({
+        tenantId: idSchema,
+        connectionId: z.string().min(1).max(64),
+        format: z.enum(['csv', 'json']),
+      })
+      .strict(),
+    output: {} as DownloadRef,
+  },
+  // ---- across tenants (issue #12) ----
+  /** One query on several tenants at once, each at its own rate limit; a tenant that fails does not hide the rest. */
+  'cross:search': {
+    input: z
+      .object({
+        tenantIds: z
+          .array(idSchema)
+          .min(1, 'Choose at least one tenant.')
+          .max(12)
+          .refine((ids) => new Set(ids).size === ids.length, 'A tenant is chosen twice.'),
+        q: z.string().max(4000).default(''),
+        perTenant: z.number().int().min(1).max(100).default(50),
+        sort: searchPageFields.sort,
+      })
+      .strict(),
+    output: {} as { results: CrossSearchResult[] },
+  },
+  /**
+   * Two tenants' users matched by a field (email by default): only in A, only in B, in both with chosen fields
+   * different. Takes a fresh snapshot of each (progress: export:progress for `${runId}-a` and `${runId}-b`);
+   * the comparison is paged and exported with snapshots:compare-items / snapshots:compare-export.
+   */
+  'cross:compare': {
+    input: z
+      .object({
+        runId: z.string().regex(/^[\w-]{8,48}$/),
+        tenantA: idSchema,
+        tenantB: idSchema,
+        key: z
+          .string()
+          .trim()
+          .max(200)
+          .regex(
+            EXPORT_FIELD_PATTERN,
+            'Match by a user field (email), or an app_metadata / user_metadata path',
+          )
+          .default('email'),
+        fields: z
+          .array(z.string().trim().max(200).regex(EXPORT_FIELD_PATTERN))
+          .min(1, 'Choose at least one field to compare.')
+          .max(30),
+      })
+      .strict()
+      .refine((i) => i.tenantA !== i.tenantB, 'Choose two different tenants.'),
+    output: {} as CompareSummary,
+  },
   /** Written to a file in main, streamed from the audit log; hand the result to downloads:save. */
   'audit:export-csv': {
     input: z
@@ -1394,6 +1808,14 @@ export const writeRisk = {
   'users:assign-roles': () => 'write',
   'users:remove-roles': () => 'destructive',
   'bulk:start': () => 'bulk',
+  'roles:create': () => 'write',
+  'roles:update': () => 'write',
+  'roles:delete': () => 'destructive',
+  'roles:add-members': () => 'write',
+  'roles:remove-members': () => 'destructive',
+  'roles:add-permissions': () => 'write',
+  'roles:remove-permissions': () => 'destructive',
+  'imports:start': () => 'bulk',
 } satisfies Partial<{ [C in ChannelName]: (input: ChannelParsedInput<C>) => WriteRisk }>;
 
 export type WriteChannel = keyof typeof writeRisk;
@@ -1456,6 +1878,8 @@ export interface Events {
   'job:progress': JobSummary;
   /** An export's (or a snapshot import's) progress, a few times a second at most; every change of phase. */
   'export:progress': ExportStatus;
+  /** An import's progress: each chunk's state, the counts so far; every change of status. */
+  'import:progress': ImportSummary;
 }
 export type EventName = keyof Events;
 export const eventNames: EventName[] = [
@@ -1465,6 +1889,7 @@ export const eventNames: EventName[] = [
   'bulk:planning',
   'job:progress',
   'export:progress',
+  'import:progress',
 ];
 
 /** The one object the preload (or the browser host's client) puts on `window.tenantDesk`. */

@@ -96,6 +96,7 @@ interface Running {
   status: ExportStatus;
   controller: AbortController;
   lastEmit: number;
+  done?: Promise<void>;
 }
 
 export class ExportService {
@@ -125,8 +126,16 @@ export class ExportService {
     };
     const run: Running = { status, controller: new AbortController(), lastEmit: 0 };
     this.running.set(input.exportId, run);
-    void this.run(run, profile, input);
+    run.done = this.run(run, profile, input);
     return { ...status };
+  }
+
+  /** Runs an export to its end: its last status (completed, failed or cancelled). */
+  async complete(input: ChannelParsedInput<'exports:start'>): Promise<ExportStatus> {
+    this.start(input);
+    const run = this.running.get(input.exportId)!;
+    await run.done;
+    return { ...run.status, notes: [...run.status.notes] };
   }
 
   cancel(exportId: string): ExportStatus {

@@ -16,6 +16,20 @@ export interface CompareCounts {
   changed: number;
   unchanged: number;
   fields: { field: string; count: number }[];
+  withoutKey: number;
+  duplicateKeys: number;
+}
+
+export interface CompareOptions {
+  /** What users are matched by: user_id (one tenant over time), or email or another field (two tenants). */
+  key?: string;
+  /** Only these fields (and what lies under them) are compared; every field when absent. */
+  fields?: string[] | null;
+}
+
+/** Whether a flattened path is one of the chosen fields or lies under one. */
+export function underFields(path: string, fields: readonly string[]): boolean {
+  return fields.some((f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`));
 }
 
 /** A user's values by path: top-level fields, identities[i].field, metadata down to its leaves (arrays whole). */
@@ -46,7 +60,7 @@ const order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.fr
 function schema(db: Database.Database) {
   db.exec(`
     CREATE TABLE items (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT NOT NULL, email TEXT,
-      fields TEXT NOT NULL, before TEXT, after TEXT);
+      fields TEXT NOT NULL, before TEXT, after TEXT, key TEXT, other_user_id TEXT);
     CREATE TABLE item_fields (field TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (field, seq)) WITHOUT ROWID;
     CREATE TABLE summary (json TEXT NOT NULL);
   `);
@@ -57,7 +71,11 @@ export function compareSnapshots(
   after: SnapshotReader,
   outPath: string,
   progress: (done: number, total: number) => void,
+  options: CompareOptions = {},
 ): CompareCounts {
+  const key = options.key ?? 'user_id';
+  const chosen = options.fields ?? null;
+  const byUserId = key === 'user_id';
   rmSync(outPath, { force: true });
   const db = new Database(outPath);
   try {
@@ -65,15 +83,31 @@ export function compareSnapshots(
     db.pragma('synchronous = OFF');
     schema(db);
     const insert = db.prepare(
-      'INSERT INTO items (kind, user_id, email, fields, before, after) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO items (kind, user_id, email, fields, before, after, key, other_user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insertField = db.prepare('INSERT INTO item_fields (field, seq) VALUES (?, ?)');
     const counts = { added: 0, removed: 0, changed: 0, unchanged: 0 };
+    let withoutKey = 0;
+    let duplicateKeys = 0;
     const fieldCounts = new Map<string, number>();
     const total = before.count + after.count;
     let done = 0;
-    const a = before.byUserId();
-    const b = after.byUserId();
+    /** One side's users in key order, without those lacking a key (counted), duplicates counted. */
+    function* keyed(reader: SnapshotReader) {
+      let last: string | null = null;
+      for (const item of reader.byKey(key)) {
+        if (item.key === null) {
+          withoutKey++;
+          done++;
+          continue;
+        }
+        if (item.key === last) duplicateKeys++;
+        last = item.key;
+        yield item as { key: string; user: Record<string, unknown> };
+      }
+    }
+    const a = keyed(before);
+    const b = keyed(after);
     let x = a.next();
     let y = b.next();
     db.exec('BEGIN');
@@ -81,8 +115,10 @@ export function compareSnapshots(
       kind: CompareKind,
       user: Record<string, unknown>,
       fields: string[],
-      bv?: unknown,
-      av?: unknown,
+      bv: unknown,
+      av: unknown,
+      keyValue: string,
+      other?: Record<string, unknown>,
     ) => {
       const r = insert.run(
         kind,
@@ -91,25 +127,30 @@ export function compareSnapshots(
         JSON.stringify(fields),
         bv === undefined ? null : JSON.stringify(bv),
         av === undefined ? null : JSON.stringify(av),
+        byUserId ? null : keyValue,
+        other && !byUserId ? (other.user_id as string) : null,
       );
       for (const f of fields) insertField.run(f, r.lastInsertRowid);
       counts[kind]++;
     };
+    type Keyed = { key: string; user: Record<string, unknown> };
     while (!x.done || !y.done) {
-      const c = x.done ? 1 : y.done ? -1 : order(x.value.user_id as string, y.value.user_id as string);
+      const xa = x.done ? null : (x.value as Keyed);
+      const yb = y.done ? null : (y.value as Keyed);
+      const c = !xa ? 1 : !yb ? -1 : order(xa.key, yb.key);
       if (c < 0) {
-        add('removed', x.value, [], x.value);
+        add('removed', xa!.user, [], xa!.user, undefined, xa!.key);
         x = a.next();
         done++;
       } else if (c > 0) {
-        add('added', y.value, [], undefined, y.value);
+        add('added', yb!.user, [], undefined, yb!.user, yb!.key);
         y = b.next();
         done++;
       } else {
-        const fa = flatten(x.value);
-        const fb = flatten(y.value);
+        const fa = flatten(xa!.user);
+        const fb = flatten(yb!.user);
         const fields = [...new Set([...fa.keys(), ...fb.keys()])]
-          .filter((k) => fa.get(k) !== fb.get(k))
+          .filter((k) => fa.get(k) !== fb.get(k) && (!chosen || underFields(k, chosen)))
           .sort();
         if (fields.length === 0) counts.unchanged++;
         else {
@@ -117,7 +158,7 @@ export function compareSnapshots(
             Object.fromEntries(
               fields.filter((f) => m.has(f)).map((f) => [f, JSON.parse(m.get(f)!) as unknown]),
             );
-          add('changed', y.value, fields, pick(fa), pick(fb));
+          add('changed', yb!.user, fields, pick(fa), pick(fb), yb!.key, xa!.user);
           for (const f of fields) fieldCounts.set(f, (fieldCounts.get(f) ?? 0) + 1);
         }
         x = a.next();
@@ -132,6 +173,8 @@ export function compareSnapshots(
     }
     const result: CompareCounts = {
       ...counts,
+      withoutKey,
+      duplicateKeys,
       fields: [...fieldCounts]
         .map(([field, count]) => ({ field, count }))
         .sort((p, q) => q.count - p.count || (p.field < q.field ? -1 : 1)),
@@ -156,6 +199,8 @@ type Row = {
   fields: string;
   before: string | null;
   after: string | null;
+  key: string | null;
+  other_user_id: string | null;
 };
 
 function asItem(r: Row): CompareItem {
@@ -163,6 +208,8 @@ function asItem(r: Row): CompareItem {
     kind: r.kind,
     userId: r.user_id,
     ...(r.email ? { email: r.email } : {}),
+    ...(r.key !== null ? { key: r.key } : {}),
+    ...(r.other_user_id !== null ? { otherUserId: r.other_user_id } : {}),
     fields: JSON.parse(r.fields) as string[],
     ...(r.before ? { before: JSON.parse(r.before) as Record<string, unknown> } : {}),
     ...(r.after ? { after: JSON.parse(r.after) as Record<string, unknown> } : {}),
@@ -200,23 +247,57 @@ export function compareItems(
   }
 }
 
-/** The comparison as CSV: one row per added, removed or changed user, the changed fields with their two values. */
-export async function compareCsv(path: string, csvPath: string): Promise<number> {
+/** Names for a comparison across tenants: the field users are matched by and each side's label. */
+export interface CompareNames {
+  key: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * The comparison as CSV: one row per added, removed or changed user, the changed fields with their two values.
+ * Across tenants (names given) the rows say "only in A", "only in B" or "different", with the matching value and
+ * each side's user id.
+ */
+export async function compareCsv(path: string, csvPath: string, names?: CompareNames): Promise<number> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   const out = createWriteStream(csvPath, { mode: 0o600 });
   const csv = stringify({
     header: true,
-    columns: ['change', 'user_id', 'email', 'fields', 'before', 'after'],
+    columns: names
+      ? [
+          'comparison',
+          names.key,
+          `user_id in ${names.before}`,
+          `user_id in ${names.after}`,
+          'fields',
+          names.before,
+          names.after,
+        ]
+      : ['change', 'user_id', 'email', 'fields', 'before', 'after'],
     escape_formulas: true,
     bom: true,
   });
   csv.pipe(out);
   let rows = 0;
+  const words = names
+    ? { removed: `only in ${names.before}`, added: `only in ${names.after}`, changed: 'different' }
+    : null;
   try {
     for (const r of db.prepare('SELECT * FROM items ORDER BY seq').iterate() as Iterable<Row>) {
-      const fields = JSON.parse(r.fields) as string[];
-      if (!csv.write([r.kind, r.user_id, r.email ?? '', fields.join(' '), r.before ?? '', r.after ?? '']))
-        await new Promise((resolve) => csv.once('drain', resolve));
+      const fields = (JSON.parse(r.fields) as string[]).join(' ');
+      const row = words
+        ? [
+            words[r.kind],
+            r.key ?? '',
+            r.kind === 'removed' ? r.user_id : r.kind === 'changed' ? (r.other_user_id ?? '') : '',
+            r.kind === 'removed' ? '' : r.user_id,
+            fields,
+            r.before ?? '',
+            r.after ?? '',
+          ]
+        : [r.kind, r.user_id, r.email ?? '', fields, r.before ?? '', r.after ?? ''];
+      if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve));
       rows++;
     }
     csv.end();

@@ -3,8 +3,15 @@
 // through better-sqlite3, which is synchronous). Main's event loop only moves bytes and messages. Requests arrive as
 // { id, method, args } and are answered { id, ok, result | error }; long ones also send { id, progress }.
 import { parentPort } from 'node:worker_threads';
-import { compareCsv, compareItems, compareSnapshots } from './compare.js';
+import {
+  compareCsv,
+  compareItems,
+  compareSnapshots,
+  type CompareNames,
+  type CompareOptions,
+} from './compare.js';
 import { importFile } from './import-file.js';
+import { prepareImport } from '../imports/import-file.js';
 import { asOfflineError, OfflineError } from './offline-error.js';
 import { Sink, type SinkSpec } from './sink.js';
 import { SnapshotReader, type SnapshotMeta } from '../snapshots/snapshot-file.js';
@@ -145,8 +152,11 @@ const methods: Record<string, (args: never, progress: Progress) => unknown> = {
       sinks.delete(id);
     }
   },
-  compare: ({ before, after, out }: { before: string; after: string; out: string }, progress) =>
-    compareSnapshots(reader(before), reader(after), out, (done, total) => progress({ done, total })),
+  compare: (
+    { before, after, out, options }: { before: string; after: string; out: string; options?: CompareOptions },
+    progress,
+  ) =>
+    compareSnapshots(reader(before), reader(after), out, (done, total) => progress({ done, total }), options),
   'compare.items': ({
     path,
     kind,
@@ -160,7 +170,10 @@ const methods: Record<string, (args: never, progress: Progress) => unknown> = {
     offset: number;
     limit: number;
   }) => compareItems(path, kind, field, offset, limit),
-  'compare.csv': ({ path, csvPath }: { path: string; csvPath: string }) => compareCsv(path, csvPath),
+  /** A users file for an import checked and split into chunks (nothing is sent from here). */
+  'import.prepare': (args: Parameters<typeof prepareImport>[0]) => prepareImport(args),
+  'compare.csv': ({ path, csvPath, names }: { path: string; csvPath: string; names?: CompareNames }) =>
+    compareCsv(path, csvPath, names),
 };
 
 function errorOf(err: unknown): { code: string; message: string } {

@@ -556,6 +556,22 @@ export class SnapshotReader implements Postings {
     for (const json of stmt.iterate() as Iterable<string>) yield JSON.parse(json) as SearchRecord;
   }
 
+  /**
+   * Every user with the value of a field, ordered by it (UTF-8 byte order); users without it first, with a null key.
+   * Emails are matched without case. The sort runs in SQLite, so memory stays bounded.
+   */
+  *byKey(key: string): Generator<{ key: string | null; user: SearchRecord }> {
+    if (key === 'user_id') {
+      for (const user of this.byUserId()) yield { key: user.user_id as string, user };
+      return;
+    }
+    const path = `$.${key}`;
+    const expr = key === 'email' ? 'lower(json_extract(json, ?))' : 'CAST(json_extract(json, ?) AS TEXT)';
+    const stmt = this.db.prepare(`SELECT ${expr} AS k, json FROM users ORDER BY k`).raw();
+    for (const [k, json] of stmt.iterate(path) as Iterable<[string | null, string]>)
+      yield { key: k === null || k === '' ? null : k, user: JSON.parse(json) as SearchRecord };
+  }
+
   user(userId: string): SearchRecord | undefined {
     const json = this.stmt.byId!.get(userId) as string | undefined;
     return json === undefined ? undefined : (JSON.parse(json) as SearchRecord);

@@ -302,7 +302,15 @@ export class SnapshotService {
     return { ...status };
   }
 
-  async compare(beforeId: string, afterId: string): Promise<CompareSummary> {
+  /**
+   * Two snapshots compared: by user_id (one tenant over time), or across tenants by email or another field, then
+   * only over the chosen fields.
+   */
+  async compare(
+    beforeId: string,
+    afterId: string,
+    options: { key?: string; fields?: string[] } = {},
+  ): Promise<CompareSummary> {
     if (beforeId === afterId) throw new AppError('validation', 'Choose two different snapshots to compare.');
     const [before, after] = [
       this.summarize(await this.meta(beforeId)),
@@ -314,6 +322,7 @@ export class SnapshotService {
       before: this.path(beforeId),
       after: this.path(afterId),
       out: path,
+      options: { key: options.key ?? 'user_id', fields: options.fields ?? null },
     });
     const summary: CompareSummary = {
       compareId,
@@ -321,6 +330,8 @@ export class SnapshotService {
       after,
       ...counts,
       sameTenant: before.tenantDomain !== null && before.tenantDomain === after.tenantDomain,
+      key: options.key ?? 'user_id',
+      compared: options.fields ?? null,
     };
     this.comparisons.set(compareId, { path, summary });
     return summary;
@@ -349,12 +360,21 @@ export class SnapshotService {
   async compareExport(compareId: string): Promise<DownloadRef> {
     const c = this.comparison(compareId);
     const name = (s: SnapshotSummary) => s.createdAt.slice(0, 16).replace(/[-:T]/g, '');
+    const safe = (label: string) => label.replace(/[^\w.-]+/g, '-');
+    const { before, after, key } = c.summary;
+    const across = key !== 'user_id';
     const file = this.o.downloads.reserve(
-      `${c.summary.after.tenantLabel.replace(/[^\w.-]+/g, '-')}-changes-${name(c.summary.before)}-${name(c.summary.after)}.csv`,
+      across
+        ? `${safe(before.tenantLabel)}-vs-${safe(after.tenantLabel)}-by-${safe(key)}-${name(after)}.csv`
+        : `${safe(after.tenantLabel)}-changes-${name(before)}-${name(after)}.csv`,
       'text/csv; charset=utf-8',
     );
     try {
-      await this.o.engine.call('compare.csv', { path: c.path, csvPath: file.path });
+      await this.o.engine.call('compare.csv', {
+        path: c.path,
+        csvPath: file.path,
+        ...(across ? { names: { key, before: before.tenantLabel, after: after.tenantLabel } } : {}),
+      });
     } catch (err) {
       file.discard();
       throw err;

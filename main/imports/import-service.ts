@@ -1,0 +1,612 @@
+// User imports: a file checked and split (in the offline worker), then sent chunk by chunk as Auth0 import jobs —
+// each chunk a write through the one write path (guard, audit, scheduler) — with at most two of a tenant's jobs in
+// Auth0 at once, each followed until done and its refused rows read back and tied to the rows of the file. The
+// import's state is written atomically at each step and its refused rows appended, so a killed process loses
+// nothing: an import that was running comes back "interrupted", to be resumed.
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stringify } from 'csv-stringify';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import {
+  guardLevel,
+  guardSatisfied,
+  IMPORT_CONCURRENT_JOBS,
+  type ChannelParsedInput,
+  type DownloadRef,
+  type ImportChunk,
+  type ImportFailure,
+  type ImportPreview,
+  type ImportSummary,
+} from '../../preload/contract.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { WriteCommand, WritePath } from '../commands/write-path.js';
+import type { DownloadStore } from '../downloads/download-store.js';
+import { AppError, toEnvelope } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { OfflineEngine } from '../offline/offline-engine.js';
+import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import type { UploadStore } from '../uploads/upload-store.js';
+import { readConnections } from '../users/user-reads.js';
+import type { PreparedImport } from './import-file.js';
+
+export interface ImportServiceOptions {
+  dataDir: string;
+  tenants: TenantService;
+  writes: WritePath;
+  audit: AuditLog;
+  engine: OfflineEngine;
+  uploads: UploadStore;
+  downloads: DownloadStore;
+  emit: (summary: ImportSummary) => void;
+  /** How often a sent chunk's job is asked about (Auth0's jobs take seconds to minutes). */
+  pollMs?: number;
+  /** How long to wait when Auth0 says too many import jobs run (other tools' jobs count too). */
+  busyRetryMs?: number;
+}
+
+interface ChunkWrite {
+  tenantId: string;
+  guard: { confirmed: true; typedDomain: string; typedCount: number };
+  guardCount: number;
+  importId: string;
+  fileName: string;
+  chunk: ImportChunk;
+  body: Buffer;
+  connectionId: string;
+  upsert: boolean;
+  sendCompletionEmail: boolean;
+}
+
+/** One chunk sent as an Auth0 import job. Never repeated blindly: a second send would import its rows twice. */
+const sendChunk: WriteCommand<ChunkWrite, undefined, { jobId: string }> = {
+  channel: 'imports:start',
+  action: 'users.import-chunk',
+  target: (i) =>
+    `${i.fileName} part ${i.chunk.index + 1}: rows ${i.chunk.firstRow}-${i.chunk.lastRow} (${i.chunk.rows} users)`,
+  idempotent: false,
+  async apply({ management }, i) {
+    const job = await management.jobs.usersImports.create({
+      users: new Blob([new Uint8Array(i.body)], { type: 'application/json' }),
+      connection_id: i.connectionId,
+      upsert: i.upsert,
+      send_completion_email: i.sendCompletionEmail,
+      external_id: `${i.importId}-${i.chunk.index}`,
+    });
+    return { jobId: String(job.id) };
+  },
+  audit: { after: (r, i) => ({ jobId: r.jobId, rows: i.chunk.rows, upsert: i.upsert }) },
+};
+
+/** A tenant's import slots: Auth0 runs at most two import jobs at once per tenant, whoever started them. */
+class Slots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  async acquire(): Promise<() => void> {
+    if (this.active >= IMPORT_CONCURRENT_JOBS) await new Promise<void>((r) => this.waiting.push(r));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+}
+
+interface Prepared {
+  input: ChannelParsedInput<'imports:prepare'>;
+  preview: ImportPreview;
+  connectionName: string;
+}
+
+interface Run {
+  summary: ImportSummary;
+  auditId: string;
+  cancelled: boolean;
+}
+
+const DONE: ReadonlySet<string> = new Set(['completed', 'failed', 'unknown']);
+
+export class ImportService {
+  private readonly dir: string;
+  private readonly prepared = new Map<string, Prepared>();
+  private readonly summaries = new Map<string, ImportSummary>();
+  private readonly runs = new Map<string, Run>();
+  private readonly slots = new Map<string, Slots>();
+  private readonly pollMs: number;
+  private readonly busyRetryMs: number;
+
+  constructor(private readonly o: ImportServiceOptions) {
+    this.dir = join(o.dataDir, 'imports');
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.pollMs = o.pollMs ?? 1000;
+    this.busyRetryMs = o.busyRetryMs ?? 5000;
+    this.load();
+  }
+
+  /** Imports of earlier runs; one that was running when Tenant Desk stopped is "interrupted", offered for resume. */
+  private load(): void {
+    for (const id of readdirSync(this.dir)) {
+      const file = join(this.dir, id, 'import.json');
+      if (!existsSync(file)) continue;
+      try {
+        const summary = JSON.parse(readFileSync(file, 'utf8')) as ImportSummary;
+        if (summary.status === 'running') {
+          summary.status = 'interrupted';
+          summary.message =
+            'Tenant Desk stopped while this import ran. Resume it: parts already sent are followed up, the rest sent.';
+        }
+        this.summaries.set(summary.importId, summary);
+      } catch {
+        // A damaged record is left on disk for a person to look at; it is not offered.
+      }
+    }
+  }
+
+  private importDir(importId: string): string {
+    return join(this.dir, importId);
+  }
+
+  private save(summary: ImportSummary): void {
+    writeFileAtomic(join(this.importDir(summary.importId), 'import.json'), JSON.stringify(summary));
+    this.o.emit(structuredClone(summary));
+  }
+
+  private slotsOf(tenantId: string): Slots {
+    let s = this.slots.get(tenantId);
+    if (!s) this.slots.set(tenantId, (s = new Slots()));
+    return s;
+  }
+
+  // ---------- preparing ----------
+
+  async prepare(input: ChannelParsedInput<'imports:prepare'>): Promise<ImportPreview> {
+    const profile = this.o.tenants.stored(input.tenantId);
+    if (this.summaries.has(input.importId))
+      throw new AppError('conflict', 'That import has already started; prepare the file as a new import.');
+    const file = this.o.uploads.file(input.uploadId);
+    const connections = await readConnections(this.o.tenants.connection(profile.id).management);
+    const connection = connections.find((c) => c.id === input.connectionId);
+    if (!connection)
+      throw new AppError('not_found', `The tenant ${profile.label} has no connection ${input.connectionId}.`);
+    if (!connection.isDatabase)
+      throw new AppError(
+        'validation',
+        `${connection.name} is not a database connection: Auth0 imports users only into database connections.`,
+      );
+    const prep = await this.o.engine.call<PreparedImport>('import.prepare', {
+      path: file.path,
+      fileName: input.fileName,
+      dir: join(this.importDir(input.importId), 'chunks'),
+      ...(input.format ? { format: input.format } : {}),
+      ...(input.mapping ? { mapping: input.mapping } : {}),
+    });
+    const preview: ImportPreview = {
+      importId: input.importId,
+      tenantId: profile.id,
+      fileName: input.fileName,
+      bytes: statSync(file.path).size,
+      format: prep.format,
+      connection: { id: connection.id, name: connection.name },
+      converted: prep.converted,
+      notes: prep.notes,
+      ...(prep.columns ? { columns: prep.columns, mapping: prep.mapping!, sample: prep.sample! } : {}),
+      rows: prep.rows,
+      valid: prep.valid,
+      errors: prep.errors,
+      errorCount: prep.errorCount,
+      chunks: prep.chunks.length,
+      ready: prep.errorCount === 0 && prep.chunks.length > 0,
+    };
+    this.prepared.set(input.importId, { input, preview, connectionName: connection.name });
+    this.chunkPlans.set(input.importId, prep.chunks);
+    return preview;
+  }
+
+  private readonly chunkPlans = new Map<string, PreparedImport['chunks']>();
+
+  // ---------- running ----------
+
+  async start(input: ChannelParsedInput<'imports:start'>): Promise<ImportSummary> {
+    const p = this.prepared.get(input.importId);
+    if (!p)
+      throw new AppError(
+        'not_found',
+        'That import is not prepared (or has started already); choose the file again.',
+      );
+    if (!p.preview.ready)
+      throw new AppError(
+        'validation',
+        'The file has rows Auth0 would refuse: fix them first; nothing was sent.',
+      );
+    const profile = this.o.tenants.stored(p.preview.tenantId);
+    const rows = p.preview.valid;
+    const level = guardLevel('imports:start', profile.environment, undefined);
+    const target = `${rows} users from ${p.preview.fileName}`;
+    if (!guardSatisfied(level, profile.domain, input.guard, rows)) {
+      const message = `This is a production tenant. Type its domain (${profile.domain}) and the number of users (${rows}) to import.`;
+      this.o.audit.record({
+        tenantId: profile.id,
+        tenantDomain: profile.domain,
+        action: 'users.import',
+        target,
+        outcome: 'refused',
+        error: message,
+      });
+      throw new AppError('confirmation_required', message, {
+        details: { level, domain: profile.domain, count: rows },
+      });
+    }
+    const { id: auditId, written } = this.o.audit.begin({
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      action: 'users.import',
+      target,
+      before: {
+        file: p.preview.fileName,
+        connection: p.connectionName,
+        upsert: input.upsert,
+        parts: p.preview.chunks,
+      },
+    });
+    await written;
+    const summary: ImportSummary = {
+      importId: p.preview.importId,
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      fileName: p.preview.fileName,
+      format: p.preview.format,
+      connectionId: p.preview.connection.id,
+      connectionName: p.connectionName,
+      upsert: input.upsert,
+      sendCompletionEmail: input.sendCompletionEmail,
+      createdAt: new Date().toISOString(),
+      status: 'running',
+      rows,
+      chunks: this.chunkPlans.get(p.preview.importId)!.map((c) => ({ ...c, state: 'waiting' })),
+      counts: { inserted: 0, updated: 0, failed: 0, total: 0 },
+    };
+    this.prepared.delete(input.importId);
+    this.chunkPlans.delete(input.importId);
+    this.summaries.set(summary.importId, summary);
+    writeFileAtomic(join(this.importDir(summary.importId), 'audit-id'), auditId);
+    this.save(summary);
+    this.drive({ summary, auditId, cancelled: false });
+    return structuredClone(summary);
+  }
+
+  resume(importId: string): ImportSummary {
+    const summary = this.summary(importId);
+    if (summary.status !== 'interrupted')
+      throw new AppError('validation', 'Only an interrupted import can be resumed.');
+    for (const c of summary.chunks)
+      if (c.state === 'sending') {
+        // Sent or not, Auth0 never said: sending it again could import its rows twice.
+        c.state = 'unknown';
+        c.error =
+          'Tenant Desk stopped while this part was being sent; Auth0 may or may not have it. Check its rows on the tenant.';
+      }
+    summary.status = 'running';
+    delete summary.message;
+    const auditFile = join(this.importDir(importId), 'audit-id');
+    const auditId = existsSync(auditFile) ? readFileSync(auditFile, 'utf8') : '';
+    this.save(summary);
+    this.drive({ summary, auditId, cancelled: false });
+    return structuredClone(summary);
+  }
+
+  cancel(importId: string): ImportSummary {
+    const run = this.runs.get(importId);
+    if (!run) throw new AppError('validation', 'That import is not running.');
+    run.cancelled = true;
+    run.summary.message = 'Cancelled: parts not yet sent will not be sent; Auth0 finishes the jobs it has.';
+    this.save(run.summary);
+    return structuredClone(run.summary);
+  }
+
+  private drive(run: Run): void {
+    const { summary } = run;
+    this.runs.set(summary.importId, run);
+    const slots = this.slotsOf(summary.tenantId);
+    const work = summary.chunks
+      .filter((c) => !DONE.has(c.state))
+      .map(async (chunk) => {
+        const release = await slots.acquire();
+        try {
+          if (chunk.state === 'waiting') {
+            if (run.cancelled) return;
+            await this.send(run, chunk);
+          }
+          if (chunk.jobId && !DONE.has(chunk.state)) await this.follow(run, chunk);
+        } catch (err) {
+          chunk.state = chunk.jobId ? 'unknown' : 'failed';
+          chunk.error = toEnvelope(err).message;
+          this.save(summary);
+        } finally {
+          release();
+        }
+      });
+    void Promise.all(work).then(() => this.finish(run));
+  }
+
+  private async send(run: Run, chunk: ImportChunk): Promise<void> {
+    const { summary } = run;
+    const body = readFileSync(join(this.importDir(summary.importId), 'chunks', `chunk-${chunk.index}.json`));
+    for (;;) {
+      chunk.state = 'sending';
+      this.save(summary);
+      try {
+        const { jobId } = await this.o.writes.run(
+          sendChunk,
+          {
+            tenantId: summary.tenantId,
+            guard: { confirmed: true, typedDomain: summary.tenantDomain, typedCount: summary.rows },
+            guardCount: summary.rows,
+            importId: summary.importId,
+            fileName: summary.fileName,
+            chunk,
+            body,
+            connectionId: summary.connectionId,
+            upsert: summary.upsert,
+            sendCompletionEmail: summary.sendCompletionEmail,
+          },
+          { lane: 'job' },
+        );
+        chunk.jobId = jobId;
+        chunk.state = 'pending';
+        delete chunk.error;
+        this.save(summary);
+        return;
+      } catch (err) {
+        const e = toEnvelope(err);
+        // Two import jobs of this tenant already run in Auth0 (another tool's count too): wait for a place.
+        if (e.code === 'rate_limited' && !run.cancelled) {
+          chunk.state = 'waiting';
+          chunk.error = `Auth0 is busy with other import jobs; trying again. (${e.message})`;
+          this.save(summary);
+          await sleep(this.busyRetryMs);
+          continue;
+        }
+        if (e.code === 'network' || e.code === 'timeout') {
+          chunk.state = 'unknown';
+          chunk.error = `The answer to this part was lost (${e.message}); Auth0 may or may not have it. Check its rows on the tenant.`;
+        } else {
+          chunk.state = 'failed';
+          chunk.error = e.message;
+        }
+        this.save(summary);
+        return;
+      }
+    }
+  }
+
+  /** Asks Auth0 about a chunk's job until it ends, then reads its refused rows. */
+  private async follow(run: Run, chunk: ImportChunk): Promise<void> {
+    const { summary } = run;
+    const management = this.o.tenants.connection(summary.tenantId).management;
+    for (;;) {
+      const job = await withRequestPolicy({ lane: 'job' }, () => management.jobs.get(chunk.jobId!));
+      const status = String(job.status);
+      if (status === 'completed' || status === 'failed') {
+        const failures: ImportFailure[] = [];
+        if (status === 'completed') {
+          const s = (job.summary ?? {}) as Partial<
+            Record<'inserted' | 'updated' | 'failed' | 'total', number>
+          >;
+          chunk.summary = {
+            inserted: s.inserted ?? 0,
+            updated: s.updated ?? 0,
+            failed: s.failed ?? 0,
+            total: s.total ?? chunk.rows,
+          };
+          if (chunk.summary.failed > 0) failures.push(...(await this.refusedRows(summary, chunk)));
+          chunk.state = 'completed';
+        } else {
+          chunk.state = 'failed';
+          chunk.error = `Auth0 failed this part's job${job.status_details ? `: ${String(job.status_details)}` : '.'}`;
+          chunk.summary = { inserted: 0, updated: 0, failed: chunk.rows, total: chunk.rows };
+          failures.push({ row: null, chunk: chunk.index, code: 'JOB_FAILED', message: chunk.error });
+        }
+        if (failures.length)
+          appendFileSync(
+            join(this.importDir(summary.importId), 'failures.ndjson'),
+            failures.map((f) => `${JSON.stringify(f)}\n`).join(''),
+            { mode: 0o600 },
+          );
+        this.recount(summary);
+        this.save(summary);
+        return;
+      }
+      if (status !== chunk.state) {
+        chunk.state = status === 'processing' ? 'processing' : 'pending';
+        this.save(summary);
+      }
+      await sleep(this.pollMs);
+    }
+  }
+
+  /** Auth0's refused rows of a job, each tied back to its row of the file by email. */
+  private async refusedRows(summary: ImportSummary, chunk: ImportChunk): Promise<ImportFailure[]> {
+    const management = this.o.tenants.connection(summary.tenantId).management;
+    const raw = (await withRequestPolicy({ lane: 'job' }, () =>
+      management.jobs.errors.get(chunk.jobId!),
+    )) as unknown;
+    const list = Array.isArray(raw) ? (raw as { user?: Record<string, unknown>; errors?: unknown[] }[]) : [];
+    const rows = JSON.parse(
+      readFileSync(join(this.importDir(summary.importId), 'chunks', `rows-${chunk.index}.json`), 'utf8'),
+    ) as [number, string][];
+    const byEmail = new Map<string, number[]>();
+    for (const [row, email] of rows) byEmail.set(email, [...(byEmail.get(email) ?? []), row]);
+    const out: ImportFailure[] = [];
+    for (const entry of list) {
+      const email = typeof entry.user?.email === 'string' ? entry.user.email : undefined;
+      const row = email ? (byEmail.get(email.toLowerCase())?.shift() ?? null) : null;
+      for (const e of (entry.errors ?? []) as { code?: unknown; message?: unknown; path?: unknown }[])
+        out.push({
+          row,
+          chunk: chunk.index,
+          ...(email ? { email } : {}),
+          code: String(e.code ?? 'UNKNOWN'),
+          message: String(e.message ?? ''),
+          ...(typeof e.path === 'string' && e.path ? { path: e.path } : {}),
+        });
+    }
+    return out;
+  }
+
+  private recount(summary: ImportSummary): void {
+    const counts = { inserted: 0, updated: 0, failed: 0, total: 0 };
+    for (const c of summary.chunks)
+      if (c.summary)
+        for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += c.summary[k];
+    summary.counts = counts;
+  }
+
+  private finish(run: Run): void {
+    const { summary } = run;
+    this.runs.delete(summary.importId);
+    const states = summary.chunks.map((c) => c.state);
+    summary.status = run.cancelled
+      ? 'cancelled'
+      : states.every((s) => s === 'completed')
+        ? 'completed'
+        : 'failed';
+    const unsent = states.filter((s) => s === 'waiting').length;
+    if (run.cancelled) summary.message = `Cancelled: ${unsent} of ${states.length} parts were not sent.`;
+    else if (summary.status === 'failed') {
+      const bad = summary.chunks.filter((c) => c.state !== 'completed');
+      summary.message = `${bad.length} of ${states.length} parts did not complete: ${bad
+        .slice(0, 3)
+        .map((c) => `part ${c.index + 1}: ${c.error ?? c.state}`)
+        .join('; ')}`;
+    }
+    summary.finishedAt = new Date().toISOString();
+    this.save(summary);
+    if (run.auditId)
+      this.o.audit.finish(run.auditId, {
+        tenantId: summary.tenantId,
+        tenantDomain: summary.tenantDomain,
+        action: 'users.import',
+        target: `${summary.rows} users from ${summary.fileName}`,
+        outcome: summary.status === 'completed' ? 'success' : 'failure',
+        after: { status: summary.status, counts: summary.counts },
+        ...(summary.message ? { error: summary.message } : {}),
+      });
+  }
+
+  // ---------- reading ----------
+
+  summary(importId: string): ImportSummary {
+    const s = this.summaries.get(importId);
+    if (!s) throw new AppError('not_found', 'There is no such import.');
+    return s;
+  }
+
+  get(importId: string): ImportSummary {
+    return structuredClone(this.summary(importId));
+  }
+
+  list(tenantId?: string): ImportSummary[] {
+    return [...this.summaries.values()]
+      .filter((s) => !tenantId || s.tenantId === tenantId)
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+      .map((s) => structuredClone(s));
+  }
+
+  private failuresOf(importId: string): ImportFailure[] {
+    this.summary(importId);
+    const file = join(this.importDir(importId), 'failures.ndjson');
+    if (!existsSync(file)) return [];
+    const out = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ImportFailure);
+    return out.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity) || a.chunk - b.chunk);
+  }
+
+  failures(input: ChannelParsedInput<'imports:failures'>): { items: ImportFailure[]; total: number } {
+    const all = this.failuresOf(input.importId);
+    return { items: all.slice(input.offset, input.offset + input.limit), total: all.length };
+  }
+
+  async failuresCsv(importId: string): Promise<DownloadRef> {
+    const all = this.failuresOf(importId);
+    const s = this.summary(importId);
+    const file = this.o.downloads.reserve(
+      `${s.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '-')}-import-failures.csv`,
+      'text/csv; charset=utf-8',
+    );
+    try {
+      const out = createWriteStream(file.path, { mode: 0o600 });
+      const csv = stringify({
+        header: true,
+        columns: ['row', 'part', 'email', 'code', 'message', 'path'],
+        escape_formulas: true,
+        bom: true,
+      });
+      csv.pipe(out);
+      for (const f of all)
+        csv.write([f.row ?? '', f.chunk + 1, f.email ?? '', f.code, f.message, f.path ?? '']);
+      csv.end();
+      await finished(out);
+      const { id, filename, bytes } = await file.commit();
+      return { id, filename, bytes };
+    } catch (err) {
+      file.discard();
+      throw err;
+    }
+  }
+
+  /** An example file for a connection: the CSV header this screen maps at once, or Auth0's JSON. */
+  async template(input: ChannelParsedInput<'imports:template'>): Promise<DownloadRef> {
+    const profile = this.o.tenants.stored(input.tenantId);
+    const connections = await readConnections(this.o.tenants.connection(profile.id).management);
+    const connection = connections.find((c) => c.id === input.connectionId);
+    if (!connection)
+      throw new AppError('not_found', `The tenant ${profile.label} has no connection ${input.connectionId}.`);
+    const example: Record<string, unknown> = {
+      email: 'ada@example.com',
+      email_verified: true,
+      ...(connection.requiresUsername ? { username: 'ada' } : {}),
+      given_name: 'Ada',
+      family_name: 'Lovelace',
+      name: 'Ada Lovelace',
+      password_hash: '$2b$10$C9bxkiG2C4QKk5TNMj1x0uXMB4lfuuqPiDHUYbjwP1BmnIM2kT1zS',
+      user_metadata: { plan: 'gold' },
+      app_metadata: { tier: 'b' },
+    };
+    const file = this.o.downloads.reserve(
+      `import-template-${connection.name.replace(/[^\w.-]+/g, '-')}.${input.format}`,
+      input.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
+    );
+    try {
+      if (input.format === 'json') writeFileAtomic(file.path, `${JSON.stringify([example], null, 2)}\n`);
+      else {
+        const columns = Object.keys(example).flatMap((k) =>
+          k.endsWith('_metadata') ? Object.keys(example[k] as object).map((m) => `${k}.${m}`) : [k],
+        );
+        const values = columns.map((c) => {
+          const [k, m] = c.split('.');
+          const v = m ? (example[k!] as Record<string, unknown>)[m] : example[c];
+          return String(v);
+        });
+        const out = createWriteStream(file.path, { mode: 0o600 });
+        const csv = stringify({ header: true, columns, escape_formulas: true });
+        csv.pipe(out);
+        csv.write(values);
+        csv.end();
+        await finished(out);
+      }
+      const { id, filename, bytes } = await file.commit();
+      return { id, filename, bytes };
+    } catch (err) {
+      file.discard();
+      throw err;
+    }
+  }
+}
