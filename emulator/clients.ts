@@ -34,7 +34,19 @@ export const ADMIN_SCOPES = [
   'read:stats',
   'read:clients',
   'read:resource_servers',
+  'create:resource_servers',
+  'update:resource_servers',
+  'delete:resource_servers',
 ];
+
+/** The clients that hold the full grant: a data file written by an older version gets the scopes added since. */
+export const FULL_ACCESS_CLIENTS = ['admin', 'admin-private-key-jwt'];
+
+export function upgradeFullAccessScopes(clients: Client[]): void {
+  for (const c of clients)
+    if (FULL_ACCESS_CLIENTS.includes(c.name))
+      c.scopes = [...c.scopes, ...ADMIN_SCOPES.filter((s) => !c.scopes.includes(s))];
+}
 
 /** The restricted grant a support desk typically gets. */
 export const SUPPORT_DESK_SCOPES = [

@@ -1,6 +1,6 @@
 // The local tenant as a library: `startEmulator(options)` serves the Auth0 Management API over HTTPS on loopback.
 import { resolve } from 'node:path';
-import { createClients } from './clients.js';
+import { createClients, upgradeFullAccessScopes } from './clients.js';
 import { bindContext, type ScopeRule, type TenantContext } from './context.js';
 import type { OutboxEmail } from './model.js';
 import { TenantJournal } from './journal.js';
@@ -74,6 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const journal = dataFile ? new TenantJournal(dataFile, store, snapshotOf) : null;
   if (journal?.load()) {
     if (store.clients.length === 0) store.clients = createClients();
+    else upgradeFullAccessScopes(store.clients);
   } else {
     store.clients = createClients();
     store.untracked(() =>

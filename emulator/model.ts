@@ -51,11 +51,27 @@ export interface Role {
   description: string;
 }
 
+export interface ResourceServerScope {
+  value: string;
+  description?: string;
+}
+
+/**
+ * An API as Auth0 returns it: the fields it always sends, plus whatever optional settings were given (kept as
+ * sent, in Auth0's order). `name` and `scopes` are absent until set, as on Auth0.
+ */
 export interface ResourceServer {
   id: string;
-  name: string;
+  name?: string;
   identifier: string;
-  scopes: { value: string; description: string }[];
+  allow_offline_access: boolean;
+  skip_consent_for_verifiable_first_party_clients: boolean;
+  token_lifetime: number;
+  token_lifetime_for_web: number;
+  signing_alg: string;
+  scopes?: ResourceServerScope[];
+  is_system?: boolean;
+  [key: string]: unknown;
 }
 
 export interface LogEvent {

@@ -1,7 +1,7 @@
 // Deterministic, realistic tenant data: the same seed gives the same users, connections, roles and logs
 // (dates are relative to the start of the current UTC day, so "recent logins" stay recent).
 import { createHash } from 'node:crypto';
-import type { TenantStore } from './store.js';
+import { defaultResourceServers, permissionKey, type TenantStore } from './store.js';
 import type { AuthenticationMethod, Connection, Enrollment, Identity, User } from './model.js';
 
 export function prng(seed: string): () => number {
@@ -230,7 +230,14 @@ export function seedTenant(store: TenantStore, options: SeedOptions): void {
     options.users > 0,
   );
 
-  // Roles: more than the 50 the web dashboard's picker shows, with permissions over one resource server.
+  // The custom APIs. Their ids and the Billing API's grants come from a second generator, so the rest of the seeded
+  // tenant (users, roles, logs) is what the same seed gave before several APIs existed.
+  const apiRand = prng(`${options.seed}:apis`);
+  store.ensureManagementApi(hex(apiRand, 24));
+  const [reports, ...others] = defaultResourceServers().map((rs) => ({ ...rs, id: hex(apiRand, 24) }));
+  for (const rs of [reports!, ...others]) store.resourceServers.set(rs.id, rs);
+
+  // Roles: more than the 50 the web dashboard's picker shows, with permissions over the custom APIs.
   const roleIds: string[] = [];
   const roleCount = options.users > 0 ? 60 : 3;
   for (let i = 0; i < roleCount; i++) {
@@ -238,7 +245,11 @@ export function seedTenant(store: TenantStore, options: SeedOptions): void {
     const id = `rol_${alnumId(rand, 16)}`;
     store.roles.set(id, { id, name, description: `${name} role` });
     store.roleUsers.set(id, new Set());
-    const perms = store.resourceServer.scopes.filter(() => rand() < 0.5).map((s) => s.value);
+    const perms = (reports!.scopes ?? [])
+      .filter(() => rand() < 0.5)
+      .map((s) => permissionKey(reports!.id, s.value));
+    for (const rs of others)
+      for (const s of rs.scopes ?? []) if (apiRand() < 0.3) perms.push(permissionKey(rs.id, s.value));
     store.rolePermissions.set(id, new Set(perms));
     roleIds.push(id);
   }

@@ -2,6 +2,7 @@
 // Everything lives in memory; `snapshot()`/`restore()` give the JSON form `--data` saves atomically.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { LOG_RULES, RecordIndex, UserIndex } from '../query/index.js';
+import { managementApi } from './management-api.js';
 import { TrackedMap, TrackedSetMap } from './tracked.js';
 import type {
   AuthenticationMethod,
@@ -28,8 +29,15 @@ export interface Snapshot {
   passwords: Record<string, string>;
   roles: Role[];
   roleUsers: Record<string, string[]>;
+  /** Per role, its permissions as `permissionKey(resource server id, permission name)`. */
   rolePermissions: Record<string, string[]>;
-  resourceServer: ResourceServer;
+  /**
+   * The tenant's APIs. The system Management API is kept as its id and the settings a tenant may change: the rest
+   * (its identifier follows the tenant's address, its scopes the local tenant's version) is filled in when read.
+   */
+  resourceServers?: ResourceServer[];
+  /** Data files written before several APIs existed: the one API, whose role permissions were bare names. */
+  resourceServer?: ResourceServer;
   logs: LogEvent[];
   enrollments: Record<string, Enrollment[]>;
   authenticationMethods: Record<string, AuthenticationMethod[]>;
@@ -59,6 +67,54 @@ export function newLogId(date: Date): string {
     .replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10))}`;
 }
 
+/** Auth0's resource server ids are 24 hex digits (a MongoDB ObjectId). */
+export function newResourceServerId(): string {
+  return randomHex(12);
+}
+
+/** A role permission: which API (by resource server id) and which of its scopes. */
+export function permissionKey(resourceServerId: string, permissionName: string): string {
+  return `${resourceServerId}|${permissionName}`;
+}
+
+export function parsePermissionKey(key: string): { resourceServerId: string; permissionName: string } {
+  const at = key.indexOf('|');
+  return { resourceServerId: key.slice(0, at), permissionName: key.slice(at + 1) };
+}
+
+/** The custom APIs a new local tenant has. */
+export function defaultResourceServers(): ResourceServer[] {
+  const api = (name: string, identifier: string, scopes: [string, string][]): ResourceServer => ({
+    id: newResourceServerId(),
+    name,
+    identifier,
+    allow_offline_access: false,
+    skip_consent_for_verifiable_first_party_clients: false,
+    subject_type_authorization: { client: { policy: 'require_client_grant' }, user: { policy: 'allow_all' } },
+    token_lifetime: 86400,
+    token_lifetime_for_web: 7200,
+    signing_alg: 'RS256',
+    scopes: scopes.map(([value, description]) => ({ value, description })),
+    enforce_policies: true,
+    token_dialect: 'access_token_authz',
+  });
+  return [
+    api('Reports API', 'https://reports.tenant-desk.local/', [
+      ['read:reports', 'Read reports'],
+      ['create:reports', 'Create reports'],
+      ['delete:reports', 'Delete reports'],
+      ['admin:reports', 'Administer reports'],
+    ]),
+    // Shares `read:reports` with the Reports API on purpose: a permission is an (API, scope) pair.
+    api('Billing API', 'https://billing.tenant-desk.local/', [
+      ['read:invoices', 'Read invoices'],
+      ['create:invoices', 'Create invoices'],
+      ['refund:payments', 'Refund payments'],
+      ['read:reports', 'Read billing reports'],
+    ]),
+  ];
+}
+
 /** The persistent tables a write can change, by the name the journal records them under. */
 export const TABLES = [
   'connections',
@@ -67,6 +123,7 @@ export const TABLES = [
   'roles',
   'roleUsers',
   'rolePermissions',
+  'resourceServers',
   'enrollments',
   'authenticationMethods',
   'blocks',
@@ -97,17 +154,10 @@ export class TenantStore {
   readonly roles = new TrackedMap<Role>('roles', this.mark);
   readonly roleUsers = new TrackedSetMap('roleUsers', this.mark);
   readonly rolePermissions = new TrackedSetMap('rolePermissions', this.mark);
-  resourceServer: ResourceServer = {
-    id: `rs_${randomAlnum(16)}`,
-    name: 'Reports API',
-    identifier: 'https://reports.tenant-desk.local/',
-    scopes: [
-      { value: 'read:reports', description: 'Read reports' },
-      { value: 'create:reports', description: 'Create reports' },
-      { value: 'delete:reports', description: 'Delete reports' },
-      { value: 'admin:reports', description: 'Administer reports' },
-    ],
-  };
+  /** The APIs by id, in creation order (the system one as stored: see `Snapshot.resourceServers`). */
+  readonly resourceServers = new TrackedMap<ResourceServer>('resourceServers', this.mark);
+  /** Where a data file from before several APIs existed kept its one API: old bare permission names belong to it. */
+  private legacyResourceServerId: string | null = null;
   logs: LogEvent[] = [];
   /** The logs, searchable with the same query engine as users (Auth0's log-search rules). */
   readonly logIndex = new RecordIndex(LOG_RULES);
@@ -186,11 +236,8 @@ export class TenantStore {
       }
       const map = this[table] as Map<string, unknown>;
       if (value === null) map.delete(key);
-      else
-        map.set(
-          key,
-          table === 'roleUsers' || table === 'rolePermissions' ? new Set(value as string[]) : value,
-        );
+      else if (table === 'rolePermissions') map.set(key, new Set(this.upgradePermissions(value as string[])));
+      else map.set(key, table === 'roleUsers' ? new Set(value as string[]) : value);
     });
   }
 
@@ -271,7 +318,8 @@ export class TenantStore {
 
   checkPassword(userId: string, password: string): boolean {
     const stored = this.passwords.get(userId);
-    if (!stored) return false;
+    // An imported hash is kept as given: the local tenant cannot check a password against it.
+    if (!stored || stored.startsWith('imported:')) return false;
     const [salt, hash] = stored.split(':') as [string, string];
     const candidate = scryptSync(password, Buffer.from(salt, 'hex'), 32, { N: 1024 });
     return timingSafeEqual(candidate, Buffer.from(hash, 'hex'));
@@ -287,6 +335,52 @@ export class TenantStore {
       }
     }
     return out;
+  }
+
+  // ---- resource servers ----
+  /** Every tenant has the system Management API; a store without one (new, or from an old data file) gets it. */
+  ensureManagementApi(id = newResourceServerId()): void {
+    for (const rs of this.resourceServers.values()) if (rs.is_system) return;
+    this.resourceServers.set(id, { id, identifier: '', is_system: true } as ResourceServer);
+  }
+
+  private present(rs: ResourceServer, audience: string): ResourceServer {
+    if (!rs.is_system) return rs;
+    const { id: _id, identifier: _identifier, is_system: _system, ...settings } = rs;
+    return { ...managementApi(rs.id, audience), ...settings };
+  }
+
+  /** Every API of the tenant as Auth0 lists them: the system Management API first, then the custom ones. */
+  allResourceServers(audience: string): ResourceServer[] {
+    const all = [...this.resourceServers.values()];
+    return [...all.filter((rs) => rs.is_system), ...all.filter((rs) => !rs.is_system)].map((rs) =>
+      this.present(rs, audience),
+    );
+  }
+
+  /** An API by id or by identifier (Auth0 accepts either wherever it takes an API's id). */
+  findResourceServer(idOrIdentifier: string, audience: string): ResourceServer | undefined {
+    const byId = this.resourceServers.get(idOrIdentifier);
+    if (byId) return this.present(byId, audience);
+    for (const rs of this.resourceServers.values())
+      if (rs.is_system ? idOrIdentifier === audience : rs.identifier === idOrIdentifier)
+        return this.present(rs, audience);
+    return undefined;
+  }
+
+  /** Drops role permissions that no longer name a scope of an existing API (after a scope or an API is removed). */
+  prunePermissions(resourceServerId: string, keep: (permissionName: string) => boolean): void {
+    for (const perms of this.rolePermissions.values())
+      for (const key of [...perms]) {
+        const p = parsePermissionKey(key);
+        if (p.resourceServerId === resourceServerId && !keep(p.permissionName)) perms.delete(key);
+      }
+  }
+
+  /** Old data files kept bare permission names (all of the one API); they become (API, name) keys. */
+  private upgradePermissions(values: string[]): string[] {
+    const legacy = this.legacyResourceServerId;
+    return values.map((v) => (v.includes('|') || !legacy ? v : permissionKey(legacy, v)));
   }
 
   // ---- logs ----
@@ -316,7 +410,7 @@ export class TenantStore {
       roles: [...this.roles.values()],
       roleUsers: mapOfSets(this.roleUsers),
       rolePermissions: mapOfSets(this.rolePermissions),
-      resourceServer: this.resourceServer,
+      resourceServers: [...this.resourceServers.values()],
       logs: this.logs,
       enrollments: Object.fromEntries(this.enrollments),
       authenticationMethods: Object.fromEntries(this.authenticationMethods),
@@ -336,8 +430,26 @@ export class TenantStore {
     for (const [k, v] of Object.entries(s.passwords)) this.passwords.set(k, v);
     for (const r of s.roles) this.roles.set(r.id, r);
     for (const [k, v] of Object.entries(s.roleUsers)) this.roleUsers.set(k, new Set(v));
-    for (const [k, v] of Object.entries(s.rolePermissions)) this.rolePermissions.set(k, new Set(v));
-    this.resourceServer = s.resourceServer;
+    this.resourceServers.clear();
+    if (s.resourceServers) for (const rs of s.resourceServers) this.resourceServers.set(rs.id, rs);
+    else if (s.resourceServer) {
+      // A data file from before several APIs: its one API, in today's shape, with its role permissions upgraded.
+      const old = s.resourceServer as Partial<ResourceServer> & Pick<ResourceServer, 'id' | 'identifier'>;
+      const legacy: ResourceServer = {
+        ...old,
+        allow_offline_access: old.allow_offline_access ?? false,
+        skip_consent_for_verifiable_first_party_clients:
+          old.skip_consent_for_verifiable_first_party_clients ?? false,
+        token_lifetime: old.token_lifetime ?? 86400,
+        token_lifetime_for_web: old.token_lifetime_for_web ?? 7200,
+        signing_alg: old.signing_alg ?? 'RS256',
+      };
+      this.resourceServers.set(legacy.id, legacy);
+      this.legacyResourceServerId = legacy.id;
+    }
+    this.ensureManagementApi();
+    for (const [k, v] of Object.entries(s.rolePermissions))
+      this.rolePermissions.set(k, new Set(this.upgradePermissions(v)));
     this.logs = [];
     for (const log of s.logs) this.pushLog(log);
     for (const [k, v] of Object.entries(s.enrollments)) this.enrollments.set(k, v);

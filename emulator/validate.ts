@@ -21,6 +21,7 @@ export type Schema =
       properties?: Record<string, Schema>;
       required?: string[];
       additionalProperties?: boolean;
+      maxProperties?: number;
       description?: string;
     }
   | { anyOf: Schema[]; description?: string };
@@ -34,72 +35,94 @@ function typeOf(value: unknown): string {
 
 const emailPattern = /^[^\s@]+@[^\s@]+$/;
 
-/** Returns the first violation as [detail, property path] or null. */
-export function check(schema: Schema, value: unknown, path = ''): [string, string] | null {
+/** One schema violation as z-schema reports it: its error code, its message and where (`a.b[0].c`, '' for the top). */
+export interface Violation {
+  code: string;
+  message: string;
+  path: string;
+}
+
+/** Every violation (z-schema's default: it does not stop at the first), in the order the keywords are checked. */
+export function violations(schema: Schema, value: unknown, path = ''): Violation[] {
+  const out: Violation[] = [];
+  collect(schema, value, path, out);
+  return out;
+}
+
+/** The first violation as [message, property path, z-schema code], or null. */
+export function check(schema: Schema, value: unknown, path = ''): [string, string, string] | null {
+  const [first] = violations(schema, value, path);
+  return first ? [first.message, first.path, first.code] : null;
+}
+
+function collect(schema: Schema, value: unknown, path: string, out: Violation[]): void {
+  const fail = (code: string, message: string, at = path) => out.push({ code, message, path: at });
   if ('anyOf' in schema) {
-    for (const s of schema.anyOf) if (!check(s, value, path)) return null;
-    return ['Data does not match any schemas from "anyOf"', path];
+    if (!schema.anyOf.some((s) => violations(s, value, path).length === 0))
+      fail('ANY_OF_MISSING', 'Data does not match any schemas from "anyOf"');
+    return;
   }
   const actual = typeOf(value);
   const typeMatches = actual === schema.type || (schema.type === 'number' && actual === 'integer');
-  if (!typeMatches) return [`Expected type ${schema.type} but found type ${actual}`, path];
+  if (!typeMatches) return void fail('INVALID_TYPE', `Expected type ${schema.type} but found type ${actual}`);
   switch (schema.type) {
     case 'string': {
       const s = value as string;
       if (schema.minLength !== undefined && s.length < schema.minLength)
-        return [`String is too short (${s.length} chars), minimum ${schema.minLength}`, path];
+        fail('MIN_LENGTH', `String is too short (${s.length} chars), minimum ${schema.minLength}`);
       if (schema.maxLength !== undefined && s.length > schema.maxLength)
-        return [`String is too long (${s.length} chars), maximum ${schema.maxLength}`, path];
-      if (schema.enum && !schema.enum.includes(s)) return [`No enum match for: ${s}`, path];
+        fail('MAX_LENGTH', `String is too long (${s.length} chars), maximum ${schema.maxLength}`);
+      if (schema.enum && !schema.enum.includes(s)) fail('ENUM_MISMATCH', `No enum match for: ${s}`);
       if (schema.format === 'email' && !emailPattern.test(s))
-        return [`Object didn't pass validation for format email: ${s}`, path];
+        fail('INVALID_FORMAT', `Object didn't pass validation for format email: ${s}`);
       if (schema.format === 'uri' && !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(s))
-        return [`Object didn't pass validation for format uri: ${s}`, path];
+        fail('INVALID_FORMAT', `Object didn't pass validation for format uri: ${s}`);
       if (schema.pattern && !schema.pattern.test(s))
-        return [`String does not match pattern ${schema.pattern.source}: ${s}`, path];
-      return null;
+        fail('PATTERN', `String does not match pattern ${schema.pattern.source}: ${s}`);
+      return;
     }
     case 'integer':
     case 'number': {
       const n = value as number;
       if (schema.minimum !== undefined && n < schema.minimum)
-        return [`Value ${n} is less than minimum ${schema.minimum}`, path];
+        fail('MINIMUM', `Value ${n} is less than minimum ${schema.minimum}`);
       if (schema.maximum !== undefined && n > schema.maximum)
-        return [`Value ${n} is greater than maximum ${schema.maximum}`, path];
-      return null;
+        fail('MAXIMUM', `Value ${n} is greater than maximum ${schema.maximum}`);
+      return;
     }
     case 'array': {
       const a = value as unknown[];
       if (schema.minItems !== undefined && a.length < schema.minItems)
-        return [`Array is too short (${a.length}), minimum ${schema.minItems}`, path];
+        fail('ARRAY_LENGTH_SHORT', `Array is too short (${a.length}), minimum ${schema.minItems}`);
       if (schema.maxItems !== undefined && a.length > schema.maxItems)
-        return [`Array is too long (${a.length}), maximum ${schema.maxItems}`, path];
-      if (schema.items) {
-        for (let i = 0; i < a.length; i++) {
-          const r = check(schema.items, a[i], `${path}[${i}]`);
-          if (r) return r;
-        }
-      }
-      return null;
+        fail('ARRAY_LENGTH_LONG', `Array is too long (${a.length}), maximum ${schema.maxItems}`);
+      if (schema.items) for (let i = 0; i < a.length; i++) collect(schema.items, a[i], `${path}[${i}]`, out);
+      return;
     }
     case 'object': {
       const o = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) {
-        if (o[key] === undefined) return [`Missing required property: ${key}`, path];
-      }
+      const keys = Object.keys(o);
+      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties)
+        fail(
+          'OBJECT_PROPERTIES_MAXIMUM',
+          `Too many properties defined (${keys.length}), maximum ${schema.maxProperties}`,
+        );
+      for (const key of schema.required ?? [])
+        if (o[key] === undefined)
+          fail('OBJECT_MISSING_REQUIRED_PROPERTY', `Missing required property: ${key}`);
       if (schema.additionalProperties === false && schema.properties) {
-        const extra = Object.keys(o).filter((k) => !(k in schema.properties!));
-        if (extra.length) return [`Additional properties not allowed: ${extra.join(',')}`, path];
+        const extra = keys.filter((k) => !(k in schema.properties!));
+        if (extra.length)
+          fail('OBJECT_ADDITIONAL_PROPERTIES', `Additional properties not allowed: ${extra.join(',')}`);
       }
       for (const [key, s] of Object.entries(schema.properties ?? {})) {
         if (o[key] === undefined) continue;
-        const r = check(s, o[key], path ? `${path}.${key}` : key);
-        if (r) return r;
+        collect(s, o[key], path ? `${path}.${key}` : key, out);
       }
-      return null;
+      return;
     }
     default:
-      return null;
+      return;
   }
 }
 

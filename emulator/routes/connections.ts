@@ -37,15 +37,22 @@ export function registerConnectionRoutes(app: FastifyInstance, ctx: TenantContex
       .filter(
         (c) => (!strategies || strategies.includes(c.strategy)) && (!query.name || c.name === query.name),
       )
-      .map((c) =>
-        projectFields(
+      .map((c) => {
+        const projected = projectFields(
           c as unknown as Record<string, unknown>,
           query.fields as string | undefined,
           query.include_fields as boolean | undefined,
-        ),
-      );
+        );
+        // Auth0 sends is_domain_connection whatever `fields` asks for (go-auth0 TestConnectionManager_List:
+        // fields=id answers {id, is_domain_connection}).
+        return { ...projected, is_domain_connection: c.is_domain_connection } as Record<string, unknown>;
+      });
     if (isCheckpoint(query)) return checkpointPage(list, query, 'connections', (c) => String(c.id ?? c.name));
-    return offsetPage(list, query, 'connections');
+    const page = offsetPage(list, query, 'connections');
+    if (Array.isArray(page)) return page;
+    // Totals first here (go-auth0 TestConnectionManager_List, TestJobManager_ImportUsers).
+    const { connections, start, limit, total } = page as Record<string, unknown>;
+    return { total, start, limit, connections };
   });
 
   api(app, 'GET', '/connections/:id', ['read:connections'], (req) => {

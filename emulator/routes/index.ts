@@ -6,6 +6,7 @@ import { registerConnectionRoutes } from './connections.js';
 import { registerExtensionRoutes } from './extensions.js';
 import { registerJobRoutes } from './jobs.js';
 import { registerLogRoutes } from './logs.js';
+import { registerResourceServerRoutes } from './resource-servers.js';
 import { registerRoleRoutes } from './roles.js';
 import { registerTicketRoutes } from './tickets.js';
 import { registerUserSecurityRoutes } from './user-security.js';
@@ -15,6 +16,7 @@ export function registerRoutes(app: FastifyInstance, ctx: TenantContext): void {
   registerUserRoutes(app, ctx);
   registerUserSecurityRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
+  registerResourceServerRoutes(app, ctx);
   registerConnectionRoutes(app, ctx);
   registerLogRoutes(app, ctx);
   registerTicketRoutes(app, ctx);

@@ -8,12 +8,16 @@ import type { FastifyInstance } from 'fastify';
 import { api, logApi, userOr404, type TenantContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import type { Connection, Job, User } from '../model.js';
-import { validateBody, check, type Schema } from '../validate.js';
-import { sendVerificationEmail } from './mail.js';
+import { validateBody, type Schema } from '../validate.js';
+import { recordEmail, sendVerificationEmail } from './mail.js';
+import { importUsers, type ImportOutcome } from './users-import.js';
 
 const EXPORT_LINK_SECONDS = 60;
 const MAX_CSV_FIELDS = 30;
 const MAX_CONCURRENT_IMPORTS = 2;
+const MAX_IMPORT_BYTES = 512_000;
+/** Auth0's connection 404 (terraform-provider-auth0 recordings): no full stop. */
+const connectionNotFound = () => errors.notFound('The connection does not exist', 'inexistent_connection');
 /** How long each job state lasts, so callers see pending → processing → completed like on Auth0. */
 const STEP_MS = 150;
 
@@ -63,29 +67,6 @@ const verificationSchema: Schema = {
     },
   },
   required: ['user_id'],
-  additionalProperties: false,
-};
-
-const importedUserSchema: Schema = {
-  type: 'object',
-  properties: {
-    email: { type: 'string', format: 'email' },
-    email_verified: { type: 'boolean' },
-    user_id: { type: 'string', minLength: 1 },
-    username: { type: 'string', minLength: 1 },
-    given_name: { type: 'string' },
-    family_name: { type: 'string' },
-    name: { type: 'string' },
-    nickname: { type: 'string' },
-    picture: { type: 'string' },
-    blocked: { type: 'boolean' },
-    password_hash: { type: 'string' },
-    custom_password_hash: { type: 'object' },
-    app_metadata: { type: 'object' },
-    user_metadata: { type: 'object' },
-    mfa_factors: { type: 'array' },
-  },
-  required: ['email'],
   additionalProperties: false,
 };
 
@@ -190,7 +171,8 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
       reply.code(204);
       return undefined;
     }
-    return errs;
+    // Auth0 sends this one as plain `application/json`, without a charset (go-auth0 TestJobManager_ReadErrors).
+    return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify(errs)));
   });
 
   api(app, 'POST', '/jobs/verification-email', ['update:users'], (req, reply, auth) => {
@@ -233,7 +215,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
     let connection: Connection | undefined;
     if (body.connection_id) {
       connection = store.connectionById(body.connection_id);
-      if (!connection) throw errors.notFound('The connection does not exist.', 'inexistent_connection');
+      if (!connection) throw connectionNotFound();
     }
     const fields = (
       body.fields?.length
@@ -252,15 +234,17 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
           `The CSV format does not support exporting whole ${whole.name} objects; export individual fields such as ${whole.name}.key, or use the JSON format.`,
         );
     }
+    // Auth0's key order (go-auth0 TestJobManager_ExportUsers).
     const job: Job = {
       type: 'users_export',
       status: 'pending',
-      created_at: new Date().toISOString(),
-      id: newJobId(),
-      ...(connection ? { connection_id: connection.id, connection: connection.name } : {}),
+      ...(connection ? { connection_id: connection.id } : {}),
       format,
       ...(body.limit ? { limit: body.limit } : {}),
       fields: fields.map((f) => (f.export_as === f.name ? { name: f.name } : f)),
+      ...(connection ? { connection: connection.name } : {}),
+      created_at: new Date().toISOString(),
+      id: newJobId(),
     };
     store.jobs.set(job.id, job);
     logApi(ctx, req, auth, 'Create an export users job', { details: { job_id: job.id } });
@@ -299,7 +283,8 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
         job.status = 'failed';
       }
     });
-    reply.code(201);
+    // 200, not 201 (go-auth0 TestJobManager_ExportUsers).
+    reply.code(200);
     return publicJob(job);
   });
 
@@ -315,14 +300,17 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
           continue;
         }
         file = await part.toBuffer();
-        if (part.file.truncated || file.length > 512_000)
-          throw new ApiError(413, 'Payload content length greater than maximum allowed: 512000.');
+        if (part.file.truncated || file.length > MAX_IMPORT_BYTES)
+          throw new ApiError(
+            413,
+            `Payload content length greater than maximum allowed: ${MAX_IMPORT_BYTES}.`,
+          );
       } else fields[part.fieldname] = String(part.value);
     }
     if (!file) throw errors.payload('Missing required property: users');
     if (!fields.connection_id) throw errors.payload('Missing required property: connection_id');
     const connection = store.connectionById(fields.connection_id);
-    if (!connection) throw errors.notFound('The connection does not exist.', 'inexistent_connection');
+    if (!connection) throw connectionNotFound();
     if (connection.strategy !== 'auth0')
       throw errors.badRequest('The connection must be a database connection.', 'operation_not_supported');
     for (const flag of ['upsert', 'send_completion_email'] as const) {
@@ -340,116 +328,54 @@ export function registerJobRoutes(app: FastifyInstance, ctx: TenantContext): voi
     const active = [...store.jobs.values()].filter(
       (j) => j.type === 'users_import' && (j.status === 'pending' || j.status === 'processing'),
     );
+    // Auth0's "Rate limit policy" docs quote this answer for a third concurrent import.
     if (active.length >= MAX_CONCURRENT_IMPORTS)
       throw new ApiError(
         429,
-        `There are ${active.length} active import users jobs, please wait until some of them are completed and try again`,
+        `There are ${active.length} active import users jobs, please wait until some of them are finished and try again`,
         'too_many_requests',
       );
     const upsert = fields.upsert === 'true';
-    const job: Job = {
-      type: 'users_import',
-      status: 'pending',
-      created_at: new Date().toISOString(),
-      id: newJobId(),
-      connection_id: connection.id,
-      connection: connection.name,
-      ...(fields.external_id ? { external_id: fields.external_id } : {}),
-    };
-    store.jobs.set(job.id, job);
-    logApi(ctx, req, auth, 'Create an import users job', { details: { job_id: job.id } });
+    const externalId = fields.external_id || undefined;
+    // Auth0's key order, pending then completed (go-auth0 TestJobManager_ImportUsers): the summary sits between
+    // connection_id and connection.
+    const shape = (status: Job['status'], summary?: ImportOutcome['summary']): Job =>
+      ({
+        type: 'users_import',
+        status,
+        connection_id: connection.id,
+        ...(summary ? { summary } : {}),
+        connection: connection.name,
+        ...(externalId ? { external_id: externalId } : {}),
+        created_at: createdAt,
+        id,
+      }) as Job;
+    const createdAt = new Date().toISOString();
+    const id = newJobId();
+    store.jobs.set(id, shape('pending'));
+    logApi(ctx, req, auth, 'Create import users job', { details: { job_id: id } });
     after(STEP_MS, () => {
-      job.status = 'processing';
+      store.jobs.set(id, shape('processing'));
       after(STEP_MS, () => {
-        const summary = { failed: 0, updated: 0, inserted: 0, total: entries.length };
-        const jobErrors: unknown[] = [];
-        for (const entry of entries as Record<string, unknown>[]) {
-          const problem = check(importedUserSchema, entry);
-          if (problem) {
-            summary.failed++;
-            jobErrors.push({
-              user: entry,
-              errors: [
-                {
-                  code: 'INVALID_FORMAT',
-                  message: `Error in ${problem[1] || 'user'}: ${problem[0]}`,
-                  path: problem[1],
-                },
-              ],
-            });
-            continue;
-          }
-          const email = String(entry.email).toLowerCase();
-          const existing = store.findInConnection(connection.name, { email });
-          if (existing && !upsert) {
-            summary.failed++;
-            jobErrors.push({
-              user: entry,
-              errors: [
-                { code: 'DUPLICATED_USER', message: 'The user already exist and upsert parameter is false' },
-              ],
-            });
-            continue;
-          }
-          const now = new Date().toISOString();
-          const profile: Partial<User> = {};
-          for (const k of [
-            'email_verified',
-            'username',
-            'given_name',
-            'family_name',
-            'name',
-            'nickname',
-            'picture',
-            'blocked',
-            'app_metadata',
-            'user_metadata',
-          ] as const) {
-            if (entry[k] !== undefined) profile[k] = entry[k] as never;
-          }
-          if (existing) {
-            store.putUser({ ...structuredClone(existing), ...profile, updated_at: now });
-            summary.updated++;
-          } else {
-            const local = typeof entry.user_id === 'string' ? entry.user_id : randomBytes(12).toString('hex');
-            const user: User = {
-              user_id: `auth0|${local}`,
-              email,
-              email_verified: false,
-              name: email,
-              nickname: email.split('@')[0]!,
-              created_at: now,
-              updated_at: now,
-              identities: [
-                { connection: connection.name, user_id: local, provider: 'auth0', isSocial: false },
-              ],
-              ...profile,
-            };
-            if (store.users.has(user.user_id)) {
-              summary.failed++;
-              jobErrors.push({
-                user: entry,
-                errors: [{ code: 'DUPLICATED_USER', message: 'The user already exists.' }],
-              });
-              continue;
-            }
-            store.putUser(user);
-            if (typeof entry.password_hash === 'string')
-              store.passwords.set(user.user_id, `imported:${entry.password_hash}`);
-            summary.inserted++;
-          }
-        }
-        store.jobErrors.set(job.id, jobErrors);
-        job.summary = summary;
-        job.status = 'completed';
+        const outcome = importUsers(store, connection, entries, upsert);
+        store.jobErrors.set(id, outcome.errors);
+        store.jobs.set(id, shape('completed', outcome.summary));
         store.log({
           type: 'sapi',
           description: 'Import users job completed',
-          details: { job_id: job.id, summary },
+          details: { job_id: id, summary: outcome.summary },
         });
+        // send_completion_email defaults to true: Auth0 mails the tenant's administrators.
+        if (fields.send_completion_email !== 'false')
+          recordEmail(ctx, {
+            to: 'tenant-administrators',
+            type: 'import_completion',
+            subject: `Users import job ${id} completed`,
+            connection: connection.name,
+          });
       });
     });
     reply.code(202);
-    return publicJob(job);
+    return shape('pending');
   });
 }

@@ -1,10 +1,13 @@
-// Roles, their users and permissions (over the tenant's one custom API), and a user's roles.
+// Roles, their users and permissions (an (API, scope) pair, over every API of the tenant), and a user's roles and
+// permissions. Status codes and bodies as recorded against real tenants (auth0/go-auth0 TestRoleManager_*,
+// TestUserManager_Roles, TestUserManager_Permissions).
 import type { FastifyInstance } from 'fastify';
 import { api, logApi, userOr404, type TenantContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import type { Role } from '../model.js';
-import { randomAlnum } from '../store.js';
+import { parsePermissionKey, permissionKey, randomAlnum } from '../store.js';
 import { parseQueryParams, validateBody, type Schema } from '../validate.js';
+import { resourceServerNotFound } from './resource-servers.js';
 import {
   checkpointPage,
   checkpointPagingProps,
@@ -13,7 +16,8 @@ import {
   offsetPagingProps,
 } from './paging.js';
 
-const roleNotFound = () => new ApiError(404, 'The role does not exist.', 'inexistent_role');
+// Auth0 sends this 404 without an errorCode (go-auth0 TestRoleManager_Delete).
+const roleNotFound = () => new ApiError(404, 'The role does not exist.');
 
 const roleBody: Schema = {
   type: 'object',
@@ -58,16 +62,20 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     return role;
   };
   const id = (req: { params: unknown }) => (req.params as { id: string }).id;
-  /** Permission names as Auth0 lists them: with their description and the API they belong to. */
-  const describePermissions = (names: Iterable<string>) => {
-    const rs = store.resourceServer;
-    return [...names].map((name) => ({
-      permission_name: name,
-      description: rs.scopes.find((s) => s.value === name)?.description ?? '',
-      resource_server_name: rs.name,
+  /** Permissions as Auth0 lists them: with their description and the API they belong to (gone APIs are skipped). */
+  const describePermission = (key: string) => {
+    const { resourceServerId, permissionName } = parsePermissionKey(key);
+    const rs = store.findResourceServer(resourceServerId, ctx.audience);
+    if (!rs) return undefined;
+    return {
+      permission_name: permissionName,
+      description: rs.scopes?.find((s) => s.value === permissionName)?.description ?? '',
+      resource_server_name: rs.name ?? rs.identifier,
       resource_server_identifier: rs.identifier,
-    }));
+    };
   };
+  const describePermissions = (keys: Iterable<string>) =>
+    [...keys].map(describePermission).filter((p) => p !== undefined);
 
   api(app, 'GET', '/roles', ['read:roles'], (req) => {
     const query = parseQueryParams(
@@ -121,8 +129,9 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     store.roleUsers.delete(role.id);
     store.rolePermissions.delete(role.id);
     logApi(ctx, req, auth, 'Delete a role', { details: { role_id: role.id } });
-    reply.code(204);
-    return undefined;
+    // Auth0 answers 200 with an empty object here, not 204 (go-auth0 TestRoleManager_Delete).
+    reply.code(200);
+    return {};
   });
 
   api(app, 'GET', '/roles/:id/users', ['read:users', 'read:roles', 'read:role_members'], (req) => {
@@ -131,7 +140,9 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
       req.query as Record<string, unknown>,
     );
     const role = roleOr404(id(req));
+    // Ordered by user id, as Auth0 pages them (go-auth0 TestRoleManager_UsersCheckpointPagination).
     const members = [...(store.roleUsers.get(role.id) ?? [])]
+      .sort()
       .map((uid) => store.users.get(uid))
       .filter((u) => u !== undefined)
       .map((u) => ({ user_id: u.user_id, email: u.email, picture: u.picture, name: u.name }));
@@ -147,8 +158,9 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     if (missing.length) throw errors.notFound(`One or more of the users do not exist.`, 'inexistent_user');
     for (const u of users) store.roleUsers.get(role.id)?.add(u);
     logApi(ctx, req, auth, 'Assign users to a role', { details: { role_id: role.id, users } });
+    // 200 with `{}` (go-auth0 TestRoleManager_Users).
     reply.code(200);
-    return reply.send();
+    return {};
   });
 
   api(app, 'GET', '/roles/:id/permissions', ['read:roles'], (req) => {
@@ -160,20 +172,23 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     return offsetPage(describePermissions(store.rolePermissions.get(role.id) ?? []), query, 'permissions');
   });
 
-  const checkPermissions = (perms: { resource_server_identifier: string; permission_name: string }[]) => {
-    for (const p of perms) {
-      if (p.resource_server_identifier !== store.resourceServer.identifier)
-        throw errors.notFound(
-          `Resource server '${p.resource_server_identifier}' does not exist`,
-          'inexistent_resource_server',
-        );
-      if (!store.resourceServer.scopes.some((s) => s.value === p.permission_name))
+  /** The (API, scope) pairs a body names, as stored keys; an unknown API is a 404, an unknown scope a 400. */
+  const permissionKeys = (
+    perms: { resource_server_identifier: string; permission_name: string }[],
+  ): string[] =>
+    perms.map((p) => {
+      // Permissions name their API by identifier (its audience), not by its id.
+      const rs = store
+        .allResourceServers(ctx.audience)
+        .find((r) => r.identifier === p.resource_server_identifier);
+      if (!rs) throw resourceServerNotFound();
+      if (!rs.scopes?.some((s) => s.value === p.permission_name))
         throw errors.badRequest(
           `Permission '${p.permission_name}' does not exist on resource server '${p.resource_server_identifier}'`,
           'invalid_body',
         );
-    }
-  };
+      return permissionKey(rs.id, p.permission_name);
+    });
 
   api(app, 'POST', '/roles/:id/permissions', ['update:roles'], (req, reply, auth) => {
     validateBody(permissionsBody, req.body ?? null);
@@ -181,11 +196,17 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     const perms = (
       req.body as { permissions: { resource_server_identifier: string; permission_name: string }[] }
     ).permissions;
-    checkPermissions(perms);
-    for (const p of perms) store.rolePermissions.get(role.id)?.add(p.permission_name);
+    const keys = permissionKeys(perms);
+    let current = store.rolePermissions.get(role.id);
+    if (!current) {
+      store.rolePermissions.set(role.id, new Set());
+      current = store.rolePermissions.get(role.id)!;
+    }
+    for (const k of keys) current.add(k);
     logApi(ctx, req, auth, 'Associate permissions with a role', { details: { role_id: role.id } });
+    // 201 with `{}` (go-auth0 TestRoleManager_Permissions).
     reply.code(201);
-    return reply.send();
+    return {};
   });
 
   api(app, 'DELETE', '/roles/:id/permissions', ['update:roles'], (req, reply, auth) => {
@@ -194,8 +215,7 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
     const perms = (
       req.body as { permissions: { resource_server_identifier: string; permission_name: string }[] }
     ).permissions;
-    checkPermissions(perms);
-    for (const p of perms) store.rolePermissions.get(role.id)?.delete(p.permission_name);
+    for (const k of permissionKeys(perms)) store.rolePermissions.get(role.id)?.delete(k);
     logApi(ctx, req, auth, 'Remove permissions from a role', { details: { role_id: role.id } });
     reply.code(204);
     return undefined;
@@ -216,10 +236,20 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
       req.query as Record<string, unknown>,
     );
     const user = userOr404(ctx, id(req));
-    const names = new Set<string>();
+    // Each permission once, with where it comes from: `sources` lists every role granting it (go-auth0
+    // TestUserManager_Permissions shows the shape, there with a direct grant: source_type "DIRECT").
+    const sources = new Map<string, { source_id: string; source_name: string; source_type: 'ROLE' }[]>();
     for (const r of store.rolesOfUser(user.user_id))
-      for (const p of store.rolePermissions.get(r.id) ?? []) names.add(p);
-    return offsetPage(describePermissions(names), query, 'permissions');
+      for (const key of store.rolePermissions.get(r.id) ?? []) {
+        let list = sources.get(key);
+        if (!list) sources.set(key, (list = []));
+        list.push({ source_id: r.id, source_name: r.name, source_type: 'ROLE' });
+      }
+    const permissions = [...sources].flatMap(([key, from]) => {
+      const p = describePermission(key);
+      return p ? [{ ...p, sources: from }] : [];
+    });
+    return offsetPage(permissions, query, 'permissions');
   });
 
   const changeUserRoles = (add: boolean) => {

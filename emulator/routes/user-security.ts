@@ -79,7 +79,16 @@ export function registerUserSecurityRoutes(app: FastifyInstance, ctx: TenantCont
       req.query as Record<string, unknown>,
     );
     const user = userOr404(ctx, id(req));
-    return offsetPage(store.authenticationMethods.get(user.user_id) ?? [], query, 'authenticators');
+    const methods = store.authenticationMethods.get(user.user_id) ?? [];
+    if (!query.include_totals) return offsetPage(methods, query, 'authenticators');
+    // Auth0's envelope here: totals after the list, and no `total` at all when there is nothing
+    // (go-auth0 TestUserManager_AuthenticationMethods).
+    const perPage = (query.per_page as number | undefined) ?? 50;
+    const start = ((query.page as number | undefined) ?? 0) * perPage;
+    const authenticators = methods.slice(start, start + perPage);
+    return methods.length
+      ? { authenticators, total: methods.length, start, limit: perPage }
+      : { authenticators, start, limit: perPage };
   });
 
   api(app, 'GET', '/users/:id/authentication-methods/:method', ['read:authentication_methods'], (req) => {

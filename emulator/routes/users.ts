@@ -164,7 +164,7 @@ function mergeMetadata(
   return out;
 }
 
-function gravatar(email: string | undefined): string {
+export function gravatar(email: string | undefined): string {
   const initials = (email ?? 'u').slice(0, 2).toLowerCase();
   return `https://s.gravatar.com/avatar/${randomBytes(16).toString('hex')}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F${initials}.png`;
 }
@@ -214,7 +214,8 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
       projectFields(u, query.fields as string | undefined, query.include_fields as boolean | undefined),
     );
     if (!query.include_totals) return users;
-    return { start, limit: perPage, length: users.length, total: result.total, users };
+    // Auth0's key order (go-auth0 TestUserManager_List).
+    return { start, limit: perPage, length: users.length, users, total: result.total };
   });
 
   api(app, 'GET', '/users/:id', ['read:users', 'read:user_idp_tokens', 'read:current_user'], (req) => {
