@@ -11,6 +11,7 @@ import {
   type AuditEntry,
   type Environment,
   type GuardLevel,
+  type ResourceServerSummary,
   type TenantProfile,
   type WriteChannel,
 } from '../../preload/contract.js';
@@ -47,6 +48,13 @@ const ON_PRODUCTION: [string, WriteChannel, GuardLevel][] = [
   ['forget browsers', 'users:invalidate-remember-browser', 'confirm'],
   ['assign role', 'users:assign-roles', 'confirm'],
   ['remove role', 'users:remove-roles', 'typed-domain'],
+  ['create role', 'roles:create', 'confirm'],
+  ['describe role', 'roles:update', 'confirm'],
+  ['delete role', 'roles:delete', 'typed-domain'],
+  ['add members', 'roles:add-members', 'confirm'],
+  ['remove members', 'roles:remove-members', 'typed-domain'],
+  ['add permissions', 'roles:add-permissions', 'confirm'],
+  ['remove permissions', 'roles:remove-permissions', 'typed-domain'],
 ];
 
 beforeAll(async () => {
@@ -131,6 +139,29 @@ async function request(name: string, channel: WriteChannel, environment: Environ
     case 'assign role':
     case 'remove role':
       return { ...base, roleIds: [role] };
+    case 'create role':
+      return { tenantId: tenant.id, name: `Guarded ${environment} ${nextUser}` };
+    case 'describe role':
+      return { tenantId: tenant.id, roleId: role, description: `Guarded ${nextUser}` };
+    case 'delete role':
+      return {
+        tenantId: tenant.id,
+        roleId: (await t.client().roles.create({ name: `Doomed ${nextUser}` })).id,
+      };
+    case 'add members':
+    case 'remove members':
+      return { tenantId: tenant.id, roleId: role, userIds: [user.user_id] };
+    case 'add permissions':
+    case 'remove permissions': {
+      const apis = await invoke('resource-servers:list', { tenantId: tenant.id });
+      if (!apis.ok) throw new Error(apis.error.message);
+      const api = (apis.data as ResourceServerSummary[]).find((x) => !x.isSystem && x.scopes.length > 0)!;
+      return {
+        tenantId: tenant.id,
+        roleId: role,
+        permissions: [{ resourceServer: api.identifier, name: api.scopes[0]!.value }],
+      };
+    }
     default:
       return base;
   }
@@ -143,14 +174,19 @@ function tenantState() {
     outbox: t.emu.outbox().length,
     tickets: t.emu.store.tickets.size,
     jobs: t.emu.store.jobs.size,
+    roles: [...t.emu.store.roles.values()],
+    roleUsers: [...t.emu.store.roleUsers.keys()].map((k) => t.emu.store.roleUsers.get(k)!.size),
+    rolePermissions: [...t.emu.store.rolePermissions.keys()].map(
+      (k) => t.emu.store.rolePermissions.get(k)!.size,
+    ),
   });
 }
 const profilesFile = () => readFileSync(join(dataDir, 'tenants.json'), 'utf8');
 
 describe('the production guard in main', () => {
   it('covers every write channel of the contract, and only those', () => {
-    // Starting a bulk job needs its plan: its enforcement is tested in bulk.test.ts.
-    expect([...new Set([...ON_PRODUCTION.map(([, c]) => c), 'bulk:start'])].sort()).toEqual(
+    // Starting a bulk job or an import needs its plan or file: tested in bulk.test.ts and imports.test.ts.
+    expect([...new Set([...ON_PRODUCTION.map(([, c]) => c), 'bulk:start', 'imports:start'])].sort()).toEqual(
       [...writeChannels].sort(),
     );
     for (const environment of environments)

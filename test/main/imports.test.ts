@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   IMPORT_CHUNK_BYTES,
+  type AuditEntry,
   type ConnectionSummary,
   type DownloadRef,
   type ErrorEnvelope,
@@ -317,6 +318,41 @@ describe('bad files', () => {
     expect(p.errors[4]!.message).toBe('Repeats the email ok@example.org of row 2.');
     expect((await failure('imports:start', { importId: p.importId })).code).toBe('validation');
     expect(usersOnTenant(t)).toBe(before);
+  });
+
+  it('on a production tenant starts only with the domain and the number of users typed back', async () => {
+    const admin = t.emu.clients.find((c) => c.name === 'admin')!;
+    const prod = await call<TenantProfile>('tenants:add', {
+      domain: t.emu.domain,
+      clientId: admin.clientId,
+      caCert: t.emu.caCert,
+      secret: admin.clientSecret,
+      secretStorage: 'session',
+      label: 'Imports production',
+      environment: 'production',
+      color: '#b71c1c',
+    });
+    const csv = Buffer.from('email\nguarded.one@example.org\nguarded.two@example.org\n');
+    const p = await prepare('guarded.csv', csv, {}, prod);
+    const jobs = t.emu.store.jobs.size;
+    for (const guard of [
+      undefined,
+      { confirmed: true, typedDomain: t.emu.domain },
+      { confirmed: true, typedDomain: t.emu.domain, typedCount: 3 },
+    ]) {
+      const e = await failure('imports:start', { importId: p.importId, ...(guard ? { guard } : {}) });
+      expect(e.code).toBe('confirmation_required');
+      expect(e.details).toMatchObject({ level: 'typed-domain-and-count', count: 2 });
+    }
+    expect(t.emu.store.jobs.size).toBe(jobs);
+    await call('imports:start', {
+      importId: p.importId,
+      guard: { confirmed: true, typedDomain: t.emu.domain, typedCount: 2 },
+    });
+    expect((await finished(p.importId)).counts.inserted).toBe(2);
+    const audit = await call<AuditEntry[]>('audit:list', { tenantId: prod.id, action: 'users.import' });
+    expect(audit.filter((e) => e.outcome === 'refused')).toHaveLength(3);
+    expect(audit.some((e) => e.outcome === 'success')).toBe(true);
   });
 
   it('refuses a file over the size limit before reading it', () => {
