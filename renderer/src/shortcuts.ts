@@ -9,6 +9,10 @@ export const SCREENS: { view: View; label: string; key: string }[] = [
   { view: 'snapshots', label: 'Snapshots', key: '4' },
   { view: 'tenants', label: 'Tenants', key: '5' },
   { view: 'audit', label: 'Audit log', key: '6' },
+  { view: 'roles', label: 'Roles', key: '7' },
+  { view: 'imports', label: 'Imports', key: '8' },
+  // Not "… tenants": the Tenants screen's button is found by that word (as people and the e2e specs find it).
+  { view: 'across', label: 'Cross-tenant', key: '9' },
 ];
 
 export const SHORTCUT_GROUPS: { title: string; items: [string, string][] }[] = [
@@ -32,6 +36,13 @@ export const SHORTCUT_GROUPS: { title: string; items: [string, string][] }[] = [
       ['Space, Shift+Space', 'Pick the row for a bulk edit; with Shift, every row since the last one picked'],
       ['Alt+← / Alt+→ on a header', 'Move the column'],
       ['← / → on a column edge', 'Narrow or widen the column (Shift: faster)'],
+    ],
+  },
+  {
+    title: 'In a list of roles',
+    items: [
+      ['↑ ↓, Home End', 'Previous / next, first / last role'],
+      ['Enter', 'Open the role: its members and permissions'],
     ],
   },
   {

@@ -5,6 +5,7 @@ import { useAppStore, type View } from '../stores/app';
 import { useBulkStore } from '../stores/bulk';
 import { useExportsStore } from '../stores/exports';
 import { useDetailStore } from '../stores/detail';
+import { useImportsStore } from '../stores/imports';
 import { useJobsStore } from '../stores/jobs';
 import { useTenantsStore } from '../stores/tenants';
 import { AuditScreen } from './AuditScreen';
@@ -21,6 +22,9 @@ import { TenantList } from './TenantList';
 import { Toasts } from './Toasts';
 import { UsersScreen } from './UsersScreen';
 import { LogsScreen } from './logs/LogsScreen';
+import { AcrossScreen } from './across/AcrossScreen';
+import { ImportsScreen } from './imports/ImportsScreen';
+import { RolesScreen } from './roles/RolesScreen';
 import { CommandPalette } from './shell/CommandPalette';
 import { HelpOverlay } from './shell/HelpOverlay';
 import { Sidebar } from './shell/Sidebar';
@@ -104,6 +108,19 @@ export function App() {
       bridge.on('tenants:stalled', (event) => app.setStalled(event)),
       bridge.on('bulk:planning', (event) => useBulkStore.getState().onPlanning(event)),
       bridge.on('job:progress', (summary) => useJobsStore.getState().onProgress(summary)),
+      bridge.on('import:progress', (summary) => {
+        const imports = useImportsStore.getState();
+        const before = imports.byId[summary.importId];
+        imports.onProgress(summary);
+        // How an import ended is said wherever the window is (its screen shows the detail).
+        if (before?.status === 'running' && summary.status !== 'running') {
+          const tenant = useTenantsStore.getState().tenants.find((t) => t.id === summary.tenantId);
+          app.toast(
+            summary.status === 'completed' && summary.counts.failed === 0 ? 'success' : 'error',
+            `Import of ${summary.fileName} into ${tenant?.label ?? summary.tenantDomain} ${summary.status}: ${summary.counts.inserted.toLocaleString('en')} inserted, ${summary.counts.updated.toLocaleString('en')} updated, ${summary.counts.failed.toLocaleString('en')} failed`,
+          );
+        }
+      }),
       bridge.on('export:progress', (status) => {
         const exports = useExportsStore.getState();
         exports.onProgress(status);
@@ -173,6 +190,12 @@ export function App() {
             <LogsScreen key={active.id} tenant={active} />
           ) : view === 'bulk' && active ? (
             <BulkScreen key={active.id} tenant={active} />
+          ) : view === 'roles' && active ? (
+            <RolesScreen key={active.id} tenant={active} />
+          ) : view === 'imports' && active ? (
+            <ImportsScreen key={active.id} tenant={active} />
+          ) : view === 'across' ? (
+            <AcrossScreen />
           ) : view === 'audit' ? (
             <AuditScreen />
           ) : (

@@ -15,7 +15,8 @@ import { bridge } from '../bridge';
 import { hasUnsavedEdits, useDetailStore } from './detail';
 import { usePrefsStore } from './prefs';
 
-export type View = 'users' | 'logs' | 'bulk' | 'snapshots' | 'tenants' | 'audit';
+export type View =
+  'users' | 'logs' | 'bulk' | 'snapshots' | 'tenants' | 'audit' | 'roles' | 'imports' | 'across';
 
 export interface Toast {
   id: number;
@@ -145,7 +146,9 @@ export function useCapability(
     return id ? s.capabilities[id] : undefined;
   });
   if (!state || 'code' in state) return { allowed: true, reason: null };
-  const c = state[cap];
+  const c = state[cap] as CapabilityState | undefined;
+  // A capability this main does not report yet is not refused here: main still checks every request.
+  if (!c) return { allowed: true, reason: null };
   return c.allowed
     ? { allowed: true, reason: null }
     : { allowed: false, reason: `This tenant's grant lacks ${c.missingScopes.join(', ')}` };

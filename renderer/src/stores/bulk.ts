@@ -84,6 +84,11 @@ export function changeOf(d: BulkDraft): BulkChange | string {
   }
 }
 
+/** A bulk edit prepared on another screen (the Roles screen: "these users get this role"): its who and what. */
+export type BulkPreset = Partial<
+  Pick<BulkDraft, 'source' | 'q' | 'listText' | 'listName' | 'kind' | 'addRoles' | 'removeRoles'>
+>;
+
 let planNo = 0;
 export const newPlanId = () =>
   `plan-${Date.now().toString(36)}-${(++planNo).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -99,6 +104,8 @@ interface BulkState {
   cancelPreview(tenantId: string): Promise<void>;
   onPlanning(event: Events['bulk:planning']): void;
   discardPlan(tenantId: string): void;
+  /** Fills the form from another screen; a plan shown before is dropped (the new draft is previewed anew). */
+  preset(tenantId: string, preset: BulkPreset): void;
 }
 
 export const useBulkStore = create<BulkState>((set, get) => ({
@@ -133,5 +140,8 @@ export const useBulkStore = create<BulkState>((set, get) => ({
   },
   discardPlan(tenantId) {
     get().update(tenantId, { plan: null, planId: null, progress: null });
+  },
+  preset(tenantId, preset) {
+    get().update(tenantId, { ...preset, plan: null, planId: null, progress: null, problem: null });
   },
 }));
