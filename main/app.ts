@@ -362,6 +362,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     snapshots,
     async close() {
       log.write('info', 'stopping');
+      imports.close();
       await exportsService.close();
       await jobs.close();
       await engine.close();

@@ -112,6 +112,9 @@ interface Run {
 
 const DONE: ReadonlySet<string> = new Set(['completed', 'failed', 'unknown']);
 
+/** Thrown into a running import's loops when the app stops. */
+class ImportStopped extends Error {}
+
 export class ImportService {
   private readonly dir: string;
   private readonly prepared = new Map<string, Prepared>();
@@ -120,6 +123,8 @@ export class ImportService {
   private readonly slots = new Map<string, Slots>();
   private readonly pollMs: number;
   private readonly busyRetryMs: number;
+  /** Set when the app stops: running imports stop where they are, their record as last written (interrupted). */
+  private closed = false;
 
   constructor(private readonly o: ImportServiceOptions) {
     this.dir = join(o.dataDir, 'imports');
@@ -153,6 +158,7 @@ export class ImportService {
   }
 
   private save(summary: ImportSummary): void {
+    if (this.closed) throw new ImportStopped();
     writeFileAtomic(join(this.importDir(summary.importId), 'import.json'), JSON.stringify(summary));
     this.o.emit(structuredClone(summary));
   }
@@ -324,6 +330,7 @@ export class ImportService {
           }
           if (chunk.jobId && !DONE.has(chunk.state)) await this.follow(run, chunk);
         } catch (err) {
+          if (this.closed) return;
           chunk.state = chunk.jobId ? 'unknown' : 'failed';
           chunk.error = toEnvelope(err).message;
           this.save(summary);
@@ -363,6 +370,7 @@ export class ImportService {
         this.save(summary);
         return;
       } catch (err) {
+        if (this.closed) throw err;
         const e = toEnvelope(err);
         // Two import jobs of this tenant already run in Auth0 (another tool's count too): wait for a place.
         if (e.code === 'rate_limited' && !run.cancelled) {
@@ -390,6 +398,7 @@ export class ImportService {
     const { summary } = run;
     const management = this.o.tenants.connection(summary.tenantId).management;
     for (;;) {
+      if (this.closed) throw new ImportStopped();
       const job = await withRequestPolicy({ lane: 'job' }, () => management.jobs.get(chunk.jobId!));
       const status = String(job.status);
       if (status === 'completed' || status === 'failed') {
@@ -468,6 +477,7 @@ export class ImportService {
   }
 
   private finish(run: Run): void {
+    if (this.closed) return;
     const { summary } = run;
     this.runs.delete(summary.importId);
     const states = summary.chunks.map((c) => c.state);
@@ -497,6 +507,11 @@ export class ImportService {
         after: { status: summary.status, counts: summary.counts },
         ...(summary.message ? { error: summary.message } : {}),
       });
+  }
+
+  /** The app is stopping: nothing more is sent or written; what runs is picked up as interrupted next time. */
+  close(): void {
+    this.closed = true;
   }
 
   // ---------- reading ----------
