@@ -76,10 +76,15 @@ test('roles: create one with permissions on production, add members from a query
   await screens(page, 'roles-permissions');
   await picker.getByRole('button', { name: 'Add 2 permissions' }).click();
   await confirmGuard(page, /Add 2 permissions/, 'Add permissions');
-  const permissions = (await (await api.api(`/roles/${roleId}/permissions`)).json()) as {
-    permission_name: string;
-  }[];
-  expect(permissions.map((p) => p.permission_name).sort()).toEqual(['create:reports', 'read:reports']);
+  // The dialog closes as the request leaves: the tenant is asked until it has them.
+  await expect
+    .poll(async () => {
+      const list = (await (await api.api(`/roles/${roleId}/permissions`)).json()) as {
+        permission_name: string;
+      }[];
+      return list.map((p) => p.permission_name).sort();
+    })
+    .toEqual(['create:reports', 'read:reports']);
 
   // Members from a query, through Bulk edits (preview, guard with the domain and the count).
   const matching = await api.find('email:a*@example.com AND email_verified:true');
