@@ -28,6 +28,7 @@ const idSchema = z.string().min(1).max(64);
 const userIdSchema = z.string().min(1).max(512);
 const snapshotIdSchema = z.string().regex(/^snap_[0-9a-f]{16}$/, 'Not a snapshot id');
 const uploadIdSchema = z.string().regex(/^up_[0-9a-f]{32}$/, 'Not an upload id');
+const importIdSchema = z.string().regex(/^imp_[0-9a-f]{16}$/, 'Not an import id');
 /**
  * The production guard's answer, sent with every write: on a production tenant a write needs `confirmed`, and a
  * destructive one (see `guardLevel`) the tenant's domain typed back too. Main checks it again; nothing else counts.
@@ -1519,7 +1520,7 @@ export const channels = {
     input: z
       .object({
         tenantId: idSchema,
-        importId: z.string().regex(/^imp_[0-9a-f]{16}$/, 'Not an import id'),
+        importId: importIdSchema,
         uploadId: uploadIdSchema,
         fileName: z.string().trim().min(1).max(260),
         connectionId: z.string().min(1).max(64),
@@ -1533,7 +1534,7 @@ export const channels = {
   'imports:start': {
     input: z
       .object({
-        importId: z.string().regex(/^imp_[0-9a-f]{16}$/),
+        importId: importIdSchema,
         upsert: z.boolean().default(false),
         sendCompletionEmail: z.boolean().default(false),
         guard: guardSchema,
@@ -1546,23 +1547,23 @@ export const channels = {
     output: {} as ImportSummary[],
   },
   'imports:get': {
-    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    input: z.object({ importId: importIdSchema }).strict(),
     output: {} as ImportSummary,
   },
   /** Chunks not yet sent are not sent; Auth0 finishes the jobs it already has. */
   'imports:cancel': {
-    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    input: z.object({ importId: importIdSchema }).strict(),
     output: {} as ImportSummary,
   },
   /** An import that was running when Tenant Desk stopped: chunks sent are followed up, the rest sent. */
   'imports:resume': {
-    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    input: z.object({ importId: importIdSchema }).strict(),
     output: {} as ImportSummary,
   },
   'imports:failures': {
     input: z
       .object({
-        importId: z.string().regex(/^imp_[0-9a-f]{16}$/),
+        importId: importIdSchema,
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(500).default(100),
       })
@@ -1570,7 +1571,7 @@ export const channels = {
     output: {} as { items: ImportFailure[]; total: number },
   },
   'imports:failures-export': {
-    input: z.object({ importId: z.string().regex(/^imp_[0-9a-f]{16}$/) }).strict(),
+    input: z.object({ importId: importIdSchema }).strict(),
     output: {} as DownloadRef,
   },
   /** An example file for the connection, CSV (with the mapping's column names) or Auth0's JSON. */

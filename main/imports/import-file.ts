@@ -6,7 +6,12 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { IMPORT_CHUNK_BYTES, type ImportFormat, type ImportRowError } from '../../preload/contract.js';
+import {
+  IMPORT_CHUNK_BYTES,
+  type ImportFormat,
+  type ImportPreview,
+  type ImportRowError,
+} from '../../preload/contract.js';
 import {
   convertExported,
   csvRowToUser,
@@ -31,19 +36,20 @@ export interface PreparedChunk {
   bytes: number;
 }
 
-export interface PreparedImport {
-  format: ImportFormat;
-  converted: boolean;
-  notes: string[];
-  columns?: string[];
-  mapping?: Record<string, string>;
-  sample?: string[][];
-  rows: number;
-  valid: number;
-  errors: ImportRowError[];
-  errorCount: number;
-  chunks: PreparedChunk[];
-}
+/** What the window's preview says of the file, and the chunks written for it. */
+export type PreparedImport = Pick<
+  ImportPreview,
+  | 'format'
+  | 'converted'
+  | 'notes'
+  | 'columns'
+  | 'mapping'
+  | 'sample'
+  | 'rows'
+  | 'valid'
+  | 'errors'
+  | 'errorCount'
+> & { chunks: PreparedChunk[] };
 
 function detect(text: string, fileName: string): ImportFormat {
   const first = text.trimStart()[0];

@@ -6,9 +6,6 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stringify } from 'csv-stringify';
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import {
   guardLevel,
   guardSatisfied,
@@ -22,6 +19,7 @@ import {
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { WriteCommand, WritePath } from '../commands/write-path.js';
+import { csvDownload } from '../downloads/csv-download.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError, toEnvelope } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
@@ -549,32 +547,15 @@ export class ImportService {
     return { items: all.slice(input.offset, input.offset + input.limit), total: all.length };
   }
 
-  async failuresCsv(importId: string): Promise<DownloadRef> {
+  failuresCsv(importId: string): Promise<DownloadRef> {
     const all = this.failuresOf(importId);
     const s = this.summary(importId);
-    const file = this.o.downloads.reserve(
+    return csvDownload(
+      this.o.downloads,
       `${s.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '-')}-import-failures.csv`,
-      'text/csv; charset=utf-8',
+      ['row', 'part', 'email', 'code', 'message', 'path'],
+      all.map((f) => [f.row ?? '', f.chunk + 1, f.email ?? '', f.code, f.message, f.path ?? '']),
     );
-    try {
-      const out = createWriteStream(file.path, { mode: 0o600 });
-      const csv = stringify({
-        header: true,
-        columns: ['row', 'part', 'email', 'code', 'message', 'path'],
-        escape_formulas: true,
-        bom: true,
-      });
-      csv.pipe(out);
-      for (const f of all)
-        csv.write([f.row ?? '', f.chunk + 1, f.email ?? '', f.code, f.message, f.path ?? '']);
-      csv.end();
-      await finished(out);
-      const { id, filename, bytes } = await file.commit();
-      return { id, filename, bytes };
-    } catch (err) {
-      file.discard();
-      throw err;
-    }
   }
 
   /** An example file for a connection: the CSV header this screen maps at once, or Auth0's JSON. */
@@ -595,28 +576,20 @@ export class ImportService {
       user_metadata: { plan: 'gold' },
       app_metadata: { tier: 'b' },
     };
-    const file = this.o.downloads.reserve(
-      `import-template-${connection.name.replace(/[^\w.-]+/g, '-')}.${input.format}`,
-      input.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
-    );
+    const name = `import-template-${connection.name.replace(/[^\w.-]+/g, '-')}.${input.format}`;
+    if (input.format === 'csv') {
+      const columns = Object.keys(example).flatMap((k) =>
+        k.endsWith('_metadata') ? Object.keys(example[k] as object).map((m) => `${k}.${m}`) : [k],
+      );
+      const values = columns.map((c) => {
+        const [k, m] = c.split('.');
+        return String(m ? (example[k!] as Record<string, unknown>)[m] : example[c]);
+      });
+      return csvDownload(this.o.downloads, name, columns, [values], { bom: false });
+    }
+    const file = this.o.downloads.reserve(name, 'application/json');
     try {
-      if (input.format === 'json') writeFileAtomic(file.path, `${JSON.stringify([example], null, 2)}\n`);
-      else {
-        const columns = Object.keys(example).flatMap((k) =>
-          k.endsWith('_metadata') ? Object.keys(example[k] as object).map((m) => `${k}.${m}`) : [k],
-        );
-        const values = columns.map((c) => {
-          const [k, m] = c.split('.');
-          const v = m ? (example[k!] as Record<string, unknown>)[m] : example[c];
-          return String(v);
-        });
-        const out = createWriteStream(file.path, { mode: 0o600 });
-        const csv = stringify({ header: true, columns, escape_formulas: true });
-        csv.pipe(out);
-        csv.write(values);
-        csv.end();
-        await finished(out);
-      }
+      writeFileAtomic(file.path, `${JSON.stringify([example], null, 2)}\n`);
       const { id, filename, bytes } = await file.commit();
       return { id, filename, bytes };
     } catch (err) {

@@ -1,9 +1,6 @@
 // Roles administration: a tenant's roles with their members and permissions, read here and changed through the one
 // write path (guard → audit → scheduler). Members are read by checkpoint, so a role of any size is listed whole;
 // Auth0 removes a role only from a user, so removing members is one audited write per user.
-import { stringify } from 'csv-stringify';
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import type { ManagementClient } from 'auth0';
 import type {
   ChannelParsedInput,
@@ -17,6 +14,7 @@ import type {
   WriteChannel,
 } from '../../preload/contract.js';
 import type { WriteCommand, WritePath } from '../commands/write-path.js';
+import { csvDownload } from '../downloads/csv-download.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError, toEnvelope } from '../errors.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -284,29 +282,14 @@ export class RoleAdmin {
     const api = this.api(tenantId);
     const role = asRole(await api.roles.get(roleId));
     const safe = role.name.replace(/[^\w.-]+/g, '-').slice(0, 60) || 'role';
-    const file = this.downloads.reserve(`role-${safe}-members.csv`, 'text/csv; charset=utf-8');
-    try {
-      const out = createWriteStream(file.path, { mode: 0o600 });
-      const csv = stringify({
-        header: true,
-        columns: ['user_id', 'email', 'name'],
-        escape_formulas: true,
-        bom: true,
-      });
-      csv.pipe(out);
+    async function* rows() {
       let from: string | undefined;
       do {
         const page = await readMembersPage(api, roleId, from, 100);
-        for (const m of page.members) csv.write([m.user_id, m.email ?? '', m.name ?? '']);
+        for (const m of page.members) yield [m.user_id, m.email ?? '', m.name ?? ''];
         from = page.next ?? undefined;
       } while (from);
-      csv.end();
-      await finished(out);
-      const { id, filename, bytes } = await file.commit();
-      return { id, filename, bytes };
-    } catch (err) {
-      file.discard();
-      throw err;
     }
+    return csvDownload(this.downloads, `role-${safe}-members.csv`, ['user_id', 'email', 'name'], rows());
   }
 }

@@ -11,11 +11,11 @@ import type {
   CompareSummary,
   CrossSearchResult,
   DownloadRef,
-  ErrorEnvelope,
   TenantProfile,
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { SessionVault } from '../../main/vault/index.js';
+import { routerCall, routerFailure } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let a: TestTenant;
@@ -25,16 +25,8 @@ let app: App;
 const profiles: TenantProfile[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'td-cross-'));
 
-async function call<T>(channel: string, payload: unknown): Promise<T> {
-  const r = await app.router.invoke(channel, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { envelope: r.error });
-  return r.data as T;
-}
-async function failure(channel: string, payload: unknown): Promise<ErrorEnvelope> {
-  const r = await app.router.invoke(channel, payload);
-  if (r.ok) throw new Error(`${channel} succeeded where it should fail`);
-  return r.error;
-}
+const call = <T>(channel: string, payload: unknown) => routerCall<T>(app, channel, payload);
+const failure = (channel: string, payload: unknown) => routerFailure(app, channel, payload);
 
 beforeAll(async () => {
   [a, b, down] = await Promise.all([

@@ -14,6 +14,7 @@ import type {
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { SessionVault } from '../../main/vault/index.js';
+import { routerCall } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -24,11 +25,7 @@ let database: ConnectionSummary;
 const dataDir = mkdtempSync(join(tmpdir(), 'td-imports-resume-'));
 const vault = new SessionVault();
 
-async function call<T>(app: App, channel: string, payload: unknown): Promise<T> {
-  const r = await app.router.invoke(channel, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { envelope: r.error });
-  return r.data as T;
-}
+const call = routerCall;
 async function prepare(app: App, importId: string, name: string, bytes: Buffer): Promise<ImportPreview> {
   const { uploadId } = await call<{ uploadId: string }>(app, 'uploads:begin', { name, bytes: bytes.length });
   await call(app, 'uploads:chunk', { uploadId, offset: 0, data: bytes.toString('base64') });

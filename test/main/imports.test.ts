@@ -12,7 +12,6 @@ import {
   type AuditEntry,
   type ConnectionSummary,
   type DownloadRef,
-  type ErrorEnvelope,
   type ExportStatus,
   type ImportFailure,
   type ImportPreview,
@@ -23,6 +22,7 @@ import { createApp, type App } from '../../main/app.js';
 import { MAX_IMPORT_FILE_BYTES, prepareImport } from '../../main/imports/import-file.js';
 import { importProblems } from '../../main/imports/import-schema.js';
 import { SessionVault } from '../../main/vault/index.js';
+import { routerCall, routerFailure } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -38,16 +38,8 @@ const exportEnd = (id: string) => new Promise<ExportStatus>((resolve) => exports
 let sequence = 0;
 const importId = () => `imp_${(++sequence).toString(16).padStart(16, '0')}`;
 
-async function call<T>(channel: string, payload: unknown): Promise<T> {
-  const r = await app.router.invoke(channel, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { envelope: r.error });
-  return r.data as T;
-}
-async function failure(channel: string, payload: unknown): Promise<ErrorEnvelope> {
-  const r = await app.router.invoke(channel, payload);
-  if (r.ok) throw new Error(`${channel} succeeded where it should fail`);
-  return r.error;
-}
+const call = <T>(channel: string, payload: unknown) => routerCall<T>(app, channel, payload);
+const failure = (channel: string, payload: unknown) => routerFailure(app, channel, payload);
 async function upload(name: string, bytes: Buffer): Promise<string> {
   const { uploadId } = await call<{ uploadId: string }>('uploads:begin', { name, bytes: bytes.length });
   for (let at = 0; at < bytes.length; at += 3 * 1024 * 1024)

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AuditEntry,
   DownloadRef,
-  ErrorEnvelope,
   ResourceServerSummary,
   RoleDetail,
   RoleMember,
@@ -20,6 +19,7 @@ import type {
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { SessionVault } from '../../main/vault/index.js';
+import { routerCall, routerFailure } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -28,16 +28,8 @@ let dev: TenantProfile;
 let prod: TenantProfile;
 const dataDir = mkdtempSync(join(tmpdir(), 'td-roles-'));
 
-async function call<T>(channel: string, payload: unknown): Promise<T> {
-  const r = await app.router.invoke(channel, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { envelope: r.error });
-  return r.data as T;
-}
-async function failure(channel: string, payload: unknown): Promise<ErrorEnvelope> {
-  const r = await app.router.invoke(channel, payload);
-  if (r.ok) throw new Error(`${channel} succeeded where it should fail`);
-  return r.error;
-}
+const call = <T>(channel: string, payload: unknown) => routerCall<T>(app, channel, payload);
+const failure = (channel: string, payload: unknown) => routerFailure(app, channel, payload);
 
 beforeAll(async () => {
   t = await startTestTenant({ users: 400, seed: 'roles-admin' });

@@ -3,6 +3,7 @@
 // tenants side by side), a tenant that failed said in words on its own status line without hiding the others'
 // users, and a retry asking that tenant alone; a retry that belongs to a replaced search is dropped.
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { tenantProfile } from './fixtures';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrossSearchResult, TenantProfile } from '../../preload/contract';
 
@@ -16,21 +17,8 @@ const { crossWords } = await import('../../renderer/src/components/across/CrossC
 // happy-dom lays nothing out: the table's scroller is given a window's size, as a browser would measure it.
 Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 720 });
 
-const profile = (id: string, label: string, environment: TenantProfile['environment']): TenantProfile => ({
-  id,
-  label,
-  domain: `${id}.example.com`,
-  clientId: 'c',
-  authMethod: 'client_secret',
-  environment,
-  color: '#1565c0',
-  audience: null,
-  hasCaCert: false,
-  secretStorage: 'keychain',
-  sandbox: false,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+const profile = (id: string, label: string, environment: TenantProfile['environment']) =>
+  tenantProfile({ id, label, environment, color: '#1565c0' });
 const dev = profile('dev', 'Acme dev', 'development');
 const prod = profile('prod', 'Acme prod', 'production');
 const stage = profile('stage', 'Acme staging', 'staging');

@@ -3,6 +3,7 @@
 // and shows the new preview, dropping an older answer that arrives late; a metadata key is checked before it is sent;
 // rows with problems keep the import from starting; the upsert warning shows exactly when upsert is ticked.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { tenantProfile } from './fixtures';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImportPreview, TenantProfile } from '../../preload/contract';
 
@@ -15,21 +16,7 @@ const { ImportForm, UPSERT_WARNING } = await import('../../renderer/src/componen
 const { GuardDialog } = await import('../../renderer/src/components/GuardDialog');
 
 const T = 'ten_1';
-const tenant: TenantProfile = {
-  id: T,
-  label: 'Acme dev',
-  domain: 'acme-dev.example.com',
-  clientId: 'c',
-  authMethod: 'client_secret',
-  environment: 'development',
-  color: '#2e7d32',
-  audience: null,
-  hasCaCert: false,
-  secretStorage: 'keychain',
-  sandbox: false,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const tenant: TenantProfile = tenantProfile({ id: T, domain: 'acme-dev.example.com' });
 const IMPORT_ID = 'imp_0123456789abcdef';
 const UPLOAD_ID = `up_${'a'.repeat(32)}`;
 const preview = (over: Partial<ImportPreview> = {}): ImportPreview => ({

@@ -3,6 +3,7 @@
 // `next` main gave (so the list goes past any limit) until `next` is null, an answer for a role no longer open
 // dropped; and a role handed to Bulk edits with "add this role" filled in.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { tenantProfile } from './fixtures';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RoleDetail, TenantProfile } from '../../preload/contract';
 
@@ -14,21 +15,7 @@ const { useAppStore } = await import('../../renderer/src/stores/app');
 const { RoleMembersSection, BulkHandover } = await import('../../renderer/src/components/roles/RoleMembers');
 
 const T = 'ten_1';
-const tenant: TenantProfile = {
-  id: T,
-  label: 'Acme dev',
-  domain: 'acme-dev.example.com',
-  clientId: 'c',
-  authMethod: 'client_secret',
-  environment: 'development',
-  color: '#2e7d32',
-  audience: null,
-  hasCaCert: false,
-  secretStorage: 'keychain',
-  sandbox: false,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const tenant: TenantProfile = tenantProfile({ id: T, domain: 'acme-dev.example.com' });
 const detail: RoleDetail = {
   role: { id: 'rol_1', name: 'Support', description: 'Help desk' },
   memberCount: 120,
