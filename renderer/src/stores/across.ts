@@ -6,7 +6,7 @@ import type { Auth0User, CompareSummary, CrossSearchResult, ErrorEnvelope } from
 import { fromResult, loading } from '../async';
 import { bridge } from '../bridge';
 import { useExportsStore } from './exports';
-import { COMPARE_PAGE, type Comparison } from './snapshots';
+import { readCompareItems, type Comparison } from './snapshots';
 
 /** A user of one tenant, in the merged results. */
 export interface CrossRow {
@@ -219,13 +219,7 @@ export const useAcrossStore = create<AcrossState>((set, get) => ({
     if (!c || c.summary.state !== 'ready') return;
     const next: CrossComparison = { ...c, offset: 0, ...changes, items: loading };
     set({ comparison: next });
-    const r = await bridge.invoke('snapshots:compare-items', {
-      compareId: c.summary.data.compareId,
-      kind: next.kind,
-      ...(next.field && next.kind === 'changed' ? { field: next.field } : {}),
-      offset: next.offset,
-      limit: COMPARE_PAGE,
-    });
+    const r = await readCompareItems(c.summary.data.compareId, next);
     const now = get().comparison;
     if (
       now &&

@@ -69,6 +69,20 @@ interface SnapshotsState {
 
 export const COMPARE_PAGE = 25;
 
+/** One page of a comparison's users of one kind (changed ones optionally by field), as a view asks for it. */
+export function readCompareItems(
+  compareId: string,
+  view: { kind: CompareKind; field: string | null; offset: number },
+) {
+  return bridge.invoke('snapshots:compare-items', {
+    compareId,
+    kind: view.kind,
+    ...(view.field && view.kind === 'changed' ? { field: view.field } : {}),
+    offset: view.offset,
+    limit: COMPARE_PAGE,
+  });
+}
+
 export const useSnapshotsStore = create<SnapshotsState>((set, get) => ({
   list: loading,
   openId: null,
@@ -145,13 +159,7 @@ export const useSnapshotsStore = create<SnapshotsState>((set, get) => ({
     if (!c || c.summary.state !== 'ready') return;
     const next = { ...c, offset: 0, ...changes, items: loading } as Comparison;
     set({ comparison: next });
-    const r = await bridge.invoke('snapshots:compare-items', {
-      compareId: c.summary.data.compareId,
-      kind: next.kind,
-      ...(next.field && next.kind === 'changed' ? { field: next.field } : {}),
-      offset: next.offset,
-      limit: COMPARE_PAGE,
-    });
+    const r = await readCompareItems(c.summary.data.compareId, next);
     const now = get().comparison;
     if (now && now.kind === next.kind && now.field === next.field && now.offset === next.offset)
       set({ comparison: { ...now, items: fromResult(r) } });
