@@ -11,6 +11,7 @@ import { useTenantsStore } from '../stores/tenants';
 import { AuditScreen } from './AuditScreen';
 import { BulkScreen } from './bulk/BulkScreen';
 import { InterruptedJobsBanner } from './bulk/InterruptedJobsBanner';
+import { InterruptedImportsBanner } from './imports/InterruptedImportsBanner';
 import { SnapshotsScreen } from './snapshots/SnapshotsScreen';
 import { DiscardEditsDialog } from './DiscardEditsDialog';
 import { ErrorMessage } from './ErrorMessage';
@@ -141,6 +142,7 @@ export function App() {
     ];
     // Jobs of an earlier run that did not finish are offered for resume.
     void useJobsStore.getState().load();
+    void useImportsStore.getState().loadAll();
     return () => offs.forEach((off) => off());
   }, [loadApp, loadTenants, replaceAll]);
 
@@ -165,6 +167,7 @@ export function App() {
         <KeychainBanner />
         <StalledBanner />
         <InterruptedJobsBanner />
+        <InterruptedImportsBanner />
         <main>
           {!loaded ? (
             <p role="status">Loading…</p>

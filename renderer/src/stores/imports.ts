@@ -88,6 +88,8 @@ interface ImportsState {
   discard(tenantId: string): void;
   onProgress(summary: ImportSummary): void;
   loadHistory(tenantId: string): Promise<void>;
+  /** Imports of every tenant, read once at start: those interrupted by a stop are offered for resume. */
+  loadAll(): Promise<void>;
   open(tenantId: string, importId: string | null): void;
   /** Reads an import's state again (an open one whose events may have been missed). */
   refresh(importId: string): Promise<ErrorEnvelope | null>;
@@ -213,6 +215,10 @@ export const useImportsStore = create<ImportsState>((set, get) => ({
     if (!r.ok) return set((s) => ({ history: { ...s.history, [tenantId]: fromResult(r) as Async<true> } }));
     for (const summary of r.data) get().onProgress(summary);
     set((s) => ({ history: { ...s.history, [tenantId]: { state: 'ready', data: true } } }));
+  },
+  async loadAll() {
+    const r = await bridge.invoke('imports:list', {});
+    if (r.ok) for (const summary of r.data) get().onProgress(summary);
   },
   open(tenantId, importId) {
     set((s) => ({ openId: { ...s.openId, [tenantId]: importId } }));
