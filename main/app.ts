@@ -346,6 +346,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     knownSecrets,
     log,
+    async (input) => {
+      const { tenantId, id } = (input ?? {}) as { tenantId?: unknown; id?: unknown };
+      const tenant = typeof tenantId === 'string' ? tenantId : typeof id === 'string' ? id : null;
+      if (tenant) await sandboxService.settled(tenant);
+    },
   );
   emit = router.emit;
   // The local tenant of an earlier run comes back with the app, in the background.

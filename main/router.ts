@@ -42,6 +42,8 @@ export function createRouter(
   handlers: Handlers,
   secrets: () => Iterable<string>,
   log?: DiagnosticsLog,
+  /** Runs before a valid request's handler (the local tenant's restart is waited for there). */
+  before?: (input: unknown) => Promise<void>,
 ): Router & { emit: EventListener } {
   const listeners = new Set<EventListener>();
   const isChannel = (c: string): c is ChannelName => Object.prototype.hasOwnProperty.call(channels, c);
@@ -61,6 +63,7 @@ export function createRouter(
             { details: { issues } },
           );
         }
+        if (before) await before(parsed.data);
         const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
         return { ok: true, data: await handler(parsed.data) };
       } catch (err) {

@@ -52,6 +52,16 @@ export class LocalTenantService {
     return this.starting;
   }
 
+  /**
+   * A request for the local tenant waits while it is (re)starting: its endpoint and credentials change then, and a
+   * request sent meanwhile with the old ones would reach the new process and be refused.
+   */
+  async settled(tenantId: string): Promise<void> {
+    const starting = this.starting;
+    if (!starting || this.profile()?.id !== tenantId) return;
+    await starting.catch(() => undefined);
+  }
+
   /** At app start: bring back the local tenant of an earlier run, if there is one. Failures show in its status. */
   resume(): void {
     if (this.profile()) void this.start().catch(() => undefined);
