@@ -41,7 +41,7 @@ export function scrubDeep(value: unknown, secrets: Iterable<string>): unknown {
   return value;
 }
 
-interface Auth0Body {
+export interface Auth0Body {
   statusCode?: number;
   error?: string;
   message?: string;
@@ -49,7 +49,8 @@ interface Auth0Body {
   error_description?: string;
 }
 
-function fromAuth0(status: number, body: Auth0Body | undefined): AppError {
+/** An error answer of Auth0 (its status and body) as an AppError, by the one policy. */
+export function fromAuth0(status: number, body: Auth0Body | undefined): AppError {
   const auth0ErrorCode = body?.errorCode ?? body?.error;
   const text = body?.message ?? body?.error_description ?? `The tenant answered ${status}.`;
   const extra = { status, ...(auth0ErrorCode ? { auth0ErrorCode } : {}) };

@@ -845,6 +845,15 @@ const permissionRefSchema = z
   .object({ resourceServer: z.string().min(1).max(600), name: z.string().min(1).max(280) })
   .strict();
 export type PermissionRef = z.infer<typeof permissionRefSchema>;
+/** Permissions given to or taken from a role. */
+const rolePermissionsChangeSchema = z
+  .object({
+    tenantId: idSchema,
+    roleId: roleIdSchema,
+    permissions: z.array(permissionRefSchema).min(1).max(100),
+    guard: guardSchema,
+  })
+  .strict();
 
 /** Fields of Auth0's bulk-import schema (its "Bulk User Import Database Schema"); nothing else is accepted. */
 export const IMPORT_FIELDS = [
@@ -1484,25 +1493,11 @@ export const channels = {
     output: {} as { removed: number; failed: { userId: string; error: ErrorEnvelope }[] },
   },
   'roles:add-permissions': {
-    input: z
-      .object({
-        tenantId: idSchema,
-        roleId: roleIdSchema,
-        permissions: z.array(permissionRefSchema).min(1).max(100),
-        guard: guardSchema,
-      })
-      .strict(),
+    input: rolePermissionsChangeSchema,
     output: {} as RolePermission[],
   },
   'roles:remove-permissions': {
-    input: z
-      .object({
-        tenantId: idSchema,
-        roleId: roleIdSchema,
-        permissions: z.array(permissionRefSchema).min(1).max(100),
-        guard: guardSchema,
-      })
-      .strict(),
+    input: rolePermissionsChangeSchema,
     output: {} as RolePermission[],
   },
   /** Every member (read by checkpoint) as CSV. */

@@ -22,10 +22,10 @@ export function enforceGuard<C extends WriteChannel>(
   tenant: GuardedTarget,
   input: Parameters<(typeof writeRisk)[C]>[0] & { guard?: GuardAnswer },
   entry: { action: string; target: string | null; jobId?: string },
+  /** How many users the write changes, where the guard asks for the count typed back. */
+  count?: number,
 ): void {
   const level = guardLevel(channel, tenant.environment, input);
-  // A write made for a whole import carries the number of users its guard answer was given for.
-  const count = (input as { guardCount?: number }).guardCount;
   if (guardSatisfied(level, tenant.domain, input.guard, count)) return;
   const error =
     level === 'typed-domain'

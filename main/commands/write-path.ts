@@ -25,6 +25,8 @@ export interface WriteCommand<I, B, R> {
   target(input: I): string | null;
   /** Sending it twice has the effect of sending it once: safe to repeat after a 5xx, a timeout or a lost answer. */
   idempotent: boolean;
+  /** A write made for many users at once (a part of an import): how many, for the production guard's count. */
+  guardCount?(input: I): number;
   /** Reads what the write needs to know first (and what undoing it needs); audited as its before-state. */
   before?(api: TenantApi, input: I): Promise<B>;
   apply(api: TenantApi, input: I, before: B): Promise<R>;
@@ -70,6 +72,7 @@ export class WritePath {
       { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
       input as never,
       entry,
+      command.guardCount?.(input),
     );
     const lane = options.lane ?? 'interactive';
     let auditId: string | null = null;

@@ -48,7 +48,6 @@ export interface ImportServiceOptions {
 interface ChunkWrite {
   tenantId: string;
   guard: { confirmed: true; typedDomain: string; typedCount: number };
-  guardCount: number;
   importId: string;
   fileName: string;
   chunk: ImportChunk;
@@ -65,6 +64,8 @@ const sendChunk: WriteCommand<ChunkWrite, undefined, { jobId: string }> = {
   target: (i) =>
     `${i.fileName} part ${i.chunk.index + 1}: rows ${i.chunk.firstRow}-${i.chunk.lastRow} (${i.chunk.rows} users)`,
   idempotent: false,
+  // Confirmed once for the whole import: its users, typed back on a production tenant.
+  guardCount: (i) => i.guard.typedCount,
   async apply({ management }, i) {
     const job = await management.jobs.usersImports.create({
       users: new Blob([new Uint8Array(i.body)], { type: 'application/json' }),
@@ -97,9 +98,9 @@ class Slots {
 }
 
 interface Prepared {
-  input: ChannelParsedInput<'imports:prepare'>;
   preview: ImportPreview;
   connectionName: string;
+  chunks: PreparedImport['chunks'];
 }
 
 interface Run {
@@ -207,12 +208,9 @@ export class ImportService {
       chunks: prep.chunks.length,
       ready: prep.errorCount === 0 && prep.chunks.length > 0,
     };
-    this.prepared.set(input.importId, { input, preview, connectionName: connection.name });
-    this.chunkPlans.set(input.importId, prep.chunks);
+    this.prepared.set(input.importId, { preview, connectionName: connection.name, chunks: prep.chunks });
     return preview;
   }
-
-  private readonly chunkPlans = new Map<string, PreparedImport['chunks']>();
 
   // ---------- running ----------
 
@@ -272,11 +270,10 @@ export class ImportService {
       createdAt: new Date().toISOString(),
       status: 'running',
       rows,
-      chunks: this.chunkPlans.get(p.preview.importId)!.map((c) => ({ ...c, state: 'waiting' })),
+      chunks: p.chunks.map((c) => ({ ...c, state: 'waiting' })),
       counts: { inserted: 0, updated: 0, failed: 0, total: 0 },
     };
     this.prepared.delete(input.importId);
-    this.chunkPlans.delete(input.importId);
     this.summaries.set(summary.importId, summary);
     writeFileAtomic(join(this.importDir(summary.importId), 'audit-id'), auditId);
     this.save(summary);
@@ -351,7 +348,6 @@ export class ImportService {
           {
             tenantId: summary.tenantId,
             guard: { confirmed: true, typedDomain: summary.tenantDomain, typedCount: summary.rows },
-            guardCount: summary.rows,
             importId: summary.importId,
             fileName: summary.fileName,
             chunk,

@@ -16,7 +16,7 @@ import type {
 import type { WriteCommand, WritePath } from '../commands/write-path.js';
 import { csvDownload } from '../downloads/csv-download.js';
 import type { DownloadStore } from '../downloads/download-store.js';
-import { AppError, toEnvelope } from '../errors.js';
+import { fromAuth0, toEnvelope, type Auth0Body } from '../errors.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { removeRoles } from '../users/role-commands.js';
 
@@ -68,18 +68,10 @@ async function readMemberCount(
   const res = await api.fetch(
     `https://${domain}/api/v2/roles/${encodeURIComponent(roleId)}/users?page=0&per_page=1&include_totals=true`,
   );
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { message?: string; errorCode?: string };
-    if (res.status === 403) return null;
-    throw new AppError(
-      res.status === 404 ? 'not_found' : 'auth0_error',
-      body.message ?? `Auth0 answered ${res.status}.`,
-      {
-        status: res.status,
-        ...(body.errorCode ? { auth0ErrorCode: body.errorCode } : {}),
-      },
-    );
-  }
+  // A grant without read:role_members still shows the role; its count is then unknown (null).
+  if (res.status === 403) return null;
+  if (!res.ok)
+    throw fromAuth0(res.status, (await res.json().catch(() => undefined)) as Auth0Body | undefined);
   const body = (await res.json()) as { total?: unknown };
   return typeof body.total === 'number' ? body.total : null;
 }
@@ -223,7 +215,6 @@ export class RoleAdmin {
     const [role, permissions, memberCount] = await Promise.all([
       api.roles.get(roleId),
       readRolePermissions(api, roleId),
-      // A grant without read:role_members still shows the role; its count is then unknown (null).
       readMemberCount(api, this.tenants.stored(tenantId).domain, roleId),
     ]);
     return { role: asRole(role), permissions, memberCount };
