@@ -4,9 +4,19 @@
 // dragging or with the arrow keys on their edge, reordered by dragging a header or with Alt+Left/Right on it; the
 // layout is handed back to the caller to remember. Keyboard-first: the body is one focusable grid — Up/Down, Page
 // Up/Down, Home/End move the active row, Enter opens it, Space picks it for a bulk edit (Shift+Space: a range).
-import { createColumnHelper, flexRender, tableFeatures, useTable } from '@tanstack/react-table';
+import { createColumnHelper, flexRender, tableFeatures, useTable, type Row } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  memo,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { isDensity, usePref } from '../../stores/prefs';
 import { dropColumn, moveColumn, nextActive } from './table-logic';
 
@@ -29,17 +39,83 @@ export const DEFAULT_COLUMN_WIDTH = 180;
 
 const noSelection = () => null;
 
-/**
- * A row's cells, drawn again only when the table made a new row object for it (new data, columns or widths): while
- * scrolling, the rows already on screen are left alone and only those coming into view are drawn.
- */
-const RowCells = memo(
-  function RowCells<R>({ row, render }: { row: R; render: (row: R) => ReactNode }) {
-    return <>{render(row)}</>;
-  },
-  (a, b) => a.row === b.row,
-) as <R>(props: { row: R; render: (row: R) => ReactNode }) => ReactNode;
 const features = tableFeatures({});
+
+/** What a body row calls back; read through a ref, so a row needn't be drawn again when only these change. */
+interface RowHandlers<T> {
+  onActive: (index: number) => void;
+  onOpen?: (row: T, index: number) => void;
+  onToggle?: (index: number, shift: boolean) => void;
+  rowLabel?: (row: T) => string;
+  title: (columnId: string, row: T) => string | undefined;
+}
+
+/**
+ * One body row, drawn again only when something it shows changed: its row object (new data, columns or widths), its
+ * place, or whether it is active or picked. While scrolling, the rows already on screen are left alone (no render, no
+ * DOM update) and only those coming into view are drawn.
+ */
+const BodyRow = memo(function BodyRow<T extends object>({
+  row,
+  index,
+  domId,
+  className,
+  active,
+  picked,
+  selectable,
+  handlers,
+}: {
+  row: Row<typeof features, T>;
+  index: number;
+  domId: string;
+  className: string | undefined;
+  active: boolean;
+  picked: boolean;
+  selectable: boolean;
+  handlers: RefObject<RowHandlers<T>>;
+}) {
+  return (
+    <tr
+      id={domId}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selectable ? picked : active}
+      className={className}
+      onClick={() => handlers.current.onActive(index)}
+      onDoubleClick={() => handlers.current.onOpen?.(row.original, index)}
+    >
+      {selectable && (
+        <td role="gridcell" className="select-cell">
+          <input
+            type="checkbox"
+            tabIndex={-1}
+            aria-label={`Select ${handlers.current.rowLabel?.(row.original) ?? ''}`}
+            checked={picked}
+            // A checkbox's change comes from its click, which carries the Shift key for ranges.
+            onChange={(e) =>
+              handlers.current.onToggle?.(index, (e.nativeEvent as MouseEvent).shiftKey === true)
+            }
+          />
+        </td>
+      )}
+      {row.getAllCells().map((cell) => (
+        <td key={cell.id} role="gridcell" title={handlers.current.title(cell.column.id, row.original)}>
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </td>
+      ))}
+      <td className="filler" aria-hidden="true" />
+    </tr>
+  );
+}) as <T extends object>(props: {
+  row: Row<typeof features, T>;
+  index: number;
+  domId: string;
+  className: string | undefined;
+  active: boolean;
+  picked: boolean;
+  selectable: boolean;
+  handlers: RefObject<RowHandlers<T>>;
+}) => ReactNode;
 const MIN_WIDTH = 60;
 const MAX_WIDTH = 1200;
 
@@ -168,6 +244,13 @@ export function DataTable<T extends object>({
   const visibleRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 540) / rowHeight) - 1);
   const rowId = (index: number) => `${gridId}-row-${index}`;
   const tableRows = table.getRowModel().rows;
+  const handlers = useRef<RowHandlers<T>>(null!);
+  handlers.current = {
+    onActive,
+    ...(onOpen ? { onOpen } : {}),
+    ...(selection ? { onToggle: selection.onToggle, rowLabel: selection.rowLabel } : {}),
+    title: (columnId, row) => byId.get(columnId)?.title?.(row),
+  };
 
   const move = (id: string, by: -1 | 1) =>
     onLayout({
@@ -350,43 +433,17 @@ export function DataTable<T extends object>({
               Boolean,
             );
             return (
-              <tr
+              <BodyRow
                 key={rowKey(row)}
-                id={rowId(item.index)}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={selection ? picked : item.index === active}
+                row={tableRows[item.index]!}
+                index={item.index}
+                domId={rowId(item.index)}
                 className={classes.join(' ') || undefined}
-                style={{ height: rowHeight }}
-                onClick={() => onActive(item.index)}
-                onDoubleClick={() => onOpen?.(row, item.index)}
-              >
-                {selection && (
-                  <td role="gridcell" className="select-cell">
-                    <input
-                      type="checkbox"
-                      tabIndex={-1}
-                      aria-label={`Select ${selection.rowLabel(row)}`}
-                      checked={picked}
-                      // A checkbox's change comes from its click, which carries the Shift key for ranges.
-                      onChange={(e) =>
-                        selection.onToggle(item.index, (e.nativeEvent as MouseEvent).shiftKey === true)
-                      }
-                    />
-                  </td>
-                )}
-                <RowCells
-                  row={tableRows[item.index]!}
-                  render={(r) =>
-                    r.getAllCells().map((cell) => (
-                      <td key={cell.id} role="gridcell" title={byId.get(cell.column.id)?.title?.(r.original)}>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                      </td>
-                    ))
-                  }
-                />
-                <td className="filler" aria-hidden="true" />
-              </tr>
+                active={item.index === active}
+                picked={picked}
+                selectable={selection !== undefined}
+                handlers={handlers}
+              />
             );
           })}
           {padBottom > 0 && (
