@@ -116,6 +116,37 @@ describe('DataTable', () => {
     expect(grid.getAttribute('aria-activedescendant')).toMatch(/-row-1999$/);
   });
 
+  it('a row left alone by a new render still calls the newest callbacks', () => {
+    const first = vi.fn();
+    const second = vi.fn();
+    const cellDraws = vi.fn((r: Row) => r.name);
+    const columns = [{ id: 'name', header: 'Name', cell: cellDraws }];
+    const layout = { order: ['name'], sizes: {} };
+    const table = (onOpen: (r: Row, i: number) => void) => (
+      <DataTable<Row>
+        label="People"
+        rows={rows}
+        rowKey={(r) => r.id}
+        columns={columns}
+        layout={layout}
+        onLayout={() => undefined}
+        active={0}
+        onActive={() => undefined}
+        onOpen={onOpen}
+      />
+    );
+    const { rerender } = render(table(first));
+    const drawn = cellDraws.mock.calls.length;
+    expect(drawn).toBeGreaterThan(0);
+    rerender(table(second));
+    // Nothing a row shows changed, so no row was drawn again…
+    expect(cellDraws.mock.calls.length).toBe(drawn);
+    // …and yet a row opens through the callback given last.
+    fireEvent.doubleClick(screen.getByText('Person 3'));
+    expect(second).toHaveBeenCalledWith(rows[3], 3);
+    expect(first).not.toHaveBeenCalled();
+  });
+
   it('renders only the rows in view, not all 2,000', () => {
     render(<Harness onOpen={() => undefined} onLayout={() => undefined} />);
     const rendered = document.querySelectorAll('tbody tr[aria-rowindex]').length;
