@@ -18,11 +18,8 @@ for (const b of [0x3d, 0x2b, 0x2d, 0x40, 0x09]) ASCII_DANGER[b] = 1;
 const WIDE_THIRD = new Uint8Array(256);
 for (const b of [0x9d, 0x8b, 0x8d, 0xa0]) WIDE_THIRD[b] = 1;
 
-/** In a chunk without quotes, the cells that need an apostrophe are those right after a comma or a line feed
- * starting with a sign, a tab, a lone CR or a full-width sign: one regular expression over the bytes (as latin1)
- * finds them at native speed — they are rare — instead of visiting every cell. */
-const DANGER_AFTER_SEPARATOR = /[,\n](?:[=+\-@\t]|\r(?!\n)|\xEF\xBC[\x9D\x8B\x8D\xA0])/g;
-const DANGER_AT_START = /^(?:[=+\-@\t]|\r(?!\n)|\xEF\xBC[\x9D\x8B\x8D\xA0])/;
+/** The bytes a dangerous cell can start with: = + - @ tab, CR, and 0xEF (the first byte of a full-width sign). */
+const STARTERS = [0x3d, 0x2b, 0x2d, 0x40, 0x09, CR, 0xef];
 
 type State = 'cellStart' | 'unquoted' | 'quotedStart' | 'quoted' | 'quoteInQuoted';
 
@@ -90,20 +87,30 @@ export class CsvFormulaGuard extends Transform {
       this.scan(data, false, done);
       return;
     }
-    const text = data.toString('latin1', 0, end);
+    // The cells that need an apostrophe are those right after a comma or a line feed (or at the chunk's start, if a
+    // cell starts there) beginning with a sign, a tab, a lone CR or a full-width sign. Each byte that can begin one
+    // is found natively (memchr) and the byte before it looked at — instead of visiting every cell, or making a
+    // string of the chunk for a regular expression (which cost more than the search itself).
+    let found: number[] | null = null;
+    for (const starter of STARTERS)
+      for (let i = data.indexOf(starter); i >= 0 && i < end; i = data.indexOf(starter, i + 1)) {
+        const before = i === 0 ? (this.state === 'cellStart' ? LF : -1) : data[i - 1];
+        if (before !== COMMA && before !== LF) continue;
+        // A CR LF ends a record; a full-width sign is EF BC and one of four bytes. Both are whole here: the bytes
+        // after a cell's first one are in this chunk (the last cell's start, if short, waits for the next, above).
+        if (starter === CR && data[i + 1] === LF) continue;
+        if (starter === 0xef && !(data[i + 1] === 0xbc && WIDE_THIRD[data[i + 2]!] === 1)) continue;
+        (found ??= []).push(i);
+      }
     let from = 0;
-    if (this.state === 'cellStart' && end > 0 && DANGER_AT_START.test(text)) {
-      this.push(APOSTROPHE);
-      this.neutralised++;
-    }
-    DANGER_AFTER_SEPARATOR.lastIndex = 0;
-    for (let m = DANGER_AFTER_SEPARATOR.exec(text); m; m = DANGER_AFTER_SEPARATOR.exec(text)) {
-      const cell = m.index + 1;
-      this.push(data.subarray(from, cell));
-      this.push(APOSTROPHE);
-      this.neutralised++;
-      from = cell;
-      DANGER_AFTER_SEPARATOR.lastIndex = cell;
+    if (found) {
+      found.sort((a, b) => a - b);
+      for (const cell of found) {
+        if (cell > from) this.push(data.subarray(from, cell));
+        this.push(APOSTROPHE);
+        this.neutralised++;
+        from = cell;
+      }
     }
     // Records: every line feed ends one; a record has begun once any byte follows the last line feed.
     let lastLf = -1;
