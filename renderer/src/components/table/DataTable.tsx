@@ -50,6 +50,17 @@ interface RowHandlers<T> {
   title: (columnId: string, row: T) => string | undefined;
 }
 
+interface BodyRowProps<T extends object> {
+  row: Row<typeof features, T>;
+  index: number;
+  domId: string;
+  className: string | undefined;
+  active: boolean;
+  picked: boolean;
+  selectable: boolean;
+  handlers: RefObject<RowHandlers<T>>;
+}
+
 /**
  * One body row, drawn again only when something it shows changed: its row object (new data, columns or widths), its
  * place, or whether it is active or picked. While scrolling, the rows already on screen are left alone (no render, no
@@ -64,16 +75,7 @@ const BodyRow = memo(function BodyRow<T extends object>({
   picked,
   selectable,
   handlers,
-}: {
-  row: Row<typeof features, T>;
-  index: number;
-  domId: string;
-  className: string | undefined;
-  active: boolean;
-  picked: boolean;
-  selectable: boolean;
-  handlers: RefObject<RowHandlers<T>>;
-}) {
+}: BodyRowProps<T>) {
   return (
     <tr
       id={domId}
@@ -106,16 +108,7 @@ const BodyRow = memo(function BodyRow<T extends object>({
       <td className="filler" aria-hidden="true" />
     </tr>
   );
-}) as <T extends object>(props: {
-  row: Row<typeof features, T>;
-  index: number;
-  domId: string;
-  className: string | undefined;
-  active: boolean;
-  picked: boolean;
-  selectable: boolean;
-  handlers: RefObject<RowHandlers<T>>;
-}) => ReactNode;
+}) as <T extends object>(props: BodyRowProps<T>) => ReactNode;
 const MIN_WIDTH = 60;
 const MAX_WIDTH = 1200;
 
