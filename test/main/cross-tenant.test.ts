@@ -40,19 +40,7 @@ beforeAll(async () => {
     [b, 'America'],
     [down, 'Asia'],
   ] as const) {
-    const admin = x.emu.clients.find((c) => c.name === 'admin')!;
-    profiles.push(
-      await call<TenantProfile>('tenants:add', {
-        domain: x.emu.domain,
-        clientId: admin.clientId,
-        caCert: x.emu.caCert,
-        secret: admin.clientSecret,
-        secretStorage: 'session',
-        label,
-        environment: 'production',
-        color: '#37474f',
-      }),
-    );
+    profiles.push(await call<TenantProfile>('tenants:add', x.sessionProfile(label, 'production', '#37474f')));
   }
 });
 afterAll(async () => {

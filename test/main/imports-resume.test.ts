@@ -42,17 +42,11 @@ async function prepare(app: App, importId: string, name: string, bytes: Buffer):
 beforeAll(async () => {
   t = await startTestTenant({ users: 50, seed: 'imports-resume' });
   first = await createApp({ dataDir, host: 'browser', version: 'test', vault, importPollMs: 40 });
-  const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-  tenant = await call<TenantProfile>(first, 'tenants:add', {
-    domain: t.emu.domain,
-    clientId: admin.clientId,
-    caCert: t.emu.caCert,
-    secret: admin.clientSecret,
-    secretStorage: 'session',
-    label: 'Resume',
-    environment: 'development',
-    color: '#4527a0',
-  });
+  tenant = await call<TenantProfile>(
+    first,
+    'tenants:add',
+    t.sessionProfile('Resume', 'development', '#4527a0'),
+  );
   database = (await call<ConnectionSummary[]>(first, 'connections:list', { tenantId: tenant.id })).find(
     (c) => c.isDatabase && !c.requiresUsername,
   )!;

@@ -95,19 +95,8 @@ beforeAll(async () => {
         exportsEnded.get(status.exportId)?.(status);
     }
   });
-  const add = (x: TestTenant, label: string) => {
-    const admin = x.emu.clients.find((c) => c.name === 'admin')!;
-    return call<TenantProfile>('tenants:add', {
-      domain: x.emu.domain,
-      clientId: admin.clientId,
-      caCert: x.emu.caCert,
-      secret: admin.clientSecret,
-      secretStorage: 'session',
-      label,
-      environment: 'development',
-      color: '#00695c',
-    });
-  };
+  const add = (x: TestTenant, label: string) =>
+    call<TenantProfile>('tenants:add', x.sessionProfile(label, 'development', '#00695c'));
   tenant = await add(t, 'Imports');
   second = await add(other, 'Imports target');
   const connections = await call<ConnectionSummary[]>('connections:list', { tenantId: tenant.id });
@@ -313,17 +302,10 @@ describe('bad files', () => {
   });
 
   it('on a production tenant starts only with the domain and the number of users typed back', async () => {
-    const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-    const prod = await call<TenantProfile>('tenants:add', {
-      domain: t.emu.domain,
-      clientId: admin.clientId,
-      caCert: t.emu.caCert,
-      secret: admin.clientSecret,
-      secretStorage: 'session',
-      label: 'Imports production',
-      environment: 'production',
-      color: '#b71c1c',
-    });
+    const prod = await call<TenantProfile>(
+      'tenants:add',
+      t.sessionProfile('Imports production', 'production', '#b71c1c'),
+    );
     const csv = Buffer.from('email\nguarded.one@example.org\nguarded.two@example.org\n');
     const p = await prepare('guarded.csv', csv, {}, prod);
     const jobs = t.emu.store.jobs.size;

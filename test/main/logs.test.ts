@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEventSummary, TenantProfile } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { SessionVault } from '../../main/vault/index.js';
+import { routerCall } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -16,26 +17,12 @@ let app: App;
 let tenant: TenantProfile;
 const dataDir = mkdtempSync(join(tmpdir(), 'td-logs-'));
 
-async function call<T>(a: App, channel: string, payload: unknown): Promise<T> {
-  const r = await a.router.invoke(channel, payload);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { envelope: r.error });
-  return r.data as T;
-}
+const call = routerCall;
 
 beforeAll(async () => {
   t = await startTestTenant({ users: 400, seed: 'logs-service' });
   app = await createApp({ dataDir, host: 'browser', version: 'test', vault: new SessionVault() });
-  const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-  tenant = await call<TenantProfile>(app, 'tenants:add', {
-    domain: t.emu.domain,
-    clientId: admin.clientId,
-    caCert: t.emu.caCert,
-    secret: admin.clientSecret,
-    secretStorage: 'session',
-    label: 'Logs',
-    environment: 'development',
-    color: '#2e7d32',
-  });
+  tenant = await call<TenantProfile>(app, 'tenants:add', t.sessionProfile('Logs', 'development', '#2e7d32'));
 });
 afterAll(async () => {
   await app?.close();

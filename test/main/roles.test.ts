@@ -34,19 +34,8 @@ const failure = (channel: string, payload: unknown) => routerFailure(app, channe
 beforeAll(async () => {
   t = await startTestTenant({ users: 400, seed: 'roles-admin' });
   app = await createApp({ dataDir, host: 'browser', version: 'test', vault: new SessionVault() });
-  const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-  const profile = (label: string, environment: string) => ({
-    domain: t.emu.domain,
-    clientId: admin.clientId,
-    caCert: t.emu.caCert,
-    secret: admin.clientSecret,
-    secretStorage: 'session',
-    label,
-    environment,
-    color: '#6a1b9a',
-  });
-  dev = await call<TenantProfile>('tenants:add', profile('Roles dev', 'development'));
-  prod = await call<TenantProfile>('tenants:add', profile('Roles prod', 'production'));
+  dev = await call<TenantProfile>('tenants:add', t.sessionProfile('Roles dev', 'development', '#6a1b9a'));
+  prod = await call<TenantProfile>('tenants:add', t.sessionProfile('Roles prod', 'production', '#6a1b9a'));
 });
 afterAll(async () => {
   await app?.close();

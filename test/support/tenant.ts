@@ -11,6 +11,8 @@ export interface TestTenant {
   client(name?: string): ManagementClient;
   /** A token for the named client, fetched over HTTP like any caller would. */
   token(name?: string): Promise<string>;
+  /** A `tenants:add` request for this tenant's admin client, its secret kept for the session (no keychain). */
+  sessionProfile(label: string, environment: string, color: string): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,19 @@ export async function startTestTenant(options: EmulatorOptions = {}): Promise<Te
       const body = (await res.json()) as { access_token?: string };
       if (!body.access_token) throw new Error(`token request failed: ${res.status}`);
       return body.access_token;
+    },
+    sessionProfile(label, environment, color) {
+      const admin = byName('admin');
+      return {
+        label,
+        domain: emu.domain,
+        clientId: admin.clientId,
+        environment,
+        color,
+        caCert: emu.caCert,
+        secret: admin.clientSecret,
+        secretStorage: 'session',
+      };
     },
     async close() {
       await emu.close();

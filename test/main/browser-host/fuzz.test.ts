@@ -30,17 +30,7 @@ beforeAll(async () => {
     vault: new SessionVault(),
   });
   host = await startBrowserHost({ router: app.router, staticDir, token: TOKEN, downloads: app.downloads });
-  const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-  const r = await app.router.invoke('tenants:add', {
-    label: 'Fuzz',
-    domain: t.emu.domain,
-    clientId: admin.clientId,
-    environment: 'development',
-    color: '#123456',
-    caCert: t.emu.caCert,
-    secret: admin.clientSecret,
-    secretStorage: 'session',
-  });
+  const r = await app.router.invoke('tenants:add', t.sessionProfile('Fuzz', 'development', '#123456'));
   tenant = (r as { ok: true; data: TenantProfile }).data;
 });
 afterAll(async () => {

@@ -40,17 +40,7 @@ beforeAll(async () => {
   app.router.subscribe((event, payload) => {
     if (event === 'export:progress') events.push(payload as ExportStatus);
   });
-  const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-  tenant = await call<TenantProfile>('tenants:add', {
-    label: 'Exports',
-    domain: t.emu.domain,
-    clientId: admin.clientId,
-    environment: 'staging',
-    color: '#123456',
-    caCert: t.emu.caCert,
-    secret: admin.clientSecret,
-    secretStorage: 'session',
-  });
+  tenant = await call<TenantProfile>('tenants:add', t.sessionProfile('Exports', 'staging', '#123456'));
 }, 60_000);
 afterAll(async () => {
   await app?.close();
