@@ -40,14 +40,7 @@ test('roles: create one with permissions on production, add members from a query
   await useLocalTenant(page, host.url);
   const info = await sandboxInfo(host.dataDir);
   const api = await tenantApi(info);
-  await addTenantInUi(page, {
-    label: 'Acme production',
-    domain: info.domain,
-    clientId: info.clientId,
-    secret: info.secret,
-    caCert: info.caCert,
-    environment: 'production',
-  });
+  await addTenantInUi(page, { ...info, label: 'Acme production', environment: 'production' });
   await switchTenant(page, 'Acme production');
   await page.keyboard.press('Alt+7');
   await expect(page.getByRole('heading', { name: 'Roles', level: 1 })).toBeVisible();
@@ -203,22 +196,8 @@ test('cross-tenant: one query over three tenants, one of them down', async ({ pa
   test.setTimeout(180_000);
   await useLocalTenant(page, host.url);
   const info = await sandboxInfo(host.dataDir);
-  await addTenantInUi(page, {
-    label: 'Acme production',
-    domain: info.domain,
-    clientId: info.clientId,
-    secret: info.secret,
-    caCert: info.caCert,
-    environment: 'production',
-  });
-  await addTenantInUi(page, {
-    label: 'Gone tenant',
-    domain: '127.0.0.1:9',
-    clientId: info.clientId,
-    secret: info.secret,
-    caCert: info.caCert,
-    environment: 'staging',
-  });
+  await addTenantInUi(page, { ...info, label: 'Acme production', environment: 'production' });
+  await addTenantInUi(page, { ...info, label: 'Gone tenant', domain: '127.0.0.1:9', environment: 'staging' });
   await page.keyboard.press('Alt+9');
   await expect(page.getByRole('heading', { name: 'Cross-tenant', level: 1 })).toBeVisible();
   const form = page.getByRole('search', { name: 'Search several tenants' });

@@ -24,13 +24,7 @@ test('a keyboard-only session: switch tenant, search, open a user, block them, c
   const info = await sandboxInfo(host.dataDir);
   const api = await tenantApi(info);
   // A second profile of the same tenant, so there is a tenant to switch to (set-up, with the mouse).
-  await addTenantInUi(page, {
-    label: 'Second desk',
-    domain: info.domain,
-    clientId: info.clientId,
-    secret: info.secret,
-    caCert: info.caCert,
-  });
+  await addTenantInUi(page, { ...info, label: 'Second desk' });
   await expect(page.getByLabel('Active tenant')).toContainText('Local tenant');
 
   // From here on, the keyboard only.
