@@ -90,7 +90,6 @@ function Harness({ onOpen, onLayout }: { onOpen: (r: Row) => void; onLayout: (l:
       active={active}
       onActive={setActive}
       onOpen={onOpen}
-      rowHeight={36}
     />
   );
 }

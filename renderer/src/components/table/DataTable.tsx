@@ -127,7 +127,6 @@ export function DataTable<T extends object>({
   onActive,
   onOpen,
   rowClass,
-  rowHeight,
   emptyRow,
   className,
 }: {
@@ -153,12 +152,12 @@ export function DataTable<T extends object>({
   onActive: (index: number) => void;
   onOpen?: (row: T, index: number) => void;
   rowClass?: (row: T) => string | undefined;
-  rowHeight?: number;
   emptyRow?: ReactNode;
 }) {
   const gridId = useId();
   const density = usePref('density', 'comfortable', isDensity);
-  rowHeight ??= density === 'compact' ? 28 : 36;
+  // The rows' height is the density's (--row-height in the stylesheet); the virtualizer places rows by it.
+  const rowHeight = density === 'compact' ? 28 : 36;
   const scroller = useRef<HTMLDivElement>(null);
   const [dragging, setDragging] = useState<string | null>(null);
   const byId = new Map(columns.map((c) => [c.id, c]));
