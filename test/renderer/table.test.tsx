@@ -146,6 +146,68 @@ describe('DataTable', () => {
     expect(first).not.toHaveBeenCalled();
   });
 
+  it('a header left alone by a new render still sorts and moves through the newest callbacks', () => {
+    const first = { onSort: vi.fn(), onLayout: vi.fn() };
+    const second = { onSort: vi.fn(), onLayout: vi.fn() };
+    const columns = [
+      { id: 'name', header: 'Name', cell: (r: Row) => r.name, sortable: true },
+      { id: 'city', header: 'City', cell: (r: Row) => r.city },
+    ];
+    const layout = { order: ['name', 'city'], sizes: {} };
+    const table = (on: typeof first) => (
+      <DataTable<Row>
+        label="People"
+        rows={rows}
+        rowKey={(r) => r.id}
+        columns={columns}
+        layout={layout}
+        onLayout={on.onLayout}
+        onSort={on.onSort}
+        active={0}
+        onActive={() => undefined}
+      />
+    );
+    const { rerender } = render(table(first));
+    rerender(table(second));
+    fireEvent.click(screen.getByRole('button', { name: /^Name/ }));
+    expect(second.onSort).toHaveBeenCalledWith('name');
+    fireEvent.keyDown(screen.getByText('City'), { key: 'ArrowLeft', altKey: true });
+    expect(second.onLayout).toHaveBeenCalledWith({ order: ['city', 'name'], sizes: {} });
+    expect(first.onSort).not.toHaveBeenCalled();
+    expect(first.onLayout).not.toHaveBeenCalled();
+  });
+
+  it("shows a cell's whole text on hover, and its new text once the row changes", () => {
+    const columns = [{ id: 'name', header: 'Name', cell: (r: Row) => r.name }];
+    const layout = { order: ['name'], sizes: {} };
+    const table = (data: Row[]) => (
+      <DataTable<Row>
+        label="People"
+        rows={data}
+        rowKey={(r) => r.id}
+        columns={columns}
+        layout={layout}
+        onLayout={() => undefined}
+        active={0}
+        onActive={() => undefined}
+      />
+    );
+    const { rerender } = render(table(rows));
+    const cell = screen.getByText('Person 1');
+    expect(cell.hasAttribute('title')).toBe(false);
+    fireEvent.mouseOver(cell);
+    expect(cell.getAttribute('title')).toBe('Person 1');
+    // The same row (same key, same cell element) now shows another name.
+    rerender(table(rows.map((r, i) => (i === 1 ? { ...r, name: 'Renamed Person' } : r))));
+    expect(cell.textContent).toBe('Renamed Person');
+    fireEvent.mouseOver(cell);
+    expect(cell.getAttribute('title')).toBe('Renamed Person');
+    // An empty cell has no tooltip.
+    rerender(table(rows.map((r, i) => (i === 1 ? { ...r, name: '' } : r))));
+    fireEvent.mouseOver(cell);
+    expect(cell.hasAttribute('title')).toBe(false);
+  });
+
   it('renders only the rows in view, not all 2,000', () => {
     render(<Harness onOpen={() => undefined} onLayout={() => undefined} />);
     const rendered = document.querySelectorAll('tbody tr[aria-rowindex]').length;

@@ -109,7 +109,6 @@ export function UserTable({
     id: c,
     header: columnLabel(c),
     sortable: !c.startsWith('identities.'),
-    title: (u) => cellValue(u, c),
     cell: (u) => {
       const text = cellValue(u, c);
       return ci === 0 ? (

@@ -85,7 +85,6 @@ export function CrossSearch() {
   const columns: TableColumn<CrossRow>[] = COLUMNS.map((c) => ({
     id: c,
     header: HEADERS[c]!,
-    title: (r) => (c === 'tenant' ? (byId.get(r.tenantId)?.label ?? '') : cellValue(r.user, c)),
     cell: (r) =>
       c === 'tenant' ? (
         <TenantCell tenant={byId.get(r.tenantId)} />

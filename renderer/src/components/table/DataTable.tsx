@@ -14,6 +14,7 @@ import {
   useRef,
   useState,
   type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
   type ReactNode,
   type RefObject,
 } from 'react';
@@ -24,8 +25,6 @@ export interface TableColumn<T extends object> {
   id: string;
   header: string;
   cell: (row: T, index: number) => ReactNode;
-  /** The cell's whole text, shown on hover (cut cells end in an ellipsis). */
-  title?: (row: T) => string;
   /** Sortable by the caller (a click or Enter on the header asks for it). */
   sortable?: boolean;
 }
@@ -47,7 +46,6 @@ interface RowHandlers<T> {
   onOpen?: (row: T, index: number) => void;
   onToggle?: (index: number, shift: boolean) => void;
   rowLabel?: (row: T) => string;
-  title: (columnId: string, row: T) => string | undefined;
 }
 
 interface BodyRowProps<T extends object> {
@@ -101,7 +99,7 @@ const BodyRow = memo(function BodyRow<T extends object>({
         </td>
       )}
       {row.getAllCells().map((cell) => (
-        <td key={cell.id} role="gridcell" title={handlers.current.title(cell.column.id, row.original)}>
+        <td key={cell.id} role="gridcell">
           {flexRender(cell.column.columnDef.cell, cell.getContext())}
         </td>
       ))}
@@ -109,8 +107,161 @@ const BodyRow = memo(function BodyRow<T extends object>({
     </tr>
   );
 }) as <T extends object>(props: BodyRowProps<T>) => ReactNode;
+/**
+ * A body cell's whole text as its tooltip (a cut cell ends in an ellipsis), set when the pointer comes over it rather
+ * than for every cell of every row drawn while scrolling; read again on each hover, so it follows the cell's content.
+ */
+function showWholeText(e: ReactMouseEvent<HTMLTableSectionElement>) {
+  const cell = (e.target as Element).closest('td');
+  if (!cell || cell.classList.contains('select-cell') || cell.classList.contains('filler')) return;
+  const text = cell.textContent ?? '';
+  if (text === '') cell.removeAttribute('title');
+  else if (cell.title !== text) cell.title = text;
+}
+
 const MIN_WIDTH = 60;
 const MAX_WIDTH = 1200;
+
+/** What the header row calls back; read through a ref, like the body rows' handlers. */
+interface HeaderHandlers {
+  onSort?: (id: string) => void;
+  onSelectAll?: (on: boolean) => void;
+  startDrag: (id: string, startX: number) => void;
+  move: (id: string, by: -1 | 1) => void;
+  resizeBy: (id: string, by: number) => void;
+  drop: (from: string, onto: string) => void;
+  setDragging: (id: string | null) => void;
+}
+
+interface HeaderRowProps {
+  columns: { id: string; header: string; sortable: boolean }[];
+  /** Each column's width, in px. */
+  widths: Record<string, number>;
+  sort: { field: string; dir: 1 | -1 } | null;
+  sortable: boolean;
+  dragging: string | null;
+  resizing: string | null;
+  /** Whether every row is picked, with a checkbox column; null without one. */
+  selectAll: boolean | null;
+  handlers: RefObject<HeaderHandlers>;
+}
+
+/**
+ * The header: sort buttons, drag to reorder (Alt+←/→), resize edges (drag, or ←/→ on the edge). Drawn again only when
+ * the columns, their widths, the sort or a drag change, not on every scroll event (the table renders on each, to draw
+ * the rows coming into view).
+ */
+const HeaderRow = memo(function HeaderRow({
+  columns,
+  widths,
+  sort,
+  sortable,
+  dragging,
+  resizing,
+  selectAll,
+  handlers,
+}: HeaderRowProps) {
+  /** Alt+←/→ on a header moves its column. */
+  const moveOnAltArrow = (id: string) => (e: KeyboardEvent<HTMLElement>) => {
+    if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      e.preventDefault();
+      handlers.current.move(id, e.key === 'ArrowLeft' ? -1 : 1);
+    }
+  };
+  return (
+    <thead role="rowgroup">
+      <tr role="row" aria-rowindex={1}>
+        {selectAll !== null && (
+          <th role="columnheader" className="select-cell">
+            <input
+              type="checkbox"
+              aria-label="Select every row shown"
+              checked={selectAll}
+              onChange={(e) => handlers.current.onSelectAll?.(e.target.checked)}
+            />
+          </th>
+        )}
+        {columns.map((col) => {
+          const sorted = sort?.field === col.id ? sort.dir : null;
+          return (
+            <th
+              key={col.id}
+              role="columnheader"
+              aria-sort={sorted === 1 ? 'ascending' : sorted === -1 ? 'descending' : undefined}
+              className={dragging === col.id ? 'dragging' : undefined}
+              draggable
+              onDragStart={(e) => {
+                handlers.current.setDragging(col.id);
+                e.dataTransfer.setData('text/x-column', col.id);
+                e.dataTransfer.effectAllowed = 'move';
+              }}
+              onDragEnd={() => handlers.current.setDragging(null)}
+              onDragOver={(e) => {
+                if (dragging && dragging !== col.id) e.preventDefault();
+              }}
+              onDrop={(e) => {
+                e.preventDefault();
+                const from = e.dataTransfer.getData('text/x-column') || dragging;
+                handlers.current.setDragging(null);
+                if (from && from !== col.id) handlers.current.drop(from, col.id);
+              }}
+            >
+              <span className="th-inner">
+                {col.sortable && sortable ? (
+                  <button
+                    type="button"
+                    className="sort"
+                    title={`${col.header}: sort (Alt+←/→ moves the column)`}
+                    onClick={() => handlers.current.onSort?.(col.id)}
+                    onKeyDown={moveOnAltArrow(col.id)}
+                  >
+                    {col.header}
+                    {sorted ? (sorted === 1 ? ' ▲' : ' ▼') : ''}
+                  </button>
+                ) : (
+                  <span
+                    className="th-label"
+                    tabIndex={0}
+                    title={`${col.header} (Alt+←/→ moves the column)`}
+                    onKeyDown={moveOnAltArrow(col.id)}
+                  >
+                    {col.header}
+                  </span>
+                )}
+              </span>
+              <span
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize ${col.header}`}
+                aria-valuenow={Math.round(widths[col.id]!)}
+                aria-valuemin={MIN_WIDTH}
+                aria-valuemax={MAX_WIDTH}
+                tabIndex={0}
+                className={`resizer${resizing === col.id ? ' resizing' : ''}`}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  handlers.current.startDrag(col.id, e.clientX);
+                }}
+                onClick={(e) => e.stopPropagation()}
+                onKeyDown={(e) => {
+                  if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+                    e.preventDefault();
+                    handlers.current.resizeBy(
+                      col.id,
+                      (e.key === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 64 : 16),
+                    );
+                  }
+                }}
+              />
+            </th>
+          );
+        })}
+        <th className="filler" aria-hidden="true" />
+      </tr>
+    </thead>
+  );
+});
 
 export function DataTable<T extends object>({
   label,
@@ -241,7 +392,6 @@ export function DataTable<T extends object>({
     onActive,
     ...(onOpen ? { onOpen } : {}),
     ...(selection ? { onToggle: selection.onToggle, rowLabel: selection.rowLabel } : {}),
-    title: (columnId, row) => byId.get(columnId)?.title?.(row),
   };
 
   const move = (id: string, by: -1 | 1) =>
@@ -253,18 +403,41 @@ export function DataTable<T extends object>({
       ),
       sizes: layout.sizes,
     });
-  /** Alt+←/→ on a header moves its column. */
-  const moveOnAltArrow = (id: string) => (e: KeyboardEvent<HTMLElement>) => {
-    if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
-      e.preventDefault();
-      move(id, e.key === 'ArrowLeft' ? -1 : 1);
-    }
-  };
   const resizeBy = (id: string, by: number) =>
     onLayout({
       order: ordered.map((c) => c.id),
       sizes: { ...layout.sizes, [id]: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width(id) + by)) },
     });
+
+  // The header's props keep their identity while only the scroll position changes, so it is not drawn again.
+  const headerColumns = useMemo(
+    () => ordered.map((c) => ({ id: c.id, header: c.header, sortable: c.sortable === true })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [columns, orderKey],
+  );
+  const widths = useMemo(
+    () => Object.fromEntries(ordered.map((c) => [c.id, width(c.id)])),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [orderKey, layout.sizes, drag],
+  );
+  const headerHandlers = useRef<HeaderHandlers>(null!);
+  headerHandlers.current = {
+    ...(onSort ? { onSort } : {}),
+    ...(selection ? { onSelectAll: selection.onSelectAll } : {}),
+    startDrag,
+    move,
+    resizeBy,
+    drop: (from, onto) =>
+      onLayout({
+        order: dropColumn(
+          ordered.map((c) => c.id),
+          from,
+          onto,
+        ),
+        sizes: layout.sizes,
+      }),
+    setDragging,
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget) return;
@@ -312,106 +485,17 @@ export function DataTable<T extends object>({
           {/* The rest of the width, so the columns keep the widths they were given on a wide window. */}
           <col className="filler" />
         </colgroup>
-        <thead role="rowgroup">
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id} role="row" aria-rowindex={1}>
-              {selection && (
-                <th role="columnheader" className="select-cell">
-                  <input
-                    type="checkbox"
-                    aria-label="Select every row shown"
-                    checked={selection.allSelected}
-                    onChange={(e) => selection.onSelectAll(e.target.checked)}
-                  />
-                </th>
-              )}
-              {group.headers.map((h) => {
-                const col = byId.get(h.column.id)!;
-                const sorted = sort?.field === col.id ? sort.dir : null;
-                return (
-                  <th
-                    key={h.id}
-                    role="columnheader"
-                    aria-sort={sorted === 1 ? 'ascending' : sorted === -1 ? 'descending' : undefined}
-                    className={dragging === col.id ? 'dragging' : undefined}
-                    draggable
-                    onDragStart={(e) => {
-                      setDragging(col.id);
-                      e.dataTransfer.setData('text/x-column', col.id);
-                      e.dataTransfer.effectAllowed = 'move';
-                    }}
-                    onDragEnd={() => setDragging(null)}
-                    onDragOver={(e) => {
-                      if (dragging && dragging !== col.id) e.preventDefault();
-                    }}
-                    onDrop={(e) => {
-                      e.preventDefault();
-                      const from = e.dataTransfer.getData('text/x-column') || dragging;
-                      setDragging(null);
-                      if (!from || from === col.id) return;
-                      onLayout({
-                        order: dropColumn(
-                          ordered.map((c) => c.id),
-                          from,
-                          col.id,
-                        ),
-                        sizes: layout.sizes,
-                      });
-                    }}
-                  >
-                    <span className="th-inner">
-                      {col.sortable && onSort ? (
-                        <button
-                          type="button"
-                          className="sort"
-                          title={`${col.header}: sort (Alt+←/→ moves the column)`}
-                          onClick={() => onSort(col.id)}
-                          onKeyDown={moveOnAltArrow(col.id)}
-                        >
-                          {flexRender(h.column.columnDef.header, h.getContext())}
-                          {sorted ? (sorted === 1 ? ' ▲' : ' ▼') : ''}
-                        </button>
-                      ) : (
-                        <span
-                          className="th-label"
-                          tabIndex={0}
-                          title={`${col.header} (Alt+←/→ moves the column)`}
-                          onKeyDown={moveOnAltArrow(col.id)}
-                        >
-                          {flexRender(h.column.columnDef.header, h.getContext())}
-                        </span>
-                      )}
-                    </span>
-                    <span
-                      role="separator"
-                      aria-orientation="vertical"
-                      aria-label={`Resize ${col.header}`}
-                      aria-valuenow={Math.round(width(col.id))}
-                      aria-valuemin={MIN_WIDTH}
-                      aria-valuemax={MAX_WIDTH}
-                      tabIndex={0}
-                      className={`resizer${drag?.id === col.id ? ' resizing' : ''}`}
-                      onMouseDown={(e) => {
-                        e.preventDefault();
-                        e.stopPropagation();
-                        startDrag(col.id, e.clientX);
-                      }}
-                      onClick={(e) => e.stopPropagation()}
-                      onKeyDown={(e) => {
-                        if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-                          e.preventDefault();
-                          resizeBy(col.id, (e.key === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 64 : 16));
-                        }
-                      }}
-                    />
-                  </th>
-                );
-              })}
-              <th className="filler" aria-hidden="true" />
-            </tr>
-          ))}
-        </thead>
-        <tbody role="rowgroup">
+        <HeaderRow
+          columns={headerColumns}
+          widths={widths}
+          sort={sort ?? null}
+          sortable={onSort !== undefined}
+          dragging={dragging}
+          resizing={drag?.id ?? null}
+          selectAll={selection ? selection.allSelected : null}
+          handlers={headerHandlers}
+        />
+        <tbody role="rowgroup" onMouseOver={showWholeText}>
           {rows.length === 0 && emptyRow}
           {padTop > 0 && (
             <tr aria-hidden="true" className="spacer">
