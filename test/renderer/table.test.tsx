@@ -3,7 +3,7 @@
 // the rendered grid answering the keyboard — Enter opens, Space picks, Alt+arrows move a column, arrows on a
 // column's edge resize it — and rendering only the rows in view.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { useState } from 'react';
+import { useState, type ComponentProps } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../renderer/src/bridge', () => ({
@@ -94,6 +94,23 @@ function Harness({ onOpen, onLayout }: { onOpen: (r: Row) => void; onLayout: (l:
   );
 }
 
+/** A table of the rows with only what a test gives it beyond a name column and no-op callbacks. */
+function Bare(props: Partial<ComponentProps<typeof DataTable<Row>>>) {
+  return (
+    <DataTable<Row>
+      label="People"
+      rows={rows}
+      rowKey={(r) => r.id}
+      columns={[{ id: 'name', header: 'Name', cell: (r: Row) => r.name }]}
+      layout={{ order: ['name'], sizes: {} }}
+      onLayout={() => undefined}
+      active={0}
+      onActive={() => undefined}
+      {...props}
+    />
+  );
+}
+
 describe('DataTable', () => {
   it('walks the rows with the keyboard, opens with Enter and picks with Space', () => {
     const onOpen = vi.fn();
@@ -122,17 +139,7 @@ describe('DataTable', () => {
     const columns = [{ id: 'name', header: 'Name', cell: cellDraws }];
     const layout = { order: ['name'], sizes: {} };
     const table = (onOpen: (r: Row, i: number) => void) => (
-      <DataTable<Row>
-        label="People"
-        rows={rows}
-        rowKey={(r) => r.id}
-        columns={columns}
-        layout={layout}
-        onLayout={() => undefined}
-        active={0}
-        onActive={() => undefined}
-        onOpen={onOpen}
-      />
+      <Bare columns={columns} layout={layout} onOpen={onOpen} />
     );
     const { rerender } = render(table(first));
     const drawn = cellDraws.mock.calls.length;
@@ -155,17 +162,7 @@ describe('DataTable', () => {
     ];
     const layout = { order: ['name', 'city'], sizes: {} };
     const table = (on: typeof first) => (
-      <DataTable<Row>
-        label="People"
-        rows={rows}
-        rowKey={(r) => r.id}
-        columns={columns}
-        layout={layout}
-        onLayout={on.onLayout}
-        onSort={on.onSort}
-        active={0}
-        onActive={() => undefined}
-      />
+      <Bare columns={columns} layout={layout} onLayout={on.onLayout} onSort={on.onSort} />
     );
     const { rerender } = render(table(first));
     rerender(table(second));
@@ -178,20 +175,7 @@ describe('DataTable', () => {
   });
 
   it("shows a cell's whole text on hover, and its new text once the row changes", () => {
-    const columns = [{ id: 'name', header: 'Name', cell: (r: Row) => r.name }];
-    const layout = { order: ['name'], sizes: {} };
-    const table = (data: Row[]) => (
-      <DataTable<Row>
-        label="People"
-        rows={data}
-        rowKey={(r) => r.id}
-        columns={columns}
-        layout={layout}
-        onLayout={() => undefined}
-        active={0}
-        onActive={() => undefined}
-      />
-    );
+    const table = (data: Row[]) => <Bare rows={data} />;
     const { rerender } = render(table(rows));
     const cell = screen.getByText('Person 1');
     expect(cell.hasAttribute('title')).toBe(false);
