@@ -110,10 +110,11 @@ const BodyRow = memo(function BodyRow<T extends object>({
 /**
  * A body cell's whole text as its tooltip (a cut cell ends in an ellipsis), set when the pointer comes over it rather
  * than for every cell of every row drawn while scrolling; read again on each hover, so it follows the cell's content.
+ * A cell with no text (the checkbox's, the filler) has none.
  */
 function showWholeText(e: ReactMouseEvent<HTMLTableSectionElement>) {
   const cell = (e.target as Element).closest('td');
-  if (!cell || cell.classList.contains('select-cell') || cell.classList.contains('filler')) return;
+  if (!cell) return;
   const text = cell.textContent ?? '';
   if (text === '') cell.removeAttribute('title');
   else if (cell.title !== text) cell.title = text;
@@ -325,7 +326,6 @@ export function DataTable<T extends object>({
     return ordered.map((c) =>
       helper.display({
         id: c.id,
-        header: c.header,
         cell: (ctx) => c.cell(ctx.row.original, ctx.row.index),
       }),
     );
@@ -383,7 +383,13 @@ export function DataTable<T extends object>({
   }, [active]);
 
   const width = (id: string) => (drag?.id === id ? drag.width : (layout.sizes[id] ?? DEFAULT_COLUMN_WIDTH));
-  const total = ordered.reduce((n, c) => n + width(c.id), 0) + (selection ? 44 : 0);
+  // Each column's width, the same object while only the scroll position changes (the header is memoised on it).
+  const widths = useMemo(
+    () => Object.fromEntries(ordered.map((c) => [c.id, width(c.id)])) as Record<string, number>,
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [orderKey, layout.sizes, drag],
+  );
+  const total = ordered.reduce((n, c) => n + widths[c.id]!, 0) + (selection ? 44 : 0);
   const visibleRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 540) / rowHeight) - 1);
   const rowId = (index: number) => `${gridId}-row-${index}`;
   const tableRows = table.getRowModel().rows;
@@ -409,16 +415,11 @@ export function DataTable<T extends object>({
       sizes: { ...layout.sizes, [id]: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width(id) + by)) },
     });
 
-  // The header's props keep their identity while only the scroll position changes, so it is not drawn again.
+  // The header's columns keep their identity while only the scroll position changes, so it is not drawn again.
   const headerColumns = useMemo(
     () => ordered.map((c) => ({ id: c.id, header: c.header, sortable: c.sortable === true })),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [columns, orderKey],
-  );
-  const widths = useMemo(
-    () => Object.fromEntries(ordered.map((c) => [c.id, width(c.id)])),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [orderKey, layout.sizes, drag],
   );
   const headerHandlers = useRef<HeaderHandlers>(null!);
   headerHandlers.current = {
@@ -480,7 +481,7 @@ export function DataTable<T extends object>({
         <colgroup>
           {selection && <col style={{ width: 44 }} />}
           {ordered.map((c) => (
-            <col key={c.id} style={{ width: width(c.id) }} />
+            <col key={c.id} style={{ width: widths[c.id] }} />
           ))}
           {/* The rest of the width, so the columns keep the widths they were given on a wide window. */}
           <col className="filler" />
