@@ -52,13 +52,20 @@ import {
   removeRolePermissions,
   updateRole,
 } from './roles/role-admin.js';
-import { KeytarVault, SecretStore, type CredentialVault } from './vault/index.js';
+import { KEYCHAIN_SERVICE, KeyringVault, SecretStore, type CredentialVault } from './vault/index.js';
+import { legacySecretsFor, type LegacySecrets } from './vault/keytar-legacy.js';
+import { migrateKeytarSecrets } from './vault/migrate-keytar.js';
 
 export interface AppOptions {
   dataDir: string;
   host: 'electron' | 'browser';
   version: string;
   vault?: CredentialVault;
+  /**
+   * Where an earlier version's keytar entries are read from, to be moved into the keychain at start (default: the
+   * platform's, when the vault is the OS keychain; none with a vault given by the caller).
+   */
+  legacySecrets?: LegacySecrets | null;
   osUser?: string;
   scheduler?: SchedulerOptions;
   sandboxUsers?: number;
@@ -97,7 +104,7 @@ function currentOsUser(): string {
 
 export async function createApp(options: AppOptions): Promise<App> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const secrets = new SecretStore(options.vault ?? new KeytarVault());
+  const secrets = new SecretStore(options.vault ?? new KeyringVault());
   // Services made below; the scrubber reads them lazily.
   const late: { tenants?: TenantService; sandbox?: LocalTenantService } = {};
   const knownSecrets = () => [
@@ -116,6 +123,32 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   log.write('info', 'started', { version: options.version, host: options.host, node: process.versions.node });
   const profiles = new ProfileStore(options.dataDir);
+  // Secrets an earlier version kept through keytar are moved over in the background; tenants left without one are
+  // named by keychain:status (the window says which need their secret again).
+  const migrationMark = secrets.mark();
+  const keychainChecked = (async () => {
+    let list: ReturnType<ProfileStore['list']>;
+    try {
+      list = profiles.list();
+    } catch {
+      return; // a damaged profiles file is reported where it is read
+    }
+    const legacy =
+      options.legacySecrets !== undefined
+        ? options.legacySecrets
+        : options.vault
+          ? null
+          : legacySecretsFor(KEYCHAIN_SERVICE);
+    const result = await migrateKeytarSecrets(list, secrets.keychain, legacy, (message, details) =>
+      log.write('warn', message, details),
+    );
+    if (result.moved.length)
+      log.write('info', 'keychain secrets moved from keytar', { tenants: result.moved });
+    if (result.skipped) log.write('warn', 'keychain secrets not checked at start', { why: result.skipped });
+    secrets.markMissing(migrationMark, result.missing);
+  })().catch((err: unknown) =>
+    log.write('error', 'keychain secrets could not be checked', { message: String((err as Error)?.message) }),
+  );
 
   let emit: ReturnType<typeof createRouter>['emit'] = () => undefined;
   const service = new TenantService({
@@ -223,7 +256,14 @@ export async function createApp(options: AppOptions): Promise<App> {
         }
         return { version: options.version, host: options.host, dataDir: options.dataDir, firstRun };
       },
-      'keychain:status': () => secrets.keychain.status(),
+      'keychain:status': async () => {
+        await keychainChecked;
+        const missing = secrets.missingSecrets();
+        return {
+          ...(await secrets.keychain.status()),
+          ...(missing.length ? { missingSecrets: missing } : {}),
+        };
+      },
       'tenants:list': () => service.list(),
       'tenants:add': (input) => service.add(input),
       'tenants:update': (input) => service.update(input.id, input.patch, input.guard),
@@ -367,6 +407,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     snapshots,
     async close() {
       log.write('info', 'stopping');
+      await keychainChecked;
       imports.close();
       await exportsService.close();
       await jobs.close();

@@ -187,6 +187,11 @@ export interface KeychainStatus {
   available: boolean;
   /** A message for people: what is wrong and how to fix it, when not available. */
   message: string | null;
+  /**
+   * Tenants whose secret should be in the keychain and is not (checked at start: one kept by an earlier version's
+   * keychain library that could not be moved, or removed from the keychain by hand): set each one's secret again.
+   */
+  missingSecrets?: { id: string; label: string; domain: string }[];
 }
 
 /**

@@ -9,7 +9,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
-pkg-config --exists libsecret-1 2>/dev/null || need+=(libsecret-1-dev)
+# secret-tool writes keychain entries the way keytar (the keychain library of earlier versions) did, for the
+# test of moving them over.
+command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} (Debian packages the tests need)..."

@@ -2,15 +2,12 @@
 // direct client of the tenant (to verify what the app did, not through the app), searching, adding a tenant through
 // the form, and the accessibility check.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { Agent } from 'undici';
+import { keychainSecret } from '../support/keychain.js';
 
-const keytar = createRequire(import.meta.url)('keytar') as {
-  getPassword(s: string, a: string): Promise<string | null>;
-};
 mkdirSync('test-results/screens', { recursive: true });
 
 export async function noSeriousA11yProblems(page: Page, screen: string) {
@@ -32,7 +29,7 @@ export interface SandboxInfo {
 export async function sandboxInfo(dataDir: string): Promise<SandboxInfo> {
   const file = JSON.parse(readFileSync(join(dataDir, 'tenants.json'), 'utf8')) as { tenants: SandboxInfo[] };
   const p = file.tenants[0]!;
-  const secret = await keytar.getPassword('tenant-desk', p.id);
+  const secret = await keychainSecret(p.id);
   return { ...p, secret: secret! };
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, TenantProfile } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
-import { KeytarVault, SessionVault } from '../../main/vault/index.js';
+import { KeyringVault, SessionVault } from '../../main/vault/index.js';
 import { startCliTenant } from '../support/cli-tenant.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
@@ -330,7 +330,7 @@ describe('7. the local tenant keeps every acknowledged write through a crash', (
 
 describe('9. the keychain status check does not race', () => {
   it('answers "available" to 200 concurrent checks on a working keychain', async () => {
-    const vault = new KeytarVault('tenant-desk-test');
+    const vault = new KeyringVault('tenant-desk-test');
     const answers = await Promise.all(Array.from({ length: 200 }, () => vault.status()));
     expect(answers.filter((a) => !a.available)).toEqual([]);
   });

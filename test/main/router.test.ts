@@ -2,15 +2,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, type ChannelName, type TenantProfile } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { keychainSecret } from '../support/keychain.js';
 
-const keytar = createRequire(import.meta.url)('keytar') as {
-  getPassword(s: string, a: string): Promise<string | null>;
-};
 
 let t: TestTenant;
 let app: App;
@@ -393,7 +390,7 @@ describe('no secret ever crosses the bridge', () => {
     visited.add('sandbox:start');
     expect([...visited].sort()).toEqual([...channelNames].sort());
 
-    const sandboxSecret = await keytar.getPassword('tenant-desk', sandbox.data.id);
+    const sandboxSecret = await keychainSecret(sandbox.data.id);
     expect(sandboxSecret).toBeTruthy();
     const tokens = app.tenants.tokens();
     expect(tokens.length).toBeGreaterThanOrEqual(3);

@@ -3,15 +3,12 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionTestResult, TenantProfile } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
+import { keychainSecret } from '../support/keychain.js';
 
-const keytar = createRequire(import.meta.url)('keytar') as {
-  getPassword(s: string, a: string): Promise<string | null>;
-};
 
 let t: TestTenant;
 let app: App;
@@ -57,7 +54,7 @@ describe('tenant profiles and the keychain', () => {
     const profile = await addTenant('admin');
     expect(profile.secretStorage).toBe('keychain');
     expect(profile).not.toHaveProperty('secret');
-    expect(await keytar.getPassword('tenant-desk', profile.id)).toBe(client('admin').clientSecret);
+    expect(await keychainSecret(profile.id)).toBe(client('admin').clientSecret);
     const file = readFileSync(join(dataDir, 'tenants.json'), 'utf8');
     expect(file).toContain(profile.id);
     expect(file).not.toContain(client('admin').clientSecret!);
@@ -156,10 +153,10 @@ describe('tenant profiles and the keychain', () => {
   it('replaces and removes secrets and profiles, auditing each change', async () => {
     const profile = await addTenant('admin');
     await call('tenants:set-secret', { id: profile.id, secret: 'replaced-secret-value' });
-    expect(await keytar.getPassword('tenant-desk', profile.id)).toBe('replaced-secret-value');
+    expect(await keychainSecret(profile.id)).toBe('replaced-secret-value');
     const cleared = await call<TenantProfile>('tenants:remove-secret', { id: profile.id });
     expect(cleared.secretStorage).toBeNull();
-    expect(await keytar.getPassword('tenant-desk', profile.id)).toBeNull();
+    expect(await keychainSecret(profile.id)).toBeNull();
     const noSecret = await app.router.invoke('tenants:test-connection', { id: profile.id });
     expect(noSecret).toMatchObject({ ok: false, error: { code: 'no_secret' } });
     await call('tenants:remove', { id: profile.id });

@@ -29,7 +29,7 @@ describe('electron-builder.yml', () => {
     });
   });
 
-  it('ships the bundles package.json points at, and the native addons (keytar, better-sqlite3) outside the archive', () => {
+  it('ships the bundles package.json points at, and the native addons (@napi-rs/keyring, better-sqlite3) outside the archive', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string };
     expect(pkg.main).toBe('out/main/electron.cjs');
     // electron-builder normalises file patterns into { filter } sets.
@@ -38,7 +38,7 @@ describe('electron-builder.yml', () => {
       .flatMap((f) => (typeof f === 'string' ? [f] : [f?.filter ?? []].flat()));
     expect(patterns).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']));
     expect([config.asarUnpack].flat()).toEqual(
-      expect.arrayContaining(['node_modules/keytar/**/*.node', 'node_modules/better-sqlite3/**/*.node']),
+      expect.arrayContaining(['node_modules/@napi-rs/keyring-*/**/*.node', 'node_modules/better-sqlite3/**/*.node']),
     );
   });
 });
