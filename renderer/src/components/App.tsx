@@ -104,7 +104,10 @@ export function App() {
       });
     const app = useAppStore.getState();
     const offs = [
-      bridge.on('tenants:changed', ({ tenants: next }) => replaceAll(next)),
+      bridge.on('tenants:changed', ({ tenants: next }) => {
+        replaceAll(next);
+        if (useAppStore.getState().keychain?.missingSecrets?.length) void app.refreshKeychain();
+      }),
       bridge.on('sandbox:changed', (status) => app.setLocalTenant(status)),
       bridge.on('tenants:stalled', (event) => app.setStalled(event)),
       bridge.on('bulk:planning', (event) => useBulkStore.getState().onPlanning(event)),

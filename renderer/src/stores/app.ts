@@ -38,6 +38,8 @@ interface AppState {
   pendingSwitch: { tenantId: string; view: View } | null;
   toasts: Toast[];
   load(): Promise<void>;
+  /** Asks again which tenants lack their keychain secret (after a secret was set or a tenant removed). */
+  refreshKeychain(): Promise<void>;
   /** Switches at once, closing the old tenant's user panel (callers check for unsaved edits first). */
   setActiveTenant(id: string | null): void;
   /** Switches tenant (and view), or asks first if the open user has unsaved edits. */
@@ -78,6 +80,10 @@ export const useAppStore = create<AppState>((set, get) => ({
       localTenant: local.ok ? local.data : get().localTenant,
       error: !info.ok ? info.error : !keychain.ok ? keychain.error : null,
     });
+  },
+  async refreshKeychain() {
+    const keychain = await bridge.invoke('keychain:status', {});
+    if (keychain.ok) set({ keychain: keychain.data });
   },
   setActiveTenant(id) {
     if (id) localStorage.setItem('tenant-desk-active', id);
