@@ -1,5 +1,6 @@
 // Wires the services of main for one data dir. Both hosts create the app the same way; no service knows its host.
 import { mkdirSync } from 'node:fs';
+import { sweepTemporary } from './fs/sweep.js';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { userInfo } from 'node:os';
@@ -104,6 +105,8 @@ function currentOsUser(): string {
 
 export async function createApp(options: AppOptions): Promise<App> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Temporary files of atomic writes and half-built files a killed run left (another running Tenant Desk's stay).
+  const swept = sweepTemporary(options.dataDir, 3);
   const secrets = new SecretStore(options.vault ?? new KeyringVault());
   // Services made below; the scrubber reads them lazily.
   const late: { tenants?: TenantService; sandbox?: LocalTenantService } = {};
@@ -122,6 +125,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       log.write('error', 'audit entry not written', { detail: String((err as Error)?.message ?? err) }),
   );
   log.write('info', 'started', { version: options.version, host: options.host, node: process.versions.node });
+  if (swept.length) log.write('info', 'removed what a stopped run left', { files: swept.length });
   const profiles = new ProfileStore(options.dataDir);
   // Secrets an earlier version kept through keytar are moved over in the background; tenants left without one are
   // named by keychain:status (the window says which need their secret again).
@@ -185,12 +189,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const writes = new WritePath(service, audit);
   const downloads = new DownloadStore(options.dataDir);
   const roleAdmin = new RoleAdmin(service, writes, downloads);
+  const uploads = new UploadStore(options.dataDir);
   const jobs = new JobsService({
     dataDir: options.dataDir,
     tenants: service,
     writes,
     audit,
     downloads,
+    uploads,
     emit: (event, payload) => emit(event, payload),
     ...(options.jobRetryDelayMs !== undefined ? { retryDelayMs: options.jobRetryDelayMs } : {}),
   });
@@ -210,7 +216,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     return error;
   };
   const engine = new OfflineEngine(options.offlineWorker);
-  const uploads = new UploadStore(options.dataDir);
   const snapshots = new SnapshotService({
     dir: join(options.dataDir, 'snapshots'),
     engine,
@@ -409,11 +414,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       log.write('info', 'stopping');
       await keychainChecked;
       imports.close();
+      uploads.close();
       await exportsService.close();
       await jobs.close();
       await engine.close();
       await service.close();
       await audit.close();
+      downloads.close();
       await sandboxService.stop();
     },
   };

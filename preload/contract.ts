@@ -2,6 +2,61 @@
 // It imports nothing but zod, so the renderer, the preload and main can all depend on it.
 import { z } from 'zod';
 
+// ---------- field paths ----------
+
+/**
+ * Names JavaScript gives its object machinery: as a segment of a field path (a CSV column, an import mapping, an
+ * export field, a comparison key, a metadata key) they would reach into every object's prototype instead of data,
+ * so they are never walked or written anywhere — refused where a path comes in, skipped where a record is read.
+ */
+export const UNSAFE_PATH_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const indexedSegment = /^([^[\]]+)(?:\[(\d+)\])?$/;
+
+/** Why a dotted field path can't be used, in words, or null. */
+export function unsafePathProblem(path: string): string | null {
+  for (const part of path.split('.')) {
+    const name = indexedSegment.exec(part)?.[1] ?? part;
+    if (UNSAFE_PATH_SEGMENTS.has(name))
+      return `"${path}" can't be used: "${name}" is a name JavaScript gives its own object machinery, so Tenant Desk never reads or writes it as a field.`;
+  }
+  return null;
+}
+
+/**
+ * The value at a dotted path of a record (`email`, `identities[0].connection`, `app_metadata.plan.tier`), reading
+ * own properties only. `arrays: 'first'` steps into the first element of any array met on the way (how search and
+ * sort read a field); `'index'` only where the path gives `[n]`.
+ */
+export function valueAtPath(record: unknown, path: string, arrays: 'index' | 'first' = 'index'): unknown {
+  let v: unknown = record;
+  for (const part of path.split('.')) {
+    if (arrays === 'first' && Array.isArray(v)) v = v[0];
+    if (v === null || typeof v !== 'object') return undefined;
+    const m = arrays === 'index' ? indexedSegment.exec(part) : null;
+    const key = m ? m[1]! : part;
+    if (arrays === 'index' && !m) return undefined;
+    if (UNSAFE_PATH_SEGMENTS.has(key) || !Object.prototype.hasOwnProperty.call(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+    if (m?.[2] !== undefined) v = Array.isArray(v) ? v[Number(m[2])] : undefined;
+  }
+  return v;
+}
+
+/** Sets a dotted path in a plain object (`a.b.c`), making plain objects on the way; an unsafe segment is refused. */
+export function setAtPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const problem = unsafePathProblem(path);
+  if (problem) throw new Error(problem);
+  const parts = path.split('.');
+  let at = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = Object.prototype.hasOwnProperty.call(at, part) ? at[part] : undefined;
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) at[part] = {};
+    at = at[part] as Record<string, unknown>;
+  }
+  at[parts[parts.length - 1]!] = value;
+}
+
 // ---------- shared shapes ----------
 
 export const environmentSchema = z.enum(['production', 'staging', 'development', 'custom']);
@@ -98,7 +153,8 @@ export function metadataKeyProblem(kind: MetadataKind, key: string): string | nu
   if (key === '') return 'A metadata key cannot be empty.';
   if (key.length > 255) return 'A metadata key is at most 255 characters.';
   if (key.includes('.') || key.includes('$')) return `Metadata keys cannot contain "." or "$" ("${key}").`;
-  if (key === '__proto__') return 'A metadata key cannot be "__proto__".';
+  if (UNSAFE_PATH_SEGMENTS.has(key))
+    return `A metadata key cannot be "${key}" (a name JavaScript gives its own object machinery).`;
   if (kind === 'app_metadata' && RESERVED_APP_METADATA_KEYS.includes(key))
     return `"${key}" is reserved by Auth0 and cannot be set in app_metadata.`;
   return null;
@@ -452,6 +508,9 @@ export interface MfaState {
 
 // ---------- bulk edits: who, what, the plan, the job ----------
 
+/** A list file of user ids or emails is at most this big (about 1.5 million emails). */
+export const ID_LIST_MAX_BYTES = 64 * 1024 * 1024;
+
 const roleIdSchema = z.string().min(1).max(64);
 
 /** Which users a bulk edit is for: rows picked in the results, every match of a query (past 1,000), or a list. */
@@ -465,12 +524,23 @@ export const bulkSourceSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('query'), q: z.string().max(4000) }).strict(),
-  /** Pasted or from a CSV/TXT file: user ids and/or emails, one per line (or a user_id / email column). */
+  /** Pasted: user ids and/or emails, one or more per line (or a CSV with a user_id / email column). */
   z
     .object({
       kind: z.literal('list'),
       text: z.string().min(1, 'The list is empty.').max(8_000_000),
       name: z.string().max(260).optional(),
+    })
+    .strict(),
+  /**
+   * A CSV/TXT file of user ids and/or emails handed over with uploads:* (read in main through the bounded intake:
+   * UTF-8 or UTF-16, each line and the whole file bounded); the upload is removed once read.
+   */
+  z
+    .object({
+      kind: z.literal('list-file'),
+      uploadId: uploadIdSchema,
+      name: z.string().min(1).max(260),
     })
     .strict(),
 ]);
@@ -665,16 +735,24 @@ export const AUTH0_CSV_MAX_FIELDS = 30;
 export const EXPORT_FIELD_PATTERN =
   /^(?:[a-z_][a-z0-9_]*|identities\[\d\]\.[A-Za-z_][A-Za-z0-9_]*|(?:app|user)_metadata(?:\.[^.\s$][^.\s]*)*)$/;
 
+/** A field of a user as a path (export fields, comparison keys and fields): EXPORT_FIELD_PATTERN, no unsafe segment. */
+export function fieldPathSchema(message: string) {
+  return z
+    .string()
+    .trim()
+    .max(200)
+    .regex(EXPORT_FIELD_PATTERN, message)
+    .superRefine((path, ctx) => {
+      const problem = unsafePathProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
 export const exportFieldSchema = z
   .object({
-    name: z
-      .string()
-      .trim()
-      .max(200)
-      .regex(
-        EXPORT_FIELD_PATTERN,
-        'A field is a user field (email), identities[0].connection, or app_metadata / user_metadata with an optional .path',
-      ),
+    name: fieldPathSchema(
+      'A field is a user field (email), identities[0].connection, or app_metadata / user_metadata with an optional .path',
+    ),
     /** The column's name in the file (Auth0's export_as); the field's own name when absent. */
     exportAs: z.string().trim().min(1).max(100).optional(),
   })
@@ -1550,7 +1628,10 @@ export const channels = {
     input: z.object({ importId: importIdSchema }).strict(),
     output: {} as ImportSummary,
   },
-  /** Chunks not yet sent are not sent; Auth0 finishes the jobs it already has. */
+  /**
+   * Chunks not yet sent are not sent; Auth0 finishes the jobs it already has. An interrupted import can be cancelled
+   * too (instead of resumed): its unsent parts are removed.
+   */
   'imports:cancel': {
     input: z.object({ importId: importIdSchema }).strict(),
     output: {} as ImportSummary,
@@ -1613,17 +1694,11 @@ export const channels = {
         runId: z.string().regex(/^[\w-]{8,48}$/),
         tenantA: idSchema,
         tenantB: idSchema,
-        key: z
-          .string()
-          .trim()
-          .max(200)
-          .regex(
-            EXPORT_FIELD_PATTERN,
-            'Match by a user field (email), or an app_metadata / user_metadata path',
-          )
-          .default('email'),
+        key: fieldPathSchema(
+          'Match by a user field (email), or an app_metadata / user_metadata path',
+        ).default('email'),
         fields: z
-          .array(z.string().trim().max(200).regex(EXPORT_FIELD_PATTERN))
+          .array(fieldPathSchema('Compare user fields, identities[0].connection or metadata paths'))
           .min(1, 'Choose at least one field to compare.')
           .max(30),
       })

@@ -4,6 +4,7 @@
 // store in SQLite) indexes records with `termsOf` and evaluates queries with `evaluate`, so they cannot disagree.
 // Sources: https://auth0.com/docs/manage-users/user-search/user-search-query-syntax and
 // https://auth0.com/docs/deploy-monitor/logs/log-search-query-syntax.
+import { valueAtPath } from '../preload/contract.js';
 
 export type SearchRecord = Record<string, unknown>;
 
@@ -185,12 +186,7 @@ export function sortValue(
   record: SearchRecord,
   field: string,
 ): string | number | boolean | undefined {
-  let v: unknown = record;
-  for (const part of field.split('.')) {
-    if (Array.isArray(v)) v = v[0];
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
+  let v = valueAtPath(record, field, 'first');
   if (Array.isArray(v)) v = v[0];
   if (v === null || v === undefined || typeof v === 'object') return undefined;
   return typeof v === 'string' && rules.caseInsensitive.has(field)

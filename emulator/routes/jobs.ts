@@ -11,6 +11,7 @@ import type { Connection, Job, User } from '../model.js';
 import { validateBody, type Schema } from '../validate.js';
 import { recordEmail, sendVerificationEmail } from './mail.js';
 import { importUsers, type ImportOutcome } from './users-import.js';
+import { valueAtPath } from '../../preload/contract.js';
 
 const EXPORT_LINK_SECONDS = 60;
 const MAX_CSV_FIELDS = 30;
@@ -69,18 +70,6 @@ const verificationSchema: Schema = {
   required: ['user_id'],
   additionalProperties: false,
 };
-
-/** Reads `identities[0].connection`, `user_metadata.plan` and the like. */
-function valueAtPath(user: User, path: string): unknown {
-  let v: unknown = user;
-  for (const part of path.split('.')) {
-    const m = /^([^[\]]+)(?:\[(\d+)\])?$/.exec(part);
-    if (!m || v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[m[1]!];
-    if (m[2] !== undefined) v = Array.isArray(v) ? v[Number(m[2])] : undefined;
-  }
-  return v;
-}
 
 function newJobId(): string {
   return `job_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 16)}`;

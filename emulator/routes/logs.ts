@@ -7,15 +7,9 @@ import type { LogEvent } from '../model.js';
 import { QueryError } from '../../query/index.js';
 import { parseQueryParams } from '../validate.js';
 import { checkpointPagingProps, fieldsProps, offsetPage, offsetPagingProps } from './paging.js';
+import { valueAtPath } from '../../preload/contract.js';
 
-function valueAt(log: LogEvent, path: string): unknown {
-  let v: unknown = log;
-  for (const part of path.split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}
+const valueAt = (log: LogEvent, path: string): unknown => valueAtPath(log, path);
 
 function asText(v: unknown): string | undefined {
   if (v === undefined || v === null || typeof v === 'object') return undefined;

@@ -159,7 +159,8 @@ function mergeMetadata(
   const out: Record<string, unknown> = { ...(current ?? {}) };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = v;
+    // Defined, not assigned: a key named __proto__ (JSON.parse makes it an own key) stays data.
+    else Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -5,11 +5,25 @@ import type { ManagementClient } from 'auth0';
 import type { GuardAnswer, WriteChannel } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { TenantConnection } from '../auth0/tenant-connection.js';
-import { classify } from '../errors.js';
+import { AppError, classify } from '../errors.js';
 import { withRequestPolicy, type Lane } from '../scheduler/rate-scheduler.js';
 import type { StoredProfile } from '../tenants/profile-store.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { enforceGuard } from './guard.js';
+
+/**
+ * Thrown by a command's before-read when the write must not be sent after all (a bulk job's user changed since the
+ * plan, or is already as asked): nothing was sent, so nothing is audited; the caller records why it skipped.
+ */
+export class SkipWrite extends AppError {
+  constructor(
+    message: string,
+    /** The user's state as read, for the job's results. */
+    readonly now?: unknown,
+  ) {
+    super('conflict', message);
+  }
+}
 
 /** What a command may use: the tenant it was made for, and nothing else. */
 export interface TenantApi {
@@ -106,6 +120,7 @@ export class WritePath {
       });
       return result;
     } catch (err) {
+      if (err instanceof SkipWrite && !auditId) throw err;
       const failed = {
         ...entry,
         outcome: 'failure' as const,

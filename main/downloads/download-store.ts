@@ -9,15 +9,14 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
-  readdirSync,
   renameSync,
   rmSync,
-  statSync,
 } from 'node:fs';
 import { rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DownloadRef } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
+import { partName, sessionName, sweepOlderThan, sweepTemporary } from '../fs/sweep.js';
 
 export interface Download extends DownloadRef {
   path: string;
@@ -57,19 +56,15 @@ export class DownloadStore {
   constructor(
     dataDir: string,
     private readonly now: () => number = Date.now,
+    /** Whether the process that wrote a file still runs (tests stand in for a run that has ended). */
+    alive?: (pid: number) => boolean,
   ) {
     this.dir = join(dataDir, 'downloads');
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    // Files of an earlier run were offered then; they are not kept forever. Half-written ones are never offered.
-    for (const name of readdirSync(this.dir)) {
-      const file = join(this.dir, name);
-      try {
-        if (name.endsWith('.part') || this.now() - statSync(file).mtimeMs > KEEP_MS)
-          rmSync(file, { force: true });
-      } catch {
-        // gone already
-      }
-    }
+    // Files of an earlier run were offered then, and never are again: gone, whole or half-written (those of another
+    // Tenant Desk still running stay); any file older than a day whatever its name.
+    sweepTemporary(this.dir, 0, alive);
+    sweepOlderThan(this.dir, KEEP_MS, () => true, this.now());
   }
 
   /**
@@ -81,8 +76,8 @@ export class DownloadStore {
    */
   reserve(filename: string, contentType: string): ReservedFile {
     const id = `dl_${randomBytes(16).toString('hex')}`;
-    const final = join(this.dir, id);
-    const path = `${final}.part`;
+    const final = join(this.dir, sessionName(id));
+    const path = partName(final);
     return {
       path,
       open: () => createWriteStream(path, { mode: 0o600, highWaterMark: 1 << 20 }),
@@ -129,6 +124,13 @@ export class DownloadStore {
       const why = SAVE_ERRORS[e.code ?? ''] ?? e.message;
       throw new AppError('validation', `Could not save ${basename(target)} in ${dirname(target)}: ${why}.`);
     }
+  }
+
+  /** Quitting: the files of this run are removed (they hold users' data and are never offered again). */
+  close(): void {
+    for (const d of this.downloads.values()) rmSync(d.path, { force: true });
+    this.downloads.clear();
+    this.links.clear();
   }
 
   get(id: string): Download {

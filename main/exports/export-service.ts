@@ -11,7 +11,6 @@ import { scopedSignal } from '../auth0/scoped-signal.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -39,6 +38,7 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import { SEARCH_CAP } from '../users/user-reads.js';
 import { downloadExport, downloadFailure, runExportJob } from './auth0-export.js';
 import { CsvFormulaGuard } from './csv-guard.js';
+import { SNAPSHOT_FILE_LIMITS, textLines } from '../intake/text.js';
 
 export interface ExportServiceOptions {
   tenants: TenantService;
@@ -342,7 +342,7 @@ export class ExportService {
           this.update(run, { phase: 'downloading' });
           const body = await downloadExport(connection, job.jobId, job.location, signal);
           try {
-            await feed(createInterface({ input: body, crlfDelay: Infinity }));
+            await feed(textLines(body, SNAPSHOT_FILE_LIMITS.maxRecordBytes));
           } catch (err) {
             throw signal.aborted ? signal.reason : downloadFailure(err);
           }

@@ -1,13 +1,16 @@
 // Reads a users file for an import (Auth0's JSON array, NDJSON — Auth0's own export converted — or CSV through a
-// column mapping; gzipped or not), checks every row against Auth0's import schema and for repeats, and, when
-// nothing is wrong, writes it as chunks of at most 500 KB of JSON, ready to send. Runs in the offline worker, so a
-// large file never stalls main.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// column mapping; gzipped or not, UTF-8 or UTF-16) through the bounded intake (main/intake/): streamed, one record
+// held at a time, each limit or encoding problem refused in words with its line. Every row is checked against Auth0's
+// import schema and for repeats as it comes; the rows that pass are written as chunks of at most 500 KB of JSON as
+// they come too, and all of them are removed again if any row has a problem — nothing is ever sent from such a file.
+// Runs in the offline worker, so a large file never stalls main.
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
 import {
   IMPORT_CHUNK_BYTES,
+  unsafePathProblem,
   type ImportFormat,
   type ImportPreview,
   type ImportRowError,
@@ -21,10 +24,19 @@ import {
   suggestMapping,
   type ImportUser,
 } from './import-schema.js';
+import { jsonArrayElements, parseJsonRecord } from '../intake/json.js';
+import {
+  IMPORT_FILE_LIMITS,
+  IntakeError,
+  linesOf,
+  openText,
+  sizeInWords,
+  type IntakeLimits,
+} from '../intake/text.js';
 import { OfflineError } from '../offline/offline-error.js';
 
 /** Files past this are refused before they are read (about a quarter of a million users). */
-export const MAX_IMPORT_FILE_BYTES = 100 * 1024 * 1024;
+export const MAX_IMPORT_FILE_BYTES = IMPORT_FILE_LIMITS.maxBytes;
 /** Rows with a problem kept to show; the count goes on. */
 const ERRORS_KEPT = 500;
 
@@ -51,8 +63,7 @@ export type PreparedImport = Pick<
   | 'errorCount'
 > & { chunks: PreparedChunk[] };
 
-function detect(text: string, fileName: string): ImportFormat {
-  const first = text.trimStart()[0];
+function detect(first: string, fileName: string): ImportFormat {
   if (first === '[') return 'json';
   if (first === '{') return 'ndjson';
   if (/\.(json)$/i.test(fileName)) return 'json';
@@ -60,73 +71,166 @@ function detect(text: string, fileName: string): ImportFormat {
   return 'csv';
 }
 
-function readText(path: string): string {
-  const size = statSync(path).size;
-  if (size > MAX_IMPORT_FILE_BYTES)
-    throw new OfflineError(
-      'validation',
-      `The file is ${(size / 1024 / 1024).toFixed(1)} MB; an import takes at most ${MAX_IMPORT_FILE_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
-    );
-  let bytes = readFileSync(path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_IMPORT_FILE_BYTES + 1 });
-    } catch (err) {
-      throw new OfflineError(
-        'validation',
-        (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
-          ? `Unzipped, the file is over ${MAX_IMPORT_FILE_BYTES / 1024 / 1024} MB; split it into smaller files.`
-          : 'The file looks gzipped but does not unzip: it is damaged or cut short.',
-      );
+/** The first non-blank character of a stream of UTF-8 chunks, and the chunks again from the start. */
+async function peek(chunks: AsyncGenerator<Buffer>): Promise<{ first: string; all: AsyncGenerator<Buffer> }> {
+  const seen: Buffer[] = [];
+  let first = '';
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    const at = next.value.toString('latin1').search(/\S/);
+    if (at >= 0) {
+      first = next.value.toString('latin1')[at]!;
+      break;
     }
   }
-  if (bytes.length === 0) throw new OfflineError('validation', 'The file is empty.');
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.includes('\u0000'))
-    throw new OfflineError('validation', 'This is not a text file (JSON, NDJSON or CSV).');
-  return text.replace(/^\uFEFF/, '');
+  async function* all() {
+    yield* seen;
+    yield* chunks;
+  }
+  return { first, all: all() };
 }
 
-/** Each record of the file with its row (1-based line of NDJSON / CSV, element of a JSON array). */
-function* records(
-  text: string,
-  format: ImportFormat,
-): Generator<{ row: number; value: unknown } | { row: number; problem: string }> {
+/** Each record of a JSON or NDJSON file with its row (line of NDJSON, element of a JSON array). */
+async function* jsonRecords(
+  chunks: AsyncGenerator<Buffer>,
+  format: 'json' | 'ndjson',
+  limits: IntakeLimits,
+): AsyncGenerator<{ row: number; value: unknown } | { row: number; problem: string }> {
   if (format === 'json') {
-    let all: unknown;
-    try {
-      all = JSON.parse(text);
-    } catch (err) {
-      throw new OfflineError('validation', `The file is not valid JSON: ${(err as Error).message}.`);
+    for await (const element of jsonArrayElements(chunks, limits)) {
+      try {
+        yield { row: element.index, value: JSON.parse(element.text) as unknown };
+      } catch {
+        yield { row: element.index, problem: `This element (line ${element.line}) is not valid JSON.` };
+      }
     }
-    if (!Array.isArray(all))
-      throw new OfflineError(
-        'validation',
-        "Auth0's import JSON is an array of users ([{…}, {…}]); this file is not an array.",
-      );
-    for (const [i, value] of all.entries()) yield { row: i + 1, value };
     return;
   }
-  const lines = text.split(/\r?\n/);
-  for (const [i, line] of lines.entries()) {
-    if (line.trim() === '') continue;
+  for await (const record of linesOf(chunks, limits.maxRecordBytes)) {
+    if (record.text.trim() === '') continue;
     try {
-      yield { row: i + 1, value: JSON.parse(line) as unknown };
-    } catch {
-      yield { row: i + 1, problem: 'This line is not valid JSON (NDJSON has one JSON object per line).' };
+      yield { row: record.line, value: parseJsonRecord(record, limits) };
+    } catch (err) {
+      // Deeper or wider than any user: the file is refused whole. Not JSON: that row is a problem like any other.
+      if (!/is not valid JSON/.test((err as Error).message)) throw err;
+      yield {
+        row: record.line,
+        problem: 'This line is not valid JSON (NDJSON has one JSON object per line).',
+      };
     }
   }
 }
 
-export function prepareImport(o: {
+/** The rows of a CSV file, the header first, each with its line; a record past the limit refused with its line. */
+async function* csvRows(
+  chunks: AsyncGenerator<Buffer>,
+  limits: IntakeLimits,
+): AsyncGenerator<{ line: number; cells: string[] }> {
+  const parser = Readable.from(chunks).pipe(
+    parse({
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      max_record_size: limits.maxRecordBytes,
+    }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (record.length > limits.maxFields)
+        throw new IntakeError(
+          `Line ${info.lines} has ${record.length.toLocaleString('en')} cells; Tenant Desk reads at most ${limits.maxFields.toLocaleString('en')} columns.`,
+          info.lines,
+        );
+      yield { line: info.lines, cells: record };
+    }
+  } catch (err) {
+    if (err instanceof IntakeError) throw err;
+    const e = err as { code?: string; message: string; lines?: number };
+    if (e.code === 'CSV_MAX_RECORD_SIZE')
+      throw new IntakeError(
+        `The CSV record at line ${e.lines ?? '?'} is longer than ${sizeInWords(limits.maxRecordBytes)}, more than any user; is a quote left open?`,
+        e.lines,
+      );
+    if (e.code?.startsWith('CSV_'))
+      throw new OfflineError('validation', `The file is not valid CSV: ${e.message}`);
+    throw err;
+  }
+}
+
+/** Chunk files written as good rows come: at most IMPORT_CHUNK_BYTES of JSON each, with their rows and emails. */
+class ChunkWriter {
+  readonly chunks: PreparedChunk[] = [];
+  private part: { row: number; email: string; json: string }[] = [];
+  private bytes = 2;
+  private made = false;
+
+  constructor(private readonly dir: string) {}
+
+  add(row: number, user: ImportUser, json: string): void {
+    const size = Buffer.byteLength(json) + (this.part.length ? 1 : 0);
+    if (this.bytes + size > IMPORT_CHUNK_BYTES) this.flush();
+    this.bytes += Buffer.byteLength(json) + (this.part.length ? 1 : 0);
+    this.part.push({ row, email: String(user.email).toLowerCase(), json });
+  }
+
+  private write(name: string, text: string): void {
+    if (!this.made) mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.made = true;
+    const fd = openSync(join(this.dir, name), 'w', 0o600);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  flush(): void {
+    if (this.part.length === 0) return;
+    const index = this.chunks.length;
+    const body = `[${this.part.map((p) => p.json).join(',')}]`;
+    this.write(`chunk-${index}.json`, body);
+    this.write(`rows-${index}.json`, JSON.stringify(this.part.map((p) => [p.row, p.email])));
+    this.chunks.push({
+      index,
+      firstRow: this.part[0]!.row,
+      lastRow: this.part[this.part.length - 1]!.row,
+      rows: this.part.length,
+      bytes: Buffer.byteLength(body),
+    });
+    this.part = [];
+    this.bytes = 2;
+  }
+
+  discard(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    this.chunks.length = 0;
+  }
+}
+
+export async function prepareImport(o: {
   path: string;
   fileName: string;
   dir: string;
   format?: ImportFormat;
   mapping?: Record<string, string>;
-}): PreparedImport {
-  const text = readText(o.path);
-  const format = o.format ?? detect(text, o.fileName);
+}): Promise<PreparedImport> {
+  const limits = IMPORT_FILE_LIMITS;
+  const size = statSync(o.path).size;
+  if (size > limits.maxBytes)
+    throw new OfflineError(
+      'validation',
+      `The file is ${sizeInWords(size)}; an import takes at most ${sizeInWords(limits.maxBytes)}. Split it into smaller files.`,
+    );
+  if (size === 0) throw new OfflineError('validation', 'The file is empty.');
+  const { chunks: text } = await openText(o.path, limits);
+  const { first, all } = await peek(text);
+  if (!first) throw new OfflineError('validation', 'The file is empty.');
+  const format = o.format ?? detect(first, o.fileName);
   const errors: ImportRowError[] = [];
   let errorCount = 0;
   const fail = (row: number, message: string, field?: string) => {
@@ -134,138 +238,109 @@ export function prepareImport(o: {
     if (errors.length < ERRORS_KEPT) errors.push({ row, message, ...(field ? { field } : {}) });
   };
   const notes: string[] = [];
-  const users: { row: number; user: ImportUser }[] = [];
   let rows = 0;
+  let valid = 0;
   let converted = false;
   const result: Partial<PreparedImport> = {};
 
-  if (format === 'csv') {
-    let table: string[][];
-    try {
-      table = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
-    } catch (err) {
-      throw new OfflineError('validation', `The file is not valid CSV: ${(err as Error).message}`);
-    }
-    const columns = (table[0] ?? []).map((c) => c.trim());
-    if (columns.length === 0 || table.length < 2)
-      throw new OfflineError('validation', 'The CSV has no rows under its header.');
-    const mapping = o.mapping ?? suggestMapping(columns);
-    result.columns = columns;
-    result.mapping = mapping;
-    result.sample = table.slice(1, 6);
-    const problems = mappingProblems(columns, mapping);
-    for (const p of problems) fail(1, p);
-    if (problems.length === 0)
-      for (const [i, cells] of table.slice(1).entries()) {
-        const row = i + 2;
-        rows++;
-        const { user, problems: cellProblems } = csvRowToUser(columns, cells, mapping);
-        if (cellProblems.length) for (const p of cellProblems) fail(row, p.message, p.field);
-        else users.push({ row, user });
-      }
-    else rows = table.length - 1;
-  } else {
-    const dropped = new Map<string, number>();
-    for (const r of records(text, format)) {
-      rows++;
-      if ('problem' in r) {
-        fail(r.row, r.problem);
-        continue;
-      }
-      const value = r.value;
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        fail(r.row, 'Each user is a JSON object.');
-        continue;
-      }
-      const record = value as Record<string, unknown>;
-      if (looksExported(record)) {
-        converted = true;
-        const c = convertExported(record, dropped);
-        if ('problem' in c) fail(r.row, c.problem.message, c.problem.field);
-        else users.push({ row: r.row, user: c.user });
-      } else users.push({ row: r.row, user: record });
-    }
-    if (converted) {
-      notes.push(
-        'This is Auth0\'s users export: converted to its import schema (user ids without "auth0|").',
-      );
-      if (dropped.size)
-        notes.push(
-          `Left out, as the import does not take them: ${[...dropped]
-            .map(([k, n]) => `${k} (${n.toLocaleString('en')})`)
-            .join(', ')}.`,
-        );
-    }
-  }
-
-  // Every row against the schema, then repeats: a second row with an email or user id already seen.
+  // Chunks are written as rows pass, and removed at the end if any row did not.
+  rmSync(o.dir, { recursive: true, force: true });
+  const writer = new ChunkWriter(o.dir);
   const emails = new Map<string, number>();
   const ids = new Map<string, number>();
-  const good: { row: number; user: ImportUser; json: string }[] = [];
-  for (const { row, user } of users) {
+  /** A user as read: against the schema, then repeats (a second row with an email or user id already seen). */
+  const take = (row: number, user: ImportUser) => {
     const problems = importProblems(user);
     if (problems.length) {
       for (const p of problems) fail(row, p.message, p.field);
-      continue;
+      return;
     }
     const email = String(user.email).toLowerCase();
     const seen = emails.get(email);
-    if (seen !== undefined) {
-      fail(row, `Repeats the email ${email} of row ${seen}.`, 'email');
-      continue;
-    }
+    if (seen !== undefined) return fail(row, `Repeats the email ${email} of row ${seen}.`, 'email');
     emails.set(email, row);
     if (typeof user.user_id === 'string') {
       const seenId = ids.get(user.user_id);
-      if (seenId !== undefined) {
-        fail(row, `Repeats the user_id ${user.user_id} of row ${seenId}.`, 'user_id');
-        continue;
-      }
+      if (seenId !== undefined)
+        return fail(row, `Repeats the user_id ${user.user_id} of row ${seenId}.`, 'user_id');
       ids.set(user.user_id, row);
     }
     const json = JSON.stringify(user);
-    if (Buffer.byteLength(json) + 2 > IMPORT_CHUNK_BYTES) {
-      fail(row, 'This user alone is over the 500 KB Auth0 takes in one file.');
-      continue;
-    }
-    good.push({ row, user, json });
-  }
+    if (Buffer.byteLength(json) + 2 > IMPORT_CHUNK_BYTES)
+      return fail(row, 'This user alone is over the 500 KB Auth0 takes in one file.');
+    valid++;
+    if (errorCount === 0) writer.add(row, user, json);
+  };
 
-  // Chunks are written only for a file without problems: nothing is ever sent from one with any.
-  rmSync(o.dir, { recursive: true, force: true });
-  const chunks: PreparedChunk[] = [];
-  if (errorCount === 0 && good.length > 0) {
-    mkdirSync(o.dir, { recursive: true, mode: 0o700 });
-    let part: typeof good = [];
-    let bytes = 2;
-    const flush = () => {
-      if (part.length === 0) return;
-      const index = chunks.length;
-      const body = `[${part.map((p) => p.json).join(',')}]`;
-      writeFileSync(join(o.dir, `chunk-${index}.json`), body, { mode: 0o600 });
-      writeFileSync(
-        join(o.dir, `rows-${index}.json`),
-        JSON.stringify(part.map((p) => [p.row, String(p.user.email).toLowerCase()])),
-        { mode: 0o600 },
-      );
-      chunks.push({
-        index,
-        firstRow: part[0]!.row,
-        lastRow: part[part.length - 1]!.row,
-        rows: part.length,
-        bytes: Buffer.byteLength(body),
-      });
-      part = [];
-      bytes = 2;
-    };
-    for (const g of good) {
-      const size = Buffer.byteLength(g.json) + (part.length ? 1 : 0);
-      if (bytes + size > IMPORT_CHUNK_BYTES) flush();
-      bytes += Buffer.byteLength(g.json) + (part.length ? 1 : 0);
-      part.push(g);
+  try {
+    if (format === 'csv') {
+      let columns: string[] | null = null;
+      let mapping: Record<string, string> = {};
+      let mappable = false;
+      const sample: string[][] = [];
+      for await (const { line, cells } of csvRows(all, limits)) {
+        if (!columns) {
+          columns = cells.map((c) => c.trim());
+          for (const [i, c] of columns.entries()) {
+            const problem = unsafePathProblem(c);
+            if (problem) throw new IntakeError(`Column ${i + 1} of the header: ${problem}`, line);
+          }
+          mapping = o.mapping ?? suggestMapping(columns);
+          const problems = mappingProblems(columns, mapping);
+          for (const p of problems) fail(1, p);
+          mappable = problems.length === 0;
+          continue;
+        }
+        rows++;
+        if (sample.length < 5) sample.push(cells);
+        if (!mappable) continue;
+        const { user, problems } = csvRowToUser(columns, cells, mapping);
+        if (problems.length) for (const p of problems) fail(line, p.message, p.field);
+        else take(line, user);
+      }
+      if (!columns || rows === 0)
+        throw new OfflineError('validation', 'The CSV has no rows under its header.');
+      Object.assign(result, { columns, mapping, sample });
+    } else {
+      const dropped = new Map<string, number>();
+      for await (const r of jsonRecords(all, format, limits)) {
+        rows++;
+        if ('problem' in r) {
+          fail(r.row, r.problem);
+          continue;
+        }
+        const value = r.value;
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          fail(r.row, 'Each user is a JSON object.');
+          continue;
+        }
+        const record = value as Record<string, unknown>;
+        if (looksExported(record)) {
+          converted = true;
+          const c = convertExported(record, dropped);
+          if ('problem' in c) fail(r.row, c.problem.message, c.problem.field);
+          else take(r.row, c.user);
+        } else take(r.row, record);
+      }
+      if (converted) {
+        notes.push(
+          'This is Auth0\'s users export: converted to its import schema (user ids without "auth0|").',
+        );
+        if (dropped.size)
+          notes.push(
+            `Left out, as the import does not take them: ${[...dropped]
+              .map(([k, n]) => `${k} (${n.toLocaleString('en')})`)
+              .join(', ')}.`,
+          );
+      }
     }
-    flush();
-  } else if (errorCount === 0) fail(1, 'The file has no users.');
+    if (errorCount === 0) writer.flush();
+    else writer.discard();
+  } catch (err) {
+    writer.discard();
+    throw err;
+  }
+  if (errorCount === 0 && valid === 0) fail(1, 'The file has no users.');
   errors.sort((a, b) => a.row - b.row);
   return {
     format,
@@ -273,16 +348,9 @@ export function prepareImport(o: {
     notes,
     ...result,
     rows,
-    valid: good.length,
+    valid,
     errors,
     errorCount,
-    chunks,
+    chunks: errorCount === 0 ? writer.chunks : [],
   };
-}
-
-/** The chunk files of a prepared import (a test and the service read them back). */
-export function chunkFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => /^chunk-\d+\.json$/.test(f))
-    .sort((a, b) => Number(a.slice(6, -5)) - Number(b.slice(6, -5)));
 }

@@ -3,7 +3,7 @@
 // Auth0 at once, each followed until done and its refused rows read back and tied to the rows of the file. The
 // import's state is written atomically at each step and its refused rows appended, so a killed process loses
 // nothing: an import that was running comes back "interrupted", to be resumed.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -23,6 +23,7 @@ import { csvDownload } from '../downloads/csv-download.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError, toEnvelope } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { sweepOlderThan } from '../fs/sweep.js';
 import type { OfflineEngine } from '../offline/offline-engine.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -101,7 +102,13 @@ interface Prepared {
   preview: ImportPreview;
   connectionName: string;
   chunks: PreparedImport['chunks'];
+  /** The file as the window handed it over: removed once the import starts (its parts are built by then). */
+  uploadId: string;
+  preparedAt: number;
 }
+
+/** A prepared import nobody starts for this long is forgotten, its parts and file removed. */
+const PREPARED_KEEP_MS = 60 * 60_000;
 
 interface Run {
   summary: ImportSummary;
@@ -130,7 +137,25 @@ export class ImportService {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.pollMs = o.pollMs ?? 1000;
     this.busyRetryMs = o.busyRetryMs ?? 5000;
+    // Parts prepared in an earlier run and never started: they hold users (and password hashes) for nothing.
+    sweepOlderThan(this.dir, PREPARED_KEEP_MS, (id) => !existsSync(join(this.dir, id, 'import.json')));
     this.load();
+  }
+
+  /** Prepared imports nobody started within PREPARED_KEEP_MS: their parts and file go. */
+  private forgetStalePrepared(): void {
+    const now = Date.now();
+    for (const [id, p] of this.prepared)
+      if (now - p.preparedAt > PREPARED_KEEP_MS) {
+        this.prepared.delete(id);
+        this.o.uploads.remove(p.uploadId);
+        rmSync(this.importDir(id), { recursive: true, force: true });
+      }
+  }
+
+  /** The parts of an import that will not be sent any more (it ended): removed, with their rows. */
+  private removeParts(importId: string): void {
+    rmSync(join(this.importDir(importId), 'chunks'), { recursive: true, force: true });
   }
 
   /** Imports of earlier runs; one that was running when Tenant Desk stopped is "interrupted", offered for resume. */
@@ -171,6 +196,7 @@ export class ImportService {
   // ---------- preparing ----------
 
   async prepare(input: ChannelParsedInput<'imports:prepare'>): Promise<ImportPreview> {
+    this.forgetStalePrepared();
     const profile = this.o.tenants.stored(input.tenantId);
     if (this.summaries.has(input.importId))
       throw new AppError('conflict', 'That import has already started; prepare the file as a new import.');
@@ -208,7 +234,13 @@ export class ImportService {
       chunks: prep.chunks.length,
       ready: prep.errorCount === 0 && prep.chunks.length > 0,
     };
-    this.prepared.set(input.importId, { preview, connectionName: connection.name, chunks: prep.chunks });
+    this.prepared.set(input.importId, {
+      preview,
+      connectionName: connection.name,
+      chunks: prep.chunks,
+      uploadId: input.uploadId,
+      preparedAt: Date.now(),
+    });
     return preview;
   }
 
@@ -274,6 +306,8 @@ export class ImportService {
       counts: { inserted: 0, updated: 0, failed: 0, total: 0 },
     };
     this.prepared.delete(input.importId);
+    // Its parts are built: the file as handed over is not needed any more.
+    this.o.uploads.remove(p.uploadId);
     this.summaries.set(summary.importId, summary);
     writeFileAtomic(join(this.importDir(summary.importId), 'audit-id'), auditId);
     this.save(summary);
@@ -294,15 +328,23 @@ export class ImportService {
       }
     summary.status = 'running';
     delete summary.message;
-    const auditFile = join(this.importDir(importId), 'audit-id');
-    const auditId = existsSync(auditFile) ? readFileSync(auditFile, 'utf8') : '';
     this.save(summary);
-    this.drive({ summary, auditId, cancelled: false });
+    this.drive({ summary, auditId: this.auditIdOf(importId), cancelled: false });
     return structuredClone(summary);
   }
 
   cancel(importId: string): ImportSummary {
     const run = this.runs.get(importId);
+    const summary = this.summaries.get(importId);
+    if (!run && summary?.status === 'interrupted') {
+      // Not to be resumed: what was never sent goes, with its users.
+      const unsent = summary.chunks.filter((c) => c.state === 'waiting').length;
+      summary.status = 'cancelled';
+      summary.message = `Cancelled after Tenant Desk stopped: ${unsent} of ${summary.chunks.length} parts were not sent.`;
+      summary.finishedAt = new Date().toISOString();
+      this.ended(summary, this.auditIdOf(importId));
+      return structuredClone(summary);
+    }
     if (!run) throw new AppError('validation', 'That import is not running.');
     run.cancelled = true;
     run.summary.message = 'Cancelled: parts not yet sent will not be sent; Auth0 finishes the jobs it has.';
@@ -362,6 +404,10 @@ export class ImportService {
         chunk.state = 'pending';
         delete chunk.error;
         this.save(summary);
+        // Auth0 has the part: its users (and their password hashes) are not kept here any longer.
+        rmSync(join(this.importDir(summary.importId), 'chunks', `chunk-${chunk.index}.json`), {
+          force: true,
+        });
         return;
       } catch (err) {
         if (this.closed) throw err;
@@ -490,9 +536,15 @@ export class ImportService {
         .join('; ')}`;
     }
     summary.finishedAt = new Date().toISOString();
+    this.ended(summary, run.auditId);
+  }
+
+  /** An import that will not go on: its record saved, its parts removed, its audit entry finished. */
+  private ended(summary: ImportSummary, auditId: string): void {
     this.save(summary);
-    if (run.auditId)
-      this.o.audit.finish(run.auditId, {
+    this.removeParts(summary.importId);
+    if (auditId)
+      this.o.audit.finish(auditId, {
         tenantId: summary.tenantId,
         tenantDomain: summary.tenantDomain,
         action: 'users.import',
@@ -501,6 +553,11 @@ export class ImportService {
         after: { status: summary.status, counts: summary.counts },
         ...(summary.message ? { error: summary.message } : {}),
       });
+  }
+
+  private auditIdOf(importId: string): string {
+    const file = join(this.importDir(importId), 'audit-id');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
 
   /** The app is stopping: nothing more is sent or written; what runs is picked up as interrupted next time. */

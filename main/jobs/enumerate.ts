@@ -4,9 +4,7 @@
 // tenant answers searches with (query/) — so "matches" means the same thing. A list of ids or emails is looked up
 // entry by entry, or, when long, matched against an export; unknown and ambiguous entries are kept, never dropped.
 import { scopedSignal } from '../auth0/scoped-signal.js';
-import { createInterface } from 'node:readline';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { Auth0User, BulkPlanSummary } from '../../preload/contract.js';
 import { UserIndex } from '../../query/index.js';
 import { checkQuery } from '../query-check.js';
@@ -14,6 +12,8 @@ import type { TenantConnection } from '../auth0/tenant-connection.js';
 import { AppError } from '../errors.js';
 import { downloadExport, downloadFailure, runExportJob } from '../exports/auth0-export.js';
 import { EXPORT_FIELDS, fromExportLine } from '../offline/export-lines.js';
+import { jsonShapeProblem } from '../intake/json.js';
+import { SNAPSHOT_FILE_LIMITS, textLines } from '../intake/text.js';
 import { asUser, SEARCH_CAP } from '../users/user-reads.js';
 
 export type Progress = (phase: string, done: number, total: number | null) => void;
@@ -33,14 +33,17 @@ export async function* exportedUsers(ctx: EnumerationContext): AsyncGenerator<Au
     ctx.signal,
     (s) => ctx.progress('Auth0 is exporting the users', s.percentDone ?? 0, 100),
   );
-  const lines = createInterface({
-    input: await downloadExport(ctx.connection, jobId, location, ctx.signal),
-    crlfDelay: Infinity,
-  });
+  const lines = textLines(
+    await downloadExport(ctx.connection, jobId, location, ctx.signal),
+    SNAPSHOT_FILE_LIMITS.maxRecordBytes,
+  );
   let n = 0;
   try {
     for await (const line of lines) {
       if (!line.trim()) continue;
+      const shape = jsonShapeProblem(line, SNAPSHOT_FILE_LIMITS);
+      if (shape)
+        throw new AppError('auth0_error', `The export file could not be read: user ${n + 1} ${shape}.`);
       yield fromExportLine(JSON.parse(line) as Record<string, unknown>);
       if (++n % 1000 === 0) ctx.progress('Reading the exported users', n, null);
     }
@@ -111,44 +114,6 @@ export async function usersMatching(
     }
   }
   return { method: 'search', total, users: pages() };
-}
-
-/** The entries of a pasted list or a CSV/TXT file: a user_id / email column if there is one, else every token. */
-export function listEntries(text: string): string[] {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const header = firstLine
-    .toLowerCase()
-    .split(/[,;\t]/)
-    .map((h) => h.trim().replace(/^"|"$/g, ''));
-  const column = ['user_id', 'userid', 'id', 'email'].find((c) => header.includes(c));
-  let entries: string[];
-  if (column && /[,;\t]/.test(firstLine)) {
-    let rows: Record<string, string>[];
-    try {
-      rows = parseCsv(text, {
-        columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-        delimiter: [',', ';', '\t'],
-        skip_empty_lines: true,
-        trim: true,
-        relax_column_count: true,
-        bom: true,
-      }) as Record<string, string>[];
-    } catch (err) {
-      throw new AppError('validation', `The file is not valid CSV: ${(err as Error).message}`);
-    }
-    const idColumn = ['user_id', 'userid', 'id'].find((c) => header.includes(c));
-    entries = rows.map((r) => (idColumn && r[idColumn]) || r.email || '').filter(Boolean);
-  } else {
-    entries = text
-      .replace(/^\uFEFF/, '')
-      .split(/[\s,;]+/)
-      .map((e) => e.trim().replace(/^"|"$/g, ''))
-      .filter(Boolean);
-    if (column) entries = entries.slice(1);
-  }
-  const unique = [...new Set(entries)];
-  if (unique.length === 0) throw new AppError('validation', 'The list has no user ids or emails.');
-  return unique;
 }
 
 const isEmail = (entry: string) => entry.includes('@') && !entry.includes('|');

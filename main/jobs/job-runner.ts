@@ -5,10 +5,10 @@
 // going on can't succeed (a locked keychain, refused credentials, a tenant that keeps answering 429).
 import type { Auth0User, JobCounts, JobItemState, JobSummary } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { TenantApi, WritePath } from '../commands/write-path.js';
+import { SkipWrite, type TenantApi, type WritePath } from '../commands/write-path.js';
 import { classify, toEnvelope } from '../errors.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
-import { deleteUser, setBlocked } from '../users/account-commands.js';
+import { deleteUser } from '../users/account-commands.js';
 import {
   invalidateRememberBrowser,
   mfaReset,
@@ -17,7 +17,7 @@ import {
   unblockBruteForce,
 } from '../users/security-commands.js';
 import { asUser, readMfa, readUserRoles } from '../users/user-reads.js';
-import { changeRoles, mergeMetadata, setEmailVerifiedTo } from './bulk-commands.js';
+import { changeRoles, mergeMetadata, setBlockedAsPlanned, setEmailVerifiedTo } from './bulk-commands.js';
 import { showsApplied, verifiable, type ItemOp } from './bulk-ops.js';
 import type { JobMeta, Journal, JournalLine, PlanLine } from './job-store.js';
 
@@ -97,11 +97,14 @@ export class JobRunner {
       cancelled: 0,
       remaining: 0,
     };
+    // A user left "sent" by a job that is not running (Tenant Desk stopped mid-write) is unknown until resuming
+    // reads it back; while the job runs, "sent" is a write in flight.
+    const inFlight = this.deps.meta.status === 'running';
     for (const it of this.items) {
       if (it.state === 'done') c.done++;
       else if (it.state === 'skipped') c.skipped++;
       else if (it.state === 'failed') c.failed++;
-      else if (it.state === 'unknown') c.unknown++;
+      else if (it.state === 'unknown' || (it.state === 'sent' && !inFlight)) c.unknown++;
       else if (it.state === 'cancelled') c.cancelled++;
       else c.remaining++;
     }
@@ -253,6 +256,14 @@ export class JobRunner {
           outcome.after !== undefined ? { a: outcome.after } : {},
         );
       } catch (err) {
+        // Read just before sending: changed since the plan, or already as asked. Nothing was sent.
+        if (err instanceof SkipWrite) {
+          this.failedInARow = 0;
+          return this.record(item, 'skipped', {
+            e: err.message,
+            ...(err.now !== undefined ? { a: err.now } : {}),
+          });
+        }
         const e = classify(err);
         if (NOT_APPLIED.has(e.code) && item.state === 'sent') await this.record(item, 'planned');
         if (STOPS_THE_JOB.has(e.code)) return this.requestPause(`Paused: ${e.message}`);
@@ -345,35 +356,27 @@ export class JobRunner {
     };
     const { writes } = this.deps;
     switch (op.op) {
+      // Each of these reads the user just before it is sent, against the plan's before-state (bulk-commands.ts).
       case 'metadata': {
+        const expected = (item.line.b ?? {}) as Record<string, unknown>;
         const user = await writes.run(
           mergeMetadata,
-          { ...base, kind: op.kind, changes: op.changes },
-          { ...options, before: item.line.b },
+          { ...base, kind: op.kind, changes: op.changes, expected },
+          options,
         );
         return { state: 'done', after: afterOf(op, user) };
       }
-      case 'roles':
-        await writes.run(
-          changeRoles,
-          { ...base, add: op.add, remove: op.remove },
-          { ...options, before: item.line.b },
-        );
+      case 'roles': {
+        const expected = ((item.line.b as { roles?: string[] } | undefined)?.roles ?? []).slice();
+        await writes.run(changeRoles, { ...base, add: op.add, remove: op.remove, expected }, options);
         return { state: 'done', after: item.line.a };
+      }
       case 'set-blocked': {
-        const user = await writes.run(
-          setBlocked,
-          { ...base, blocked: op.blocked },
-          { ...options, before: asUser(item.line.b ?? {}) },
-        );
+        const user = await writes.run(setBlockedAsPlanned, { ...base, value: op.blocked }, options);
         return { state: 'done', after: afterOf(op, user) };
       }
       case 'email-verified': {
-        const user = await writes.run(
-          setEmailVerifiedTo,
-          { ...base, value: op.value },
-          { ...options, before: item.line.b },
-        );
+        const user = await writes.run(setEmailVerifiedTo, { ...base, value: op.value }, options);
         return { state: 'done', after: afterOf(op, user) };
       }
       case 'brute-force-unblock': {
@@ -431,11 +434,11 @@ function auditAction(op: ItemOp): string {
   const user = { tenantId: '', userId: '' };
   switch (op.op) {
     case 'metadata':
-      return name(mergeMetadata, { ...user, kind: op.kind, changes: op.changes });
+      return name(mergeMetadata, { ...user, kind: op.kind, changes: op.changes, expected: {} });
     case 'roles':
-      return name(changeRoles, { ...user, add: op.add, remove: op.remove });
+      return name(changeRoles, { ...user, add: op.add, remove: op.remove, expected: [] });
     case 'set-blocked':
-      return name(setBlocked, { ...user, blocked: op.blocked });
+      return name(setBlockedAsPlanned, { ...user, value: op.blocked });
     case 'email-verified':
       return name(setEmailVerifiedTo, { ...user, value: op.value });
     case 'brute-force-unblock':

@@ -32,13 +32,9 @@ import { linesForward } from '../fs/lines.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { describeChange, inverseOf, planFor, type ItemOp, type ItemPlan } from './bulk-ops.js';
-import {
-  listEntries,
-  resolveList,
-  roleMembers,
-  usersMatching,
-  type EnumerationContext,
-} from './enumerate.js';
+import { listEntries, listEntriesOfFile } from '../intake/id-list.js';
+import type { UploadStore } from '../uploads/upload-store.js';
+import { resolveList, roleMembers, usersMatching, type EnumerationContext } from './enumerate.js';
 import { JobRunner, type RunnerItem } from './job-runner.js';
 import { JobStore, type JobMeta, type PlanLine } from './job-store.js';
 
@@ -58,6 +54,7 @@ export interface JobsServiceOptions {
   writes: WritePath;
   audit: AuditLog;
   downloads: DownloadStore;
+  uploads: UploadStore;
   emit: <E extends 'bulk:planning' | 'job:progress'>(event: E, payload: Events[E]) => void;
   /** Tests make the runner's backoff short. */
   retryDelayMs?: number;
@@ -113,7 +110,12 @@ export class JobsService {
             ? `every user matching ${source.q.trim()}`
             : 'every user of the tenant';
         } else {
-          const entries = source.kind === 'users' ? source.userIds : listEntries(source.text);
+          const entries =
+            source.kind === 'users'
+              ? source.userIds
+              : source.kind === 'list'
+                ? await listEntries(source.text)
+                : await this.listFile(source.uploadId);
           const found = await resolveList(ctx, entries);
           ({ users, unknown, ambiguous } = {
             users: found.users,
@@ -165,6 +167,15 @@ export class JobsService {
       throw err;
     } finally {
       this.planning.delete(planId);
+    }
+  }
+
+  /** A list file handed over by the window: read through the bounded intake, then removed (it names users). */
+  private async listFile(uploadId: string): Promise<string[]> {
+    try {
+      return await listEntriesOfFile(this.o.uploads.file(uploadId).path);
+    } finally {
+      this.o.uploads.remove(uploadId);
     }
   }
 

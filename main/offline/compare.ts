@@ -2,7 +2,7 @@
 // their values before and after. Both snapshots are walked in user_id order at once (a merge, in bounded memory);
 // the result goes to a small SQLite file of its own, so a comparison of a million users can be paged, filtered by
 // field and exported without holding it.
-import { rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify';
 import { createWriteStream } from 'node:fs';
@@ -77,6 +77,8 @@ export function compareSnapshots(
   const chosen = options.fields ?? null;
   const byUserId = key === 'user_id';
   rmSync(outPath, { force: true });
+  // Owner-only, like every file of the data dir (SQLite keeps an existing file's mode).
+  closeSync(openSync(outPath, 'wx', 0o600));
   const db = new Database(outPath);
   try {
     db.pragma('journal_mode = OFF');

@@ -8,8 +8,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import type { ExportField, ExportFormat } from '../../preload/contract.js';
-import { valueAt } from './export-lines.js';
+import { valueAtPath as valueAt, type ExportField, type ExportFormat } from '../../preload/contract.js';
 
 /** Excel's limits: characters in a cell, rows in a sheet. */
 export const XLSX_CELL_MAX = 32_767;

@@ -1,89 +1,53 @@
-// A users file exported elsewhere, read as a snapshot: Auth0's NDJSON export (flat `identities[0].x` columns or
-// nested), its CSV export, or a JSON array — gzipped or not, told apart by their first bytes. CSV cells come back
-// typed (booleans, counts, whole metadata objects) and un-neutralised (a leading apostrophe added against formulas
-// is dropped). A file that can't be read is refused with where and why; nothing is kept of it.
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { Readable, type Readable as ReadableType } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+// A users file exported elsewhere, opened as a snapshot: Auth0's NDJSON export (flat `identities[0].x` columns or
+// nested), its CSV export, or a JSON array — gzipped or not, UTF-8 or UTF-16, told apart by their first characters.
+// Read through the bounded intake (main/intake/): streamed, one record held at a time, every limit and encoding
+// problem refused in words with its line. CSV cells come back typed (booleans, counts, whole metadata objects) and
+// un-neutralised (a leading apostrophe added against formulas is dropped). Nothing is kept of a refused file.
+import { statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import { fromExportLine, setPath } from './export-lines.js';
+import { setAtPath, unsafePathProblem } from '../../preload/contract.js';
+import { jsonArrayElements, jsonShapeProblem, parseJsonRecord } from '../intake/json.js';
+import { IntakeError, linesOf, openText, SNAPSHOT_FILE_LIMITS, type IntakeLimits } from '../intake/text.js';
+import { fromExportLine } from './export-lines.js';
 import { OfflineError } from './offline-error.js';
 import type { Sink } from './sink.js';
 
-const JSON_ARRAY_MAX = 512 * 1024 * 1024;
 const BATCH = 500;
 const BOOLEAN_FIELDS = /^(email_verified|phone_verified|blocked|identities\[\d\]\.isSocial)$/;
 const NUMBER_FIELDS = /^(logins_count)$/;
 
-async function head(path: string, bytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let got = 0;
-  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1 }) as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    got += chunk.length;
+/** The first non-blank character of a stream of UTF-8 chunks, and the chunks again from the start. */
+async function peek(chunks: AsyncGenerator<Buffer>): Promise<{ first: string; all: AsyncGenerator<Buffer> }> {
+  const seen: Buffer[] = [];
+  let first = '';
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    const text = next.value.toString('latin1');
+    const at = text.search(/\S/);
+    if (at >= 0) {
+      first = text[at]!;
+      break;
+    }
   }
-  return Buffer.concat(chunks, got);
-}
-
-function gzipError(err: unknown): OfflineError {
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e?.message ?? ''))
-    return new OfflineError(
-      'validation',
-      'The file is incomplete: its gzip data ends early (was the download cut off?). Nothing was kept.',
-    );
-  if (e?.code?.startsWith('Z_') || e?.code === 'ERR_ZLIB')
-    return new OfflineError(
-      'validation',
-      `The file's gzip data is damaged (${e.message}). Nothing was kept.`,
-    );
-  return err instanceof OfflineError ? err : new OfflineError('validation', (err as Error).message);
-}
-
-/** The file's text, gunzipped when it is gzip. */
-async function open(path: string): Promise<{ stream: ReadableType; first: string; rawRead: () => number }> {
-  const magic = await head(path, 2);
-  const gz = magic[0] === 0x1f && magic[1] === 0x8b;
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  let rawBytes = 0;
-  raw.on('data', (c: string | Buffer) => (rawBytes += c.length));
-  const stream = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
-  if (gz) raw.on('error', (err) => stream.destroy(err));
-  // Peek at the first characters to know the format, then put them back.
-  const peek = await new Promise<Buffer>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      stream.pause();
-      stream.off('error', reject);
-      stream.off('end', onEnd);
-      resolve(chunk);
-    };
-    const onEnd = () => resolve(Buffer.alloc(0));
-    stream.once('data', onData);
-    stream.once('end', onEnd);
-    stream.once('error', reject);
-  }).catch((err) => {
-    throw gzipError(err);
-  });
-  const text = peek.toString('utf8', 0, Math.min(peek.length, 4096)).replace(/^\uFEFF/, '');
-  async function* replay() {
-    yield peek;
-    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  async function* all() {
+    yield* seen;
+    yield* chunks;
   }
-  return {
-    stream: Readable.from(replay(), { objectMode: false }),
-    first: text.trimStart(),
-    rawRead: () => rawBytes,
-  };
+  return { first, all: all() };
 }
 
 /** A CSV cell as its value: typed where the field has a type, JSON for whole metadata, without an added apostrophe. */
-function csvValue(field: string, cell: string): unknown {
+function csvValue(field: string, cell: string, line: number, limits: IntakeLimits): unknown {
   const text = /^'[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(cell) ? cell.slice(1) : cell;
   if (text === '') return undefined;
   if (BOOLEAN_FIELDS.test(field)) return text === 'true' ? true : text === 'false' ? false : text;
   if (NUMBER_FIELDS.test(field) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   if ((field === 'app_metadata' || field === 'user_metadata') && /^[[{]/.test(text)) {
+    const problem = jsonShapeProblem(text, limits);
+    if (problem) throw new IntakeError(`Line ${line}: the ${field} cell ${problem}.`, line);
     try {
       return JSON.parse(text);
     } catch {
@@ -93,114 +57,119 @@ function csvValue(field: string, cell: string): unknown {
   return text;
 }
 
+/** A user read from the file, with the line it came from: it must have a user_id. */
+function userOf(value: unknown, line: number, what: string): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new IntakeError(`${what} ${line} is not a user (a JSON object).`, line);
+  const user = fromExportLine(value as Record<string, unknown>) as Record<string, unknown>;
+  if (typeof user.user_id !== 'string' || user.user_id === '')
+    throw new IntakeError(`${what} ${line} has no user_id.`, line);
+  return user;
+}
+
 export async function importFile(
   path: string,
   sink: Sink,
   progress: (read: number, bytesRead: number, bytes: number) => void,
   signal: { aborted: boolean },
+  limits: IntakeLimits = SNAPSHOT_FILE_LIMITS,
 ): Promise<void> {
   const bytes = statSync(path).size;
   if (bytes === 0) throw new OfflineError('validation', 'The file is empty.');
-  const { stream, first, rawRead } = await open(path);
-  const tick = () => progress(sink.count, rawRead(), bytes);
-  try {
-    if (first.startsWith('{')) await ndjson(stream, sink, tick, signal);
-    else if (first.startsWith('[')) await jsonArray(stream, sink);
-    else await csv(stream, sink, tick, signal);
-  } catch (err) {
-    throw gzipError(err);
-  }
-  if (sink.count === 0) throw new OfflineError('validation', 'The file holds no users.');
-}
-
-async function ndjson(stream: ReadableType, sink: Sink, tick: () => void, signal: { aborted: boolean }) {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let batch: string[] = [];
-  for await (const line of lines) {
-    batch.push(line);
+  const { info, chunks } = await openText(path, limits);
+  const { first, all } = await peek(chunks);
+  const tick = () => progress(sink.count, info.bytesRead(), bytes);
+  let batch: Record<string, unknown>[] = [];
+  const add = async (user: Record<string, unknown>) => {
+    batch.push(user);
     if (batch.length >= BATCH) {
       if (signal.aborted) throw new OfflineError('validation', 'Cancelled.');
-      await sink.write(batch);
+      await sink.writeUsers(batch);
       batch = [];
       tick();
     }
-  }
-  await sink.write(batch);
+  };
+  if (first === '{') {
+    for await (const record of linesOf(all, limits.maxRecordBytes)) {
+      if (record.text.trim() === '') continue;
+      await add(userOf(parseJsonRecord(record, limits), record.line, 'Line'));
+    }
+  } else if (first === '[') {
+    for await (const element of jsonArrayElements(all, limits)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(element.text);
+      } catch (err) {
+        throw new IntakeError(
+          `Element ${element.index} of the array (line ${element.line}) is not valid JSON (${(err as Error).message}).`,
+          element.line,
+        );
+      }
+      await add(userOf(value, element.index, 'Element'));
+    }
+  } else if (first) await csv(all, add, limits);
+  await sink.writeUsers(batch);
+  if (sink.count === 0) throw new OfflineError('validation', 'The file holds no users.');
 }
 
-async function jsonArray(stream: ReadableType, sink: Sink) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > JSON_ARRAY_MAX)
-      throw new OfflineError(
-        'validation',
-        'A JSON array this big cannot be read at once: use NDJSON (one user per line).',
-      );
-    chunks.push(chunk);
-  }
-  let users: unknown;
-  try {
-    users = JSON.parse(
-      Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/^\uFEFF/, ''),
-    );
-  } catch (err) {
-    throw new OfflineError('validation', `The file is not valid JSON (${(err as Error).message}).`);
-  }
-  if (!Array.isArray(users)) throw new OfflineError('validation', 'The file is not a JSON array of users.');
-  for (let i = 0; i < users.length; i += BATCH)
-    await sink.write(users.slice(i, i + BATCH).map((u) => JSON.stringify(u)));
-}
-
-async function csv(stream: ReadableType, sink: Sink, tick: () => void, signal: { aborted: boolean }) {
-  let header: string[] | null = null;
-  const parser = stream.pipe(
+async function csv(
+  chunks: AsyncGenerator<Buffer>,
+  add: (user: Record<string, unknown>) => Promise<void>,
+  limits: IntakeLimits,
+): Promise<void> {
+  let header: string[] = [];
+  const parser = Readable.from(chunks).pipe(
     parseCsv({
-      bom: true,
       relax_column_count: false,
       skip_empty_lines: true,
+      info: true,
+      max_record_size: limits.maxRecordBytes,
       columns: (h: string[]) => {
+        if (h.length > limits.maxFields)
+          throw new IntakeError(
+            `The CSV has ${h.length.toLocaleString('en')} columns; Tenant Desk reads at most ${limits.maxFields.toLocaleString('en')}.`,
+            1,
+          );
         header = h.map((c) => c.trim());
+        for (const [i, c] of header.entries()) {
+          const problem = unsafePathProblem(c);
+          if (problem) throw new IntakeError(`Column ${i + 1} of the header: ${problem}`, 1);
+        }
         const lower = header.map((c) => c.toLowerCase());
         const id = lower.indexOf('user_id') >= 0 ? lower.indexOf('user_id') : lower.indexOf('id');
         if (id < 0)
-          throw new OfflineError(
-            'validation',
+          throw new IntakeError(
             `The file is neither JSON nor a CSV with a user_id column (its first line: "${h.join(',').slice(0, 120)}").`,
+            1,
           );
         header[id] = 'user_id';
         return header;
       },
     }),
   );
-  stream.on('error', (err) => parser.destroy(err));
-  let batch: Record<string, unknown>[] = [];
   try {
-    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       const flat: Record<string, unknown> = {};
-      for (const [field, cell] of Object.entries(record)) {
-        const v = csvValue(field, cell);
+      for (const field of header) {
+        const v = csvValue(field, record[field] ?? '', info.lines, limits);
         if (v === undefined) continue;
-        if (/^(app|user)_metadata\./.test(field)) setPath(flat, field, v);
+        if (/^(app|user)_metadata\./.test(field)) setAtPath(flat, field, v);
         else flat[field] = v;
       }
-      batch.push(fromExportLine(flat) as Record<string, unknown>);
-      if (batch.length >= BATCH) {
-        if (signal.aborted) throw new OfflineError('validation', 'Cancelled.');
-        await sink.writeUsers(batch);
-        batch = [];
-        tick();
-      }
+      await add(userOf(flat, info.lines, 'Line'));
     }
   } catch (err) {
-    if (err instanceof OfflineError) throw err;
-    const e = err as { code?: string; message: string };
-    if (e.code?.startsWith('CSV_'))
-      throw new OfflineError('validation', `The CSV cannot be read: ${e.message}`);
+    if (err instanceof IntakeError || err instanceof OfflineError) throw err;
+    const e = err as { code?: string; message: string; lines?: number };
+    if (e.code === 'CSV_MAX_RECORD_SIZE')
+      throw new IntakeError(
+        `The CSV record at line ${e.lines ?? '?'} is longer than the most Tenant Desk reads as one user; is a quote left open?`,
+        e.lines,
+      );
+    if (e.code?.startsWith('CSV_')) throw new IntakeError(`The CSV cannot be read: ${e.message}`, e.lines);
     throw err;
   }
-  await sink.writeUsers(batch);
 }

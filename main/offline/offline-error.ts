@@ -2,6 +2,7 @@
 // the contract's envelope and a message in words. A system error (a full disk, a path that can't be written) is
 // said as such, never as a stack trace.
 import type { ErrorCode } from '../../preload/contract.js';
+import { AppError } from '../errors.js';
 
 export class OfflineError extends Error {
   constructor(
@@ -28,6 +29,7 @@ const IO_WORDS: Record<string, string> = {
 /** An error as an OfflineError: our own as they are; a system error in words, with the path it concerns. */
 export function asOfflineError(err: unknown, what: string): OfflineError {
   if (err instanceof OfflineError) return err;
+  if (err instanceof AppError) return new OfflineError(err.code, err.message);
   const e = err as NodeJS.ErrnoException;
   const words = e?.code ? IO_WORDS[e.code] : undefined;
   if (words) return new OfflineError('validation', `Could not write ${what}: ${words} (${e.code}).`);

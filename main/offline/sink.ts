@@ -8,6 +8,8 @@ import { fromExportLine } from './export-lines.js';
 import { openWriter, type RowWriter } from './file-writers.js';
 import { SnapshotWriter, type SnapshotMeta } from '../snapshots/snapshot-file.js';
 import { OfflineError } from './offline-error.js';
+import { jsonShapeProblem } from '../intake/json.js';
+import { SNAPSHOT_FILE_LIMITS } from '../intake/text.js';
 
 export interface SinkSpec {
   /** 'export-line': a line of Auth0's JSON export (identities[i].x columns); 'user': a user's JSON. */
@@ -56,6 +58,8 @@ export class Sink {
   async write(texts: string[]): Promise<{ read: number; written: number }> {
     for (const text of texts) {
       if (!text.trim()) continue;
+      const shape = jsonShapeProblem(text, SNAPSHOT_FILE_LIMITS);
+      if (shape) throw new OfflineError('validation', `Line ${this.read + 1} ${shape}.`);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);

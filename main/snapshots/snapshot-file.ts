@@ -9,6 +9,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { partName } from '../fs/sweep.js';
 import type { SnapshotSummary } from '../../preload/contract.js';
 import {
   Bitset,
@@ -136,8 +137,10 @@ export class SnapshotWriter {
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.tmp = `${path}.part`;
-    rmSync(this.tmp, { force: true });
+    this.tmp = partName(path);
+    for (const side of ['', '-journal', '-wal', '-shm']) rmSync(`${this.tmp}${side}`, { force: true });
+    // Made here, owner-only: SQLite keeps an existing file's mode (a new one would get the umask's 0644).
+    closeSync(openSync(this.tmp, 'wx', 0o600));
     this.db = new Database(this.tmp);
     // Built in one go under a temporary name: no journal is needed; the finished file is synced, then renamed.
     this.db.pragma('journal_mode = OFF');

@@ -27,6 +27,7 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import type { SnapshotMeta } from './snapshot-file.js';
 import type { CompareCounts } from '../offline/compare.js';
+import { sessionName, sweepTemporary } from '../fs/sweep.js';
 
 export interface SnapshotServiceOptions {
   dir: string;
@@ -53,11 +54,10 @@ export class SnapshotService {
   constructor(private readonly o: SnapshotServiceOptions) {
     mkdirSync(o.dir, { recursive: true, mode: 0o700 });
     this.compareDir = join(o.dir, 'comparisons');
-    // Comparisons are for the session that made them; a snapshot half-built by a crash was never finished.
-    rmSync(this.compareDir, { recursive: true, force: true });
     mkdirSync(this.compareDir, { recursive: true, mode: 0o700 });
-    for (const name of readdirSync(o.dir))
-      if (name.endsWith('.part')) rmSync(join(o.dir, name), { force: true });
+    // Comparisons are for the session that made them; a snapshot half-built by a crash was never finished. (Those of
+    // another Tenant Desk still running on this data dir are its own, and stay.)
+    sweepTemporary(o.dir, 1);
   }
 
   private path(id: string): string {
@@ -317,7 +317,7 @@ export class SnapshotService {
       this.summarize(await this.meta(afterId)),
     ];
     const compareId = `cmp_${randomBytes(8).toString('hex')}`;
-    const path = join(this.compareDir, `${compareId}.sqlite`);
+    const path = join(this.compareDir, sessionName(`${compareId}.sqlite`));
     const counts = await this.o.engine.call<CompareCounts>('compare', {
       before: this.path(beforeId),
       after: this.path(afterId),

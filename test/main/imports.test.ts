@@ -329,12 +329,12 @@ describe('bad files', () => {
     expect(audit.some((e) => e.outcome === 'success')).toBe(true);
   });
 
-  it('refuses a file over the size limit before reading it', () => {
+  it('refuses a file over the size limit before reading it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'td-import-big-'));
     const path = join(dir, 'huge.csv');
     writeFileSync(path, 'email\n');
     truncateSync(path, MAX_IMPORT_FILE_BYTES + 1);
-    expect(() => prepareImport({ path, fileName: 'huge.csv', dir: join(dir, 'chunks') })).toThrow(
+    await expect(prepareImport({ path, fileName: 'huge.csv', dir: join(dir, 'chunks') })).rejects.toThrow(
       /at most 100 MB/,
     );
   });

@@ -9,7 +9,6 @@ import { createApp, type App } from '../../main/app.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { keychainSecret } from '../support/keychain.js';
 
-
 let t: TestTenant;
 let app: App;
 let dataDir: string;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Auth0User } from '../../../preload/contract';
+import { valueAtPath, type Auth0User } from '../../../preload/contract';
 import { isSizes, usePref, usePrefsStore } from '../stores/prefs';
 import { DataTable, type TableColumn } from './table/DataTable';
 
@@ -25,12 +25,7 @@ export function columnLabel(path: string): string {
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
 export function cellValue(user: Auth0User, path: string): string {
-  let v: unknown = user;
-  for (const part of path.split('.')) {
-    if (Array.isArray(v)) v = v[0];
-    if (v === null || typeof v !== 'object') return '';
-    v = (v as Record<string, unknown>)[part];
-  }
+  let v = valueAtPath(user, path, 'first');
   if (Array.isArray(v)) v = v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ');
   if (v === undefined || v === null) return '';
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';

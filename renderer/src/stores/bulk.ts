@@ -12,6 +12,7 @@ import type {
 } from '../../../preload/contract';
 import { fromResult, type Async } from '../async';
 import { bridge } from '../bridge';
+import { uploadFile } from '../uploads';
 
 export type SourceKind = 'selection' | 'query' | 'list';
 
@@ -20,6 +21,8 @@ export interface BulkDraft {
   q: string;
   listText: string;
   listName: string | null;
+  /** A list file picked (read by main through its bounded intake when the plan is asked for, not here). */
+  listFile: File | null;
   kind: BulkChangeKind;
   metadataKind: MetadataKind;
   /** A JSON object of keys to set. */
@@ -42,6 +45,7 @@ export function freshDraft(): BulkDraft {
     q: '',
     listText: '',
     listName: null,
+    listFile: null,
     kind: 'metadata',
     metadataKind: 'app_metadata',
     setText: '{\n  \n}',
@@ -97,8 +101,8 @@ interface BulkState {
   byTenant: Record<string, BulkDraft>;
   of(tenantId: string): BulkDraft;
   update(tenantId: string, patch: Partial<BulkDraft>): void;
-  /** Asks main for the plan (finds the users, works out each change; sends nothing). */
-  preview(tenantId: string, source: BulkSource): Promise<void>;
+  /** Asks main for the plan (finds the users, works out each change; sends nothing). A list file is handed over first. */
+  preview(tenantId: string, source: BulkSource | { kind: 'file'; file: File }): Promise<void>;
   /** A plan made elsewhere (retry the failed ones, undo a job) shown for review. */
   show(tenantId: string, planId: string, plan: Async<BulkPlanSummary>): void;
   cancelPreview(tenantId: string): Promise<void>;
@@ -122,7 +126,16 @@ export const useBulkStore = create<BulkState>((set, get) => ({
     if (typeof change === 'string') return get().update(tenantId, { problem: change });
     const planId = newPlanId();
     get().update(tenantId, { problem: null, planId, plan: { state: 'loading' }, progress: null });
-    const r = await bridge.invoke('bulk:plan', { tenantId, planId, source, change });
+    let src: BulkSource;
+    if (source.kind === 'file') {
+      const up = await uploadFile(source.file, () => undefined);
+      if (!up.ok) {
+        if (get().of(tenantId).planId === planId) get().update(tenantId, { plan: fromResult(up) });
+        return;
+      }
+      src = { kind: 'list-file', uploadId: up.uploadId, name: source.file.name };
+    } else src = source;
+    const r = await bridge.invoke('bulk:plan', { tenantId, planId, source: src, change });
     // A newer preview (or a discarded one) replaced this one meanwhile.
     if (get().of(tenantId).planId !== planId) return;
     get().update(tenantId, { plan: fromResult(r), progress: null });

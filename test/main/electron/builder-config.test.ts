@@ -38,7 +38,10 @@ describe('electron-builder.yml', () => {
       .flatMap((f) => (typeof f === 'string' ? [f] : [f?.filter ?? []].flat()));
     expect(patterns).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**']));
     expect([config.asarUnpack].flat()).toEqual(
-      expect.arrayContaining(['node_modules/@napi-rs/keyring-*/**/*.node', 'node_modules/better-sqlite3/**/*.node']),
+      expect.arrayContaining([
+        'node_modules/@napi-rs/keyring-*/**/*.node',
+        'node_modules/better-sqlite3/**/*.node',
+      ]),
     );
   });
 });

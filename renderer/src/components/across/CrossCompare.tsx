@@ -4,6 +4,7 @@
 import { useId, useState } from 'react';
 import {
   EXPORT_FIELD_PATTERN,
+  unsafePathProblem,
   EXPORT_USUAL_FIELDS,
   type CompareSummary,
   type ExportStatus,
@@ -82,7 +83,7 @@ function CompareForm() {
   const [custom, setCustom] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const keyProblem = EXPORT_FIELD_PATTERN.test(key.trim())
-    ? null
+    ? unsafePathProblem(key.trim())
     : 'Match by a user field (email), or an app_metadata / user_metadata path.';
   const offered = [
     ...EXPORT_USUAL_FIELDS,
@@ -107,6 +108,8 @@ function CompareForm() {
       return setProblem(
         'A field is a user field (email), identities[0].connection, or app_metadata / user_metadata with an optional .path.',
       );
+    const unsafe = unsafePathProblem(f);
+    if (unsafe) return setProblem(unsafe);
     if (fields.includes(f)) return setProblem(`${f} is compared already.`);
     setProblem(null);
     setFields([...fields, f]);

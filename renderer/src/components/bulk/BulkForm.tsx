@@ -1,13 +1,15 @@
 import { useId, useState } from 'react';
-import type {
-  BulkChangeKind,
-  BulkSource,
-  Capability,
-  RoleSummary,
-  TenantProfile,
+import {
+  ID_LIST_MAX_BYTES,
+  type BulkChangeKind,
+  type BulkSource,
+  type Capability,
+  type RoleSummary,
+  type TenantProfile,
 } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
 import { bridge } from '../../bridge';
+import { formatBytes } from '../../format';
 import { changeOf, useBulkStore } from '../../stores/bulk';
 import { useTenantSearch } from '../../stores/users';
 import { CapableButton } from '../Capable';
@@ -41,16 +43,18 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
   const change = CHANGES.find((c) => c.kind === d.kind)!;
   const draftProblem = typeof changeOf(d) === 'string' ? (changeOf(d) as string) : null;
 
-  const source = (): BulkSource | null =>
+  const source = (): BulkSource | { kind: 'file'; file: File } | null =>
     d.source === 'selection'
       ? picked.length
         ? { kind: 'users', userIds: picked, seen: search.selected }
         : null
       : d.source === 'query'
         ? { kind: 'query', q: d.q }
-        : d.listText.trim()
-          ? { kind: 'list', text: d.listText, ...(d.listName ? { name: d.listName } : {}) }
-          : null;
+        : d.listFile
+          ? { kind: 'file', file: d.listFile }
+          : d.listText.trim()
+            ? { kind: 'list', text: d.listText, ...(d.listName ? { name: d.listName } : {}) }
+            : null;
 
   return (
     <form
@@ -112,24 +116,42 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
               <textarea
                 rows={5}
                 value={d.listText}
-                onChange={(e) => set({ listText: e.target.value, listName: null })}
+                onChange={(e) => set({ listText: e.target.value, listName: null, listFile: null })}
                 spellCheck={false}
+                disabled={!!d.listFile}
               />
             </label>
             <label>
-              Or load a CSV or TXT file
+              Or load a CSV or TXT file (UTF-8 or UTF-16, at most {formatBytes(ID_LIST_MAX_BYTES)})
               <input
                 type="file"
                 accept=".csv,.txt,text/csv,text/plain"
-                onChange={async (e) => {
+                onChange={(e) => {
                   const file = e.target.files?.[0];
+                  e.target.value = '';
                   if (!file) return;
-                  if (file.size > 8_000_000) return set({ problem: `${file.name} is over 8 MB.` });
-                  set({ listText: await file.text(), listName: file.name, problem: null });
+                  if (file.size > ID_LIST_MAX_BYTES)
+                    return set({
+                      problem: `${file.name} is ${formatBytes(file.size)}; a list may be at most ${formatBytes(ID_LIST_MAX_BYTES)}.`,
+                    });
+                  set({ listFile: file, listName: file.name, listText: '', problem: null });
                 }}
               />
             </label>
-            {d.listName && <p className="hint">Loaded {d.listName}.</p>}
+            {d.listFile ? (
+              <p className="hint">
+                {d.listFile.name} ({formatBytes(d.listFile.size)}) is read when you preview.{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => set({ listFile: null, listName: null })}
+                >
+                  Use the text box instead
+                </button>
+              </p>
+            ) : (
+              d.listName && <p className="hint">Loaded {d.listName}.</p>
+            )}
           </>
         )}
       </fieldset>

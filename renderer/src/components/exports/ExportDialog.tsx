@@ -3,6 +3,7 @@ import {
   AUTH0_CSV_MAX_FIELDS,
   DEFAULT_EXPORT_FIELDS,
   EXPORT_FIELD_PATTERN,
+  unsafePathProblem,
   EXPORT_USUAL_FIELDS,
   type ConnectionSummary,
   type ErrorEnvelope,
@@ -22,7 +23,7 @@ import { ErrorMessage } from '../ErrorMessage';
 import { Modal } from '../Modal';
 import { TenantBadge } from '../TenantBadge';
 import { duration } from '../bulk/JobsPanel';
-import { size } from '../snapshots/SnapshotsScreen';
+import { formatBytes } from '../../format';
 
 interface FieldRow {
   name: string;
@@ -148,6 +149,8 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
     const path = custom.trim();
     if (!EXPORT_FIELD_PATTERN.test(path) || !/^(app|user)_metadata\./.test(path))
       return setProblem('A metadata field is app_metadata.something or user_metadata.something.');
+    const unsafe = unsafePathProblem(path);
+    if (unsafe) return setProblem(unsafe);
     if (!rows.some((r) => r.name === path)) setRows([...rows, { name: path, exportAs: '', on: true }]);
     setCustom('');
     setProblem(null);
@@ -429,7 +432,7 @@ function ExportProgress({
         )}
         {status.file && (
           <button type="button" className="primary" onClick={onSave} data-autofocus>
-            Save {status.file.filename} ({size(status.file.bytes)})
+            Save {status.file.filename} ({formatBytes(status.file.bytes)})
           </button>
         )}
         {status.snapshot && (

@@ -20,7 +20,7 @@ import { CapableButton } from '../Capable';
 import { ErrorMessage } from '../ErrorMessage';
 import { FieldError } from '../FieldError';
 import { SectionState } from '../SectionState';
-import { size } from '../snapshots/SnapshotsScreen';
+import { formatBytes } from '../../format';
 
 const count = (n: number) => n.toLocaleString('en');
 export const FORMAT_WORDS: Record<ImportFormat, string> = {
@@ -176,7 +176,7 @@ function Preview({ tenant, preview: p }: { tenant: TenantProfile; preview: Impor
       <dl className="facts">
         <dt>File</dt>
         <dd>
-          {p.fileName} ({size(p.bytes)})
+          {p.fileName} ({formatBytes(p.bytes)})
         </dd>
         <dt>Format</dt>
         <dd>

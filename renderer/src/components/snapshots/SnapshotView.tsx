@@ -7,7 +7,8 @@ import { ErrorMessage } from '../ErrorMessage';
 import { ExportDialog } from '../exports/ExportDialog';
 import { Modal } from '../Modal';
 import { UserTable } from '../UserTable';
-import { size, SnapshotTag, when } from './SnapshotsScreen';
+import { SnapshotTag, when } from './SnapshotsScreen';
+import { formatBytes } from '../../format';
 
 const count = (n: number) => n.toLocaleString('en');
 
@@ -36,7 +37,7 @@ export function SnapshotView({ snapshot }: { snapshot: SnapshotSummary }) {
         {snapshot.tenantDomain && <span className="mono">{snapshot.tenantDomain} · </span>}
         taken {when(snapshot.createdAt)} · {count(snapshot.count)} users ·{' '}
         {snapshot.origin === 'file' ? `from ${snapshot.fileName ?? 'a file'}` : snapshot.sourceLabel} ·{' '}
-        {size(snapshot.bytes)}
+        {formatBytes(snapshot.bytes)}
       </p>
       <form
         className="query-bar"

@@ -8,14 +8,11 @@ import { SectionState } from '../SectionState';
 import { CompareView } from './CompareView';
 import { ImportDialog } from './ImportDialog';
 import { SnapshotView } from './SnapshotView';
+import { formatBytes } from '../../format';
 
 const count = (n: number) => n.toLocaleString('en');
 export const when = (iso: string) =>
   new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-export const size = (bytes: number) =>
-  bytes >= 1024 ** 3
-    ? `${(bytes / 1024 ** 3).toFixed(1)} GB`
-    : `${Math.max(0.1, bytes / 1024 ** 2).toFixed(1)} MB`;
 
 export function SnapshotTag({ s }: { s: SnapshotSummary }) {
   return s.environment ? <EnvironmentTag environment={s.environment as Environment} /> : null;
@@ -111,7 +108,7 @@ function SnapshotList({ snapshots }: { snapshots: SnapshotSummary[] }) {
                     </div>
                   )}
                 </td>
-                <td className="num">{size(s.bytes)}</td>
+                <td className="num">{formatBytes(s.bytes)}</td>
                 <td className="row-actions">
                   <button
                     type="button"
