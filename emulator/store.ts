@@ -147,7 +147,7 @@ export class TenantStore {
     keys.add(key);
     if (wasClean) this.onChange?.();
   };
-  readonly users = new TrackedMap<User>('users', this.mark);
+  readonly users = new UsersMap('users', this.mark);
   readonly index = new UserIndex();
   /** scrypt hashes, never returned by the API. */
   readonly passwords = new TrackedMap<string>('passwords', this.mark);
@@ -293,20 +293,15 @@ export class TenantStore {
 
   /** A user's identity in a given connection, if any. */
   findInConnection(connection: string, by: { email?: string; username?: string }): User | undefined {
-    const email = by.email?.toLowerCase();
-    for (const u of this.users.values()) {
-      if (!u.identities.some((i) => i.connection === connection)) continue;
-      if (email && u.email?.toLowerCase() === email) return u;
-      if (by.username && u.username === by.username) return u;
-    }
-    return undefined;
+    const candidates = [
+      ...(by.email ? this.users.withEmail(by.email) : []),
+      ...(by.username ? this.users.withUsername(by.username) : []),
+    ];
+    return candidates.find((u) => u.identities.some((i) => i.connection === connection));
   }
 
   usersByEmail(email: string): User[] {
-    const lower = email.toLowerCase();
-    const found: User[] = [];
-    for (const u of this.users.values()) if (u.email?.toLowerCase() === lower) found.push(u);
-    return found;
+    return this.users.withEmail(email);
   }
 
   setPassword(userId: string, password: string): void {
@@ -455,5 +450,65 @@ export class TenantStore {
     for (const [k, v] of Object.entries(s.enrollments)) this.enrollments.set(k, v);
     for (const [k, v] of Object.entries(s.authenticationMethods)) this.authenticationMethods.set(k, v);
     for (const [k, v] of Object.entries(s.blocks)) this.blocks.set(k, v);
+  }
+}
+
+/**
+ * The users by id, and by email and username too: a lookup by email (a create, an import of thousands, a ticket)
+ * is one map read, not a walk over every user. Kept right however a user is stored or changed.
+ */
+class UsersMap extends TrackedMap<User> {
+  private readonly emails = new Map<string, Set<string>>();
+  private readonly usernames = new Map<string, Set<string>>();
+  /** What each user was indexed under, since a stored object may have been changed in place before it is set. */
+  private readonly indexed = new Map<string, { email?: string; username?: string }>();
+
+  private unindex(id: string): void {
+    const was = this.indexed.get(id);
+    if (!was) return;
+    if (was.email !== undefined) this.emails.get(was.email)?.delete(id);
+    if (was.username !== undefined) this.usernames.get(was.username)?.delete(id);
+    this.indexed.delete(id);
+  }
+
+  override set(id: string, user: User): this {
+    this.unindex(id);
+    const email = user.email?.toLowerCase();
+    const username = user.username;
+    if (email !== undefined) {
+      let ids = this.emails.get(email);
+      if (!ids) this.emails.set(email, (ids = new Set()));
+      ids.add(id);
+    }
+    if (username !== undefined) {
+      let ids = this.usernames.get(username);
+      if (!ids) this.usernames.set(username, (ids = new Set()));
+      ids.add(id);
+    }
+    this.indexed.set(id, {
+      ...(email !== undefined ? { email } : {}),
+      ...(username !== undefined ? { username } : {}),
+    });
+    return super.set(id, user);
+  }
+
+  override delete(id: string): boolean {
+    this.unindex(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.emails.clear();
+    this.usernames.clear();
+    this.indexed.clear();
+    super.clear();
+  }
+
+  withEmail(email: string): User[] {
+    return [...(this.emails.get(email.toLowerCase()) ?? [])].map((id) => this.get(id)!).filter(Boolean);
+  }
+
+  withUsername(username: string): User[] {
+    return [...(this.usernames.get(username) ?? [])].map((id) => this.get(id)!).filter(Boolean);
   }
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { userInfo } from 'node:os';
 import { AuditLog } from './audit/audit-log.js';
+import { resolveInterruptedWrites } from './audit/recovery.js';
+import type { AuditEntry } from '../preload/contract.js';
 import { writeAuditCsv } from './audit/csv.js';
 import { WritePath } from './commands/write-path.js';
 import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
@@ -92,6 +94,8 @@ export interface App {
   jobs: JobsService;
   exports: ExportService;
   snapshots: SnapshotService;
+  /** Resolves once the writes a stopped run left pending are read back and resolved in the audit log. */
+  recovered: Promise<AuditEntry[]>;
   close(): Promise<void>;
 }
 
@@ -400,6 +404,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   emit = router.emit;
   // The local tenant of an earlier run comes back with the app, in the background.
   sandboxService.resume();
+  // Writes a stopped run left pending are read back from their tenants, in the background.
+  const recovered = resolveInterruptedWrites({
+    audit,
+    api: async (tenantId) => {
+      await sandboxService.settled(tenantId);
+      return writes.api(tenantId);
+    },
+    job: (jobId) => jobs.auditResolution(jobId),
+    import: (auditId) => imports.auditResolution(auditId),
+    log: (message, details) => log.write('info', message, details),
+  }).catch((err: unknown) => {
+    log.write('error', 'interrupted writes could not be resolved', {
+      message: String((err as Error)?.message),
+    });
+    return [];
+  });
 
   return {
     router: { channelNames: router.channelNames, invoke: router.invoke, subscribe: router.subscribe },
@@ -410,9 +430,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobs,
     exports: exportsService,
     snapshots,
+    recovered,
     async close() {
       log.write('info', 'stopping');
       await keychainChecked;
+      await recovered;
       imports.close();
       uploads.close();
       await exportsService.close();

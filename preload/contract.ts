@@ -252,10 +252,17 @@ export interface KeychainStatus {
 
 /**
  * pending: written before a write is sent (with its before-state), so a crash leaves a trace; success / failure
- * follow under the same id. refused: the production guard stopped it. interrupted: a pending write whose outcome
- * was never recorded (the app stopped while it ran) — check the tenant.
+ * follow under the same id. refused: the production guard stopped it. interrupted: Tenant Desk stopped while the write
+ * was being sent; at the next start it is read back from the tenant and its resolution recorded.
  */
 export type AuditOutcome = 'pending' | 'success' | 'failure' | 'refused' | 'interrupted';
+
+/**
+ * An interrupted write as read back at the next start: the tenant shows what it asked for (applied), what was there
+ * before (not-applied), or it can't be told (unknown: an email or a link leaves no trace; the tenant could not be
+ * reached; a job or an import offered for resume).
+ */
+export type AuditResolution = 'applied' | 'not-applied' | 'unknown';
 
 export interface AuditEntry {
   id: string;
@@ -271,6 +278,13 @@ export interface AuditEntry {
   error?: string;
   /** The bulk job this write belongs to. */
   jobId?: string;
+  /** For an interrupted write: what reading it back at the next start found (its words are in `error`). */
+  resolution?: AuditResolution;
+  /** The write's command, and what it meant to do: recorded while pending, so that it can be read back. */
+  op?: string;
+  intent?: unknown;
+  /** The process that made the write (a pending write of a process still running is its own, not interrupted). */
+  pid?: number;
 }
 
 /** A file main has written for the user (an export): saved through the host's own save dialog or download. */

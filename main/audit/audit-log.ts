@@ -3,7 +3,7 @@
 // outcome; so even a crash mid-write leaves a trace and what it changed. Refusals by the guard are recorded too.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { AuditEntry, AuditOutcome } from '../../preload/contract.js';
+import type { AuditEntry, AuditOutcome, AuditResolution } from '../../preload/contract.js';
 import { scrub } from '../errors.js';
 import { AppendOnlyFile } from '../fs/append-only-file.js';
 import { linesBackward, linesForward } from '../fs/lines.js';
@@ -44,6 +44,8 @@ export class AuditLog {
   private readonly out: AppendOnlyFile;
   /** Writes begun in this process whose outcome is not recorded yet. */
   private readonly open = new Set<string>();
+  /** Interrupted writes read back in this run. */
+  private readonly resolved = new Map<string, AuditEntry>();
 
   constructor(
     dataDir: string,
@@ -85,13 +87,47 @@ export class AuditLog {
   begin(entry: Omit<NewAuditEntry, 'outcome' | 'error' | 'after'>): { id: string; written: Promise<void> } {
     const id = AuditLog.newId();
     this.open.add(id);
-    return { id, written: this.append(this.stamp(id, { ...entry, outcome: 'pending' })).written };
+    return {
+      id,
+      written: this.append(this.stamp(id, { ...entry, outcome: 'pending', pid: process.pid })).written,
+    };
   }
 
   finish(id: string, entry: NewAuditEntry): AuditEntry {
+    const settled = this.resolved.get(id);
+    // Read back at this start already, as applied or not: that stays the write's one outcome.
+    if (settled && settled.resolution !== 'unknown') return settled;
     const { entry: written } = this.append(this.stamp(id, entry));
     this.open.delete(id);
     return written;
+  }
+
+  /**
+   * Writes left pending by a run that stopped: no outcome recorded, and neither this process's nor that of another
+   * Tenant Desk still running (the window and the command line share the data dir). Oldest first.
+   */
+  async interrupted(alive: (pid: number) => boolean): Promise<AuditEntry[]> {
+    await this.flush();
+    const pending = new Map<string, AuditEntry>();
+    for await (const line of linesForward(this.file)) {
+      const e = parse(line);
+      if (!e) continue;
+      if (e.outcome === 'pending') pending.set(e.id, e);
+      else if (e.id) pending.delete(e.id);
+    }
+    return [...pending.values()].filter(
+      (e) => !this.open.has(e.id) && !(e.pid !== undefined && e.pid !== process.pid && alive(e.pid)),
+    );
+  }
+
+  /** An interrupted write's outcome as read back: recorded under its id, with the resolution in words. */
+  resolve(pending: AuditEntry, resolution: AuditResolution, words: string): AuditEntry {
+    const { id, time: _time, osUser: _user, outcome: _outcome, pid: _pid, ...rest } = pending;
+    const { entry } = this.append(
+      this.stamp(id, { ...rest, outcome: 'interrupted', resolution, error: words }),
+    );
+    this.resolved.set(id, entry);
+    return entry;
   }
 
   /** Resolves once every entry recorded so far is on disk. */

@@ -6,6 +6,7 @@ import type { GuardAnswer, WriteChannel } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { TenantConnection } from '../auth0/tenant-connection.js';
 import { AppError, classify } from '../errors.js';
+import type { PendingWrite, ReadBack } from './read-back.js';
 import { withRequestPolicy, type Lane } from '../scheduler/rate-scheduler.js';
 import type { StoredProfile } from '../tenants/profile-store.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -33,6 +34,8 @@ export interface TenantApi {
 }
 
 export interface WriteCommand<I, B, R> {
+  /** Its name in the registry (commands/registry.ts), recorded with each pending write so a later run can read it back. */
+  id: string;
   channel: WriteChannel;
   /** The audit log's name for it, e.g. `user.block`. */
   action: string | ((input: I) => string);
@@ -45,6 +48,16 @@ export interface WriteCommand<I, B, R> {
   before?(api: TenantApi, input: I): Promise<B>;
   apply(api: TenantApi, input: I, before: B): Promise<R>;
   audit?: { before?(before: B, input: I): unknown; after?(result: R, input: I, before: B): unknown };
+  /**
+   * What the write means to do, recorded with its pending audit entry (never a password or a link): what readBack
+   * compares the tenant with after a crash.
+   */
+  intent?(input: I, before: B): unknown;
+  /**
+   * After Tenant Desk stopped while this write was being sent: whether the tenant shows it applied, not applied, or
+   * can't tell. Absent where the effect leaves nothing to read (an email, a link): the write stays "unknown".
+   */
+  readBack?(api: TenantApi, entry: PendingWrite): Promise<ReadBack>;
 }
 
 export interface RunOptions<B = unknown> {
@@ -100,9 +113,12 @@ export class WritePath {
             ? await withRequestPolicy({ lane }, () => command.before!(api, input))
             : (undefined as B);
       auditBefore = command.audit?.before?.(before, input);
+      const intent = command.intent?.(input, before);
       const pending = this.audit.begin({
         ...entry,
         ...(auditBefore !== undefined ? { before: auditBefore } : {}),
+        op: command.id,
+        ...(intent !== undefined ? { intent } : {}),
       });
       auditId = pending.id;
       // Nothing is sent before its intent is on disk.

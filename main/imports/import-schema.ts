@@ -242,7 +242,12 @@ export function suggestMapping(columns: readonly string[]): Record<string, strin
   for (const column of columns) {
     const trimmed = column.trim();
     const meta = /^(app_metadata|user_metadata)\.([^.\s$][^.\s$]*)$/.exec(trimmed);
-    const target = meta ? trimmed : SYNONYMS[trimmed.toLowerCase().replace(/[\s_\-.]/g, '')];
+    const name = trimmed.toLowerCase().replace(/[\s_\-.]/g, '');
+    const target = meta
+      ? trimmed
+      : Object.prototype.hasOwnProperty.call(SYNONYMS, name)
+        ? SYNONYMS[name]
+        : undefined;
     if (target && !taken.has(target)) {
       out[column] = target;
       taken.add(target);
@@ -256,8 +261,11 @@ export function mappingProblems(columns: readonly string[], mapping: Record<stri
   const out: string[] = [];
   const seen = new Map<string, string>();
   for (const [i, column] of columns.entries()) {
-    const target = mapping[column];
-    if (target === undefined)
+    const target = Object.prototype.hasOwnProperty.call(mapping, column) ? mapping[column] : undefined;
+    const meta = target ? /^(app_metadata|user_metadata)\.(.*)$/s.exec(target) : null;
+    const keyProblem = meta ? metadataKeyProblem(meta[1] as MetadataKind, meta[2]!) : null;
+    if (keyProblem) out.push(`Column ${i + 1} "${column}" goes to ${target}: ${keyProblem}`);
+    else if (target === undefined)
       out.push(
         `Column ${i + 1} "${column}" matches no import field: map it to a field or to user_metadata.<key> / app_metadata.<key>, or ignore it.`,
       );

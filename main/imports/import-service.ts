@@ -10,6 +10,7 @@ import {
   guardLevel,
   guardSatisfied,
   IMPORT_CONCURRENT_JOBS,
+  type AuditResolution,
   type ChannelParsedInput,
   type DownloadRef,
   type ImportChunk,
@@ -59,7 +60,8 @@ interface ChunkWrite {
 }
 
 /** One chunk sent as an Auth0 import job. Never repeated blindly: a second send would import its rows twice. */
-const sendChunk: WriteCommand<ChunkWrite, undefined, { jobId: string }> = {
+export const sendChunk: WriteCommand<ChunkWrite, undefined, { jobId: string }> = {
+  id: 'import.chunk',
   channel: 'imports:start',
   action: 'users.import-chunk',
   target: (i) =>
@@ -563,6 +565,22 @@ export class ImportService {
   /** The app is stopping: nothing more is sent or written; what runs is picked up as interrupted next time. */
   close(): void {
     this.closed = true;
+  }
+
+  /** Where an import stands, for its own audit entry left pending by a stopped run (found by that entry's id). */
+  auditResolution(auditId: string): { resolution: AuditResolution; words: string } | null {
+    const summary = [...this.summaries.values()].find((s) => this.auditIdOf(s.importId) === auditId);
+    if (!summary) return null;
+    const sent = summary.chunks.filter((c) => c.jobId || c.state === 'unknown').length;
+    const tally = `${sent} of ${summary.chunks.length} parts sent`;
+    if (summary.status === 'completed')
+      return { resolution: 'applied', words: `the import had finished (${tally})` };
+    if (summary.status === 'interrupted')
+      return {
+        resolution: 'unknown',
+        words: `the import is interrupted with ${tally}; resume or cancel it in Imports (its outcome is recorded when it ends)`,
+      };
+    return { resolution: 'unknown', words: `the import had ended ${summary.status} (${tally})` };
   }
 
   // ---------- reading ----------

@@ -142,6 +142,22 @@ function incompleteTail(buf: Buffer): number {
   return 0;
 }
 
+/** Lines (newline code units) of UTF-16 text before its first unpaired surrogate. */
+function utf16LinesBeforeInvalid(buf: Buffer, littleEndian: boolean): number {
+  let lines = 0;
+  for (let i = 0; i + 1 < buf.length; i += 2) {
+    const unit = littleEndian ? buf.readUInt16LE(i) : buf.readUInt16BE(i);
+    if (unit === 10) lines++;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next =
+        i + 3 < buf.length ? (littleEndian ? buf.readUInt16LE(i + 2) : buf.readUInt16BE(i + 2)) : -1;
+      if (next >= 0xdc00 && next <= 0xdfff) i += 2;
+      else if (next !== -1) return lines;
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) return lines;
+  }
+  return lines;
+}
+
 const countLines = (buf: Buffer): number => {
   let n = 0;
   for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
@@ -164,9 +180,8 @@ export async function openText(
       .on('error', reject);
   });
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  // Read as it is consumed: no 'data' listener (one would make the stream flow, and read the whole file ahead).
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  let rawBytes = 0;
-  raw.on('data', (c) => (rawBytes += (c as Buffer).length));
   let source: Readable = raw;
   if (gzip) {
     source = raw.pipe(createGunzip({ chunkSize: 1 << 18 }));
@@ -177,7 +192,7 @@ export async function openText(
   const info: TextInfo = {
     gzip,
     encoding: 'utf-8',
-    bytesRead: () => rawBytes,
+    bytesRead: () => raw.bytesRead,
     textBytes: () => out,
   };
   const tooBig = () =>
@@ -213,9 +228,10 @@ export async function openText(
           try {
             text = decoder.decode(buf, { stream: true });
           } catch {
+            const at = line + utf16LinesBeforeInvalid(buf, info.encoding === 'utf-16le');
             throw new IntakeError(
-              `Line ${line} is not valid ${info.encoding.toUpperCase()} text. Save the file as UTF-8 and open it again.`,
-              line,
+              `Line ${at} is not valid ${info.encoding.toUpperCase()} text (a broken character). Save the file as UTF-8 and open it again.`,
+              at,
             );
           }
           buf = Buffer.from(text, 'utf8');
@@ -264,7 +280,7 @@ export async function openText(
         if (rest) yield Buffer.from(rest, 'utf8');
       } else if (carry.length)
         throw new IntakeError(
-          `Line ${line} ends in the middle of a UTF-8 character. The file may be cut short, or saved in another encoding.`,
+          `Line ${line} is not valid UTF-8 (it ends in the middle of a character): the file may be cut short, or saved in another encoding, such as Windows-1252. Save it as UTF-8 and open it again.`,
           line,
         );
     } catch (err) {
@@ -343,3 +359,10 @@ export async function* textLines(
 ): AsyncGenerator<string> {
   for await (const l of linesOf(stream, maxRecordBytes)) yield l.text;
 }
+
+/**
+ * The bound on memory any file intake holds, whatever the file: one record (at most 16 MB of text, as a string and as
+ * parsed objects) plus a batch of users on their way to the snapshot or the import's parts. Measured by the intake
+ * tests and `npm run bench:hardening`: the process grows by less than this while refusing a 200 MB line or a gzip bomb.
+ */
+export const INTAKE_PEAK_RSS_BOUND_MB = 256;

@@ -2,10 +2,17 @@
 // compares what it changes with the plan's before-state: a user changed since the plan (a key edited in the user
 // panel, a role given meanwhile) is skipped with both values — never overwritten — and one already as asked is
 // skipped as such. This holds for a job, its retry and its undo alike (an undo's plan is the job's after-state).
+import type { ManagementClient } from 'auth0';
 import type { Auth0User, MetadataKind, RoleSummary } from '../../preload/contract.js';
 import { SkipWrite, type WriteCommand } from '../commands/write-path.js';
 import { asUser, readUserRoles } from '../users/user-reads.js';
-import { deepEqual } from './bulk-ops.js';
+import {
+  deepEqual,
+  ownValues,
+  readBackFields,
+  readBackMetadata,
+  readBackUserRoles,
+} from '../commands/read-back.js';
 
 interface UserInput {
   tenantId: string;
@@ -14,12 +21,6 @@ interface UserInput {
 }
 
 const shown = (v: unknown) => (v === null || v === undefined ? 'absent' : JSON.stringify(v));
-
-/** A user's value of each key, null where the key is absent (own keys only). */
-function valuesOf(object: unknown, keys: string[]): Record<string, unknown> {
-  const o = (object ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(keys.map((k) => [k, Object.prototype.hasOwnProperty.call(o, k) ? o[k] : null]));
-}
 
 export const mergeMetadata: WriteCommand<
   UserInput & {
@@ -31,13 +32,14 @@ export const mergeMetadata: WriteCommand<
   Record<string, unknown>,
   Auth0User
 > = {
+  id: 'bulk.merge-metadata',
   channel: 'users:update-metadata',
   action: (i) => `user.update-${i.kind.replace('_', '-')}`,
   target: (i) => i.userId,
   idempotent: true,
   async before({ management }, input) {
     const keys = Object.keys(input.changes);
-    const now = valuesOf(asUser(await management.users.get(input.userId))[input.kind], keys);
+    const now = ownValues(asUser(await management.users.get(input.userId))[input.kind], keys);
     // Overwriting is refused only where the value is neither what the plan saw nor what it asks for.
     const changed = keys.filter(
       (k) => !deepEqual(now[k], input.expected[k] ?? null) && !deepEqual(now[k], input.changes[k]),
@@ -61,13 +63,28 @@ export const mergeMetadata: WriteCommand<
     before: (before) => before,
     after: (user, input) => ({
       updated_at: user.updated_at,
-      [input.kind]: valuesOf(user[input.kind], Object.keys(input.changes)),
+      [input.kind]: ownValues(user[input.kind], Object.keys(input.changes)),
     }),
   },
+  intent: (input, now) => ({ kind: input.kind, changes: input.changes, before: now }),
+  readBack: ({ management }, entry) => readBackMetadata(management, entry),
 };
 
-const names = (ids: string[], roles: RoleSummary[]) =>
-  ids.length ? ids.map((id) => roles.find((r) => r.id === id)?.name ?? id).join(', ') : 'none of them';
+/** Role ids in words: their names, from the roles at hand or else asked of the tenant. */
+async function names(management: ManagementClient, ids: string[], known: RoleSummary[]): Promise<string> {
+  if (ids.length === 0) return 'none of them';
+  const out: string[] = [];
+  for (const id of ids) {
+    const name =
+      known.find((r) => r.id === id)?.name ??
+      (await management.roles.get(id).then(
+        (r) => String(r.name ?? id),
+        () => id,
+      ));
+    out.push(name);
+  }
+  return out.join(', ');
+}
 
 export const changeRoles: WriteCommand<
   UserInput & {
@@ -79,6 +96,7 @@ export const changeRoles: WriteCommand<
   { roles: string[] },
   void
 > = {
+  id: 'bulk.change-roles',
   // Removing a role is the riskier half: the guard (already answered for the job) is judged on that.
   channel: 'users:remove-roles',
   action: (i) =>
@@ -94,7 +112,7 @@ export const changeRoles: WriteCommand<
       if (done)
         throw new SkipWrite('already as asked (changed on the tenant since the plan)', { roles: held });
       throw new SkipWrite(
-        `its roles changed since the plan: held ${names(input.expected, roles)} when planned, holds ${names(held, roles)} now \u2014 not changed`,
+        `its roles changed since the plan: held ${await names(management, input.expected, roles)} when planned, holds ${await names(management, held, roles)} now \u2014 not changed`,
         { roles: held },
       );
     }
@@ -108,15 +126,19 @@ export const changeRoles: WriteCommand<
     before: (before) => before,
     after: (_r, input) => ({ added: input.add, removed: input.remove }),
   },
+  intent: (input) => ({ add: input.add, remove: input.remove }),
+  readBack: ({ management }, entry) => readBackUserRoles(management, entry),
 };
 
 /** A boolean of the user (blocked, email_verified) set as planned, unless it changed since the plan. */
 function flagAsPlanned(
+  id: string,
   field: 'blocked' | 'email_verified',
   channel: 'users:set-blocked' | 'users:set-email-verified',
   action: (value: boolean) => string,
 ): WriteCommand<UserInput & { value: boolean }, Record<string, unknown>, Auth0User> {
   return {
+    id,
     channel,
     action: (i) => action(i.value),
     target: (i) => i.userId,
@@ -139,12 +161,17 @@ function flagAsPlanned(
         updated_at: user.updated_at,
       }),
     },
+    intent: (input, now) => ({ fields: { [field]: input.value }, before: { [field]: now[field] } }),
+    readBack: ({ management }, entry) => readBackFields(management, entry),
   };
 }
 
-export const setBlockedAsPlanned = flagAsPlanned('blocked', 'users:set-blocked', (v) =>
+export const setBlockedAsPlanned = flagAsPlanned('bulk.set-blocked', 'blocked', 'users:set-blocked', (v) =>
   v ? 'user.block' : 'user.unblock',
 );
-export const setEmailVerifiedTo = flagAsPlanned('email_verified', 'users:set-email-verified', (v) =>
-  v ? 'user.mark-email-verified' : 'user.mark-email-unverified',
+export const setEmailVerifiedTo = flagAsPlanned(
+  'bulk.set-email-verified',
+  'email_verified',
+  'users:set-email-verified',
+  (v) => (v ? 'user.mark-email-verified' : 'user.mark-email-unverified'),
 );

@@ -2,6 +2,7 @@
 // differs, so running it twice changes nothing more), or why nothing is sent; how to read back whether it was
 // applied (after a crash); and the operation that undoes it.
 import type { Auth0User, BulkChange, BulkChangeKind, MetadataKind } from '../../preload/contract.js';
+import { deepEqual } from '../commands/read-back.js';
 
 /** One user's concrete operation, as planned and journaled (an undo plan has a different one per user). */
 export type ItemOp =
@@ -27,15 +28,7 @@ export interface ItemPlan {
 /** Who holds which of the roles a change adds or removes (read from the roles' member lists). */
 export type RoleMembers = Map<string, Set<string>>;
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
+export { deepEqual };
 
 const databaseIdentity = (u: Auth0User) => u.identities?.find((i) => i.provider === 'auth0');
 const viaProvider = (u: Auth0User) =>

@@ -13,6 +13,7 @@ import {
   guardLevel,
   guardSatisfied,
   UNDOABLE_CHANGES,
+  type AuditResolution,
   type Auth0User,
   type BulkPlanItem,
   type BulkPlanSummary,
@@ -422,6 +423,24 @@ export class JobsService {
       .filter((r) => !tenantId || r.meta.tenantId === tenantId)
       .map((r) => r.summary())
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Where a job stands, for its own audit entry left pending by a stopped run (null: no such job). */
+  async auditResolution(jobId: string): Promise<{ resolution: AuditResolution; words: string } | null> {
+    await this.load();
+    const runner = this.runners.get(jobId);
+    if (!runner) return null;
+    const s = runner.summary();
+    const c = s.counts;
+    const tally = `${c.done.toLocaleString('en')} of ${c.total.toLocaleString('en')} users done${c.unknown ? `, ${c.unknown} unknown until read back` : ''}${c.failed ? `, ${c.failed} failed` : ''}`;
+    if (s.status === 'completed')
+      return { resolution: c.failed === 0 ? 'applied' : 'unknown', words: `the job had finished: ${tally}` };
+    if (s.status === 'cancelled')
+      return { resolution: 'unknown', words: `the job had been cancelled: ${tally}` };
+    return {
+      resolution: 'unknown',
+      words: `the job is ${s.status} with ${tally}; resume it in Bulk edits (its outcome is recorded when it ends)`,
+    };
   }
 
   async get(jobId: string): Promise<JobSummary> {

@@ -10,10 +10,13 @@ import { setAtPath, unsafePathProblem } from '../../preload/contract.js';
 import { jsonArrayElements, jsonShapeProblem, parseJsonRecord } from '../intake/json.js';
 import { IntakeError, linesOf, openText, SNAPSHOT_FILE_LIMITS, type IntakeLimits } from '../intake/text.js';
 import { fromExportLine } from './export-lines.js';
+import { collectAfterLargeRecord, LARGE_RECORD_CHARS } from '../intake/gc.js';
 import { OfflineError } from './offline-error.js';
 import type { Sink } from './sink.js';
 
+/** Users handed to the sink at once: this many, or fewer when they are large (memory holds one batch). */
 const BATCH = 500;
+const BATCH_BYTES = 8 * 1024 * 1024;
 const BOOLEAN_FIELDS = /^(email_verified|phone_verified|blocked|identities\[\d\]\.isSocial)$/;
 const NUMBER_FIELDS = /^(logins_count)$/;
 
@@ -80,19 +83,23 @@ export async function importFile(
   const { first, all } = await peek(chunks);
   const tick = () => progress(sink.count, info.bytesRead(), bytes);
   let batch: Record<string, unknown>[] = [];
-  const add = async (user: Record<string, unknown>) => {
+  let batchBytes = 0;
+  const add = async (user: Record<string, unknown>, bytes: number) => {
     batch.push(user);
-    if (batch.length >= BATCH) {
+    batchBytes += bytes;
+    if (batch.length >= BATCH || batchBytes >= BATCH_BYTES) {
       if (signal.aborted) throw new OfflineError('validation', 'Cancelled.');
       await sink.writeUsers(batch);
       batch = [];
+      batchBytes = 0;
+      if (bytes >= LARGE_RECORD_CHARS) collectAfterLargeRecord();
       tick();
     }
   };
   if (first === '{') {
     for await (const record of linesOf(all, limits.maxRecordBytes)) {
       if (record.text.trim() === '') continue;
-      await add(userOf(parseJsonRecord(record, limits), record.line, 'Line'));
+      await add(userOf(parseJsonRecord(record, limits), record.line, 'Line'), record.text.length);
     }
   } else if (first === '[') {
     for await (const element of jsonArrayElements(all, limits)) {
@@ -105,7 +112,7 @@ export async function importFile(
           element.line,
         );
       }
-      await add(userOf(value, element.index, 'Element'));
+      await add(userOf(value, element.index, 'Element'), element.text.length);
     }
   } else if (first) await csv(all, add, limits);
   await sink.writeUsers(batch);
@@ -114,7 +121,7 @@ export async function importFile(
 
 async function csv(
   chunks: AsyncGenerator<Buffer>,
-  add: (user: Record<string, unknown>) => Promise<void>,
+  add: (user: Record<string, unknown>, bytes: number) => Promise<void>,
   limits: IntakeLimits,
 ): Promise<void> {
   let header: string[] = [];
@@ -148,10 +155,13 @@ async function csv(
     }),
   );
   try {
+    let bytesBefore = 0;
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;
-      info: { lines: number };
+      info: { lines: number; bytes: number };
     }>) {
+      const bytes = info.bytes - bytesBefore;
+      bytesBefore = info.bytes;
       const flat: Record<string, unknown> = {};
       for (const field of header) {
         const v = csvValue(field, record[field] ?? '', info.lines, limits);
@@ -159,7 +169,7 @@ async function csv(
         if (/^(app|user)_metadata\./.test(field)) setAtPath(flat, field, v);
         else flat[field] = v;
       }
-      await add(userOf(flat, info.lines, 'Line'));
+      await add(userOf(flat, info.lines, 'Line'), bytes);
     }
   } catch (err) {
     if (err instanceof IntakeError || err instanceof OfflineError) throw err;

@@ -10,6 +10,7 @@ import { SnapshotWriter, type SnapshotMeta } from '../snapshots/snapshot-file.js
 import { OfflineError } from './offline-error.js';
 import { jsonShapeProblem } from '../intake/json.js';
 import { SNAPSHOT_FILE_LIMITS } from '../intake/text.js';
+import { collectAfterLargeRecord, LARGE_RECORD_CHARS } from '../intake/gc.js';
 
 export interface SinkSpec {
   /** 'export-line': a line of Auth0's JSON export (identities[i].x columns); 'user': a user's JSON. */
@@ -79,6 +80,10 @@ export class Sink {
       this.read++;
       this.pending.push(user);
       if (this.pending.length >= FILTER_BATCH) await this.flush();
+      if (text.length >= LARGE_RECORD_CHARS) {
+        await this.flush();
+        collectAfterLargeRecord();
+      }
     }
     await this.flush();
     return { read: this.read, written: this.written };

@@ -19,6 +19,7 @@ import type { DownloadStore } from '../downloads/download-store.js';
 import { fromAuth0, toEnvelope, type Auth0Body } from '../errors.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { removeRoles } from '../users/role-commands.js';
+import { compareStates } from '../commands/read-back.js';
 
 type In<C extends WriteChannel> = ChannelParsedInput<C>;
 
@@ -93,6 +94,7 @@ async function readMembersPage(
 // ---------- writes ----------
 
 export const createRole: WriteCommand<In<'roles:create'>, undefined, RoleSummary> = {
+  id: 'role.create',
   channel: 'roles:create',
   action: 'role.create',
   target: (i) => i.name,
@@ -102,9 +104,16 @@ export const createRole: WriteCommand<In<'roles:create'>, undefined, RoleSummary
     return asRole(await management.roles.create({ name: input.name, description: input.description }));
   },
   audit: { after: (role) => role },
+  async readBack({ management }, entry) {
+    const name = entry.target!;
+    const page = await management.roles.list({ name_filter: name, per_page: 100 });
+    const roles = ((page.response as { roles?: unknown[] }).roles ?? page.data) as { name?: unknown }[];
+    return roles.some((r) => r.name === name) ? { resolution: 'applied' } : { resolution: 'not-applied' };
+  },
 };
 
 export const updateRole: WriteCommand<In<'roles:update'>, RoleSummary, RoleSummary> = {
+  id: 'role.update',
   channel: 'roles:update',
   action: 'role.update',
   target: (i) => i.roleId,
@@ -119,6 +128,21 @@ export const updateRole: WriteCommand<In<'roles:update'>, RoleSummary, RoleSumma
     );
   },
   audit: { before: (b) => b, after: (r) => r },
+  intent: (input, role) => {
+    const fields = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+    };
+    return { fields, before: { name: role.name, description: role.description ?? '' } };
+  },
+  async readBack({ management }, entry) {
+    const { fields, before } = entry.intent as {
+      fields: Record<string, unknown>;
+      before: Record<string, unknown>;
+    };
+    const role = asRole(await management.roles.get(entry.target!));
+    return compareStates({ name: role.name, description: role.description ?? '' }, fields, before);
+  },
 };
 
 interface RoleBefore {
@@ -128,6 +152,7 @@ interface RoleBefore {
 }
 
 export const deleteRole: WriteCommand<In<'roles:delete'>, RoleBefore, { deleted: true }> = {
+  id: 'role.delete',
   channel: 'roles:delete',
   action: 'role.delete',
   target: (i) => i.roleId,
@@ -143,9 +168,19 @@ export const deleteRole: WriteCommand<In<'roles:delete'>, RoleBefore, { deleted:
     return { deleted: true };
   },
   audit: { before: (b) => b },
+  async readBack({ management }, entry) {
+    try {
+      await management.roles.get(entry.target!);
+      return { resolution: 'not-applied' };
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return { resolution: 'applied' };
+      throw err;
+    }
+  },
 };
 
 export const addRoleMembers: WriteCommand<In<'roles:add-members'>, undefined, { added: number }> = {
+  id: 'role.add-members',
   channel: 'roles:add-members',
   action: 'role.add-members',
   target: (i) => i.roleId,
@@ -155,10 +190,28 @@ export const addRoleMembers: WriteCommand<In<'roles:add-members'>, undefined, { 
     return { added: input.userIds.length };
   },
   audit: { after: (_r, input) => ({ users: input.userIds }) },
+  intent: (input) => ({ users: input.userIds }),
+  async readBack({ management }, entry) {
+    const { users } = entry.intent as { users: string[] };
+    const wanted = new Set(users);
+    let found = 0;
+    for (let from: string | undefined, more = true; more && found < wanted.size;) {
+      const page = await readMembersPage(management, entry.target!, from, 100);
+      for (const m of page.members) if (wanted.has(m.user_id)) found++;
+      more = page.next !== null;
+      from = page.next ?? undefined;
+    }
+    return found === wanted.size
+      ? { resolution: 'applied' }
+      : found === 0
+        ? { resolution: 'not-applied' }
+        : { resolution: 'unknown', detail: `${found} of the ${wanted.size} users hold the role` };
+  },
 };
 
 const permissionChange = (add: boolean) =>
   ({
+    id: add ? 'role.add-permissions' : 'role.remove-permissions',
     channel: add ? 'roles:add-permissions' : 'roles:remove-permissions',
     action: add ? 'role.add-permissions' : 'role.remove-permissions',
     target: (i) => i.roleId,
@@ -176,6 +229,19 @@ const permissionChange = (add: boolean) =>
     audit: {
       before: (b) => b.map((p) => `${p.resourceServer} ${p.name}`),
       after: (r) => r.map((p) => `${p.resourceServer} ${p.name}`),
+    },
+    intent: (input) => ({ permissions: input.permissions.map((p) => `${p.resourceServer} ${p.name}`) }),
+    async readBack({ management }, entry) {
+      const { permissions } = entry.intent as { permissions: string[] };
+      const held = new Set(
+        (await readRolePermissions(management, entry.target!)).map((p) => `${p.resourceServer} ${p.name}`),
+      );
+      const shown = permissions.filter((p) => held.has(p) === add).length;
+      return shown === permissions.length
+        ? { resolution: 'applied' as const }
+        : shown === 0
+          ? { resolution: 'not-applied' as const }
+          : { resolution: 'unknown' as const, detail: 'some of the permissions are as asked, others not' };
     },
   }) satisfies WriteCommand<
     In<'roles:add-permissions'> | In<'roles:remove-permissions'>,

@@ -39,6 +39,17 @@ const SCHEMA_VERSION = 2;
  * only its two edges key by key — the idea of Lucene's trie ranges; these are the prefix lengths. */
 const BUCKET_LEVELS = [7, 10] as const;
 const DATE_SHAPED = /^\d{4}-\d{2}-\d{2}[\x20-\x7e]*$/;
+/**
+ * A chunk's postings are held in memory until the chunk is full; keys this long in all (a file of users with huge
+ * metadata values) are written out early instead, so the build's memory stays bounded whatever the users hold.
+ */
+const MAX_PENDING_KEY_CHARS = 8 * 1024 * 1024;
+/**
+ * Keys longer than this (metadata values of megabytes) go straight into their table instead of the staging table
+ * sorted at the end (a sort holds many of them in memory at once); and the postings' statistics are not gathered
+ * when there are such keys (ANALYZE samples them), the planner doing without.
+ */
+const HUGE_KEY_CHARS = 64 * 1024;
 /** Fields with fewer distinct keys than this are ranged key by key (buckets would save nothing). */
 const BUCKET_MIN_KEYS = 2048;
 const bucketField = (field: string, level: number) => `\u0002${level}:${field}`;
@@ -125,6 +136,7 @@ export class SnapshotWriter {
   private readonly tmp: string;
   private readonly insertUser: Database.Statement;
   private readonly insertPosting: Database.Statement;
+  private readonly insertHugePosting: Database.Statement;
   /** This chunk's postings: field → key → document offsets within the chunk, ascending. */
   private chunkPostings = new Map<string, Map<string, number[]>>();
   /** Per field: whether every key seen so far is a number. */
@@ -134,8 +146,18 @@ export class SnapshotWriter {
   private n = 0;
   private pendingRows = 0;
   private done = false;
+  /** Characters of the keys in chunkPostings. */
+  private pendingKeyChars = 0;
+  /** Whether a chunk was written out in parts (its keys then have several staging rows, merged at finish). */
+  private splitChunks = false;
+  /** The longest key indexed: statistics over huge keys would hold many of them in memory at once. */
+  private longestKey = 0;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    /** Tests make it small, to write every chunk in parts. */
+    private readonly maxPendingKeyChars = MAX_PENDING_KEY_CHARS,
+  ) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.tmp = partName(path);
     for (const side of ['', '-journal', '-wal', '-shm']) rmSync(`${this.tmp}${side}`, { force: true });
@@ -158,6 +180,16 @@ export class SnapshotWriter {
     );
     this.insertPosting = this.db.prepare(
       'INSERT INTO temp.staging (field, key, chunk, docs, num) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db.function('td_merge', { deterministic: true }, (a, b) => {
+      const set = new Bitset(CHUNK);
+      decodeInto(set, 0, a as Encoded);
+      decodeInto(set, 0, b as Encoded);
+      return encode([...set]);
+    });
+    this.insertHugePosting = this.db.prepare(
+      `INSERT INTO postings (field, key, chunk, docs, num) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (field, key, chunk) DO UPDATE SET docs = td_merge(docs, excluded.docs)`,
     );
     this.db.exec('BEGIN');
   }
@@ -183,10 +215,17 @@ export class SnapshotWriter {
       let keys = this.chunkPostings.get(terms[i]!);
       if (keys === undefined) this.chunkPostings.set(terms[i]!, (keys = new Map()));
       const list = keys.get(terms[i + 1]!);
-      if (list === undefined) keys.set(terms[i + 1]!, [low]);
-      else if (list[list.length - 1] !== low) list.push(low);
+      if (list === undefined) {
+        keys.set(terms[i + 1]!, [low]);
+        this.pendingKeyChars += terms[i + 1]!.length;
+        if (terms[i + 1]!.length > this.longestKey) this.longestKey = terms[i + 1]!.length;
+      } else if (list[list.length - 1] !== low) list.push(low);
     }
     if (low === CHUNK - 1) this.flushChunk(doc >>> CHUNK_BITS);
+    else if (this.pendingKeyChars > this.maxPendingKeyChars) {
+      this.flushChunk(doc >>> CHUNK_BITS);
+      this.splitChunks = true;
+    }
     if (++this.pendingRows >= 20_000) {
       this.db.exec('COMMIT');
       this.db.exec('BEGIN');
@@ -202,9 +241,16 @@ export class SnapshotWriter {
         if (num === null) this.numericFields.set(field, false);
         else if (!this.numericFields.has(field)) this.numericFields.set(field, true);
         if (this.dateFields.get(field) !== false) this.dateFields.set(field, DATE_SHAPED.test(key));
-        this.insertPosting.run(field, key, chunk, encode(docs), num);
+        (key.length > HUGE_KEY_CHARS ? this.insertHugePosting : this.insertPosting).run(
+          field,
+          key,
+          chunk,
+          encode(docs),
+          num,
+        );
       }
     this.chunkPostings = new Map();
+    this.pendingKeyChars = 0;
   }
 
   /** Indexes, meta, sync and rename: the snapshot exists only once this returns. */
@@ -213,9 +259,23 @@ export class SnapshotWriter {
     const full: SnapshotMeta = { ...meta, count: this.n };
     this.db.exec('COMMIT');
     this.db.exec('BEGIN');
-    this.db.exec(
-      'INSERT INTO postings SELECT field, key, chunk, docs, num FROM temp.staging ORDER BY field, key, chunk',
-    );
+    if (this.splitChunks) {
+      // A key's documents of one chunk may be in several rows: their union is its posting.
+      this.db.aggregate('td_union', {
+        start: () => new Bitset(CHUNK),
+        step: (set: unknown, docs: unknown) => {
+          decodeInto(set as Bitset, 0, docs as Encoded);
+          return set;
+        },
+        result: (set: unknown) => encode([...(set as Bitset)]),
+      });
+      this.db.exec(
+        'INSERT INTO postings SELECT field, key, chunk, td_union(docs), min(num) FROM temp.staging GROUP BY field, key, chunk ORDER BY field, key, chunk',
+      );
+    } else
+      this.db.exec(
+        'INSERT INTO postings SELECT field, key, chunk, docs, num FROM temp.staging ORDER BY field, key, chunk',
+      );
     this.db.exec('DROP TABLE temp.staging');
     const setField = this.db.prepare('INSERT INTO fields (field, numeric, buckets) VALUES (?, ?, ?)');
     for (const [field, numeric] of this.numericFields) {
@@ -238,7 +298,10 @@ export class SnapshotWriter {
       ${INDEXED_SORTS.map(
         (f) => `CREATE INDEX users_${f} ON users (${column(f)}, doc) WHERE ${column(f)} IS NOT NULL;`,
       ).join('\n')}
-      ANALYZE;
+      ${
+        // ANALYZE samples each index's keys; a sample of huge keys (values of megabytes) would be held at once.
+        this.longestKey > HUGE_KEY_CHARS ? 'ANALYZE users;' : 'ANALYZE;'
+      }
     `);
     this.db.close();
     this.done = true;
@@ -305,7 +368,7 @@ export class SnapshotWriter {
     } catch {
       // closing a broken database
     }
-    rmSync(this.tmp, { force: true });
+    for (const side of ['', '-journal', '-wal', '-shm']) rmSync(`${this.tmp}${side}`, { force: true });
   }
 }
 

@@ -146,7 +146,9 @@ export class TenantService {
     if (patch.audience !== undefined) next.audience = patch.audience;
     if (patch.caCert !== undefined) next.caCert = patch.caCert;
     const after = this.o.profiles.update(id, next);
-    await this.dropConnection(id);
+    // A new label, colour or tag leaves the connection as it is: running work goes on.
+    const reaches = (p: StoredProfile) => [p.domain, p.clientId, p.authMethod, p.audience, p.caCert];
+    if (reaches(before).some((v, i) => v !== reaches(after)[i])) await this.dropConnection(id);
     this.audit(after, 'tenant.update', 'success', {
       before: publicProfile(before),
       after: publicProfile(after),

@@ -10,6 +10,7 @@ import {
 import { AppError } from '../errors.js';
 import type { WriteCommand } from '../commands/write-path.js';
 import { asUser, readConnections } from './user-reads.js';
+import { ownValues, readBackDeleted, readBackFields, readBackMetadata } from '../commands/read-back.js';
 
 type In<C extends WriteChannel> = ChannelParsedInput<C>;
 
@@ -17,6 +18,7 @@ type In<C extends WriteChannel> = ChannelParsedInput<C>;
 const CREATE_WINDOW_MS = 5_000;
 
 export const createUser: WriteCommand<In<'users:create'>, { retriedBefore: number }, Auth0User> = {
+  id: 'user.create',
   channel: 'users:create',
   action: 'user.create',
   target: (i) => i.email,
@@ -51,9 +53,22 @@ export const createUser: WriteCommand<In<'users:create'>, { retriedBefore: numbe
     }
   },
   audit: { after: (u, input) => ({ user_id: u.user_id, email: u.email, connection: input.connection }) },
+  // Never the password: only who was to be created where.
+  intent: (input) => ({ email: input.email, connection: input.connection }),
+  async readBack({ management }, entry) {
+    const { email, connection } = entry.intent as { email: string; connection: string };
+    const since = Date.parse(entry.time) - CREATE_WINDOW_MS;
+    const found = await management.users.listUsersByEmail({ email });
+    const made = found.some(
+      (u) =>
+        u.identities?.some((i) => i.connection === connection) && Date.parse(u.created_at as string) >= since,
+    );
+    return made ? { resolution: 'applied' } : { resolution: 'not-applied' };
+  },
 };
 
 export const updateMetadata: WriteCommand<In<'users:update-metadata'>, Auth0User, Auth0User> = {
+  id: 'user.update-metadata',
   channel: 'users:update-metadata',
   action: (i) => `user.update-${i.kind.replace('_', '-')}`,
   target: (i) => i.userId,
@@ -72,6 +87,12 @@ export const updateMetadata: WriteCommand<In<'users:update-metadata'>, Auth0User
     before: (user, input) => ({ [input.kind]: user[input.kind] ?? {}, updated_at: user.updated_at }),
     after: (user, input) => ({ changes: input.changes, [input.kind]: user[input.kind] ?? {} }),
   },
+  intent: (input, user) => ({
+    kind: input.kind,
+    changes: input.changes,
+    before: ownValues(user[input.kind], Object.keys(input.changes)),
+  }),
+  readBack: ({ management }, entry) => readBackMetadata(management, entry),
 };
 
 /** The user as it was and the database connection a new email or username goes to. */
@@ -90,6 +111,7 @@ function staleEdit(current: Auth0User, expected: string, what: Record<string, un
 }
 
 export const updateProfile: WriteCommand<In<'users:update-profile'>, ProfileBefore, Auth0User> = {
+  id: 'user.update-profile',
   channel: 'users:update-profile',
   action: 'user.update-profile',
   target: (i) => i.userId,
@@ -129,9 +151,16 @@ export const updateProfile: WriteCommand<In<'users:update-profile'>, ProfileBefo
         Object.keys(input.changes).map((k) => [k, (user as Record<string, unknown>)[k] ?? null]),
       ),
   },
+  intent: (input, { user }) => {
+    // What shows on the user afterwards (verify_email is an instruction, not a field).
+    const { verify_email: _instruction, ...fields } = input.changes as Record<string, unknown>;
+    return { fields, before: ownValues(user, Object.keys(fields)) };
+  },
+  readBack: ({ management }, entry) => readBackFields(management, entry),
 };
 
 export const setBlocked: WriteCommand<In<'users:set-blocked'>, Auth0User, Auth0User> = {
+  id: 'user.set-blocked',
   channel: 'users:set-blocked',
   action: (i) => (i.blocked ? 'user.block' : 'user.unblock'),
   target: (i) => i.userId,
@@ -143,9 +172,15 @@ export const setBlocked: WriteCommand<In<'users:set-blocked'>, Auth0User, Auth0U
     before: (user) => ({ blocked: user.blocked ?? false }),
     after: (user) => ({ blocked: user.blocked ?? false }),
   },
+  intent: (input, user) => ({
+    fields: { blocked: input.blocked },
+    before: { blocked: user.blocked ?? false },
+  }),
+  readBack: ({ management }, entry) => readBackFields(management, entry),
 };
 
 export const setEmailVerified: WriteCommand<In<'users:set-email-verified'>, Auth0User, Auth0User> = {
+  id: 'user.mark-email-verified',
   channel: 'users:set-email-verified',
   action: 'user.mark-email-verified',
   target: (i) => i.userId,
@@ -157,9 +192,15 @@ export const setEmailVerified: WriteCommand<In<'users:set-email-verified'>, Auth
     before: (user) => ({ email: user.email, email_verified: user.email_verified ?? false }),
     after: (user) => ({ email_verified: user.email_verified ?? false }),
   },
+  intent: (_input, user) => ({
+    fields: { email_verified: true },
+    before: { email_verified: user.email_verified ?? false },
+  }),
+  readBack: ({ management }, entry) => readBackFields(management, entry),
 };
 
 export const deleteUser: WriteCommand<In<'users:delete'>, Auth0User, { userId: string }> = {
+  id: 'user.delete',
   channel: 'users:delete',
   action: 'user.delete',
   target: (i) => i.userId,
@@ -172,4 +213,5 @@ export const deleteUser: WriteCommand<In<'users:delete'>, Auth0User, { userId: s
   },
   // The whole user as it was: deletion can't be undone, but what was deleted stays on record.
   audit: { before: (user) => user },
+  readBack: ({ management }, entry) => readBackDeleted(management, entry),
 };

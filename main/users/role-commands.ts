@@ -3,6 +3,7 @@
 import type { ChannelParsedInput, RoleSummary, WriteChannel } from '../../preload/contract.js';
 import type { WriteCommand } from '../commands/write-path.js';
 import { readUserRoles } from './user-reads.js';
+import { readBackUserRoles } from '../commands/read-back.js';
 
 type In<C extends WriteChannel> = ChannelParsedInput<C>;
 
@@ -12,6 +13,7 @@ const rolesAudit = {
 };
 
 export const assignRoles: WriteCommand<In<'users:assign-roles'>, RoleSummary[], RoleSummary[]> = {
+  id: 'user.assign-roles',
   channel: 'users:assign-roles',
   action: 'user.assign-roles',
   target: (i) => i.userId,
@@ -22,9 +24,12 @@ export const assignRoles: WriteCommand<In<'users:assign-roles'>, RoleSummary[], 
     return readUserRoles(management, input.userId);
   },
   audit: rolesAudit,
+  intent: (input) => ({ add: input.roleIds }),
+  readBack: ({ management }, entry) => readBackUserRoles(management, entry),
 };
 
 export const removeRoles: WriteCommand<In<'users:remove-roles'>, RoleSummary[], RoleSummary[]> = {
+  id: 'user.remove-roles',
   channel: 'users:remove-roles',
   action: 'user.remove-roles',
   target: (i) => i.userId,
@@ -35,4 +40,6 @@ export const removeRoles: WriteCommand<In<'users:remove-roles'>, RoleSummary[], 
     return readUserRoles(management, input.userId);
   },
   audit: rolesAudit,
+  intent: (input) => ({ remove: input.roleIds }),
+  readBack: ({ management }, entry) => readBackUserRoles(management, entry),
 };

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import type { WriteCommand } from '../commands/write-path.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
 import { asUser, readMfa } from './user-reads.js';
+import { userOrNull } from '../commands/read-back.js';
 
 type In<C extends WriteChannel> = ChannelParsedInput<C>;
 
@@ -23,6 +24,7 @@ export const unblockBruteForce: WriteCommand<
   { identifier: string }[],
   { ok: true }
 > = {
+  id: 'user.unblock-brute-force',
   channel: 'users:unblock-brute-force',
   action: 'user.unblock-brute-force',
   target: (i) => i.userId,
@@ -34,6 +36,10 @@ export const unblockBruteForce: WriteCommand<
     return { ok: true };
   },
   audit: { before: (blocks) => ({ blocked_for: blocks }) },
+  async readBack({ management }, entry) {
+    const blocks = (await management.userBlocks.list(entry.target!)).blocked_for ?? [];
+    return blocks.length === 0 ? { resolution: 'applied' } : { resolution: 'not-applied' };
+  },
 };
 
 export const sendVerificationEmail: WriteCommand<
@@ -41,6 +47,7 @@ export const sendVerificationEmail: WriteCommand<
   undefined,
   { jobId: string }
 > = {
+  id: 'user.send-verification-email',
   channel: 'users:send-verification-email',
   action: 'user.send-verification-email',
   target: (i) => i.userId,
@@ -58,6 +65,7 @@ export const passwordTicket: WriteCommand<
   undefined,
   { ticket: string; expiresAt: string }
 > = {
+  id: 'user.password-ticket',
   channel: 'users:password-ticket',
   action: 'user.password-ticket',
   target: (i) => i.userId,
@@ -77,6 +85,7 @@ export const passwordTicket: WriteCommand<
 };
 
 export const resetEmail: WriteCommand<In<'users:reset-email'>, Auth0User, { sentTo: string }> = {
+  id: 'user.reset-email',
   channel: 'users:reset-email',
   action: 'user.reset-email',
   target: (i) => i.userId,
@@ -117,6 +126,7 @@ export const resetEmail: WriteCommand<In<'users:reset-email'>, Auth0User, { sent
 };
 
 export const setPassword: WriteCommand<In<'users:set-password'>, Auth0User, Auth0User> = {
+  id: 'user.set-password',
   channel: 'users:set-password',
   action: 'user.set-password',
   target: (i) => i.userId,
@@ -135,9 +145,18 @@ export const setPassword: WriteCommand<In<'users:set-password'>, Auth0User, Auth
       }),
     ),
   audit: { before: (user) => ({ last_password_reset: user.last_password_reset ?? null }) },
+  // Never the password: a new one shows as a later last_password_reset.
+  async readBack({ management }, entry) {
+    const user = await userOrNull(management, entry.target!);
+    if (!user) return { resolution: 'unknown', detail: 'the user no longer exists' };
+    const before = (entry.before as { last_password_reset?: string | null } | undefined)?.last_password_reset;
+    const now = user.last_password_reset;
+    return now && now !== before ? { resolution: 'applied' } : { resolution: 'not-applied' };
+  },
 };
 
 export const mfaReset: WriteCommand<In<'users:mfa-reset'>, MfaState, MfaState> = {
+  id: 'user.mfa-reset',
   channel: 'users:mfa-reset',
   action: 'user.mfa-reset',
   target: (i) => i.userId,
@@ -150,6 +169,10 @@ export const mfaReset: WriteCommand<In<'users:mfa-reset'>, MfaState, MfaState> =
   audit: {
     before: (mfa) => ({ methods: mfa.authenticationMethods.map((m) => ({ id: m.id, type: m.type })) }),
   },
+  async readBack({ management }, entry) {
+    const mfa = await readMfa(management, entry.target!);
+    return mfa.authenticationMethods.length === 0 ? { resolution: 'applied' } : { resolution: 'not-applied' };
+  },
 };
 
 export const invalidateRememberBrowser: WriteCommand<
@@ -157,6 +180,7 @@ export const invalidateRememberBrowser: WriteCommand<
   undefined,
   { ok: true }
 > = {
+  id: 'user.invalidate-remember-browser',
   channel: 'users:invalidate-remember-browser',
   action: 'user.invalidate-remember-browser',
   target: (i) => i.userId,

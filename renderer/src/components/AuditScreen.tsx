@@ -119,7 +119,7 @@ export function AuditScreen() {
                 <td>{e.tenantDomain}</td>
                 <td>{e.action}</td>
                 <td>{e.target ?? ''}</td>
-                <td>{e.outcome === 'success' ? 'Done' : `Failed: ${e.error ?? ''}`}</td>
+                <td>{outcomeInWords(e)}</td>
                 <td>{e.osUser}</td>
               </tr>
             ))}
@@ -128,4 +128,24 @@ export function AuditScreen() {
       )}
     </section>
   );
+}
+
+const RESOLUTION_WORDS = { applied: 'applied', 'not-applied': 'not applied', unknown: 'unknown' } as const;
+
+/** An entry's outcome as the table says it: an interrupted write with what reading it back found. */
+export function outcomeInWords(e: AuditEntry): string {
+  switch (e.outcome) {
+    case 'success':
+      return 'Done';
+    case 'failure':
+      return `Failed: ${e.error ?? ''}`;
+    case 'refused':
+      return `Refused: ${e.error ?? ''}`;
+    case 'pending':
+      return 'Being sent';
+    case 'interrupted':
+      return e.resolution
+        ? `Interrupted \u2014 ${RESOLUTION_WORDS[e.resolution]}: ${e.error ?? ''}`
+        : 'Interrupted: Tenant Desk stopped while it was sent; check the tenant';
+  }
 }

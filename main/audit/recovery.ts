@@ -1,0 +1,116 @@
+// At start: every write a stopped run left "pending" in the audit log is resolved. A single write is read back from
+// its tenant by its command (commands/registry.ts): applied, not applied, or unknown where its effect leaves nothing
+// to read (an email, a link) or the tenant can't be asked. A bulk job's or an import's own entry says where that work
+// stands (it is offered for resume). Each resolution is appended under the write's id, in words.
+import type { AuditEntry, AuditResolution } from '../../preload/contract.js';
+import { commandById } from '../commands/registry.js';
+import type { TenantApi } from '../commands/write-path.js';
+import { classify } from '../errors.js';
+import { processAlive } from '../fs/sweep.js';
+import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { AuditLog } from './audit-log.js';
+
+export interface Resolution {
+  resolution: AuditResolution;
+  words: string;
+}
+
+export interface RecoveryDeps {
+  audit: AuditLog;
+  /** The tenant a write was made on, once it can be asked (throws when its profile is gone). */
+  api(tenantId: string): Promise<TenantApi>;
+  /** Where a bulk job stands, for its own audit entry; null when there is no such job. */
+  job(jobId: string): Promise<Resolution | null>;
+  /** Where an import stands, for its own audit entry (found by that entry's id); null when unknown. */
+  import(auditId: string): Resolution | null;
+  log(message: string, details: Record<string, unknown>): void;
+  alive?: (pid: number) => boolean;
+}
+
+/** Why nothing could be read, per kind of write that leaves no trace. */
+const NO_TRACE: Record<string, string> = {
+  'user.send-verification-email':
+    'an email sent leaves nothing to read back: ask the user whether it arrived',
+  'user.reset-email': 'an email sent leaves nothing to read back: ask the user whether it arrived',
+  'user.password-ticket': 'a link made leaves nothing to read back (it was never shown): make a new one',
+  'user.invalidate-remember-browser': 'forgotten browsers leave nothing to read back: do it again if unsure',
+  'import.chunk':
+    'whether Auth0 took this part of the import can\u2019t be read back: the import marks it unknown and never sends it again; check its rows on the tenant',
+};
+
+const APPLIED_WORDS: Record<AuditResolution, string> = {
+  applied: 'it was applied (the tenant shows it)',
+  'not-applied': 'it was not applied (the tenant shows the state before)',
+  unknown: 'whether it was applied is unknown',
+};
+
+/** Codes that say the tenant can't be asked now: its other writes are not tried either. */
+const UNREACHABLE = new Set([
+  'network',
+  'timeout',
+  'tls',
+  'unauthorized',
+  'no_secret',
+  'keychain_locked',
+  'keychain_unavailable',
+]);
+
+export async function resolveInterruptedWrites(deps: RecoveryDeps): Promise<AuditEntry[]> {
+  const pending = await deps.audit.interrupted(deps.alive ?? processAlive);
+  const unreachable = new Map<string, string>();
+  const out: AuditEntry[] = [];
+  for (const e of pending) {
+    let r: Resolution;
+    try {
+      r = await resolveOne(deps, e, unreachable);
+    } catch (err) {
+      const why = classify(err);
+      if (UNREACHABLE.has(why.code)) unreachable.set(e.tenantId, why.message);
+      r = { resolution: 'unknown', words: `it could not be read back (${why.message})` };
+    }
+    out.push(
+      deps.audit.resolve(
+        e,
+        r.resolution,
+        `Tenant Desk stopped while this was under way. At the next start: ${r.words}.`,
+      ),
+    );
+  }
+  // Resolved means on disk.
+  await deps.audit.flush();
+  if (out.length)
+    deps.log('interrupted writes resolved', {
+      count: out.length,
+      applied: out.filter((e) => e.resolution === 'applied').length,
+      notApplied: out.filter((e) => e.resolution === 'not-applied').length,
+      unknown: out.filter((e) => e.resolution === 'unknown').length,
+    });
+  return out;
+}
+
+async function resolveOne(
+  deps: RecoveryDeps,
+  e: AuditEntry,
+  unreachable: Map<string, string>,
+): Promise<Resolution> {
+  if (e.jobId && e.action.startsWith('bulk.'))
+    return (await deps.job(e.jobId)) ?? { resolution: 'unknown', words: 'its job can no longer be found' };
+  if (e.action === 'users.import')
+    return deps.import(e.id) ?? { resolution: 'unknown', words: 'its import can no longer be found' };
+  const command = commandById(e.op);
+  if (!command)
+    return {
+      resolution: 'unknown',
+      words: 'it was recorded by an earlier version without what reading it back needs: check the tenant',
+    };
+  if (!command.readBack)
+    return { resolution: 'unknown', words: NO_TRACE[command.id] ?? 'it leaves nothing to read back' };
+  const down = unreachable.get(e.tenantId);
+  if (down) return { resolution: 'unknown', words: `it could not be read back (${down})` };
+  const api = await deps.api(e.tenantId);
+  const read = await withRequestPolicy({ lane: 'job' }, () => command.readBack!(api, e));
+  return {
+    resolution: read.resolution,
+    words: `${APPLIED_WORDS[read.resolution]}${read.detail ? `; ${read.detail}` : ''}`,
+  };
+}
