@@ -2,7 +2,8 @@
 // against a local tenant (its own process) under --rate-limit 10:10 --fail-rate 0.1: how many were applied exactly
 // once (counted by the tenant) and audited. (2) How long hostile queries take on 100,000 users. (3) Hostile files
 // opened as snapshots through the app's channels — a 200 MB single line, a gzip bomb — and a file of huge users kept:
-// the time to refuse and the process's peak RSS. Prints; asserts nothing. The last line is the intake's.
+// the time to refuse and the process's peak RSS (measured first, while the process holds nothing else). Prints;
+// asserts nothing. The last line is the intake's.
 import { closeSync, mkdtempSync, openSync, statSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,93 @@ import { seedTenant } from '../../emulator/seed.js';
 import { startCliTenant } from '../support/cli-tenant.js';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 300);
+
+// ---- (3) file intake: what the worst files cost (first, in a fresh process, so that its RSS is its own) ----
+const intakeApp = await createApp({
+  dataDir: mkdtempSync(join(tmpdir(), 'td-bench-intake-')),
+  host: 'browser',
+  version: 'bench',
+  vault: new SessionVault(),
+});
+const files = mkdtempSync(join(tmpdir(), 'td-bench-intake-files-'));
+function write(name: string, parts: Iterable<Buffer | string>): string {
+  const path = join(files, name);
+  const fd = openSync(path, 'w');
+  for (const p of parts) writeSync(fd, typeof p === 'string' ? Buffer.from(p) : p);
+  closeSync(fd);
+  return path;
+}
+const ended = new Map<string, (s: ExportStatus) => void>();
+intakeApp.router.subscribe((event, payload) => {
+  const s = payload as ExportStatus;
+  if (event === 'export:progress' && ['completed', 'failed', 'cancelled'].includes(s.phase))
+    ended.get(s.exportId)?.(s);
+});
+let opened = 0;
+/** Opens an uploaded file as a snapshot: the time from asking to the answer, and the peak RSS meanwhile. */
+async function open(
+  name: string,
+  path: string,
+): Promise<{ seconds: number; peakMb: number; baseMb: number; status: ExportStatus }> {
+  const uploadId = await uploadThroughRouter(intakeApp, name, path);
+  const exportId = `bench-intake-${++opened}`;
+  const done = new Promise<ExportStatus>((resolve) => ended.set(exportId, resolve));
+  const base = process.memoryUsage.rss();
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+  const t0 = performance.now();
+  const started = (await intakeApp.router.invoke('snapshots:import', {
+    exportId,
+    uploadId,
+    label: name,
+  })) as {
+    ok: true;
+    data: ExportStatus;
+  };
+  const status = ['completed', 'failed'].includes(started.data.phase) ? started.data : await done;
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { seconds, peakMb: peak / 1048576, baseMb: base / 1048576, status };
+}
+// The worker started first, so that its start-up is not counted as a file's.
+await open('warm-up.ndjson', write('warm-up.ndjson', ['{"user_id":"auth0|warm"}\n']));
+const line = await open(
+  'one-line.ndjson',
+  write(
+    'one-line.ndjson',
+    (function* () {
+      yield '{"user_id":"auth0|1","blob":"';
+      for (let i = 0; i < 200; i++) yield Buffer.alloc(1024 * 1024, 0x61);
+      yield '"}\n';
+    })(),
+  ),
+);
+const block = gzipSync(Buffer.alloc(16 * 1024 * 1024, 0x61), { level: 9 });
+const bomb = await open(
+  'bomb.json.gz',
+  write(
+    'bomb.json.gz',
+    (function* () {
+      yield gzipSync('{"user_id":"auth0|1","blob":"');
+      for (let i = 0; i < 64; i++) yield block;
+    })(),
+  ),
+);
+const huge = await open(
+  'huge-users.ndjson',
+  write(
+    'huge-users.ndjson',
+    (function* () {
+      for (let i = 0; i < 24; i++) {
+        yield `{"user_id":"auth0|big${i}","user_metadata":{"blob":"`;
+        for (let j = 0; j < 15; j++) yield Buffer.alloc(1024 * 1024, 0x62);
+        yield '"}}\n';
+      }
+    })(),
+  ),
+);
+await intakeApp.close();
 
 // ---- (1) metadata updates under faults ----
 const tenant = await startCliTenant([
@@ -120,92 +208,6 @@ console.log(
   `hardening: ${once}/${UPDATES} applied exactly once, duplicated ${duplicated}, failed ${failed}, audited ${audited}; queries: ${timings.join(', ')}`,
 );
 
-// ---- (3) file intake: what the worst files cost ----
-const intakeApp = await createApp({
-  dataDir: mkdtempSync(join(tmpdir(), 'td-bench-intake-')),
-  host: 'browser',
-  version: 'bench',
-  vault: new SessionVault(),
-});
-const files = mkdtempSync(join(tmpdir(), 'td-bench-intake-files-'));
-function write(name: string, parts: Iterable<Buffer | string>): string {
-  const path = join(files, name);
-  const fd = openSync(path, 'w');
-  for (const p of parts) writeSync(fd, typeof p === 'string' ? Buffer.from(p) : p);
-  closeSync(fd);
-  return path;
-}
-const ended = new Map<string, (s: ExportStatus) => void>();
-intakeApp.router.subscribe((event, payload) => {
-  const s = payload as ExportStatus;
-  if (event === 'export:progress' && ['completed', 'failed', 'cancelled'].includes(s.phase))
-    ended.get(s.exportId)?.(s);
-});
-let opened = 0;
-/** Opens an uploaded file as a snapshot: the time from asking to the answer, and the peak RSS meanwhile. */
-async function open(
-  name: string,
-  path: string,
-): Promise<{ seconds: number; peakMb: number; baseMb: number; status: ExportStatus }> {
-  const uploadId = await uploadThroughRouter(intakeApp, name, path);
-  const exportId = `bench-intake-${++opened}`;
-  const done = new Promise<ExportStatus>((resolve) => ended.set(exportId, resolve));
-  const base = process.memoryUsage.rss();
-  let peak = base;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
-  const t0 = performance.now();
-  const started = (await intakeApp.router.invoke('snapshots:import', {
-    exportId,
-    uploadId,
-    label: name,
-  })) as {
-    ok: true;
-    data: ExportStatus;
-  };
-  const status = ['completed', 'failed'].includes(started.data.phase) ? started.data : await done;
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { seconds, peakMb: peak / 1048576, baseMb: base / 1048576, status };
-}
-// The worker started first, so that its start-up is not counted as a file's.
-await open('warm-up.ndjson', write('warm-up.ndjson', ['{"user_id":"auth0|warm"}\n']));
-const line = await open(
-  'one-line.ndjson',
-  write(
-    'one-line.ndjson',
-    (function* () {
-      yield '{"user_id":"auth0|1","blob":"';
-      for (let i = 0; i < 200; i++) yield Buffer.alloc(1024 * 1024, 0x61);
-      yield '"}\n';
-    })(),
-  ),
-);
-const block = gzipSync(Buffer.alloc(16 * 1024 * 1024, 0x61), { level: 9 });
-const bomb = await open(
-  'bomb.json.gz',
-  write(
-    'bomb.json.gz',
-    (function* () {
-      yield gzipSync('{"user_id":"auth0|1","blob":"');
-      for (let i = 0; i < 64; i++) yield block;
-    })(),
-  ),
-);
-const huge = await open(
-  'huge-users.ndjson',
-  write(
-    'huge-users.ndjson',
-    (function* () {
-      for (let i = 0; i < 24; i++) {
-        yield `{"user_id":"auth0|big${i}","user_metadata":{"blob":"`;
-        for (let j = 0; j < 15; j++) yield Buffer.alloc(1024 * 1024, 0x62);
-        yield '"}}\n';
-      }
-    })(),
-  ),
-);
-await intakeApp.close();
 const said = (r: { status: ExportStatus }) => r.status.error?.message.split(':')[0] ?? r.status.phase;
 console.log(
   `intake: a gzip bomb (1 GB of one line from ${(statSync(join(files, 'bomb.json.gz')).size / 1048576).toFixed(1)} MB) refused in ${bomb.seconds.toFixed(2)} s, peak RSS ${bomb.peakMb.toFixed(0)} MB (+${(bomb.peakMb - bomb.baseMb).toFixed(0)}): ${said(bomb)}`,
