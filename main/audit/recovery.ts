@@ -39,9 +39,9 @@ const NO_TRACE: Record<string, string> = {
 };
 
 const APPLIED_WORDS: Record<AuditResolution, string> = {
-  applied: 'it was applied (the tenant shows it)',
-  'not-applied': 'it was not applied (the tenant shows the state before)',
-  unknown: 'whether it was applied is unknown',
+  applied: 'the tenant shows it done',
+  'not-applied': 'the tenant shows the state before it',
+  unknown: 'it can\u2019t be told',
 };
 
 /** Codes that say the tenant can't be asked now: its other writes are not tried either. */
@@ -72,7 +72,7 @@ export async function resolveInterruptedWrites(deps: RecoveryDeps): Promise<Audi
       deps.audit.resolve(
         e,
         r.resolution,
-        `Tenant Desk stopped while this was under way. At the next start: ${r.words}.`,
+        `Tenant Desk stopped while this was under way; at the next start, ${r.words}.`,
       ),
     );
   }

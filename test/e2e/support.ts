@@ -97,8 +97,17 @@ export async function addTenantInUi(
     environment?: string;
   },
 ): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
-  await page.getByRole('button', { name: 'Add a tenant' }).click();
+  // On a first run there is no navigation yet: the welcome screen offers to add one.
+  const tenantsButton = page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Tenants' });
+  const welcome = page.getByRole('heading', { name: 'Welcome to Tenant Desk' });
+  await expect(tenantsButton.or(welcome)).toBeVisible();
+  if (await welcome.isVisible()) await page.getByRole('button', { name: 'Add a tenant' }).click();
+  else {
+    await tenantsButton.click();
+    await page.getByRole('button', { name: 'Add a tenant' }).click();
+  }
   const form = page.getByRole('form', { name: 'Add a tenant' });
   await form.getByLabel('Label').fill(t.label);
   await form.getByLabel('Domain').fill(t.domain);
@@ -133,6 +142,7 @@ export async function screens(page: Page, name: string): Promise<void> {
   const size = page.viewportSize();
   for (const [w, h] of [
     [1024, 700],
+    [1280, 800],
     [1440, 900],
     [1920, 1080],
   ] as const) {

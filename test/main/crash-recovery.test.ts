@@ -141,7 +141,7 @@ describe('kill -9 with every kind of work under way', () => {
       for (const e of resolved) {
         expect(e.outcome).toBe('interrupted');
         expect(['applied', 'not-applied', 'unknown']).toContain(e.resolution);
-        expect(e.error).toMatch(/^Tenant Desk stopped while this was under way\. At the next start: /);
+        expect(e.error).toMatch(/^Tenant Desk stopped while this was under way; at the next start, /);
       }
       // A user's write read back agrees with the tenant.
       for (const e of resolved.filter((x) => x.action === 'user.update-user-metadata')) {

@@ -119,7 +119,16 @@ export function AuditScreen() {
                 <td>{e.tenantDomain}</td>
                 <td>{e.action}</td>
                 <td>{e.target ?? ''}</td>
-                <td>{outcomeInWords(e)}</td>
+                <td>
+                  {e.outcome === 'interrupted' && e.resolution ? (
+                    <>
+                      <strong>Interrupted &mdash; {RESOLUTION_WORDS[e.resolution]}</strong>
+                      <div className="outcome-note">{e.error}</div>
+                    </>
+                  ) : (
+                    outcomeInWords(e)
+                  )}
+                </td>
                 <td>{e.osUser}</td>
               </tr>
             ))}

@@ -123,6 +123,9 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
   const remove = useTenantsStore((s) => s.remove);
   const result = useTenantsStore((s) => s.tests[tenant.id]);
   const requestSwitch = useAppStore((s) => s.requestSwitch);
+  const secretMissing = useAppStore(
+    (s) => s.keychain?.missingSecrets?.some((m) => m.id === tenant.id) ?? false,
+  );
   const [panel, setPanel] = useState<Panel>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
@@ -144,12 +147,14 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
         <dt>Client ID</dt>
         <dd>{tenant.clientId}</dd>
         <dt>Secret</dt>
-        <dd>
-          {tenant.secretStorage === 'keychain'
-            ? 'In the OS keychain'
-            : tenant.secretStorage === 'session'
-              ? 'For this session only'
-              : 'None stored'}
+        <dd className={secretMissing ? 'warning-text' : undefined}>
+          {secretMissing
+            ? 'Missing from the OS keychain: set it again (Replace secret)'
+            : tenant.secretStorage === 'keychain'
+              ? 'In the OS keychain'
+              : tenant.secretStorage === 'session'
+                ? 'For this session only'
+                : 'None stored'}
         </dd>
       </dl>
       <div className="actions">

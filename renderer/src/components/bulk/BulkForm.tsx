@@ -128,7 +128,6 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
                 accept=".csv,.txt,text/csv,text/plain"
                 onChange={(e) => {
                   const file = e.target.files?.[0];
-                  e.target.value = '';
                   if (!file) return;
                   if (file.size > ID_LIST_MAX_BYTES)
                     return set({

@@ -299,7 +299,12 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
                     <UserCell email={row.email} userId={row.userId} />
                     <td>
                       <span className={`outcome outcome-${row.state}`}>{STATE_WORDS[row.state]}</span>
-                      {row.error && <div className="outcome-error">{row.error}</div>}
+                      {row.error && (
+                        // Why a user was skipped is a note; why one failed or is unknown, a problem.
+                        <div className={row.state === 'skipped' ? 'outcome-note' : 'outcome-error'}>
+                          {row.error}
+                        </div>
+                      )}
                     </td>
                     <td>
                       <StateView value={row.before} />
