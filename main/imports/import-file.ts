@@ -32,6 +32,7 @@ import {
   openText,
   sizeInWords,
   type IntakeLimits,
+  firstCharacter,
 } from '../intake/text.js';
 import { OfflineError } from '../offline/offline-error.js';
 
@@ -69,27 +70,6 @@ function detect(first: string, fileName: string): ImportFormat {
   if (/\.(json)$/i.test(fileName)) return 'json';
   if (/\.(ndjson|jsonl)$/i.test(fileName)) return 'ndjson';
   return 'csv';
-}
-
-/** The first non-blank character of a stream of UTF-8 chunks, and the chunks again from the start. */
-async function peek(chunks: AsyncGenerator<Buffer>): Promise<{ first: string; all: AsyncGenerator<Buffer> }> {
-  const seen: Buffer[] = [];
-  let first = '';
-  for (;;) {
-    const next = await chunks.next();
-    if (next.done) break;
-    seen.push(next.value);
-    const at = next.value.toString('latin1').search(/\S/);
-    if (at >= 0) {
-      first = next.value.toString('latin1')[at]!;
-      break;
-    }
-  }
-  async function* all() {
-    yield* seen;
-    yield* chunks;
-  }
-  return { first, all: all() };
 }
 
 /** Each record of a JSON or NDJSON file with its row (line of NDJSON, element of a JSON array). */
@@ -228,7 +208,7 @@ export async function prepareImport(o: {
     );
   if (size === 0) throw new OfflineError('validation', 'The file is empty.');
   const { chunks: text } = await openText(o.path, limits);
-  const { first, all } = await peek(text);
+  const { first, all } = await firstCharacter(text);
   if (!first) throw new OfflineError('validation', 'The file is empty.');
   const format = o.format ?? detect(first, o.fileName);
   const errors: ImportRowError[] = [];

@@ -366,3 +366,30 @@ export async function* textLines(
  * tests and `npm run bench:hardening`: the process grows by less than this while refusing a 200 MB line or a gzip bomb.
  */
 export const INTAKE_PEAK_RSS_BOUND_MB = 256;
+
+/**
+ * The first non-blank character of a text (what tells JSON from CSV), and its chunks again from the start. Only the
+ * chunks up to that character are held.
+ */
+export async function firstCharacter(
+  chunks: AsyncGenerator<Buffer>,
+): Promise<{ first: string; all: AsyncGenerator<Buffer> }> {
+  const seen: Buffer[] = [];
+  let first = '';
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    const text = next.value.toString('latin1');
+    const at = text.search(/\S/);
+    if (at >= 0) {
+      first = text[at]!;
+      break;
+    }
+  }
+  async function* all() {
+    yield* seen;
+    yield* chunks;
+  }
+  return { first, all: all() };
+}

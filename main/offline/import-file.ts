@@ -8,7 +8,14 @@ import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { setAtPath, unsafePathProblem } from '../../preload/contract.js';
 import { jsonArrayElements, jsonShapeProblem, parseJsonRecord } from '../intake/json.js';
-import { IntakeError, linesOf, openText, SNAPSHOT_FILE_LIMITS, type IntakeLimits } from '../intake/text.js';
+import {
+  IntakeError,
+  linesOf,
+  openText,
+  SNAPSHOT_FILE_LIMITS,
+  type IntakeLimits,
+  firstCharacter,
+} from '../intake/text.js';
 import { fromExportLine } from './export-lines.js';
 import { collectAfterLargeRecord, LARGE_RECORD_CHARS } from '../intake/gc.js';
 import { OfflineError } from './offline-error.js';
@@ -19,28 +26,6 @@ const BATCH = 500;
 const BATCH_BYTES = 8 * 1024 * 1024;
 const BOOLEAN_FIELDS = /^(email_verified|phone_verified|blocked|identities\[\d\]\.isSocial)$/;
 const NUMBER_FIELDS = /^(logins_count)$/;
-
-/** The first non-blank character of a stream of UTF-8 chunks, and the chunks again from the start. */
-async function peek(chunks: AsyncGenerator<Buffer>): Promise<{ first: string; all: AsyncGenerator<Buffer> }> {
-  const seen: Buffer[] = [];
-  let first = '';
-  for (;;) {
-    const next = await chunks.next();
-    if (next.done) break;
-    seen.push(next.value);
-    const text = next.value.toString('latin1');
-    const at = text.search(/\S/);
-    if (at >= 0) {
-      first = text[at]!;
-      break;
-    }
-  }
-  async function* all() {
-    yield* seen;
-    yield* chunks;
-  }
-  return { first, all: all() };
-}
 
 /** A CSV cell as its value: typed where the field has a type, JSON for whole metadata, without an added apostrophe. */
 function csvValue(field: string, cell: string, line: number, limits: IntakeLimits): unknown {
@@ -80,7 +65,7 @@ export async function importFile(
   const bytes = statSync(path).size;
   if (bytes === 0) throw new OfflineError('validation', 'The file is empty.');
   const { info, chunks } = await openText(path, limits);
-  const { first, all } = await peek(chunks);
+  const { first, all } = await firstCharacter(chunks);
   const tick = () => progress(sink.count, info.bytesRead(), bytes);
   let batch: Record<string, unknown>[] = [];
   let batchBytes = 0;

@@ -1,13 +1,12 @@
 // Nothing lost, nothing doubled: 2,000 metadata updates under 10 % injected failures, the process running the job
 // killed (SIGKILL) at about half way, then Tenant Desk started again and the job resumed. Every user is changed
 // exactly once (counted by the tenant), and the journal and the audit log tell the same story.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, JobSummary } from '../../preload/contract.js';
+import { spawnAppProcess } from '../support/app-process.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -17,22 +16,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 function worker(mode: 'start' | 'resume', dataDir: string) {
-  const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/bulk-worker.ts', mode, dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      TENANT: JSON.stringify({
-        domain: t.emu.domain,
-        clientId: admin.clientId,
-        clientSecret: admin.clientSecret,
-        caCert: t.emu.caCert,
-      }),
-    },
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, lines, exited };
+  return spawnAppProcess('bulk-worker.ts', [mode, dataDir], t);
 }
 
 describe('a bulk job killed half way', () => {

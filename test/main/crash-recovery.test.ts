@@ -3,15 +3,15 @@
 // "sent" are counted as unknown until resuming reads them back, and no temporary file is left anywhere — while the
 // files of another Tenant Desk that still runs are left alone. Resumed, the job and the import finish with nothing
 // done twice.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, ImportSummary, JobSummary } from '../../preload/contract.js';
 import { createApp } from '../../main/app.js';
 import { TEMP_NAME } from '../../main/fs/sweep.js';
+import { spawnAppProcess } from '../support/app-process.js';
 import { routerCall } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
@@ -57,20 +57,7 @@ function deadPid(): number {
 describe('kill -9 with every kind of work under way', () => {
   it('resolves every pending write at the next start, counts sent users as unknown, leaves no temporary file', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'td-crash-all-'));
-    const admin = t.emu.clients.find((c) => c.name === 'admin')!;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/crash-worker.ts', dataDir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        TENANT: JSON.stringify({
-          domain: t.emu.domain,
-          clientId: admin.clientId,
-          clientSecret: admin.clientSecret,
-          caCert: t.emu.caCert,
-        }),
-      },
-    });
-    const exited = new Promise((r) => child.once('exit', r));
+    const { child, lines, exited } = spawnAppProcess('crash-worker.ts', [dataDir], t);
     // Whatever happens to this test, the worker does not outlive it.
     const reap = () => child.kill('SIGKILL');
     process.once('exit', reap);
@@ -80,7 +67,7 @@ describe('kill -9 with every kind of work under way', () => {
     let importing = '';
     let progress = 0;
     // Killed once the job is well on its way and while the import still runs.
-    for await (const line of createInterface({ input: child.stdout! })) {
+    for await (const line of lines) {
       const [word, a] = line.split(' ');
       if (word === 'PLANNED') planned = Number(a);
       if (word === 'READY') ready = true;

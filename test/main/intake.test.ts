@@ -113,6 +113,19 @@ async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; gr
   }
 }
 
+/** `prefix`, then `megabytes` of one letter, then `suffix`: a huge value, produced a megabyte at a time. */
+function* hugeValue(
+  prefix: string,
+  megabytes: number,
+  suffix: string,
+  letter = 0x61,
+): Generator<Buffer | string> {
+  yield prefix;
+  const mb = Buffer.alloc(1024 * 1024, letter);
+  for (let i = 0; i < megabytes; i++) yield mb;
+  yield suffix;
+}
+
 /** Writes a file of `parts`, each produced on demand (a large file never held whole). */
 function writeFile(name: string, parts: Iterable<Buffer | string>): string {
   const path = join(work, name);
@@ -201,14 +214,7 @@ describe('__proto__, constructor and prototype are never walked', () => {
 
 describe('file intake stays bounded', () => {
   it(`refuses a 200 MB single-line NDJSON in words, the process growing less than ${INTAKE_PEAK_RSS_BOUND_MB} MB`, async () => {
-    const line = writeFile(
-      'one-line.ndjson',
-      (function* () {
-        yield '{"user_id":"auth0|1","blob":"';
-        for (let i = 0; i < 200; i++) yield Buffer.alloc(1024 * 1024, 0x61);
-        yield '"}\n';
-      })(),
-    );
+    const line = writeFile('one-line.ndjson', hugeValue('{"user_id":"auth0|1","blob":"', 200, '"}\n'));
     expect(statSync(line).size).toBeGreaterThan(200 * 1024 * 1024);
     const uploaded = await uploadThroughRouter(app, 'one-line.ndjson', line);
     const { result, growthMb } = await peakRssGrowth(() => openUploaded('one-line.ndjson', uploaded));
@@ -222,11 +228,7 @@ describe('file intake stays bounded', () => {
     expect((await prepareImport('one-line.ndjson', line)).ok).toBe(false);
     const fiveMb = writeFile(
       'five-mb-line.ndjson',
-      (function* () {
-        yield '{"email":"big@example.org","user_metadata":{"blob":"';
-        for (let i = 0; i < 5; i++) yield Buffer.alloc(1024 * 1024, 0x61);
-        yield '"}}\n';
-      })(),
+      hugeValue('{"email":"big@example.org","user_metadata":{"blob":"', 5, '"}}\n'),
     );
     const imported = await prepareImport('five-mb-line.ndjson', fiveMb);
     expect(!imported.ok && imported.error.message).toMatch(/^Line 1 is longer than 1 MB/);
@@ -236,11 +238,13 @@ describe('file intake stays bounded', () => {
     const big = writeFile(
       'big-users.ndjson',
       (function* () {
-        for (let i = 0; i < 12; i++) {
-          yield `{"user_id":"auth0|big${i}","email":"big${i}@example.org","user_metadata":{"blob":"`;
-          for (let j = 0; j < 15; j++) yield Buffer.alloc(1024 * 1024, 0x62);
-          yield '"}}\n';
-        }
+        for (let i = 0; i < 12; i++)
+          yield* hugeValue(
+            `{"user_id":"auth0|big${i}","email":"big${i}@example.org","user_metadata":{"blob":"`,
+            15,
+            '"}}\n',
+            0x62,
+          );
       })(),
     );
     const uploaded = await uploadThroughRouter(app, 'big-users.ndjson', big);
@@ -456,6 +460,16 @@ describe('nothing held, nothing left', () => {
   });
 });
 
+/** Starts a plan and waits for its job to stop running. */
+async function runPlan(planId: string): Promise<JobSummary> {
+  const job = await call<JobSummary>('bulk:start', { planId });
+  for (;;) {
+    const now = await call<JobSummary>('jobs:get', { jobId: job.id });
+    if (now.status !== 'running') return now;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('a bulk job never overwrites what changed since its plan', () => {
   it('skips a user edited in the panel after planning, with both values, and writes the others', async () => {
     const users = (await call<UserSearchResult>('users:search', { tenantId: tenant.id, q: '', perPage: 5 }))
@@ -478,15 +492,9 @@ describe('a bulk job never overwrites what changed since its plan', () => {
       expectedUpdatedAt: edited.updated_at,
     });
     const writesBefore = t.emu.store.appliedWrites.get(ids[1]!) ?? 0;
-    const job = await call<JobSummary>('bulk:start', { planId: plan.planId });
-    let done: JobSummary;
-    for (;;) {
-      done = await call<JobSummary>('jobs:get', { jobId: job.id });
-      if (done.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const done = await runPlan(plan.planId);
     expect(done.counts).toMatchObject({ done: 3, skipped: 1, failed: 0 });
-    const items = await call<{ items: JobItem[] }>('jobs:items', { jobId: job.id, offset: 0, limit: 10 });
+    const items = await call<{ items: JobItem[] }>('jobs:items', { jobId: done.id, offset: 0, limit: 10 });
     const skipped = items.items.find((i) => i.userId === ids[1])!;
     expect(skipped.state).toBe('skipped');
     expect(skipped.error).toMatch(
@@ -528,15 +536,9 @@ describe('a bulk job never overwrites what changed since its plan', () => {
       roleIds: [other.id],
       guard: { confirmed: true },
     });
-    const job = await call<JobSummary>('bulk:start', { planId: plan.planId });
-    let done: JobSummary;
-    for (;;) {
-      done = await call<JobSummary>('jobs:get', { jobId: job.id });
-      if (done.status !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const done = await runPlan(plan.planId);
     expect(done.counts).toMatchObject({ done: 2, skipped: 1 });
-    const items = await call<{ items: JobItem[] }>('jobs:items', { jobId: job.id, offset: 0, limit: 10 });
+    const items = await call<{ items: JobItem[] }>('jobs:items', { jobId: done.id, offset: 0, limit: 10 });
     expect(items.items.find((i) => i.userId === ids[0])!.error).toBe(
       'its roles changed since the plan: held Intake other when planned, holds none of them now \u2014 not changed',
     );

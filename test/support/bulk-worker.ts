@@ -2,15 +2,10 @@
 // stdout (the test kills it mid-way); `resume` is the next start of the app, resuming the interrupted job.
 // The tenant's secret lives in the OS keychain, as for a user, so the second process finds it.
 import { createApp } from '../../main/app.js';
-import type { JobSummary, TenantProfile } from '../../preload/contract.js';
+import type { JobSummary } from '../../preload/contract.js';
+import { addGivenTenant } from './app-process.js';
 
 const [mode, dataDir] = process.argv.slice(2) as ['start' | 'resume', string];
-const tenant = JSON.parse(process.env.TENANT ?? '{}') as {
-  domain: string;
-  clientId: string;
-  clientSecret: string;
-  caCert: string;
-};
 const app = await createApp({ dataDir, host: 'browser', version: 'crash-test' });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 app.router.subscribe((event, payload) => {
@@ -26,16 +21,7 @@ const call = async <T>(channel: string, input: unknown): Promise<T> => {
 };
 
 if (mode === 'start') {
-  const profile = await call<TenantProfile>('tenants:add', {
-    label: 'Crash test',
-    domain: tenant.domain,
-    clientId: tenant.clientId,
-    environment: 'development',
-    color: '#123456',
-    caCert: tenant.caCert,
-    secret: tenant.clientSecret,
-    secretStorage: 'keychain',
-  });
+  const profile = await addGivenTenant(app, 'Crash test');
   const plan = await call<{ planId: string; total: number }>('bulk:plan', {
     tenantId: profile.id,
     planId: 'crash-plan-0001',

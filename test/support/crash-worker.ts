@@ -3,16 +3,11 @@
 // PROGRESS of the bulk job after that; the test kills it with SIGKILL. The tenant's secret is in the OS keychain, as
 // for a user, so that the next start finds it.
 import { createApp } from '../../main/app.js';
-import type { ImportPreview, ImportSummary, JobSummary, TenantProfile } from '../../preload/contract.js';
+import type { ImportPreview, ImportSummary, JobSummary } from '../../preload/contract.js';
+import { addGivenTenant } from './app-process.js';
 import { routerCall, uploadThroughRouter } from './router.js';
 
 const dataDir = process.argv[2]!;
-const tenant = JSON.parse(process.env.TENANT ?? '{}') as {
-  domain: string;
-  clientId: string;
-  clientSecret: string;
-  caCert: string;
-};
 const app = await createApp({ dataDir, host: 'browser', version: 'crash-test', importPollMs: 50 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const call = <T>(channel: string, input: unknown) => routerCall<T>(app, channel, input);
@@ -24,16 +19,7 @@ app.router.subscribe((event, payload) => {
   if (event === 'import:progress') say(`IMPORTING ${(payload as ImportSummary).status}`);
 });
 
-const profile = await call<TenantProfile>('tenants:add', {
-  label: 'Crash test',
-  domain: tenant.domain,
-  clientId: tenant.clientId,
-  environment: 'development',
-  color: '#123456',
-  caCert: tenant.caCert,
-  secret: tenant.clientSecret,
-  secretStorage: 'keychain',
-});
+const profile = await addGivenTenant(app, 'Crash test');
 say(`TENANT ${profile.id}`);
 
 // An import of a few parts, sent one after the other while Auth0 (the local tenant) takes them.

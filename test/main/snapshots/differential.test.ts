@@ -69,37 +69,27 @@ beforeAll(async () => {
     } as User),
   );
   dir = mkdtempSync(join(tmpdir(), 'td-snap-'));
-  const w = new SnapshotWriter(join(dir, 'a.sqlite'));
-  for (const u of t.emu.store.users.values()) w.add(u as unknown as Record<string, unknown>);
-  w.finish({
-    id: 'a',
-    tenantId: null,
-    tenantLabel: 'test',
-    tenantDomain: t.emu.domain,
-    environment: null,
-    createdAt: new Date().toISOString(),
-    sourceLabel: 'every user',
-    query: null,
-    fields: [],
-    origin: 'export',
-  });
-  snap = new SnapshotReader(join(dir, 'a.sqlite'));
+  /** Every user of the tenant kept in a snapshot file, each chunk written whole or (maxPendingKeyChars) in parts. */
+  const build = (name: string, maxPendingKeyChars?: number) => {
+    const w = new SnapshotWriter(join(dir, `${name}.sqlite`), maxPendingKeyChars);
+    for (const u of t.emu.store.users.values()) w.add(u as unknown as Record<string, unknown>);
+    w.finish({
+      id: name,
+      tenantId: null,
+      tenantLabel: 'test',
+      tenantDomain: t.emu.domain,
+      environment: null,
+      createdAt: new Date().toISOString(),
+      sourceLabel: 'every user',
+      query: null,
+      fields: [],
+      origin: 'export',
+    });
+    return new SnapshotReader(join(dir, `${name}.sqlite`));
+  };
+  snap = build('a');
   // The same users with each chunk written in many parts, as a file of users with huge keys is.
-  const parts = new SnapshotWriter(join(dir, 'parts.sqlite'), 2_000);
-  for (const u of t.emu.store.users.values()) parts.add(u as unknown as Record<string, unknown>);
-  parts.finish({
-    id: 'parts',
-    tenantId: null,
-    tenantLabel: 'test',
-    tenantDomain: t.emu.domain,
-    environment: null,
-    createdAt: new Date().toISOString(),
-    sourceLabel: 'every user',
-    query: null,
-    fields: [],
-    origin: 'export',
-  });
-  inParts = new SnapshotReader(join(dir, 'parts.sqlite'));
+  inParts = build('parts', 2_000);
   token = await t.token();
 }, 60_000);
 
