@@ -37,13 +37,30 @@ export default tseslint.config(
       ],
     },
   },
-  // The contract imports nothing but zod.
+  // The contract imports nothing but zod and its own slices; its rules module nothing but zod.
   {
-    files: ['preload/contract.ts'],
+    files: ['preload/contract.ts', 'preload/contract/**/*.ts'],
+    ignores: ['preload/contract/rules.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!zod$).*', message: 'preload/contract.ts imports nothing but zod.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./contract/[a-z-]+\\.js$|\\./[a-z-]+\\.js$).*',
+              message: 'The contract imports nothing but zod and its own slices.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/contract/rules.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$).*', message: "Auth0's rules import nothing but zod." }] },
       ],
     },
   },

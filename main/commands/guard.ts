@@ -4,8 +4,8 @@ import {
   guardLevel,
   guardSatisfied,
   type GuardAnswer,
+  type RiskInput,
   type WriteChannel,
-  type writeRisk,
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
@@ -20,7 +20,7 @@ export function enforceGuard<C extends WriteChannel>(
   audit: AuditLog,
   channel: C,
   tenant: GuardedTarget,
-  input: Parameters<(typeof writeRisk)[C]>[0] & { guard?: GuardAnswer },
+  input: RiskInput<C> & { guard?: GuardAnswer },
   entry: { action: string; target: string | null; jobId?: string },
   /** How many users the write changes, where the guard asks for the count typed back. */
   count?: number,

@@ -53,16 +53,6 @@ export interface JournalLine {
   t: number;
 }
 
-export const STATE_CODES: readonly JobItemState[] = [
-  'planned',
-  'sent',
-  'done',
-  'skipped',
-  'failed',
-  'unknown',
-  'cancelled',
-];
-
 /** The journal of one job: an entry's promise resolves once it is on disk (flushed off the event loop). */
 export class Journal {
   private readonly out: AppendOnlyFile;

@@ -135,4 +135,3 @@ function createBridge(): TenantDeskApi {
 }
 
 export const bridge: TenantDeskApi = createBridge();
-export const knownChannels: readonly ChannelName[] = channelNames;

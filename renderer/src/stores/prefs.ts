@@ -44,11 +44,6 @@ export function usePref<T>(key: string, fallback: T, valid: (v: unknown) => v is
   return valid(v) ? v : fallback;
 }
 
-export function readPref<T>(key: string, fallback: T, valid: (v: unknown) => v is T): T {
-  const v = usePrefsStore.getState().values[key];
-  return valid(v) ? v : fallback;
-}
-
 export const isStringArray = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'string');
 export const isSizes = (v: unknown): v is Record<string, number> =>

@@ -1,0 +1,68 @@
+// The audit log: entries, their outcomes, and reading and exporting it.
+import { z } from 'zod';
+import { idSchema } from './shared.js';
+import type { DownloadRef } from './app.js';
+
+/**
+ * pending: written before a write is sent (with its before-state), so a crash leaves a trace; success / failure
+ * follow under the same id. refused: the production guard stopped it. interrupted: Tenant Desk stopped while the write
+ * was being sent; at the next start it is read back from the tenant and its resolution recorded.
+ */
+export type AuditOutcome = 'pending' | 'success' | 'failure' | 'refused' | 'interrupted';
+
+/**
+ * An interrupted write as read back at the next start: the tenant shows what it asked for (applied), what was there
+ * before (not-applied), or it can't be told (unknown: an email or a link leaves no trace; the tenant could not be
+ * reached; a job or an import offered for resume).
+ */
+export type AuditResolution = 'applied' | 'not-applied' | 'unknown';
+
+export interface AuditEntry {
+  id: string;
+  time: string;
+  osUser: string;
+  tenantId: string;
+  tenantDomain: string;
+  action: string;
+  target: string | null;
+  before?: unknown;
+  after?: unknown;
+  outcome: AuditOutcome;
+  error?: string;
+  /** The bulk job this write belongs to. */
+  jobId?: string;
+  /** For an interrupted write: what reading it back at the next start found (its words are in `error`). */
+  resolution?: AuditResolution;
+  /** The write's command, and what it meant to do: recorded while pending, so that it can be read back. */
+  op?: string;
+  intent?: unknown;
+  /** The process that made the write (a pending write of a process still running is its own, not interrupted). */
+  pid?: number;
+}
+
+export const auditChannels = {
+  'audit:list': {
+    input: z
+      .object({
+        tenantId: idSchema.optional(),
+        action: z.string().max(64).optional(),
+        target: z.string().max(256).optional(),
+        /** Only the entries of one bulk job (the job's own and each user's). */
+        jobId: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict(),
+    output: {} as AuditEntry[],
+  },
+  /** Written to a file in main, streamed from the audit log; hand the result to downloads:save. */
+  'audit:export-csv': {
+    input: z
+      .object({
+        tenantId: idSchema.optional(),
+        action: z.string().max(64).optional(),
+        target: z.string().max(256).optional(),
+      })
+      .strict(),
+    output: {} as DownloadRef,
+  },
+} as const;
