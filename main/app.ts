@@ -71,7 +71,7 @@ export interface AppOptions {
   legacySecrets?: LegacySecrets | null;
   osUser?: string;
   scheduler?: SchedulerOptions;
-  sandboxUsers?: number;
+  localTenantUsers?: number;
   wrapTransport?: (transport: typeof fetch) => typeof fetch;
   /** The bulk job runner's backoff between attempts of one user (tests shorten it). */
   jobRetryDelayMs?: number;
@@ -113,11 +113,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const swept = sweepTemporary(options.dataDir, 3);
   const secrets = new SecretStore(options.vault ?? new KeyringVault());
   // Services made below; the scrubber reads them lazily.
-  const late: { tenants?: TenantService; sandbox?: LocalTenantService } = {};
+  const late: { tenants?: TenantService; localTenant?: LocalTenantService } = {};
   const knownSecrets = () => [
     ...secrets.secrets(),
     ...(late.tenants?.tokens() ?? []),
-    ...(late.sandbox?.secretsInUse() ?? []),
+    ...(late.localTenant?.secretsInUse() ?? []),
   ];
   const log = new DiagnosticsLog(options.dataDir, knownSecrets);
   const audit = new AuditLog(
@@ -176,15 +176,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
     },
   });
-  const sandboxService = new LocalTenantService({
+  const localTenantService = new LocalTenantService({
     dataDir: options.dataDir,
     tenants: service,
     secrets,
     launch: options.launchLocalTenant ?? forkLocalTenant,
-    ...(options.sandboxUsers !== undefined ? { users: options.sandboxUsers } : {}),
+    ...(options.localTenantUsers !== undefined ? { users: options.localTenantUsers } : {}),
     onStatus: (status) => {
       log.write(status.state === 'failed' ? 'error' : 'info', 'local tenant', { ...status });
-      emit('sandbox:changed', status);
+      emit('local-tenant:changed', status);
     },
   });
   const users = new UserReads(service);
@@ -205,7 +205,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.jobRetryDelayMs !== undefined ? { retryDelayMs: options.jobRetryDelayMs } : {}),
   });
   late.tenants = service;
-  late.sandbox = sandboxService;
+  late.localTenant = localTenantService;
   /** A failure of background work (an export) as the window shows it, logged with an incident id like a request's. */
   const envelope = (err: unknown, what: string) => {
     const error = toEnvelope(err, knownSecrets());
@@ -282,12 +282,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       'tenants:remove': async (input) => {
         const removed = service.stored(input.id);
         const result = await service.remove(input.id, input.guard);
-        if (removed.sandbox) await sandboxService.stop();
+        if (removed.localTenant) await localTenantService.stop();
         return result;
       },
       'tenants:test-connection': (input) => service.testConnection(input.id),
-      'sandbox:start': () => sandboxService.start(),
-      'sandbox:status': () => sandboxService.current(),
+      'local-tenant:start': () => localTenantService.start(),
+      'local-tenant:status': () => localTenantService.current(),
       'audit:list': (input) => audit.list(input),
       'audit:export-csv': async (input) => {
         const file = downloads.reserve(
@@ -384,7 +384,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       'snapshots:search': (input) => snapshots.search(input),
       'snapshots:user': (input) => snapshots.user(input.snapshotId, input.userId),
       'snapshots:delete': (input) => snapshots.delete(input.snapshotId),
-      'snapshots:import': (input) => snapshots.import(input),
+      'snapshots:open-file': (input) => snapshots.openFile(input),
       'snapshots:export': (input) => snapshots.export(input),
       'snapshots:compare': (input) => snapshots.compare(input.before, input.after),
       'snapshots:compare-items': (input) => snapshots.compareItems(input),
@@ -398,17 +398,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     async (input) => {
       const { tenantId, id } = (input ?? {}) as { tenantId?: unknown; id?: unknown };
       const tenant = typeof tenantId === 'string' ? tenantId : typeof id === 'string' ? id : null;
-      if (tenant) await sandboxService.settled(tenant);
+      if (tenant) await localTenantService.settled(tenant);
     },
   );
   emit = router.emit;
   // The local tenant of an earlier run comes back with the app, in the background.
-  sandboxService.resume();
+  localTenantService.resume();
   // Writes a stopped run left pending are read back from their tenants, in the background.
   const recovered = resolveInterruptedWrites({
     audit,
     api: async (tenantId) => {
-      await sandboxService.settled(tenantId);
+      await localTenantService.settled(tenantId);
       return writes.api(tenantId);
     },
     job: (jobId) => jobs.auditResolution(jobId),
@@ -425,7 +425,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     router: { channelNames: router.channelNames, invoke: router.invoke, subscribe: router.subscribe },
     tenants: service,
     downloads,
-    localTenant: sandboxService,
+    localTenant: localTenantService,
     log,
     jobs,
     exports: exportsService,
@@ -443,7 +443,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await service.close();
       await audit.close();
       downloads.close();
-      await sandboxService.stop();
+      await localTenantService.stop();
     },
   };
 }

@@ -105,14 +105,14 @@ const event = <Payload>() => ({}) as Payload;
 
 export const events = {
   'tenants:changed': event<{ tenants: TenantProfile[] }>(),
-  'sandbox:changed': event<LocalTenantStatus>(),
+  'local-tenant:changed': event<LocalTenantStatus>(),
   /** A tenant's request queue stopped moving (the scheduler's watchdog); shown until it moves again. */
   'tenants:stalled': event<{ tenantId: string; queued: number; inFlight: number; seconds: number }>(),
   /** Finding the users of a plan: a phase in words and how far along it is. */
   'bulk:planning': event<{ planId: string; phase: string; done: number; total: number | null }>(),
   /** A job's progress, a few times a second at most; also on every change of status. */
   'job:progress': event<JobSummary>(),
-  /** An export's (or a snapshot import's) progress, a few times a second at most; every change of phase. */
+  /** An export's (or a users file opened as a snapshot's) progress, a few times a second at most; every change of phase. */
   'export:progress': event<ExportStatus>(),
   /** An import's progress: each chunk's state, the counts so far; every change of status. */
   'import:progress': event<ImportSummary>(),

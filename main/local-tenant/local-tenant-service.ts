@@ -1,6 +1,7 @@
 // The local tenant: the emulator in its own process on a loopback port, with a "Local tenant" profile pointing at
 // it. It keeps its data in the data dir and is started again when Tenant Desk starts — on the same port when it is
 // free, so the profile keeps pointing at it — and can be restarted from the tenants screen if it stops.
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalTenantStatus, TenantProfile } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
@@ -41,7 +42,7 @@ export class LocalTenantService {
   }
 
   private profile(): TenantProfile | undefined {
-    return this.o.tenants.list().find((t) => t.sandbox);
+    return this.o.tenants.list().find((t) => t.localTenant);
   }
 
   /** Starts it (or returns the running one) and makes its profile point at it, creating the profile on first run. */
@@ -67,8 +68,16 @@ export class LocalTenantService {
     if (this.profile()) void this.start().catch(() => undefined);
   }
 
+  /** Where its data lives: `local-tenant/` of the data dir (an earlier version's `sandbox/` is moved there). */
+  private dir(): string {
+    const dir = join(this.o.dataDir, 'local-tenant');
+    const earlier = join(this.o.dataDir, 'sandbox');
+    if (!existsSync(dir) && existsSync(earlier)) renameSync(earlier, dir);
+    return dir;
+  }
+
   private async launch(port: number): Promise<LocalTenantProcess> {
-    const dir = join(this.o.dataDir, 'sandbox');
+    const dir = this.dir();
     return this.o.launch([
       '--port',
       String(port),
@@ -77,6 +86,7 @@ export class LocalTenantService {
       '--users',
       String(this.o.users ?? LOCAL_TENANT_USERS),
       '--seed',
+      // The demo users' seed, as it always was: a new local tenant gets the same users as before.
       'sandbox',
       '--data',
       join(dir, 'tenant.json'),
@@ -144,7 +154,7 @@ export class LocalTenantService {
       caCert: child.caCert,
       secret: info.clientSecret,
       secretStorage: storage,
-      sandbox: true,
+      localTenant: true,
     });
   }
 

@@ -10,7 +10,7 @@ import {
   type CompareNames,
   type CompareOptions,
 } from './compare.js';
-import { importFile } from './import-file.js';
+import { openUsersFile } from './open-users-file.js';
 import { prepareImport } from '../imports/import-file.js';
 import { asOfflineError, OfflineError } from './offline-error.js';
 import { Sink, type SinkSpec } from './sink.js';
@@ -81,13 +81,21 @@ const methods: Record<string, (args: never, progress: Progress) => unknown> = {
     }
     return true;
   },
-  /** A file read into a new snapshot (the sink holds only the snapshot). */
-  import: async ({ id, path, spec }: { id: string; path: string; spec: SinkSpec }, progress) => {
+  /** A users file opened as a new snapshot (the sink holds only the snapshot). */
+  'snapshot.open-file': async (
+    { id, path, spec }: { id: string; path: string; spec: SinkSpec },
+    progress,
+  ) => {
     const sink = new Sink(spec);
     const signal = { aborted: false };
     sinks.set(id, { sink, signal });
     try {
-      await importFile(path, sink, (read, bytesRead, bytes) => progress({ read, bytesRead, bytes }), signal);
+      await openUsersFile(
+        path,
+        sink,
+        (read, bytesRead, bytes) => progress({ read, bytesRead, bytes }),
+        signal,
+      );
       return await sink.finish();
     } catch (err) {
       await sink.abort();

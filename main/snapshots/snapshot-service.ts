@@ -136,14 +136,14 @@ export class SnapshotService {
     return { deleted: true };
   }
 
-  /** A users file (from uploads) read into a new snapshot, as a job with progress events. */
-  import(input: ChannelParsedInput<'snapshots:import'>): ExportStatus {
+  /** A users file (from uploads) opened as a new snapshot, as a job with progress events. */
+  openFile(input: ChannelParsedInput<'snapshots:open-file'>): ExportStatus {
     const file = this.o.uploads.file(input.uploadId);
     const tenant = input.tenantId ? this.o.tenants.stored(input.tenantId) : null;
     const id = snapshotId();
     const status: ExportStatus = {
       exportId: input.exportId,
-      kind: 'import',
+      kind: 'open-file',
       tenantId: tenant?.id ?? null,
       label: `${file.name} as the snapshot “${input.label}”`,
       phase: 'reading',
@@ -173,7 +173,7 @@ export class SnapshotService {
     let last = 0;
     void this.o.engine
       .call<SinkResult>(
-        'import',
+        'snapshot.open-file',
         {
           id: input.exportId,
           path: file.path,
@@ -206,7 +206,11 @@ export class SnapshotService {
           status,
           signal.aborted
             ? { phase: 'cancelled', message: 'Cancelled' }
-            : { phase: 'failed', message: 'Failed', error: this.o.envelope(err, 'snapshot import') },
+            : {
+                phase: 'failed',
+                message: 'Failed',
+                error: this.o.envelope(err, 'opening a users file as a snapshot'),
+              },
         );
       })
       .finally(() => {

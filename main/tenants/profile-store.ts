@@ -21,7 +21,7 @@ export interface StoredProfile {
   /** PEM of a CA to trust for this tenant (not a secret). */
   caCert: string | null;
   secretStorage: SecretStorage | null;
-  sandbox: boolean;
+  localTenant: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -64,7 +64,11 @@ export class ProfileStore {
         'internal',
         `The tenant profiles file was written by a newer Tenant Desk (format ${parsed.version}). Update Tenant Desk to open it.`,
       );
-    return (this.profiles = parsed.tenants);
+    // Written by an earlier version, the local tenant's profile said `sandbox`.
+    return (this.profiles = parsed.tenants.map((p) => {
+      const { sandbox, ...rest } = p as StoredProfile & { sandbox?: boolean };
+      return sandbox === undefined ? p : { ...rest, localTenant: sandbox };
+    }));
   }
 
   private save(next: StoredProfile[]): void {

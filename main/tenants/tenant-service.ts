@@ -28,7 +28,7 @@ export function publicProfile(p: StoredProfile): TenantProfile {
     audience: p.audience,
     hasCaCert: !!p.caCert,
     secretStorage: p.secretStorage,
-    sandbox: p.sandbox,
+    localTenant: p.localTenant,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
@@ -80,7 +80,7 @@ export class TenantService {
     });
   }
 
-  async add(input: ChannelParsedInput<'tenants:add'> & { sandbox?: boolean }): Promise<TenantProfile> {
+  async add(input: ChannelParsedInput<'tenants:add'> & { localTenant?: boolean }): Promise<TenantProfile> {
     const id = ProfileStore.newId();
     // The secret goes first: if the keychain refuses it, no profile is left behind without one.
     try {
@@ -102,7 +102,7 @@ export class TenantService {
         audience: input.audience ?? null,
         caCert: input.caCert ?? null,
         secretStorage: input.secretStorage,
-        sandbox: input.sandbox ?? false,
+        localTenant: input.localTenant ?? false,
       });
     } catch (err) {
       await this.o.secrets.remove(id, input.secretStorage).catch(() => undefined);
@@ -157,7 +157,7 @@ export class TenantService {
     return publicProfile(after);
   }
 
-  /** For the sandbox: its domain, CA and credentials change with every start. */
+  /** For the local tenant: its domain, CA and credentials change with every start. */
   async replaceEndpoint(
     id: string,
     endpoint: { domain: string; caCert: string; clientId: string; secret: string; storage: SecretStorage },

@@ -97,10 +97,10 @@ export type ExportPhase =
   | 'failed'
   | 'cancelled';
 
-/** An export (or a snapshot import, or an export of a snapshot) as it goes; sent with every change of phase. */
+/** An export (or a users file opened as a snapshot, or an export of a snapshot) as it goes; sent with every change of phase. */
 export interface ExportStatus {
   exportId: string;
-  kind: 'export' | 'import' | 'snapshot-export';
+  kind: 'export' | 'open-file' | 'snapshot-export';
   tenantId: string | null;
   /** What is exported, in words ("every user of Acme as CSV"). */
   label: string;

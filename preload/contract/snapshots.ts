@@ -33,7 +33,7 @@ export const snapshotsChannels = {
     output: {} as { deleted: true },
   },
   /** A file exported elsewhere (Auth0's NDJSON or CSV export, gzipped or not; a JSON array) as a snapshot. */
-  'snapshots:import': {
+  'snapshots:open-file': {
     input: z
       .object({
         exportId: z.string().regex(/^[\w-]{8,64}$/),

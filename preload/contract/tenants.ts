@@ -29,7 +29,7 @@ export interface TenantProfile {
   hasCaCert: boolean;
   /** null when no secret is stored (the profile cannot connect until one is set). */
   secretStorage: SecretStorage | null;
-  sandbox: boolean;
+  localTenant: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -145,6 +145,6 @@ export const tenantsChannels = {
     output: {} as ConnectionTestResult,
   },
   /** Start the local tenant (its own process) and point its profile at it, adding the profile on first run. */
-  'sandbox:start': { input: z.object({}).strict(), output: {} as TenantProfile },
-  'sandbox:status': { input: z.object({}).strict(), output: {} as LocalTenantStatus },
+  'local-tenant:start': { input: z.object({}).strict(), output: {} as TenantProfile },
+  'local-tenant:status': { input: z.object({}).strict(), output: {} as LocalTenantStatus },
 } as const;

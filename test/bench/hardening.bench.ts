@@ -54,7 +54,7 @@ async function open(
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
   const t0 = performance.now();
-  const started = (await intakeApp.router.invoke('snapshots:import', {
+  const started = (await intakeApp.router.invoke('snapshots:open-file', {
     exportId,
     uploadId,
     label: name,

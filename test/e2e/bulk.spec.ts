@@ -10,7 +10,7 @@ import { expect, startHost, stopHost, test } from './host';
 import {
   addTenantInUi,
   noSeriousA11yProblems,
-  sandboxInfo,
+  localTenantInfo,
   screens,
   search,
   switchTenant,
@@ -45,7 +45,7 @@ test('25 users ticked in the results: preview, run, results CSV, undo that spare
   await page.goto(host.url);
   await page.getByRole('button', { name: 'Use the local tenant' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
 
   await search(page, 'identities.connection:"Username-Password-Authentication"');

@@ -30,7 +30,7 @@ test('after upgrading: a keytar secret is moved and works; a tenant whose secret
     audience: null,
     caCert: tenant.caCert,
     secretStorage: 'keychain' as const,
-    sandbox: false,
+    localTenant: false,
   };
   const kept = profiles.add({ ...base, label: 'Kept EU', environment: 'production', color: '#1565c0' });
   profiles.add({ ...base, label: 'Lost US', environment: 'staging', color: '#ef6c00' });

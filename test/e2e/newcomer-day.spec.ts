@@ -3,14 +3,14 @@
 // guard, and the audit view showing each write. Then a support desk's grant, whose missing scopes disable controls.
 import { startEmulator } from '../../emulator/index.js';
 import { expect, test } from './host';
-import { noSeriousA11yProblems, sandboxInfo, search, switchTenant, tenantApi } from './support';
+import { noSeriousA11yProblems, localTenantInfo, search, switchTenant, tenantApi } from './support';
 
 test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   test.setTimeout(180_000);
   await page.goto(host.url);
   await page.getByRole('button', { name: 'Use the local tenant' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
 
   // Search with Auth0's syntax, then a metadata query.

@@ -9,7 +9,7 @@ import { test } from './host';
 import {
   addTenantInUi,
   noSeriousA11yProblems,
-  sandboxInfo,
+  localTenantInfo,
   screens,
   switchTenant,
   tenantApi,
@@ -38,7 +38,7 @@ test('roles: create one with permissions on production, add members from a query
 }) => {
   test.setTimeout(240_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
   await addTenantInUi(page, { ...info, label: 'Acme production', environment: 'production' });
   await switchTenant(page, 'Acme production');
@@ -147,7 +147,7 @@ test('roles: create one with permissions on production, add members from a query
 test('imports: a CSV through the mapping step, its refused rows in a table', async ({ page, host }) => {
   test.setTimeout(180_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
   // Five users that already exist: Auth0 refuses them without upsert.
   const existing = (await api.find('identities.connection:"Username-Password-Authentication"')).slice(0, 5);
@@ -195,7 +195,7 @@ test('imports: a CSV through the mapping step, its refused rows in a table', asy
 test('cross-tenant: one query over three tenants, one of them down', async ({ page, host }) => {
   test.setTimeout(180_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   await addTenantInUi(page, { ...info, label: 'Acme production', environment: 'production' });
   await addTenantInUi(page, { ...info, label: 'Gone tenant', domain: '127.0.0.1:9', environment: 'staging' });
   await page.keyboard.press('Alt+9');

@@ -18,7 +18,7 @@ export async function noSeriousA11yProblems(page: Page, screen: string) {
   ).toEqual([]);
 }
 
-export interface SandboxInfo {
+export interface LocalTenantInfo {
   id: string;
   domain: string;
   clientId: string;
@@ -26,15 +26,17 @@ export interface SandboxInfo {
   secret: string;
 }
 
-export async function sandboxInfo(dataDir: string): Promise<SandboxInfo> {
-  const file = JSON.parse(readFileSync(join(dataDir, 'tenants.json'), 'utf8')) as { tenants: SandboxInfo[] };
+export async function localTenantInfo(dataDir: string): Promise<LocalTenantInfo> {
+  const file = JSON.parse(readFileSync(join(dataDir, 'tenants.json'), 'utf8')) as {
+    tenants: LocalTenantInfo[];
+  };
   const p = file.tenants[0]!;
   const secret = await keychainSecret(p.id);
   return { ...p, secret: secret! };
 }
 
 /** Reads the tenant directly (not through Tenant Desk) to verify what the app did. */
-export async function tenantApi(info: SandboxInfo) {
+export async function tenantApi(info: LocalTenantInfo) {
   const agent = new Agent({ connect: { ca: info.caCert } });
   const f = (url: string, init: RequestInit = {}) =>
     fetch(url, { ...init, dispatcher: agent } as unknown as RequestInit);

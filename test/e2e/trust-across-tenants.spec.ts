@@ -10,7 +10,7 @@ import { expect, startHost, stopHost, test } from './host';
 import {
   addTenantInUi,
   noSeriousA11yProblems,
-  sandboxInfo,
+  localTenantInfo,
   screens,
   search,
   switchTenant,
@@ -37,7 +37,7 @@ test('switching tenant closes the old tenant\u2019s user, asks about unsaved edi
   const slow = await startEmulator({ port: 0, users: 40, seed: 'slow-tenant', latencyMs: 1500 });
   try {
     await useLocalTenant(page, host.url);
-    const info = await sandboxInfo(host.dataDir);
+    const info = await localTenantInfo(host.dataDir);
     const admin = slow.clients.find((c) => c.name === 'admin')!;
     await addTenantInUi(page, {
       label: 'Slow tenant',
@@ -114,7 +114,7 @@ test('the local tenant comes back after a restart and a crash, and can be starte
   let second: Awaited<ReturnType<typeof startHost>> | undefined;
   try {
     await useLocalTenant(page, first.url);
-    const info = await sandboxInfo(dataDir);
+    const info = await localTenantInfo(dataDir);
     const api = await tenantApi(info);
     const user = (await api.find('identities.connection:"Username-Password-Authentication"'))[0]!;
     const detail = await openUser(page, user.user_id as string);
@@ -173,7 +173,7 @@ test('on a production tenant every write asks first, and destructive ones and a 
 }) => {
   test.setTimeout(150_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
   await addTenantInUi(page, { ...info, label: 'Local (production)', environment: 'production' });
   await switchTenant(page, 'Local (production)');
@@ -294,7 +294,7 @@ test('failures are said in words with a retry: a 5xx, a tenant that is down, a g
 }) => {
   test.setTimeout(150_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
   const user = (await api.find('identities.connection:"Username-Password-Authentication"'))[0]!;
 
@@ -397,7 +397,7 @@ test('profile edits: a name and an email changed and verified on the tenant, wit
 }) => {
   test.setTimeout(120_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
 
   // A database user: name and email, the new email marked verified.

@@ -6,7 +6,7 @@ import { startHost, stopHost, test } from './host';
 import {
   addTenantInUi,
   noSeriousA11yProblems,
-  sandboxInfo,
+  localTenantInfo,
   screens,
   tenantApi,
   useLocalTenant,
@@ -21,7 +21,7 @@ test('a keyboard-only session: switch tenant, search, open a user, block them, c
 }) => {
   test.setTimeout(180_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   const api = await tenantApi(info);
   // A second profile of the same tenant, so there is a tenant to switch to (set-up, with the mouse).
   await addTenantInUi(page, { ...info, label: 'Second desk' });
@@ -153,7 +153,7 @@ test('Logs: failed logins filtered, a new event tailed, an event opened with its
 }) => {
   test.setTimeout(240_000);
   await useLocalTenant(page, host.url);
-  const info = await sandboxInfo(host.dataDir);
+  const info = await localTenantInfo(host.dataDir);
   await screens(page, 'users');
   await noSeriousA11yProblems(page, 'users');
 

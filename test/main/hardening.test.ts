@@ -190,11 +190,11 @@ describe('3. the local tenant can no longer stall the app', () => {
       host: 'browser',
       version: 'test',
       vault: new SessionVault(),
-      sandboxUsers: 100,
+      localTenantUsers: 100,
       scheduler: { attemptTimeoutMs: 2_000, maxRetries: 1 },
     });
     try {
-      const started = await local.router.invoke('sandbox:start', {});
+      const started = await local.router.invoke('local-tenant:start', {});
       expect(started.ok).toBe(true);
       const sandbox = (started as { ok: true; data: TenantProfile }).data;
       const other = await addTenant(local, t, 'Other');

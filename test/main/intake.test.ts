@@ -79,7 +79,7 @@ async function openAsSnapshot(name: string, source: Buffer | string): Promise<Ex
 async function openUploaded(name: string, uploadId: string): Promise<ExportStatus> {
   const exportId = nextId();
   const ended = new Promise<ExportStatus>((resolve) => exportsEnded.set(exportId, resolve));
-  const started = await call<ExportStatus>('snapshots:import', { exportId, uploadId, label: name });
+  const started = await call<ExportStatus>('snapshots:open-file', { exportId, uploadId, label: name });
   if (['completed', 'failed'].includes(started.phase)) return started;
   return ended;
 }

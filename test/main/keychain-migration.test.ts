@@ -53,7 +53,7 @@ describe('moving secrets kept by keytar', () => {
       color: '#336699',
       audience: null,
       caCert: t.emu.caCert,
-      sandbox: false,
+      localTenant: false,
     };
     const kept = profiles.add({ ...base, label: 'Kept by keytar', secretStorage: 'keychain' });
     const lost = profiles.add({ ...base, label: 'Lost secret', secretStorage: 'keychain' });

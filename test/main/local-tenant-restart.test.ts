@@ -21,8 +21,8 @@ afterAll(async () => {
 
 describe('the local tenant after a restart of the app', () => {
   it('answers a request made while it restarts, with its new credentials', async () => {
-    const first = await createApp({ dataDir, host: 'browser', version: 'test', vault, sandboxUsers: 50 });
-    const sandbox = await routerCall<TenantProfile>(first, 'sandbox:start', {});
+    const first = await createApp({ dataDir, host: 'browser', version: 'test', vault, localTenantUsers: 50 });
+    const sandbox = await routerCall<TenantProfile>(first, 'local-tenant:start', {});
     await routerCall(first, 'users:search', { tenantId: sandbox.id, perPage: 1 });
     await first.close();
 
@@ -32,7 +32,7 @@ describe('the local tenant after a restart of the app', () => {
       host: 'browser',
       version: 'test',
       vault,
-      sandboxUsers: 50,
+      localTenantUsers: 50,
       launchLocalTenant: async (args) => {
         const child = await forkLocalTenant(args);
         await sleep(1500);

@@ -25,7 +25,7 @@ const profile = {
   audience: null,
   caCert: null,
   secretStorage: 'keychain' as const,
-  sandbox: false,
+  localTenant: false,
 };
 
 describe('ProfileStore', () => {

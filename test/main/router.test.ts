@@ -16,7 +16,7 @@ const events: { event: string; payload: unknown }[] = [];
 beforeAll(async () => {
   t = await startTestTenant({ users: 10 });
   dataDir = mkdtempSync(join(tmpdir(), 'td-router-'));
-  app = await createApp({ dataDir, host: 'browser', version: 'test', sandboxUsers: 50 });
+  app = await createApp({ dataDir, host: 'browser', version: 'test', localTenantUsers: 50 });
   app.router.subscribe((event, payload) => events.push({ event, payload }));
 });
 afterAll(async () => {
@@ -75,7 +75,7 @@ describe('no secret ever crosses the bridge', () => {
     };
     const admin = t.emu.clients.find((c) => c.name === 'admin')!;
     const jwt = t.emu.clients.find((c) => c.name === 'admin-private-key-jwt')!;
-    const sandbox = (await call('sandbox:start', {})) as { ok: true; data: TenantProfile };
+    const sandbox = (await call('local-tenant:start', {})) as { ok: true; data: TenantProfile };
     expect(sandbox.ok).toBe(true);
     const added = (await call('tenants:add', {
       label: 'Admin',
@@ -119,7 +119,7 @@ describe('no secret ever crosses the bridge', () => {
     const exported = (await call('audit:export-csv', {})) as { ok: true; data: { id: string } };
     visited.add('audit:export-csv');
     await run('downloads:save', { id: exported.data.id });
-    await run('sandbox:status', {});
+    await run('local-tenant:status', {});
 
     const someone = [...t.emu.store.users.values()].find(
       (u) => u.identities[0]?.provider === 'auth0' && u.email,
@@ -282,7 +282,7 @@ describe('no secret ever crosses the bridge', () => {
       data: Buffer.from(text).toString('base64'),
     });
     await run('uploads:finish', { uploadId: up.data.uploadId });
-    await run('snapshots:import', {
+    await run('snapshots:open-file', {
       exportId: 'router-walk-import-1',
       uploadId: up.data.uploadId,
       label: 'Walked',
@@ -386,18 +386,18 @@ describe('no secret ever crosses the bridge', () => {
     await run('tenants:remove-secret', { id, guard });
     await run('tenants:remove', { id, guard });
     visited.add('tenants:add');
-    visited.add('sandbox:start');
+    visited.add('local-tenant:start');
     expect([...visited].sort()).toEqual([...channelNames].sort());
 
-    const sandboxSecret = await keychainSecret(sandbox.data.id);
-    expect(sandboxSecret).toBeTruthy();
+    const localTenantSecret = await keychainSecret(sandbox.data.id);
+    expect(localTenantSecret).toBeTruthy();
     const tokens = app.tenants.tokens();
     expect(tokens.length).toBeGreaterThanOrEqual(3);
     const forbidden = [
       admin.clientSecret!,
       jwt.privateKey!,
       'wrong-secret-on-purpose',
-      sandboxSecret!,
+      localTenantSecret!,
       ...tokens,
     ];
     const everything = JSON.stringify({ answers, events });
@@ -425,10 +425,10 @@ describe('no secret ever crosses the bridge', () => {
     }
     // The local tenant's own data (snapshot and journal, saved on close) holds no client secret either.
     await app.close();
-    const sandboxData = readFileSync(join(dataDir, 'sandbox', 'tenant.json'), 'utf8');
-    const journal = readFileSync(join(dataDir, 'sandbox', 'tenant.json.journal'), 'utf8');
-    expect(journal.includes(sandboxSecret!)).toBe(false);
-    expect(sandboxData.includes(sandboxSecret!)).toBe(false);
-    expect(JSON.parse(sandboxData).clients).toEqual([]);
+    const localTenantData = readFileSync(join(dataDir, 'local-tenant', 'tenant.json'), 'utf8');
+    const journal = readFileSync(join(dataDir, 'local-tenant', 'tenant.json.journal'), 'utf8');
+    expect(journal.includes(localTenantSecret!)).toBe(false);
+    expect(localTenantData.includes(localTenantSecret!)).toBe(false);
+    expect(JSON.parse(localTenantData).clients).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ export function tenantProfile(over: Partial<TenantProfile> = {}): TenantProfile 
     audience: null,
     hasCaCert: false,
     secretStorage: 'keychain',
-    sandbox: false,
+    localTenant: false,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...over,

@@ -108,7 +108,7 @@ export function App() {
         replaceAll(next);
         if (useAppStore.getState().keychain?.missingSecrets?.length) void app.refreshKeychain();
       }),
-      bridge.on('sandbox:changed', (status) => app.setLocalTenant(status)),
+      bridge.on('local-tenant:changed', (status) => app.setLocalTenant(status)),
       bridge.on('tenants:stalled', (event) => app.setStalled(event)),
       bridge.on('bulk:planning', (event) => useBulkStore.getState().onPlanning(event)),
       bridge.on('job:progress', (summary) => useJobsStore.getState().onProgress(summary)),

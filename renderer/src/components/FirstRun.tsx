@@ -8,7 +8,7 @@ import { TenantForm } from './TenantForm';
 export function FirstRun() {
   const busy = useTenantsStore((s) => s.busy);
   const error = useTenantsStore((s) => s.error);
-  const startSandbox = useTenantsStore((s) => s.startSandbox);
+  const startLocalTenant = useTenantsStore((s) => s.startLocalTenant);
   const requestSwitch = useAppStore((s) => s.requestSwitch);
   const [adding, setAdding] = useState(false);
   return (
@@ -25,13 +25,13 @@ export function FirstRun() {
           <button
             type="button"
             className="primary"
-            disabled={busy === 'sandbox'}
+            disabled={busy === 'local-tenant'}
             onClick={async () => {
-              const profile = await startSandbox();
+              const profile = await startLocalTenant();
               if (profile) requestSwitch(profile.id, 'users');
             }}
           >
-            {busy === 'sandbox' ? 'Starting the local tenant…' : 'Use the local tenant'}
+            {busy === 'local-tenant' ? 'Starting the local tenant…' : 'Use the local tenant'}
           </button>
         </div>
         <div className="choice">

@@ -139,7 +139,7 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
         <ColorSwatch color={tenant.color} label={tenant.label} />
         <h3>{tenant.label}</h3>
         <EnvironmentTag environment={tenant.environment} />
-        {tenant.sandbox && <LocalTenantState />}
+        {tenant.localTenant && <LocalTenantState />}
       </div>
       <dl className="tenant-facts">
         <dt>Domain</dt>
@@ -193,8 +193,8 @@ function TenantCard({ tenant }: { tenant: TenantProfile }) {
 /** The local tenant's process: running, starting, stopped or failed (why) — with a way to start it again. */
 function LocalTenantState() {
   const status = useAppStore((s) => s.localTenant);
-  const startSandbox = useTenantsStore((s) => s.startSandbox);
-  const busy = useTenantsStore((s) => s.busy === 'sandbox');
+  const startLocalTenant = useTenantsStore((s) => s.startLocalTenant);
+  const busy = useTenantsStore((s) => s.busy === 'local-tenant');
   const state = busy ? 'starting' : (status?.state ?? 'stopped');
   const words: Record<string, string> = {
     running: 'Local tenant · running',
@@ -208,7 +208,7 @@ function LocalTenantState() {
         {words[state]}
       </span>
       {(state === 'stopped' || state === 'failed') && (
-        <button type="button" onClick={() => void startSandbox()}>
+        <button type="button" onClick={() => void startLocalTenant()}>
           Start the local tenant
         </button>
       )}

@@ -72,7 +72,7 @@ export const useAppStore = create<AppState>((set, get) => ({
     const [info, keychain, local] = await Promise.all([
       bridge.invoke('app:info', {}),
       bridge.invoke('keychain:status', {}),
-      bridge.invoke('sandbox:status', {}),
+      bridge.invoke('local-tenant:status', {}),
     ]);
     set({
       info: info.ok ? info.data : null,

@@ -1,4 +1,4 @@
-// Exports, snapshot imports and snapshot exports as the window knows them: each one's latest status from main's
+// Exports, users files opened as snapshots, and snapshot exports as the window knows them: each one's latest status from main's
 // progress events. An export that finishes while its dialog is closed is announced, with its file one click away.
 import { create } from 'zustand';
 import type { ExportStatus } from '../../../preload/contract';

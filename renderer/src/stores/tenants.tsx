@@ -12,7 +12,7 @@ import { guardedInvoke, type GuardCopy } from '../guard';
 import { useAppStore } from './app';
 
 type Busy =
-  'loading' | 'sandbox' | 'adding' | `test:${string}` | `remove:${string}` | `save:${string}` | null;
+  'loading' | 'local-tenant' | 'adding' | `test:${string}` | `remove:${string}` | `save:${string}` | null;
 
 /** A write's outcome for a form: null when done, the error, or 'cancelled' when the user said no at the guard. */
 export type WriteOutcome = ErrorEnvelope | null | 'cancelled';
@@ -24,7 +24,7 @@ interface TenantsState {
   error: ErrorEnvelope | null;
   tests: Record<string, ConnectionTestResult | ErrorEnvelope>;
   load(): Promise<void>;
-  startSandbox(): Promise<TenantProfile | null>;
+  startLocalTenant(): Promise<TenantProfile | null>;
   add(input: ChannelInput<'tenants:add'>): Promise<ErrorEnvelope | null>;
   update(
     tenant: TenantProfile,
@@ -79,9 +79,9 @@ export const useTenantsStore = create<TenantsState>((set, get) => {
           : { error: r.error, loaded: true, busy: null },
       );
     },
-    async startSandbox() {
-      set({ busy: 'sandbox', error: null });
-      const r = await bridge.invoke('sandbox:start', {});
+    async startLocalTenant() {
+      set({ busy: 'local-tenant', error: null });
+      const r = await bridge.invoke('local-tenant:start', {});
       set({ busy: null, ...(r.ok ? {} : { error: r.error }) });
       if (r.ok) await get().load();
       return r.ok ? r.data : null;

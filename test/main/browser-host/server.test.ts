@@ -30,7 +30,7 @@ beforeAll(async () => {
       'tenants:remove-secret',
       'tenants:remove',
       'tenants:test-connection',
-      'sandbox:start',
+      'local-tenant:start',
       'audit:list',
     ].map((c) => [c, async () => (c === 'tenants:list' ? [] : {})]),
   );

@@ -329,13 +329,13 @@ describe('Electron main bundle', () => {
     expect(JSON.stringify(win.webContents.sent)).not.toContain('sekrit-value-for-events');
 
     // The local tenant starts from its own bundle in a utility process, and serves the app.
-    const local = await invoke('sandbox:start', {});
-    expect(local).toMatchObject({ ok: true, data: { sandbox: true, label: 'Local tenant' } });
+    const local = await invoke('local-tenant:start', {});
+    expect(local).toMatchObject({ ok: true, data: { localTenant: true, label: 'Local tenant' } });
     expect(e.utilityModules).toEqual([join(e.root, 'out', 'main', 'local-tenant.cjs')]);
     const localId = (local.data as { id: string }).id;
     const search = await invoke('users:search', { tenantId: localId, q: '' });
     expect(search).toMatchObject({ ok: true, data: { total: expect.any(Number) } });
-    expect(await invoke('sandbox:status', {})).toMatchObject({ ok: true, data: { state: 'running' } });
+    expect(await invoke('local-tenant:status', {})).toMatchObject({ ok: true, data: { state: 'running' } });
 
     // An export is saved where the native save dialog says.
     const exported = await invoke('audit:export-csv', {});
@@ -353,7 +353,7 @@ describe('Electron main bundle', () => {
     await invoke('uploads:chunk', { uploadId, offset: 0, data: Buffer.from(text).toString('base64') });
     expect(await invoke('uploads:finish', { uploadId })).toMatchObject({ ok: true });
     expect(
-      await invoke('snapshots:import', { exportId: 'import-from-bundle', uploadId, label: 'From a file' }),
+      await invoke('snapshots:open-file', { exportId: 'import-from-bundle', uploadId, label: 'From a file' }),
     ).toMatchObject({ ok: true, data: { phase: 'reading' } });
     const done = await new Promise<{ snapshot: { id: string }; phase: string }>((resolve) => {
       const check = () => {
@@ -389,7 +389,7 @@ describe('Electron main bundle', () => {
     });
     expect(e.app.quits).toBe(1);
     // The local tenant saved its data as it stopped.
-    expect(existsSync(join(e.userData, 'sandbox', 'tenant.json'))).toBe(true);
-    expect(await invoke('sandbox:status', {})).toMatchObject({ data: { state: 'stopped' } });
+    expect(existsSync(join(e.userData, 'local-tenant', 'tenant.json'))).toBe(true);
+    expect(await invoke('local-tenant:status', {})).toMatchObject({ data: { state: 'stopped' } });
   });
 });

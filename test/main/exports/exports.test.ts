@@ -456,7 +456,7 @@ describe('snapshots', () => {
   }
   const importFile = async (name: string, bytes: Buffer) =>
     finished(
-      call<ExportStatus>('snapshots:import', {
+      call<ExportStatus>('snapshots:open-file', {
         exportId: nextId(),
         uploadId: await upload(name, bytes),
         label: name,

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../ErrorMessage';
 import { Modal } from '../Modal';
 import { SectionState } from '../SectionState';
 import { CompareView } from './CompareView';
-import { ImportDialog } from './ImportDialog';
+import { OpenFileDialog } from './OpenFileDialog';
 import { SnapshotView } from './SnapshotView';
 import { formatBytes } from '../../format';
 
@@ -24,7 +24,7 @@ export function SnapshotsScreen() {
   const openId = useSnapshotsStore((s) => s.openId);
   const comparison = useSnapshotsStore((s) => s.comparison);
   const load = useSnapshotsStore((s) => s.load);
-  const [importing, setImporting] = useState(false);
+  const [opening, setOpening] = useState(false);
 
   useEffect(() => {
     void load();
@@ -35,7 +35,7 @@ export function SnapshotsScreen() {
     <section className="snapshots-screen" aria-labelledby="snapshots-title">
       <div className="section-head">
         <h1 id="snapshots-title">Snapshots</h1>
-        <button type="button" onClick={() => setImporting(true)}>
+        <button type="button" onClick={() => setOpening(true)}>
           Open a users file…
         </button>
       </div>
@@ -48,7 +48,7 @@ export function SnapshotsScreen() {
           {(snapshots) => <SnapshotList snapshots={snapshots} />}
         </SectionState>
       )}
-      {importing && <ImportDialog onClose={() => setImporting(false)} />}
+      {opening && <OpenFileDialog onClose={() => setOpening(false)} />}
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { Modal } from '../Modal';
 const count = (n: number) => n.toLocaleString('en');
 
 /** A users file exported elsewhere (Auth0's NDJSON or CSV export, gzipped or not; a JSON array) as a snapshot. */
-export function ImportDialog({ onClose }: { onClose: () => void }) {
+export function OpenFileDialog({ onClose }: { onClose: () => void }) {
   const id = useId();
   const tenants = useTenantsStore((s) => s.tenants);
   const [file, setFile] = useState<File | null>(null);
@@ -41,7 +41,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     const next = newExportId();
     // Watched from the start: how it ends is said here, not in a toast.
     useExportsStore.getState().watch(next, true);
-    const r = await bridge.invoke('snapshots:import', {
+    const r = await bridge.invoke('snapshots:open-file', {
       exportId: next,
       uploadId: up.uploadId,
       label: label.trim() || file.name,

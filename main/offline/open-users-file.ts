@@ -55,7 +55,7 @@ function userOf(value: unknown, line: number, what: string): Record<string, unkn
   return user;
 }
 
-export async function importFile(
+export async function openUsersFile(
   path: string,
   sink: Sink,
   progress: (read: number, bytesRead: number, bytes: number) => void,
