@@ -2,8 +2,8 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Auth0User } from '../../preload/contract';
-import { UserTable } from './components/UserTable';
-import { DEFAULT_COLUMNS } from './stores/users';
+import { UserTable } from './features/users/UserTable';
+import { DEFAULT_COLUMNS } from './features/users/store';
 import './styles.css';
 
 const n = Number(new URLSearchParams(location.search).get('rows') ?? 10_000);

@@ -1,8 +1,48 @@
 // How numbers, sizes and times read in the window: one place, so every screen says them alike.
 
+const NUMBER = new Intl.NumberFormat('en');
+/** Every date and time of the window: "24 Nov 2026, 14:03:07" (one formatter: building one per call is slow). */
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+/** A day alone, in the same words: "24 Nov 2026". */
+const DAY = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+
+/** A count with its thousands separated ("12,345"); with a noun, the noun too, plural unless one ("3 users"). */
+export function count(n: number, noun?: string): string {
+  const number = NUMBER.format(n);
+  return noun === undefined ? number : `${number} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function dateOf(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** A moment (an ISO date from Auth0 or main) as the window writes it; "—" when there is none. */
+export function when(iso: string | null | undefined): string {
+  const d = dateOf(iso);
+  // A value that isn't a date is shown as it is rather than hidden.
+  return d ? DATE_TIME.format(d) : iso || '—';
+}
+
+/** The day of a moment, in the same words as `when`. */
+export function day(iso: string | null | undefined): string {
+  const d = dateOf(iso);
+  return d ? DAY.format(d) : iso || '—';
+}
+
+/** A length of time in seconds, roughly: "45 s", "3 min 5 s", "2 h 10 min". */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
 /** A size in honest units: bytes under a kilobyte, then KB, MB, GB with at most one decimal (1,024 per step). */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes.toLocaleString('en')} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes < 1024) return count(bytes, 'byte');
   const units = ['KB', 'MB', 'GB', 'TB'];
   let value = bytes / 1024;
   let unit = 0;
@@ -10,5 +50,5 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${value >= 100 ? Math.round(value).toLocaleString('en') : +value.toFixed(1)} ${units[unit]}`;
+  return `${value >= 100 ? count(Math.round(value)) : +value.toFixed(1)} ${units[unit]}`;
 }

@@ -9,10 +9,10 @@ import type { CrossSearchResult, TenantProfile } from '../../preload/contract';
 
 const invoke = vi.fn();
 vi.mock('../../renderer/src/bridge', () => ({ bridge: { invoke, on: vi.fn(() => () => undefined) } }));
-const { mergeCrossResults, useAcrossStore } = await import('../../renderer/src/stores/across');
-const { useTenantsStore } = await import('../../renderer/src/stores/tenants');
-const { CrossSearch } = await import('../../renderer/src/components/across/CrossSearch');
-const { crossWords } = await import('../../renderer/src/components/across/CrossCompare');
+const { mergeCrossResults, useAcrossStore } = await import('../../renderer/src/features/across/store');
+const { useTenantsStore } = await import('../../renderer/src/features/tenants/store');
+const { CrossSearch } = await import('../../renderer/src/features/across/CrossSearch');
+const { crossWords } = await import('../../renderer/src/features/across/CrossCompare');
 
 // happy-dom lays nothing out: the table's scroller is given a window's size, as a browser would measure it.
 Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 720 });

@@ -6,7 +6,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 vi.mock('../../renderer/src/bridge', () => ({
   bridge: { invoke: vi.fn(async () => ({ ok: true, data: {} })), on: vi.fn(() => () => undefined) },
 }));
-const { ColumnChooser } = await import('../../renderer/src/components/ColumnChooser');
+const { ColumnChooser } = await import('../../renderer/src/features/users/ColumnChooser');
 afterEach(cleanup);
 
 it('refuses an invalid or repeated path in words and adds a valid one', () => {

@@ -10,10 +10,10 @@ import type { ImportPreview, TenantProfile } from '../../preload/contract';
 const invoke = vi.fn();
 vi.mock('../../renderer/src/bridge', () => ({ bridge: { invoke, on: vi.fn(() => () => undefined) } }));
 const { useImportsStore, freshDraft, splitTarget, keyFromColumn, newImportId } =
-  await import('../../renderer/src/stores/imports');
+  await import('../../renderer/src/features/imports/store');
 const { useAppStore } = await import('../../renderer/src/stores/app');
-const { ImportForm, UPSERT_WARNING } = await import('../../renderer/src/components/imports/ImportForm');
-const { GuardDialog } = await import('../../renderer/src/components/GuardDialog');
+const { ImportForm, UPSERT_WARNING } = await import('../../renderer/src/features/imports/ImportForm');
+const { GuardDialog } = await import('../../renderer/src/ui/GuardDialog');
 
 const T = 'ten_1';
 const tenant: TenantProfile = tenantProfile({ id: T, domain: 'acme-dev.example.com' });

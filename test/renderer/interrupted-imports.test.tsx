@@ -8,11 +8,11 @@ import { tenantProfile } from './fixtures';
 
 const invoke = vi.fn();
 vi.mock('../../renderer/src/bridge', () => ({ bridge: { invoke, on: vi.fn(() => () => undefined) } }));
-const { useImportsStore } = await import('../../renderer/src/stores/imports');
+const { useImportsStore } = await import('../../renderer/src/features/imports/store');
 const { useAppStore } = await import('../../renderer/src/stores/app');
-const { useTenantsStore } = await import('../../renderer/src/stores/tenants');
+const { useTenantsStore } = await import('../../renderer/src/features/tenants/store');
 const { InterruptedImportsBanner } =
-  await import('../../renderer/src/components/imports/InterruptedImportsBanner');
+  await import('../../renderer/src/features/imports/InterruptedImportsBanner');
 
 const prod = tenantProfile({ id: 'prod', label: 'Acme prod', environment: 'production' });
 const summary = (over: Partial<ImportSummary>): ImportSummary => ({

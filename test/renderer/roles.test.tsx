@@ -9,10 +9,10 @@ import type { RoleDetail, TenantProfile } from '../../preload/contract';
 
 const invoke = vi.fn();
 vi.mock('../../renderer/src/bridge', () => ({ bridge: { invoke, on: vi.fn(() => () => undefined) } }));
-const { useRolesStore } = await import('../../renderer/src/stores/roles');
-const { useBulkStore } = await import('../../renderer/src/stores/bulk');
+const { useRolesStore } = await import('../../renderer/src/features/roles/store');
+const { useBulkStore } = await import('../../renderer/src/features/bulk/store');
 const { useAppStore } = await import('../../renderer/src/stores/app');
-const { RoleMembersSection, BulkHandover } = await import('../../renderer/src/components/roles/RoleMembers');
+const { RoleMembersSection, BulkHandover } = await import('../../renderer/src/features/roles/RoleMembers');
 
 const T = 'ten_1';
 const tenant: TenantProfile = tenantProfile({ id: T, domain: 'acme-dev.example.com' });

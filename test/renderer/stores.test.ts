@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 const invoke = vi.fn();
 vi.mock('../../renderer/src/bridge', () => ({ bridge: { invoke, on: vi.fn(() => () => undefined) } }));
 const { composeLogQuery, emptyLogFilters, useLogsStore, freshLogs } =
-  await import('../../renderer/src/stores/logs');
-const { useUsersStore, freshSearch } = await import('../../renderer/src/stores/users');
+  await import('../../renderer/src/features/logs/store');
+const { useUsersStore, freshSearch } = await import('../../renderer/src/features/users/store');
 const { usePrefsStore, PREF_WRITE_DELAY_MS } = await import('../../renderer/src/stores/prefs');
 
 const ev = (n: number, type = 's') => ({

@@ -9,9 +9,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../../renderer/src/bridge', () => ({
   bridge: { invoke: vi.fn(async () => ({ ok: true, data: {} })), on: vi.fn(() => () => undefined) },
 }));
-const { DataTable } = await import('../../renderer/src/components/table/DataTable');
-const { dropColumn, moveColumn, nextActive } =
-  await import('../../renderer/src/components/table/table-logic');
+const { DataTable } = await import('../../renderer/src/ui/DataTable');
+const { dropColumn, moveColumn, nextActive } = await import('../../renderer/src/ui/table-logic');
 
 afterEach(cleanup);
 // happy-dom lays nothing out: the table's scroller is given a window's size, as a browser would measure it.

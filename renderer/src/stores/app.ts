@@ -12,7 +12,6 @@ import type {
   LocalTenantStatus,
 } from '../../../preload/contract';
 import { bridge } from '../bridge';
-import { hasUnsavedEdits, useDetailStore } from './detail';
 import { usePrefsStore } from './prefs';
 
 export type View =
@@ -34,13 +33,15 @@ interface AppState {
   capabilities: Record<string, Record<Capability, CapabilityState> | ErrorEnvelope>;
   localTenant: LocalTenantStatus | null;
   stalled: Record<string, Events['tenants:stalled']>;
+  /** The tenant whose open user has edits not yet saved (the user panel says so): a switch away asks first. */
+  unsavedIn: string | null;
   /** A switch waiting for the user to say what happens to unsaved edits. */
   pendingSwitch: { tenantId: string; view: View } | null;
   toasts: Toast[];
   load(): Promise<void>;
   /** Asks again which tenants lack their keychain secret (after a secret was set or a tenant removed). */
   refreshKeychain(): Promise<void>;
-  /** Switches at once, closing the old tenant's user panel (callers check for unsaved edits first). */
+  /** Switches at once; the old tenant's user panel closes (callers check for unsaved edits first). */
   setActiveTenant(id: string | null): void;
   /** Switches tenant (and view), or asks first if the open user has unsaved edits. */
   requestSwitch(tenantId: string, view?: View): void;
@@ -49,6 +50,7 @@ interface AppState {
   loadCapabilities(tenantId: string): Promise<void>;
   /** A tenant's domain, client or secret changed: what its grant allows must be learnt again. */
   invalidateCapabilities(tenantId: string): void;
+  setUnsavedIn(tenantId: string | null): void;
   setLocalTenant(status: LocalTenantStatus): void;
   setStalled(event: Events['tenants:stalled'] | { tenantId: string; cleared: true }): void;
   toast(kind: Toast['kind'], text: string): void;
@@ -66,6 +68,7 @@ export const useAppStore = create<AppState>((set, get) => ({
   capabilities: {},
   localTenant: null,
   stalled: {},
+  unsavedIn: null,
   pendingSwitch: null,
   toasts: [],
   async load() {
@@ -88,15 +91,12 @@ export const useAppStore = create<AppState>((set, get) => ({
   setActiveTenant(id) {
     if (id) localStorage.setItem('tenant-desk-active', id);
     else localStorage.removeItem('tenant-desk-active');
-    const detail = useDetailStore.getState();
-    if (detail.tenantId && detail.tenantId !== id) detail.close();
     set({ activeTenantId: id });
     if (id && !get().capabilities[id]) void get().loadCapabilities(id);
   },
   requestSwitch(tenantId, view = get().view) {
-    const detail = useDetailStore.getState();
-    const leaving = detail.tenantId !== null && detail.tenantId !== tenantId;
-    if (leaving && hasUnsavedEdits(detail)) return set({ pendingSwitch: { tenantId, view } });
+    const unsaved = get().unsavedIn;
+    if (unsaved !== null && unsaved !== tenantId) return set({ pendingSwitch: { tenantId, view } });
     get().setActiveTenant(tenantId);
     get().setView(view);
   },
@@ -122,6 +122,9 @@ export const useAppStore = create<AppState>((set, get) => ({
       return { capabilities: rest };
     });
     if (get().activeTenantId === tenantId) void get().loadCapabilities(tenantId);
+  },
+  setUnsavedIn(tenantId) {
+    if (get().unsavedIn !== tenantId) set({ unsavedIn: tenantId });
   },
   setLocalTenant(status) {
     set({ localTenant: status });

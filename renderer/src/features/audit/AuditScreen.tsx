@@ -1,0 +1,161 @@
+import { useEffect, useState } from 'react';
+import type { AuditEntry, ErrorEnvelope } from '../../../../preload/contract';
+import { bridge } from '../../bridge';
+import { saveDownload } from '../../stores/downloads';
+import { useAppStore } from '../../stores/app';
+import { useTenantsStore } from '../tenants/store';
+import { ErrorMessage } from '../../ui/ErrorMessage';
+import { when } from '../../format';
+
+/** Every write Tenant Desk made, newest first; filters; CSV export that spreadsheets can't turn into formulas. */
+export function AuditScreen() {
+  const tenants = useTenantsStore((s) => s.tenants);
+  const toast = useAppStore((s) => s.toast);
+  const [tenantId, setTenantId] = useState('');
+  const [action, setAction] = useState('');
+  const [target, setTarget] = useState('');
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [error, setError] = useState<ErrorEnvelope | null>(null);
+  const filters = {
+    ...(tenantId ? { tenantId } : {}),
+    ...(action ? { action } : {}),
+    ...(target ? { target } : {}),
+  };
+
+  const load = async () => {
+    const r = await bridge.invoke('audit:list', { ...filters, limit: 500 });
+    if (r.ok) {
+      setEntries(r.data);
+      setError(null);
+    } else setError(r.error);
+  };
+  useEffect(() => {
+    let live = true;
+    void bridge
+      .invoke('audit:list', { ...(tenantId ? { tenantId } : {}), ...(action ? { action } : {}), limit: 500 })
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) {
+          setEntries(r.data);
+          setError(null);
+        } else setError(r.error);
+      });
+    return () => {
+      live = false;
+    };
+  }, [tenantId, action]);
+
+  const actions = [...new Set((entries ?? []).map((e) => e.action))].sort();
+  return (
+    <section aria-labelledby="audit-title" className="audit">
+      <div className="section-head">
+        <h1 id="audit-title">Audit log</h1>
+        <button
+          type="button"
+          onClick={async () => {
+            const r = await bridge.invoke('audit:export-csv', filters);
+            if (!r.ok) return setError(r.error);
+            const saved = await saveDownload(r.data);
+            if (!saved.ok) return setError(saved.error);
+            if (saved.message) toast('info', saved.message);
+          }}
+        >
+          Export CSV
+        </button>
+      </div>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load();
+        }}
+      >
+        <label>
+          Tenant
+          <select value={tenantId} onChange={(e) => setTenantId(e.target.value)}>
+            <option value="">All tenants</option>
+            {tenants.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Action
+          <select value={action} onChange={(e) => setAction(e.target.value)}>
+            <option value="">All actions</option>
+            {actions.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          User or target
+          <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="auth0|…" />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <ErrorMessage error={error} />
+      {!entries ? (
+        <p role="status">Loading…</p>
+      ) : entries.length === 0 ? (
+        <p className="empty">Nothing recorded yet.</p>
+      ) : (
+        <table className="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Tenant</th>
+              <th scope="col">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">By</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e, i) => (
+              <tr key={`${e.time}-${i}`} className={e.outcome}>
+                <td>{when(e.time)}</td>
+                <td>{e.tenantDomain}</td>
+                <td>{e.action}</td>
+                <td>{e.target ?? ''}</td>
+                <td>
+                  {e.outcome === 'interrupted' && e.resolution ? (
+                    <>
+                      <strong>Interrupted &mdash; {RESOLUTION_WORDS[e.resolution]}</strong>
+                      <div className="outcome-note">{e.error}</div>
+                    </>
+                  ) : (
+                    outcomeInWords(e)
+                  )}
+                </td>
+                <td>{e.osUser}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const RESOLUTION_WORDS = { applied: 'applied', 'not-applied': 'not applied', unknown: 'unknown' } as const;
+
+/** An entry's outcome as the table says it: an interrupted write with what reading it back found. */
+export function outcomeInWords(e: AuditEntry): string {
+  switch (e.outcome) {
+    case 'success':
+      return 'Done';
+    case 'failure':
+      return `Failed: ${e.error ?? ''}`;
+    case 'refused':
+      return `Refused: ${e.error ?? ''}`;
+    case 'pending':
+      return 'Being sent';
+    case 'interrupted':
+      return e.resolution
+        ? `Interrupted \u2014 ${RESOLUTION_WORDS[e.resolution]}: ${e.error ?? ''}`
+        : 'Interrupted: Tenant Desk stopped while it was sent; check the tenant';
+  }
+}

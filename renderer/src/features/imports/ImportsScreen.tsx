@@ -1,0 +1,136 @@
+// User imports into one tenant: a file (JSON, NDJSON or CSV — Auth0's own export is converted) checked against
+// Auth0's import schema before anything is sent, a CSV's columns mapped to import fields, then the import itself —
+// chunk by chunk, two Auth0 jobs at a time — with its progress, the rows Auth0 refused and the tenant's history.
+import { useEffect, useId, useState } from 'react';
+import type { ErrorEnvelope, TenantProfile } from '../../../../preload/contract';
+import { bridge } from '../../bridge';
+import { saveDownload } from '../../stores/downloads';
+import { useAppStore, useCapability } from '../../stores/app';
+import { useImportDraft, useImportsStore } from './store';
+import { ErrorMessage } from '../../ui/ErrorMessage';
+import { SectionState } from '../../ui/SectionState';
+import { TenantBadge } from '../../ui/TenantBadge';
+import { ImportForm } from './ImportForm';
+import { ImportRun, STATUS_WORDS } from './ImportRun';
+import { count, when } from '../../format';
+
+export function ImportsScreen({ tenant }: { tenant: TenantProfile }) {
+  const id = useId();
+  const allowed = useCapability('jobs:import', tenant.id);
+  const openId = useImportsStore((s) => s.openId[tenant.id] ?? null);
+  const open = useImportsStore((s) => (openId ? s.byId[openId] : undefined));
+  const draft = useImportDraft(tenant.id);
+  const toast = useAppStore((s) => s.toast);
+  const [error, setError] = useState<ErrorEnvelope | null>(null);
+
+  const template = async (format: 'csv' | 'json') => {
+    setError(null);
+    const r = await bridge.invoke('imports:template', {
+      tenantId: tenant.id,
+      connectionId: draft.connectionId,
+      format,
+    });
+    if (!r.ok) return setError(r.error);
+    const saved = await saveDownload(r.data);
+    if (!saved.ok) return setError(saved.error);
+    if (saved.message) toast('info', saved.message);
+  };
+
+  return (
+    <section className="imports-screen" aria-labelledby={`${id}-title`}>
+      <div className="section-head">
+        <h1 id={`${id}-title`}>Imports</h1>
+        <div className="head-actions">
+          <TenantBadge tenant={tenant} />
+          <button
+            type="button"
+            disabled={!draft.connectionId}
+            title={draft.connectionId ? undefined : 'Choose a connection first'}
+            onClick={() => void template('csv')}
+          >
+            CSV template
+          </button>
+          <button
+            type="button"
+            disabled={!draft.connectionId}
+            title={draft.connectionId ? undefined : 'Choose a connection first'}
+            onClick={() => void template('json')}
+          >
+            JSON template
+          </button>
+        </div>
+      </div>
+      <ErrorMessage error={error} />
+      {!allowed.allowed && (
+        <p className="not-permitted" role="note">
+          Not permitted: {allowed.reason}, which Auth0&rsquo;s user imports need. The history below is still
+          shown.
+        </p>
+      )}
+      <div className="bulk-columns">
+        <div className="bulk-main">
+          {open && <ImportRun tenant={tenant} summary={open} />}
+          {allowed.allowed && <ImportForm tenant={tenant} />}
+        </div>
+        <ImportHistory tenant={tenant} />
+      </div>
+    </section>
+  );
+}
+
+/** The tenant's imports, newest first; choosing one opens it. */
+function ImportHistory({ tenant }: { tenant: TenantProfile }) {
+  const id = useId();
+  const load = useImportsStore((s) => s.loadHistory);
+  const listed = useImportsStore((s) => s.history[tenant.id]);
+  const all = useImportsStore((s) => s.byId);
+  const openId = useImportsStore((s) => s.openId[tenant.id] ?? null);
+  const open = useImportsStore((s) => s.open);
+  const imports = Object.values(all)
+    .filter((i) => i.tenantId === tenant.id)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+
+  useEffect(() => {
+    void load(tenant.id);
+  }, [load, tenant.id]);
+
+  return (
+    <section className="jobs-panel" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Imports on this tenant</h2>
+      <SectionState
+        value={listed ?? { state: 'loading' }}
+        what="the imports"
+        retry={() => void load(tenant.id)}
+      >
+        {() =>
+          imports.length === 0 ? (
+            <p className="muted">No import has run on this tenant yet.</p>
+          ) : (
+            <ul className="job-list">
+              {imports.map((i) => (
+                <li key={i.importId} className={i.importId === openId ? 'current' : undefined}>
+                  <button
+                    type="button"
+                    className="job-row"
+                    aria-current={i.importId === openId ? 'true' : undefined}
+                    onClick={() => open(tenant.id, i.importId === openId ? null : i.importId)}
+                  >
+                    <span className="job-row-label">
+                      {i.fileName} → {i.connectionName}
+                    </span>
+                    <span className={`job-status status-${i.status}`}>{STATUS_WORDS[i.status]}</span>
+                    <span className="muted">
+                      {when(i.createdAt)} · {count(i.rows)} rows · {count(i.counts.inserted)} inserted,{' '}
+                      {count(i.counts.updated)} updated, {count(i.counts.failed)} failed
+                      {i.upsert ? ' · upsert' : ''}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </SectionState>
+    </section>
+  );
+}

@@ -1,0 +1,266 @@
+// User imports, per tenant: the file being prepared (uploaded once, then checked by main against Auth0's import schema
+// — again whenever the connection, the format or a CSV column's mapping changes), the imports that ran (kept current
+// by main's import:progress events) and the one open. Every preview answer is checked against the request it
+// belongs to; an older one is dropped.
+import { create } from 'zustand';
+import type {
+  ConnectionSummary,
+  ErrorEnvelope,
+  ImportFormat,
+  ImportPreview,
+  ImportSummary,
+} from '../../../../preload/contract';
+import { fromResult, loading, type Async } from '../../async';
+import { bridge } from '../../bridge';
+import { uploadFile } from '../../stores/uploads';
+
+/** A fresh id for an import: `imp_` and 16 hex digits. */
+export function newImportId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `imp_${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export interface ImportDraft {
+  file: { name: string; bytes: number } | null;
+  /** The file on its way to main. */
+  sending: { sent: number; total: number } | null;
+  uploadId: string | null;
+  connectionId: string;
+  /** The format chosen over the one detected (null: as detected). */
+  format: ImportFormat | null;
+  /** A CSV's mapping as chosen (null: the one suggested). */
+  mapping: Record<string, string> | null;
+  importId: string | null;
+  preview: Async<ImportPreview> | null;
+  previewSeq: number;
+  /** A changed connection, format or mapping is being checked (the preview shown is the previous one). */
+  checking: boolean;
+  /** Checking a change failed: the previous preview stays, with this beside it. */
+  recheckError: ErrorEnvelope | null;
+  upsert: boolean;
+  sendCompletionEmail: boolean;
+  /** Handing the file over failed. */
+  error: ErrorEnvelope | null;
+}
+
+export function freshDraft(): ImportDraft {
+  return {
+    file: null,
+    sending: null,
+    uploadId: null,
+    connectionId: '',
+    format: null,
+    mapping: null,
+    importId: null,
+    preview: null,
+    previewSeq: 0,
+    checking: false,
+    recheckError: null,
+    upsert: false,
+    sendCompletionEmail: false,
+    error: null,
+  };
+}
+
+interface ImportsState {
+  drafts: Record<string, ImportDraft>;
+  connections: Record<string, Async<ConnectionSummary[]>>;
+  /** Every import the window knows of, by id (from the history and from progress events). */
+  byId: Record<string, ImportSummary>;
+  /** Whether each tenant's history was read. */
+  history: Record<string, Async<true>>;
+  /** The import open on each tenant's screen. */
+  openId: Record<string, string | null>;
+  of(tenantId: string): ImportDraft;
+  update(tenantId: string, patch: Partial<ImportDraft>): void;
+  loadConnections(tenantId: string): Promise<void>;
+  /** Hands a picked file to main and prepares it. */
+  chooseFile(tenantId: string, file: File): Promise<void>;
+  /** Asks main to check the file again (with a changed connection, format or mapping). */
+  prepare(
+    tenantId: string,
+    changes?: Partial<Pick<ImportDraft, 'connectionId' | 'format' | 'mapping'>>,
+  ): Promise<void>;
+  /** One CSV column to another target ('' ignores it): the whole mapping is checked again. */
+  remap(tenantId: string, column: string, target: string): Promise<void>;
+  /** An import main started: shown, and the draft cleared. */
+  started(tenantId: string, summary: ImportSummary): void;
+  discard(tenantId: string): void;
+  onProgress(summary: ImportSummary): void;
+  loadHistory(tenantId: string): Promise<void>;
+  /** Imports of every tenant, read once at start: those interrupted by a stop are offered for resume. */
+  loadAll(): Promise<void>;
+  open(tenantId: string, importId: string | null): void;
+  /** Reads an import's state again (an open one whose events may have been missed). */
+  refresh(importId: string): Promise<ErrorEnvelope | null>;
+  cancel(importId: string): Promise<ErrorEnvelope | null>;
+  /** An import interrupted when Tenant Desk stopped: its sent chunks followed up, the rest sent. */
+  resume(importId: string): Promise<ErrorEnvelope | null>;
+}
+
+const finished = (s: ImportSummary) => s.status !== 'running';
+
+export const useImportsStore = create<ImportsState>((set, get) => ({
+  drafts: {},
+  connections: {},
+  byId: {},
+  history: {},
+  openId: {},
+  of(tenantId) {
+    return get().drafts[tenantId] ?? freshDraft();
+  },
+  update(tenantId, patch) {
+    set((s) => ({ drafts: { ...s.drafts, [tenantId]: { ...get().of(tenantId), ...patch } } }));
+  },
+  async loadConnections(tenantId) {
+    set((s) => ({ connections: { ...s.connections, [tenantId]: loading } }));
+    const r = await bridge.invoke('connections:list', { tenantId });
+    set((s) => ({ connections: { ...s.connections, [tenantId]: fromResult(r) } }));
+    // The first database connection, chosen at once.
+    if (r.ok && !get().of(tenantId).connectionId) {
+      const first = r.data.find((c) => c.isDatabase);
+      if (first) get().update(tenantId, { connectionId: first.id });
+    }
+  },
+  async chooseFile(tenantId, file) {
+    const previewSeq = get().of(tenantId).previewSeq + 1;
+    get().update(tenantId, {
+      file: { name: file.name, bytes: file.size },
+      sending: { sent: 0, total: file.size },
+      uploadId: null,
+      format: null,
+      mapping: null,
+      importId: newImportId(),
+      preview: null,
+      previewSeq,
+      error: null,
+    });
+    const up = await uploadFile(file, (sent, total) => {
+      if (get().of(tenantId).previewSeq === previewSeq) get().update(tenantId, { sending: { sent, total } });
+    });
+    // Another file was chosen meanwhile.
+    if (get().of(tenantId).previewSeq !== previewSeq) return;
+    if (!up.ok) return get().update(tenantId, { sending: null, error: up.error });
+    get().update(tenantId, { sending: null, uploadId: up.uploadId });
+    await get().prepare(tenantId);
+  },
+  async prepare(tenantId, changes = {}) {
+    const draft = { ...get().of(tenantId), ...changes };
+    if (!draft.uploadId || !draft.file || !draft.importId) return get().update(tenantId, changes);
+    if (!draft.connectionId)
+      return get().update(tenantId, {
+        ...changes,
+        preview: {
+          state: 'failed',
+          error: {
+            code: 'validation',
+            message: 'Choose the database connection the users go to.',
+            retryable: false,
+          },
+        },
+      });
+    const previewSeq = draft.previewSeq + 1;
+    // The preview shown stays (marked as being checked again) while a mapping or format change is checked.
+    const before = get().of(tenantId).preview;
+    get().update(tenantId, {
+      ...changes,
+      previewSeq,
+      checking: true,
+      preview: before?.state === 'ready' ? before : loading,
+    });
+    const r = await bridge.invoke('imports:prepare', {
+      tenantId,
+      importId: draft.importId,
+      uploadId: draft.uploadId,
+      fileName: draft.file.name,
+      connectionId: draft.connectionId,
+      ...(draft.format ? { format: draft.format } : {}),
+      ...(draft.mapping ? { mapping: draft.mapping } : {}),
+    });
+    if (get().of(tenantId).previewSeq !== previewSeq) return;
+    const shown = get().of(tenantId).preview;
+    if (!r.ok && shown?.state === 'ready')
+      return get().update(tenantId, { checking: false, recheckError: r.error });
+    get().update(tenantId, { preview: fromResult(r), checking: false, recheckError: null });
+  },
+  async remap(tenantId, column, target) {
+    const draft = get().of(tenantId);
+    const shown = draft.preview?.state === 'ready' ? draft.preview.data.mapping : undefined;
+    const mapping = { ...(draft.mapping ?? shown ?? {}), [column]: target };
+    await get().prepare(tenantId, { mapping });
+  },
+  started(tenantId, summary) {
+    get().onProgress(summary);
+    set((s) => ({ openId: { ...s.openId, [tenantId]: summary.importId } }));
+    // The connection stays chosen for the next file; no answer about the old file can land in the new draft.
+    const { connectionId, previewSeq } = get().of(tenantId);
+    get().update(tenantId, { ...freshDraft(), connectionId, previewSeq: previewSeq + 1 });
+  },
+  discard(tenantId) {
+    get().update(tenantId, {
+      ...freshDraft(),
+      connectionId: get().of(tenantId).connectionId,
+      previewSeq: get().of(tenantId).previewSeq + 1,
+    });
+  },
+  onProgress(summary) {
+    const before = get().byId[summary.importId];
+    // Events can overtake the answer that started the import: a finished state is never replaced by a running one.
+    if (before && finished(before) && !finished(summary)) return;
+    set((s) => ({ byId: { ...s.byId, [summary.importId]: summary } }));
+  },
+  async loadHistory(tenantId) {
+    set((s) => ({ history: { ...s.history, [tenantId]: s.history[tenantId] ?? loading } }));
+    const r = await bridge.invoke('imports:list', { tenantId });
+    if (!r.ok) return set((s) => ({ history: { ...s.history, [tenantId]: fromResult(r) as Async<true> } }));
+    for (const summary of r.data) get().onProgress(summary);
+    set((s) => ({ history: { ...s.history, [tenantId]: { state: 'ready', data: true } } }));
+  },
+  async loadAll() {
+    const r = await bridge.invoke('imports:list', {});
+    if (r.ok) for (const summary of r.data) get().onProgress(summary);
+  },
+  open(tenantId, importId) {
+    set((s) => ({ openId: { ...s.openId, [tenantId]: importId } }));
+  },
+  async refresh(importId) {
+    const r = await bridge.invoke('imports:get', { importId });
+    if (!r.ok) return r.error;
+    get().onProgress(r.data);
+    return null;
+  },
+  async cancel(importId) {
+    const r = await bridge.invoke('imports:cancel', { importId });
+    if (!r.ok) return r.error;
+    get().onProgress(r.data);
+    return null;
+  },
+  async resume(importId) {
+    const r = await bridge.invoke('imports:resume', { importId });
+    if (!r.ok) return r.error;
+    // A resumed import runs again: its new state replaces the interrupted one.
+    set((s) => ({ byId: { ...s.byId, [importId]: r.data } }));
+    return null;
+  },
+}));
+
+export function useImportDraft(tenantId: string): ImportDraft {
+  return useImportsStore((s) => s.drafts[tenantId]) ?? freshDraft();
+}
+
+/** A mapping target split for the mapping step's controls: an import field (or '' ignored), or a metadata key. */
+export function splitTarget(target: string): { kind: string; key: string } {
+  const m = /^(user_metadata|app_metadata)\.(.+)$/.exec(target);
+  return m ? { kind: `${m[1]}.`, key: m[2]! } : { kind: target, key: '' };
+}
+
+/** A metadata key as a column name suggests it: letters, digits and _ (Auth0 refuses "." and "$" in keys). */
+export function keyFromColumn(column: string): string {
+  return (
+    column
+      .trim()
+      .replace(/[.$\s]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 255) || 'value'
+  );
+}
