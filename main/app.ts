@@ -8,7 +8,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { resolveInterruptedWrites } from './audit/recovery.js';
 import type { AuditEntry } from '../preload/contract.js';
 import { writeAuditCsv } from './audit/csv.js';
-import { WritePath } from './commands/write-path.js';
+import { WritePath } from './operations/write-path.js';
 import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
 import { DownloadStore, type Download } from './downloads/download-store.js';
 import { toEnvelope } from './errors.js';
@@ -23,38 +23,31 @@ import { LocalTenantService } from './local-tenant/local-tenant-service.js';
 import type { SchedulerOptions } from './scheduler/rate-scheduler.js';
 import { ProfileStore } from './tenants/profile-store.js';
 import { TenantService } from './tenants/tenant-service.js';
-import {
-  createUser,
-  deleteUser,
-  setBlocked,
-  setEmailVerified,
-  updateMetadata,
-  updateProfile,
-} from './users/account-commands.js';
-import { assignRoles, removeRoles } from './users/role-commands.js';
-import {
-  invalidateRememberBrowser,
-  mfaReset,
-  passwordTicket,
-  resetEmail,
-  sendVerificationEmail,
-  setPassword,
-  unblockBruteForce,
-} from './users/security-commands.js';
+import { changeRoles } from './operations/user/change-roles.js';
+import { createUser } from './operations/user/create.js';
+import { deleteUser } from './operations/user/delete.js';
+import { invalidateRememberBrowser } from './operations/user/invalidate-remember-browser.js';
+import { mfaReset } from './operations/user/mfa-reset.js';
+import { passwordTicket } from './operations/user/password-ticket.js';
+import { resetEmail } from './operations/user/reset-email.js';
+import { sendVerificationEmail } from './operations/user/send-verification-email.js';
+import { setBlocked } from './operations/user/set-blocked.js';
+import { setEmailVerified } from './operations/user/set-email-verified.js';
+import { setPassword } from './operations/user/set-password.js';
+import { unblockBruteForce } from './operations/user/unblock-brute-force.js';
+import { updateMetadata } from './operations/user/update-metadata.js';
+import { updateProfile } from './operations/user/update-profile.js';
+import { addRoleMembers } from './operations/role/add-members.js';
+import { createRole } from './operations/role/create.js';
+import { deleteRole } from './operations/role/delete.js';
+import { addRolePermissions, removeRolePermissions } from './operations/role/permissions.js';
+import { updateRole } from './operations/role/update.js';
 import { PrefsStore } from './prefs/prefs-store.js';
 import { LogReads } from './logs/log-reads.js';
 import { UserReads } from './users/user-reads.js';
 import { CrossTenant } from './cross/cross-tenant.js';
 import { ImportService } from './imports/import-service.js';
-import {
-  RoleAdmin,
-  addRoleMembers,
-  addRolePermissions,
-  createRole,
-  deleteRole,
-  removeRolePermissions,
-  updateRole,
-} from './roles/role-admin.js';
+import { RoleAdmin } from './roles/role-admin.js';
 import { KEYCHAIN_SERVICE, KeyringVault, SecretStore, type CredentialVault } from './vault/index.js';
 import { legacySecretsFor, type LegacySecrets } from './vault/keytar-legacy.js';
 import { migrateKeytarSecrets } from './vault/migrate-keytar.js';
@@ -329,8 +322,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       'users:mfa-reset': (input) => writes.run(mfaReset, input),
       'users:invalidate-remember-browser': (input) => writes.run(invalidateRememberBrowser, input),
       'users:roles': (input) => users.roles(input.tenantId, input.userId),
-      'users:assign-roles': (input) => writes.run(assignRoles, input),
-      'users:remove-roles': (input) => writes.run(removeRoles, input),
+      'users:assign-roles': async ({ roleIds, ...input }) => {
+        await writes.run(changeRoles, { ...input, add: roleIds, remove: [] });
+        return users.roles(input.tenantId, input.userId);
+      },
+      'users:remove-roles': async ({ roleIds, ...input }) => {
+        await writes.run(changeRoles, { ...input, add: [], remove: roleIds });
+        return users.roles(input.tenantId, input.userId);
+      },
       'users:logs': (input) => users.logs(input.tenantId, input.userId, input.page),
       'prefs:get': () => prefs.all(),
       'prefs:set': (input) => {

@@ -1,10 +1,10 @@
 // At start: every write a stopped run left "pending" in the audit log is resolved. A single write is read back from
-// its tenant by its command (commands/registry.ts): applied, not applied, or unknown where its effect leaves nothing
+// its tenant by its operation (operations/registry.ts): applied, not applied, or unknown where its effect leaves nothing
 // to read (an email, a link) or the tenant can't be asked. A bulk job's or an import's own entry says where that work
 // stands (it is offered for resume). Each resolution is appended under the write's id, in words.
 import type { AuditEntry, AuditResolution } from '../../preload/contract.js';
-import { commandById } from '../commands/registry.js';
-import type { TenantApi } from '../commands/write-path.js';
+import type { TenantApi } from '../operations/operation.js';
+import { operationNamed } from '../operations/registry.js';
 import { classify } from '../errors.js';
 import { processAlive } from '../fs/sweep.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
@@ -26,17 +26,6 @@ export interface RecoveryDeps {
   log(message: string, details: Record<string, unknown>): void;
   alive?: (pid: number) => boolean;
 }
-
-/** Why nothing could be read, per kind of write that leaves no trace. */
-const NO_TRACE: Record<string, string> = {
-  'user.send-verification-email':
-    'an email sent leaves nothing to read back: ask the user whether it arrived',
-  'user.reset-email': 'an email sent leaves nothing to read back: ask the user whether it arrived',
-  'user.password-ticket': 'a link made leaves nothing to read back (it was never shown): make a new one',
-  'user.invalidate-remember-browser': 'forgotten browsers leave nothing to read back: do it again if unsure',
-  'import.chunk':
-    'whether Auth0 took this part of the import can\u2019t be read back: the import marks it unknown and never sends it again; check its rows on the tenant',
-};
 
 const APPLIED_WORDS: Record<AuditResolution, string> = {
   applied: 'the tenant shows it done',
@@ -97,18 +86,18 @@ async function resolveOne(
     return (await deps.job(e.jobId)) ?? { resolution: 'unknown', words: 'its job can no longer be found' };
   if (e.action === 'users.import')
     return deps.import(e.id) ?? { resolution: 'unknown', words: 'its import can no longer be found' };
-  const command = commandById(e.op);
-  if (!command)
+  const op = operationNamed(e.op);
+  if (!op)
     return {
       resolution: 'unknown',
       words: 'it was recorded by an earlier version without what reading it back needs: check the tenant',
     };
-  if (!command.readBack)
-    return { resolution: 'unknown', words: NO_TRACE[command.id] ?? 'it leaves nothing to read back' };
+  const readBack = op.readBack;
+  if (typeof readBack !== 'function') return { resolution: 'unknown', words: readBack.cannot };
   const down = unreachable.get(e.tenantId);
   if (down) return { resolution: 'unknown', words: `it could not be read back (${down})` };
   const api = await deps.api(e.tenantId);
-  const read = await withRequestPolicy({ lane: 'job' }, () => command.readBack!(api, e));
+  const read = await withRequestPolicy({ lane: 'job' }, () => readBack(api, e));
   return {
     resolution: read.resolution,
     words: `${APPLIED_WORDS[read.resolution]}${read.detail ? `; ${read.detail}` : ''}`,

@@ -7,8 +7,6 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  guardLevel,
-  guardSatisfied,
   IMPORT_CONCURRENT_JOBS,
   type AuditResolution,
   type ChannelParsedInput,
@@ -19,7 +17,9 @@ import {
   type ImportSummary,
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { WriteCommand, WritePath } from '../commands/write-path.js';
+import { enforceGuard } from '../operations/guard.js';
+import { sendChunk } from '../operations/import-chunk.js';
+import type { WritePath } from '../operations/write-path.js';
 import { csvDownload } from '../downloads/csv-download.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError, toEnvelope } from '../errors.js';
@@ -46,41 +46,6 @@ export interface ImportServiceOptions {
   /** How long to wait when Auth0 says too many import jobs run (other tools' jobs count too). */
   busyRetryMs?: number;
 }
-
-interface ChunkWrite {
-  tenantId: string;
-  guard: { confirmed: true; typedDomain: string; typedCount: number };
-  importId: string;
-  fileName: string;
-  chunk: ImportChunk;
-  body: Buffer;
-  connectionId: string;
-  upsert: boolean;
-  sendCompletionEmail: boolean;
-}
-
-/** One chunk sent as an Auth0 import job. Never repeated blindly: a second send would import its rows twice. */
-export const sendChunk: WriteCommand<ChunkWrite, undefined, { jobId: string }> = {
-  id: 'import.chunk',
-  channel: 'imports:start',
-  action: 'users.import-chunk',
-  target: (i) =>
-    `${i.fileName} part ${i.chunk.index + 1}: rows ${i.chunk.firstRow}-${i.chunk.lastRow} (${i.chunk.rows} users)`,
-  idempotent: false,
-  // Confirmed once for the whole import: its users, typed back on a production tenant.
-  guardCount: (i) => i.guard.typedCount,
-  async apply({ management }, i) {
-    const job = await management.jobs.usersImports.create({
-      users: new Blob([new Uint8Array(i.body)], { type: 'application/json' }),
-      connection_id: i.connectionId,
-      upsert: i.upsert,
-      send_completion_email: i.sendCompletionEmail,
-      external_id: `${i.importId}-${i.chunk.index}`,
-    });
-    return { jobId: String(job.id) };
-  },
-  audit: { after: (r, i) => ({ jobId: r.jobId, rows: i.chunk.rows, upsert: i.upsert }) },
-};
 
 /** A tenant's import slots: Auth0 runs at most two import jobs at once per tenant, whoever started them. */
 class Slots {
@@ -262,22 +227,15 @@ export class ImportService {
       );
     const profile = this.o.tenants.stored(p.preview.tenantId);
     const rows = p.preview.valid;
-    const level = guardLevel('imports:start', profile.environment, undefined);
     const target = `${rows} users from ${p.preview.fileName}`;
-    if (!guardSatisfied(level, profile.domain, input.guard, rows)) {
-      const message = `This is a production tenant. Type its domain (${profile.domain}) and the number of users (${rows}) to import.`;
-      this.o.audit.record({
-        tenantId: profile.id,
-        tenantDomain: profile.domain,
-        action: 'users.import',
-        target,
-        outcome: 'refused',
-        error: message,
-      });
-      throw new AppError('confirmation_required', message, {
-        details: { level, domain: profile.domain, count: rows },
-      });
-    }
+    enforceGuard(
+      this.o.audit,
+      'imports:start',
+      { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
+      input,
+      { action: 'users.import', target },
+      { count: rows, verb: 'import' },
+    );
     const { id: auditId, written } = this.o.audit.begin({
       tenantId: profile.id,
       tenantDomain: profile.domain,
@@ -391,7 +349,6 @@ export class ImportService {
           sendChunk,
           {
             tenantId: summary.tenantId,
-            guard: { confirmed: true, typedDomain: summary.tenantDomain, typedCount: summary.rows },
             importId: summary.importId,
             fileName: summary.fileName,
             chunk,
@@ -400,7 +357,7 @@ export class ImportService {
             upsert: summary.upsert,
             sendCompletionEmail: summary.sendCompletionEmail,
           },
-          { lane: 'job' },
+          { lane: 'job', judgedAtStart: true },
         );
         chunk.jobId = jobId;
         chunk.state = 'pending';

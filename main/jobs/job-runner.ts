@@ -3,22 +3,14 @@
 // outcome after. A user left "sent" by a crash is read back before anything is sent again; what can't be read back
 // (an email, a link) is reported "unknown", never resent. The job pauses itself — with the reason in words — when
 // going on can't succeed (a locked keychain, refused credentials, a tenant that keeps answering 429).
-import type { Auth0User, JobCounts, JobItemState, JobSummary } from '../../preload/contract.js';
+import type { JobCounts, JobItemState, JobSummary } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { SkipWrite, type TenantApi, type WritePath } from '../commands/write-path.js';
+import { actionOf, type OpCall } from '../operations/operation.js';
+import { operationNamed, type AnyOperation } from '../operations/registry.js';
+import { SkipWrite, type TenantApi, type WritePath } from '../operations/write-path.js';
 import { classify, toEnvelope } from '../errors.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
-import { deleteUser } from '../users/account-commands.js';
-import {
-  invalidateRememberBrowser,
-  mfaReset,
-  passwordTicket,
-  sendVerificationEmail,
-  unblockBruteForce,
-} from '../users/security-commands.js';
-import { asUser, readMfa, readUserRoles } from '../users/user-reads.js';
-import { changeRoles, mergeMetadata, setBlockedAsPlanned, setEmailVerifiedTo } from './bulk-commands.js';
-import { showsApplied, verifiable, type ItemOp } from './bulk-ops.js';
+import { callOf } from './bulk-ops.js';
 import type { JobMeta, Journal, JournalLine, PlanLine } from './job-store.js';
 
 export interface RunnerItem {
@@ -232,31 +224,28 @@ export class JobRunner {
   }
 
   private async runItem(item: RunnerItem): Promise<void> {
-    const op = item.line.op;
-    if (!op) return this.record(item, 'skipped', { e: item.line.n ?? 'nothing to change' });
+    if (!item.line.op) return this.record(item, 'skipped', { e: item.line.n ?? 'nothing to change' });
+    const call = callOf(item.line.op, item.line.b);
+    const op = operationNamed(call.name)!;
     if (item.state === 'sent') {
-      const seen = await this.readBack(item, op).catch(() => 'again' as const);
+      const seen = await this.readBack(item, op, call).catch(() => 'again' as const);
       if (seen === 'unknown')
         return this.record(item, 'unknown', {
           e: 'Sent just before Tenant Desk stopped; whether it arrived can\u2019t be read back, so it was not sent again.',
         });
       if (seen !== 'again') {
-        if (item.aid) this.finishPendingAudit(item, op, seen.after);
-        return this.record(item, 'done', { a: seen.after });
+        if (item.aid) this.finishPendingAudit(item, op, call, seen.after);
+        return this.record(item, 'done', seen.after !== undefined ? { a: seen.after } : {});
       }
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const outcome = await this.apply(item, op);
+        const after = await this.apply(item, op, call);
         this.rateLimitedInARow = 0;
         this.failedInARow = 0;
-        return await this.record(
-          item,
-          outcome.state,
-          outcome.after !== undefined ? { a: outcome.after } : {},
-        );
+        return await this.record(item, 'done', after !== undefined ? { a: after } : {});
       } catch (err) {
-        // Read just before sending: changed since the plan, or already as asked. Nothing was sent.
+        // Read just before sending: changed since the plan, already as asked, or nothing to do. Nothing was sent.
         if (err instanceof SkipWrite) {
           this.failedInARow = 0;
           return this.record(item, 'skipped', {
@@ -276,8 +265,7 @@ export class JobRunner {
           continue;
         }
         // Repeating is safe where a lost answer can't double the effect (not another email or link).
-        const repeatable = op.op !== 'verification-email' && op.op !== 'password-link';
-        if (toEnvelope(e).retryable && repeatable && attempt < 2) {
+        if (toEnvelope(e).retryable && op.mayRepeat && attempt < 2) {
           await this.sleep((this.deps.retryDelayMs ?? 1_000) * 3 ** attempt);
           continue;
         }
@@ -297,12 +285,17 @@ export class JobRunner {
     return new Promise((r) => setTimeout(r, ms));
   }
 
-  private finishPendingAudit(item: RunnerItem, op: ItemOp, after: unknown): void {
+  /** The write's input: the plan line's parameters for its user on this job's tenant. */
+  private input(item: RunnerItem, call: OpCall) {
+    return { ...call.params, tenantId: this.deps.meta.tenantId, userId: item.line.u };
+  }
+
+  private finishPendingAudit(item: RunnerItem, op: AnyOperation, call: OpCall, after: unknown): void {
     const m = this.deps.meta;
     this.deps.audit.finish(item.aid!, {
       tenantId: m.tenantId,
       tenantDomain: m.tenantDomain,
-      action: auditAction(op),
+      action: actionOf(op, this.input(item, call)),
       target: item.line.u,
       jobId: m.id,
       outcome: 'success',
@@ -311,164 +304,48 @@ export class JobRunner {
     });
   }
 
-  /** After a crash: did the write this user was sent arrive? Read the tenant rather than send blindly. */
-  private async readBack(item: RunnerItem, op: ItemOp): Promise<'again' | 'unknown' | { after: unknown }> {
-    if (!verifiable(op)) return 'unknown';
-    const { management } = this.deps.api();
-    const userId = item.line.u;
-    return withRequestPolicy({ lane: 'job' }, async () => {
-      let user: Auth0User | null;
-      try {
-        user = asUser(await management.users.get(userId));
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-        user = null;
-      }
-      const now = {
-        user,
-        ...(op.op === 'roles' && user
-          ? { roles: (await readUserRoles(management, userId)).map((r) => r.id) }
-          : {}),
-        ...(op.op === 'brute-force-unblock'
-          ? { blocks: (await management.userBlocks.list(userId)).blocked_for ?? [] }
-          : {}),
-        ...(op.op === 'mfa-reset' && user
-          ? { methods: (await readMfa(management, userId)).authenticationMethods }
-          : {}),
-      };
-      if (!showsApplied(op, now)) return 'again';
-      return { after: op.op === 'roles' ? item.line.a : user ? afterOf(op, user) : { deleted: true } };
-    });
+  /**
+   * After a crash: did the write this user was sent arrive? The operation reads the tenant rather than send blindly;
+   * one whose effect leaves nothing to read (an email, a link) is unknown, never sent again.
+   */
+  private async readBack(
+    item: RunnerItem,
+    op: AnyOperation,
+    call: OpCall,
+  ): Promise<'again' | 'unknown' | { after: unknown }> {
+    const readBack = op.readBack;
+    if (typeof readBack !== 'function') return 'unknown';
+    const input = this.input(item, call);
+    const read = await withRequestPolicy({ lane: 'job' }, () =>
+      readBack(this.deps.api(), {
+        target: item.line.u,
+        intent: op.intent?.(input, undefined),
+        before: item.line.b,
+        time: new Date(this.now()).toISOString(),
+      }),
+    );
+    // Not applied, or neither as planned nor as asked: sent again, and the operation's own check before sending
+    // (changed since the plan? already as asked?) decides.
+    if (read.resolution !== 'applied') return 'again';
+    return { after: op.bulk?.after?.(read.seen, input, item.line) };
   }
 
-  private async apply(item: RunnerItem, op: ItemOp): Promise<{ state: 'done' | 'skipped'; after?: unknown }> {
+  /** Sends one user's write through the write path; what the journal keeps of it after. */
+  private async apply(item: RunnerItem, op: AnyOperation, call: OpCall): Promise<unknown> {
     const m = this.deps.meta;
-    const base = {
-      tenantId: m.tenantId,
-      userId: item.line.u,
-      // The job as a whole was confirmed at its start (for a production tenant: domain and count typed back).
-      guard: { confirmed: true as const, typedDomain: m.tenantDomain },
-    };
-    const options = {
-      lane: 'job' as const,
+    const input = this.input(item, call);
+    const result = await this.deps.writes.run(op, input, {
+      lane: 'job',
       jobId: m.id,
+      // The job as a whole was judged by the guard at its start (on production: domain and count typed back).
+      judgedAtStart: true,
       onSend: (aid: string) => this.record(item, 'sent', { aid }),
-    };
-    const { writes } = this.deps;
-    switch (op.op) {
-      // Each of these reads the user just before it is sent, against the plan's before-state (bulk-commands.ts).
-      case 'metadata': {
-        const expected = (item.line.b ?? {}) as Record<string, unknown>;
-        const user = await writes.run(
-          mergeMetadata,
-          { ...base, kind: op.kind, changes: op.changes, expected },
-          options,
-        );
-        return { state: 'done', after: afterOf(op, user) };
-      }
-      case 'roles': {
-        const expected = ((item.line.b as { roles?: string[] } | undefined)?.roles ?? []).slice();
-        await writes.run(changeRoles, { ...base, add: op.add, remove: op.remove, expected }, options);
-        return { state: 'done', after: item.line.a };
-      }
-      case 'set-blocked': {
-        const user = await writes.run(setBlockedAsPlanned, { ...base, value: op.blocked }, options);
-        return { state: 'done', after: afterOf(op, user) };
-      }
-      case 'email-verified': {
-        const user = await writes.run(setEmailVerifiedTo, { ...base, value: op.value }, options);
-        return { state: 'done', after: afterOf(op, user) };
-      }
-      case 'brute-force-unblock': {
-        const { management } = this.deps.api();
-        const blocks = await withRequestPolicy({ lane: 'job' }, () =>
-          management.userBlocks.list(item.line.u),
-        );
-        if (!(blocks.blocked_for ?? []).length)
-          return { state: 'skipped', after: { note: 'no brute-force block' } };
-        await writes.run(unblockBruteForce, base, {
-          ...options,
-          before: blocks.blocked_for as { identifier: string }[],
-        });
-        return { state: 'done' };
-      }
-      case 'mfa-reset': {
-        const { management } = this.deps.api();
-        const mfa = await withRequestPolicy({ lane: 'job' }, () => readMfa(management, item.line.u));
-        if (mfa.authenticationMethods.length === 0)
-          return { state: 'skipped', after: { note: 'no MFA factors' } };
-        await writes.run(mfaReset, base, { ...options, before: mfa });
-        return { state: 'done' };
-      }
-      case 'verification-email':
-        return { state: 'done', after: await writes.run(sendVerificationEmail, base, options) };
-      case 'forget-browsers':
-        await writes.run(invalidateRememberBrowser, base, options);
-        return { state: 'done' };
-      case 'password-link': {
-        const link = await writes.run(
-          passwordTicket,
-          {
-            ...base,
-            ttlSec: op.ttlSec,
-            markEmailVerified: false,
-            ...(op.resultUrl ? { resultUrl: op.resultUrl } : {}),
-          },
-          options,
-        );
-        // The link itself is a credential: kept in memory for the results file, never in the journal.
-        this.links.set(item.line.i, link);
-        return { state: 'done', after: { expiresAt: link.expiresAt } };
-      }
-      case 'delete':
-        await writes.run(deleteUser, base, { ...options, before: asUser(item.line.b ?? {}) });
-        return { state: 'done', after: { deleted: true } };
-    }
-  }
-}
-
-/** The audit action the write path recorded for an operation (the command's own name for it). */
-function auditAction(op: ItemOp): string {
-  const name = <I>(c: { action: string | ((input: I) => string) }, input: I) =>
-    typeof c.action === 'function' ? c.action(input) : c.action;
-  const user = { tenantId: '', userId: '' };
-  switch (op.op) {
-    case 'metadata':
-      return name(mergeMetadata, { ...user, kind: op.kind, changes: op.changes, expected: {} });
-    case 'roles':
-      return name(changeRoles, { ...user, add: op.add, remove: op.remove, expected: [] });
-    case 'set-blocked':
-      return name(setBlockedAsPlanned, { ...user, value: op.blocked });
-    case 'email-verified':
-      return name(setEmailVerifiedTo, { ...user, value: op.value });
-    case 'brute-force-unblock':
-      return name(unblockBruteForce, user);
-    case 'mfa-reset':
-      return name(mfaReset, user);
-    case 'verification-email':
-      return name(sendVerificationEmail, user);
-    case 'forget-browsers':
-      return name(invalidateRememberBrowser, user);
-    case 'password-link':
-      return name(passwordTicket, { ...user, ttlSec: op.ttlSec, markEmailVerified: false });
-    case 'delete':
-      return name(deleteUser, user);
-  }
-}
-
-/** What the journal keeps of a user after a write: what undo compares with, and what the results show. */
-function afterOf(op: ItemOp, user: Auth0User): unknown {
-  switch (op.op) {
-    case 'metadata':
-      return {
-        updated_at: user.updated_at,
-        values: Object.fromEntries(Object.keys(op.changes).map((k) => [k, (user[op.kind] ?? {})[k] ?? null])),
-      };
-    case 'set-blocked':
-      return { blocked: user.blocked ?? false, updated_at: user.updated_at };
-    case 'email-verified':
-      return { email_verified: user.email_verified ?? false, updated_at: user.updated_at };
-    default:
-      return undefined;
+      ...(op.bulk?.beforeFromPlan ? { before: op.bulk.beforeFromPlan(item.line) } : {}),
+      ...(op.bulk?.skipIf ? { skipIf: op.bulk.skipIf } : {}),
+    });
+    // A password-change link is a credential: kept in memory for the results file, never in the journal.
+    const credential = op.bulk?.credential?.(result);
+    if (credential) this.links.set(item.line.i, credential);
+    return op.bulk?.after?.(result, input, item.line);
   }
 }

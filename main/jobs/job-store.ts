@@ -9,7 +9,7 @@ import type { BulkChange, JobItemState, JobStatus } from '../../preload/contract
 import { AppendOnlyFile } from '../fs/append-only-file.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { linesForward } from '../fs/lines.js';
-import type { ItemOp } from './bulk-ops.js';
+import type { OpCall } from '../operations/operation.js';
 
 export interface JobMeta {
   id: string;
@@ -37,7 +37,8 @@ export interface PlanLine {
   e?: string;
   s: 'change' | 'skip';
   n?: string;
-  op?: ItemOp;
+  /** The write to send (an earlier version wrote its own form, read by callOf in bulk-ops.ts). */
+  op?: OpCall;
   b?: unknown;
   a?: unknown;
 }

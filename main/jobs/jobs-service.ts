@@ -10,9 +10,7 @@ import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import {
-  guardLevel,
-  guardSatisfied,
-  UNDOABLE_CHANGES,
+  BULK_CHANGES,
   type AuditResolution,
   type Auth0User,
   type BulkPlanItem,
@@ -26,13 +24,16 @@ import {
   type JobSummary,
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { WritePath } from '../commands/write-path.js';
+import { enforceGuard } from '../operations/guard.js';
+import type { ItemPlan, OpCall, RoleMembers } from '../operations/operation.js';
+import { operationFor, operationNamed } from '../operations/registry.js';
+import type { WritePath } from '../operations/write-path.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError } from '../errors.js';
 import { linesForward } from '../fs/lines.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { describeChange, inverseOf, planFor, type ItemOp, type ItemPlan } from './bulk-ops.js';
+import { callOf, describeChange } from './bulk-ops.js';
 import { listEntries, listEntriesOfFile } from '../intake/id-list.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import { resolveList, roleMembers, usersMatching, type EnumerationContext } from './enumerate.js';
@@ -129,8 +130,9 @@ export class JobsService {
               ? `${entries.length} selected user${entries.length === 1 ? '' : 's'}`
               : `${entries.length} listed entr${entries.length === 1 ? 'y' : 'ies'}${source.name ? ` from ${source.name}` : ''}`;
         }
-        const roleIds = change.kind === 'roles' ? [...change.add, ...change.remove] : [];
-        const members = roleIds.length ? await roleMembers(ctx, roleIds) : undefined;
+        const op = operationFor(change.kind);
+        const roleIds = op.bulk.roles?.(change) ?? [];
+        const members: RoleMembers = roleIds.length ? await roleMembers(ctx, roleIds) : new Map();
         const roleNames = members ? await this.roleNames(tenantId, roleIds) : new Map<string, string>();
         const seen = source.kind === 'users' ? source.seen : undefined;
         let changedSinceSeen = 0;
@@ -141,7 +143,7 @@ export class JobsService {
             done.add(user.user_id);
             if (seen?.[user.user_id] && user.updated_at && seen[user.user_id] !== user.updated_at)
               changedSinceSeen++;
-            yield { user, plan: planFor(change, user, members) };
+            yield { user, plan: op.bulk.plan(change, user, members) };
           }
         })();
         const summary = await this.writePlan(planId, tenantId, lines, {
@@ -215,7 +217,7 @@ export class JobsService {
       };
       if (plan.op) {
         willChange++;
-        if (['metadata', 'roles', 'set-blocked', 'email-verified'].includes(plan.op.op)) hasUndoable = true;
+        if (operationNamed(plan.op.name)?.bulk?.inverse) hasUndoable = true;
       } else {
         // Counted by kind of reason; the user's own details ("(updated …)") stay on its line.
         const reason = (plan.note ?? 'nothing to change').replace(/\s*\([^)]*\)$/, '');
@@ -243,7 +245,7 @@ export class JobsService {
           ]
         : [],
       destructive,
-      undoable: UNDOABLE_CHANGES.includes(head.change.kind) && hasUndoable,
+      undoable: BULK_CHANGES[head.change.kind].undoable && hasUndoable,
       createdAt: new Date().toISOString(),
     };
   }
@@ -310,22 +312,15 @@ export class JobsService {
     const plan = this.planOf(planId);
     const { summary } = plan;
     const profile = this.o.tenants.stored(summary.tenantId);
-    const level = guardLevel('bulk:start', profile.environment, undefined);
     const action = `bulk.${summary.change.kind}`;
-    if (!guardSatisfied(level, profile.domain, guard, summary.willChange)) {
-      const message = `This is a production tenant. Type its domain (${profile.domain}) and the number of users (${summary.willChange}) to start.`;
-      this.o.audit.record({
-        tenantId: profile.id,
-        tenantDomain: profile.domain,
-        action,
-        target: `${summary.willChange} users`,
-        outcome: 'refused',
-        error: message,
-      });
-      throw new AppError('confirmation_required', message, {
-        details: { level, domain: profile.domain, count: summary.willChange },
-      });
-    }
+    enforceGuard(
+      this.o.audit,
+      'bulk:start',
+      { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
+      { guard },
+      { action, target: `${summary.willChange} users` },
+      { count: summary.willChange, verb: 'start' },
+    );
     if (summary.willChange === 0)
       throw new AppError('validation', 'Every user is already as asked: nothing to send.');
     const id = `job_${randomBytes(8).toString('hex')}`;
@@ -385,6 +380,14 @@ export class JobsService {
     const items: RunnerItem[] = [];
     for await (const line of this.store.plan(id)) {
       const j = journal.get(line.i);
+      if (line.op) {
+        try {
+          line.op = callOf(line.op, line.b);
+        } catch (err) {
+          items.push({ line, state: 'failed', error: (err as Error).message });
+          continue;
+        }
+      }
       items.push({
         line,
         state: j?.s ?? (line.s === 'skip' ? 'skipped' : 'planned'),
@@ -441,6 +444,11 @@ export class JobsService {
       resolution: 'unknown',
       words: `the job is ${s.status} with ${tally}; resume it in Bulk edits (its outcome is recorded when it ends)`,
     };
+  }
+
+  /** A job's plan, line by line, each write as its operation reads it. */
+  async planLines(jobId: string): Promise<PlanLine[]> {
+    return (await this.job(jobId)).items.map((it) => it.line);
   }
 
   async get(jobId: string): Promise<JobSummary> {
@@ -531,9 +539,10 @@ export class JobsService {
         );
         const roleIds = [
           ...new Set(
-            done.flatMap((it) =>
-              it.line.op?.op === 'roles' ? [...it.line.op.add, ...it.line.op.remove] : [],
-            ),
+            done.flatMap((it) => {
+              const p = it.line.op!.params as { add?: string[]; remove?: string[] };
+              return [...(p.add ?? []), ...(p.remove ?? [])];
+            }),
           ),
         ];
         return {
@@ -544,7 +553,11 @@ export class JobsService {
       const planned = done.map((it) => {
         const user = now.users.get(it.line.u) ?? null;
         const roles = [...now.members].filter(([, holders]) => holders.has(it.line.u)).map(([r]) => r);
-        return { user: it.line, plan: inverseOf(it.line.op!, it.line.b, it.after, { user, roles }) };
+        const inverse = operationNamed(it.line.op!.name)?.bulk?.inverse;
+        const plan: ItemPlan = inverse
+          ? inverse(it.line.op!, it.line.b, it.after, { user, roles })
+          : { op: null, note: 'cannot be undone' };
+        return { user: it.line, plan };
       });
       return await this.planFromPlans(meta, planId, planned, {
         undoOf: jobId,
@@ -559,7 +572,7 @@ export class JobsService {
   private planFromOps(
     meta: JobMeta,
     planId: string,
-    ops: { user: PlanLine; op: ItemOp; b: unknown; a: unknown }[],
+    ops: { user: PlanLine; op: OpCall; b: unknown; a: unknown }[],
     how: { retryOf?: string; undoOf?: string; label: string; sourceLabel: string },
   ): Promise<BulkPlanSummary> {
     return this.planFromPlans(

@@ -10,7 +10,7 @@ import type {
 import type { AuditLog } from '../audit/audit-log.js';
 import { capabilitiesFor } from '../auth0/capabilities.js';
 import { TenantConnection } from '../auth0/tenant-connection.js';
-import { enforceGuard } from '../commands/guard.js';
+import { enforceGuard } from '../operations/guard.js';
 import { AppError } from '../errors.js';
 import type { SchedulerHealth, SchedulerOptions } from '../scheduler/rate-scheduler.js';
 import type { SecretStore } from '../vault/index.js';

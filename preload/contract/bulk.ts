@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jsonValueSchema, metadataKeyProblem } from './rules.js';
 import { guardSchema, idSchema, uploadIdSchema, userIdSchema, type WriteRisk } from './shared.js';
 import type { DownloadRef } from './app.js';
+import type { Capability } from './tenants.js';
 
 export const roleIdSchema = z.string().min(1).max(64);
 
@@ -89,14 +90,66 @@ export const bulkChangeSchema = z.discriminatedUnion('kind', [
 export type BulkChange = z.infer<typeof bulkChangeSchema>;
 export type BulkChangeKind = BulkChange['kind'];
 
+/**
+ * Each change the bulk form offers, once: its words, what the tenant's grant must allow, the operation that carries
+ * it out (main/operations/, by name) and whether a job of it can be undone. A test checks main's registry agrees.
+ */
+export const BULK_CHANGES = {
+  metadata: {
+    label: 'Set or remove metadata keys',
+    needs: 'users:update',
+    operation: 'user.update-metadata',
+    undoable: true,
+  },
+  roles: {
+    label: 'Add or remove roles',
+    needs: 'roles:assign',
+    operation: 'user.change-roles',
+    undoable: true,
+  },
+  block: { label: 'Block', needs: 'users:block', operation: 'user.set-blocked', undoable: true },
+  unblock: { label: 'Unblock', needs: 'users:block', operation: 'user.set-blocked', undoable: true },
+  'brute-force-unblock': {
+    label: 'Remove brute-force blocks',
+    needs: 'users:block',
+    operation: 'user.unblock-brute-force',
+    undoable: false,
+  },
+  'mark-verified': {
+    label: 'Mark emails verified',
+    needs: 'users:update',
+    operation: 'user.set-email-verified',
+    undoable: true,
+  },
+  'verification-email': {
+    label: 'Send verification emails',
+    needs: 'jobs:verification-email',
+    operation: 'user.send-verification-email',
+    undoable: false,
+  },
+  'mfa-reset': { label: 'Reset MFA', needs: 'mfa:reset', operation: 'user.mfa-reset', undoable: false },
+  'forget-browsers': {
+    label: 'Forget remembered browsers',
+    needs: 'users:forget-browsers',
+    operation: 'user.invalidate-remember-browser',
+    undoable: false,
+  },
+  'password-link': {
+    label: 'Create password-change links',
+    needs: 'tickets:password-change',
+    operation: 'user.password-ticket',
+    undoable: false,
+  },
+  delete: { label: 'Delete users', needs: 'users:delete', operation: 'user.delete', undoable: false },
+} as const satisfies Record<
+  BulkChangeKind,
+  { label: string; needs: Capability; operation: string; undoable: boolean }
+>;
+
 /** Changes that can be undone from the job's journal (the others say so before they run). */
-export const UNDOABLE_CHANGES: readonly BulkChangeKind[] = [
-  'metadata',
-  'roles',
-  'block',
-  'unblock',
-  'mark-verified',
-];
+export const UNDOABLE_CHANGES: readonly BulkChangeKind[] = (
+  Object.keys(BULK_CHANGES) as BulkChangeKind[]
+).filter((k) => BULK_CHANGES[k].undoable);
 
 export interface BulkPlanSummary {
   planId: string;

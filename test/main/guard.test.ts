@@ -16,6 +16,7 @@ import {
   type WriteChannel,
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
+import { OPERATIONS } from '../../main/operations/registry.js';
 import { SessionVault } from '../../main/vault/index.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
@@ -24,38 +25,60 @@ let app: App;
 let dataDir: string;
 const environments: Environment[] = ['production', 'staging', 'development', 'custom'];
 
-/** What each write needs on a production tenant (no other environment asks anything). */
-const ON_PRODUCTION: [string, WriteChannel, GuardLevel][] = [
+/**
+ * What each operation needs on a production tenant, for each way the window asks for it (no other environment asks
+ * anything): keyed by the operation registry, so an operation added without its line here fails the first test.
+ */
+const BY_OPERATION: Record<string, [string, WriteChannel, GuardLevel][]> = {
+  'user.create': [['create', 'users:create', 'confirm']],
+  'user.update-metadata': [['metadata', 'users:update-metadata', 'confirm']],
+  'user.update-profile': [['profile', 'users:update-profile', 'confirm']],
+  'user.set-blocked': [
+    ['block', 'users:set-blocked', 'typed-domain'],
+    ['unblock', 'users:set-blocked', 'confirm'],
+  ],
+  'user.unblock-brute-force': [['brute-force unblock', 'users:unblock-brute-force', 'confirm']],
+  'user.delete': [['delete', 'users:delete', 'typed-domain']],
+  'user.set-email-verified': [['verify email', 'users:set-email-verified', 'confirm']],
+  'user.send-verification-email': [['verification email', 'users:send-verification-email', 'confirm']],
+  'user.password-ticket': [['password link', 'users:password-ticket', 'confirm']],
+  'user.reset-email': [['reset email', 'users:reset-email', 'confirm']],
+  'user.set-password': [['set password', 'users:set-password', 'typed-domain']],
+  'user.mfa-reset': [['MFA reset', 'users:mfa-reset', 'typed-domain']],
+  'user.invalidate-remember-browser': [['forget browsers', 'users:invalidate-remember-browser', 'confirm']],
+  'user.change-roles': [
+    ['assign role', 'users:assign-roles', 'confirm'],
+    ['remove role', 'users:remove-roles', 'typed-domain'],
+    ['remove members', 'roles:remove-members', 'typed-domain'],
+  ],
+  'role.create': [['create role', 'roles:create', 'confirm']],
+  'role.update': [['describe role', 'roles:update', 'confirm']],
+  'role.delete': [['delete role', 'roles:delete', 'typed-domain']],
+  'role.add-members': [['add members', 'roles:add-members', 'confirm']],
+  'role.add-permissions': [['add permissions', 'roles:add-permissions', 'confirm']],
+  'role.remove-permissions': [['remove permissions', 'roles:remove-permissions', 'typed-domain']],
+  // Each part of an import is judged with the whole import, once, when it starts (imports.test.ts).
+  'import.chunk': [],
+};
+
+/** Writes to the console's own tenant profiles (not to a tenant): guarded the same way. */
+const PROFILE_WRITES: [string, WriteChannel, GuardLevel][] = [
   ['rename', 'tenants:update', 'none'],
   ['retag', 'tenants:update', 'typed-domain'],
   ['new client', 'tenants:update', 'typed-domain'],
   ['new secret', 'tenants:set-secret', 'confirm'],
   ['forget secret', 'tenants:remove-secret', 'confirm'],
   ['remove profile', 'tenants:remove', 'confirm'],
-  ['create', 'users:create', 'confirm'],
-  ['metadata', 'users:update-metadata', 'confirm'],
-  ['profile', 'users:update-profile', 'confirm'],
-  ['block', 'users:set-blocked', 'typed-domain'],
-  ['unblock', 'users:set-blocked', 'confirm'],
-  ['brute-force unblock', 'users:unblock-brute-force', 'confirm'],
-  ['delete', 'users:delete', 'typed-domain'],
-  ['verify email', 'users:set-email-verified', 'confirm'],
-  ['verification email', 'users:send-verification-email', 'confirm'],
-  ['password link', 'users:password-ticket', 'confirm'],
-  ['reset email', 'users:reset-email', 'confirm'],
-  ['set password', 'users:set-password', 'typed-domain'],
-  ['MFA reset', 'users:mfa-reset', 'typed-domain'],
-  ['forget browsers', 'users:invalidate-remember-browser', 'confirm'],
-  ['assign role', 'users:assign-roles', 'confirm'],
-  ['remove role', 'users:remove-roles', 'typed-domain'],
-  ['create role', 'roles:create', 'confirm'],
-  ['describe role', 'roles:update', 'confirm'],
-  ['delete role', 'roles:delete', 'typed-domain'],
-  ['add members', 'roles:add-members', 'confirm'],
-  ['remove members', 'roles:remove-members', 'typed-domain'],
-  ['add permissions', 'roles:add-permissions', 'confirm'],
-  ['remove permissions', 'roles:remove-permissions', 'typed-domain'],
 ];
+
+const ON_PRODUCTION: [string, WriteChannel, GuardLevel][] = [
+  ...PROFILE_WRITES,
+  ...Object.values(BY_OPERATION).flat(),
+];
+/** The operation each case runs, as its audit entries record it. */
+const operationOf = new Map(
+  Object.entries(BY_OPERATION).flatMap(([op, cases]) => cases.map(([name]) => [name, op] as const)),
+);
 
 beforeAll(async () => {
   t = await startTestTenant({ users: 200, seed: 'guard' });
@@ -184,7 +207,8 @@ function tenantState() {
 const profilesFile = () => readFileSync(join(dataDir, 'tenants.json'), 'utf8');
 
 describe('the production guard in main', () => {
-  it('covers every write channel of the contract, and only those', () => {
+  it('covers every operation of the registry and every write channel of the contract, and only those', () => {
+    expect(Object.keys(BY_OPERATION).sort()).toEqual(OPERATIONS.map((o) => o.name).sort());
     // Starting a bulk job or an import needs its plan or file: tested in bulk.test.ts and imports.test.ts.
     expect([...new Set([...ON_PRODUCTION.map(([, c]) => c), 'bulk:start', 'imports:start'])].sort()).toEqual(
       [...writeChannels].sort(),
@@ -234,6 +258,14 @@ describe('the production guard in main', () => {
           : { confirmed: true };
       const accepted = await invoke(channel, { ...input, ...(level === 'none' ? {} : { guard: answer }) });
       expect(accepted.ok, `${name} with its answer: ${JSON.stringify(accepted)}`).toBe(true);
+      // The write ran the operation the table names, and was judged by that operation's risk.
+      const op = operationOf.get(name);
+      if (op) {
+        const latest = ((await invoke('audit:list', { limit: 1 })) as { ok: true; data: AuditEntry[] })
+          .data[0]!;
+        expect(latest.op, name).toBe(op);
+        expect(latest.outcome, name).toBe('success');
+      }
     }
     const audit = (await invoke('audit:list', { limit: 5000 })) as { ok: true; data: AuditEntry[] };
     const refused = audit.data.filter((e) => e.outcome === 'refused');

@@ -1,18 +1,12 @@
 // Whether a write arrived, read from the tenant after Tenant Desk stopped while it was being sent: the write's pending
 // audit entry holds what it meant to do (its intent) and what was there before, and the tenant shows which of the two
-// it holds now. Shared by the commands whose effect can be read back; an email or a link leaves nothing to read.
+// it holds now. Shared by the operations whose effect can be read back; an email or a link leaves nothing to read.
 import type { ManagementClient } from 'auth0';
-import type { AuditEntry, AuditResolution, MetadataKind } from '../../preload/contract.js';
+import type { MetadataKind } from '../../preload/contract.js';
 import { asUser, readUserRoles } from '../users/user-reads.js';
+import type { PendingWrite, ReadBack } from './operation.js';
 
-/** What a read-back found, with what it saw in words where that helps the reader of the audit log. */
-export interface ReadBack {
-  resolution: AuditResolution;
-  detail?: string;
-}
-
-/** A pending entry as a read-back sees it. */
-export type PendingWrite = Pick<AuditEntry, 'target' | 'before' | 'intent' | 'time'>;
+export type { PendingWrite, ReadBack };
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -63,7 +57,7 @@ export async function readBackMetadata(api: ManagementClient, entry: PendingWrit
   };
   const user = await userOrNull(api, entry.target!);
   if (!user) return { resolution: 'unknown', detail: 'the user no longer exists' };
-  return compareStates(ownValues(user[kind], Object.keys(changes)), changes, before);
+  return { ...compareStates(ownValues(user[kind], Object.keys(changes)), changes, before), seen: user };
 }
 
 /** Fields of the user set to values: intent { fields, before }. */
@@ -74,7 +68,7 @@ export async function readBackFields(api: ManagementClient, entry: PendingWrite)
   };
   const user = await userOrNull(api, entry.target!);
   if (!user) return { resolution: 'unknown', detail: 'the user no longer exists' };
-  return compareStates(ownValues(user, Object.keys(fields)), fields, before);
+  return { ...compareStates(ownValues(user, Object.keys(fields)), fields, before), seen: user };
 }
 
 /** Roles given and taken: intent { add, remove }. */
