@@ -5,6 +5,13 @@ import globals from 'globals';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 const nodeOnly = ['electron', 'keytar', 'auth0', 'undici', 'fastify', 'ws', 'fs', 'path', 'child_process'];
+const rendererOnly = {
+  paths: nodeOnly.map((name) => ({ name, message: 'The renderer only knows preload/contract.' })),
+  patterns: [
+    { group: ['node:*'], message: 'The renderer never imports Node.' },
+    { group: ['**/main/**', '**/emulator/**'], message: 'The renderer only knows preload/contract.' },
+  ],
+};
 
 export default tseslint.config(
   {
@@ -89,13 +96,35 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { paths: rendererOnly.paths, patterns: rendererOnly.patterns }],
+    },
+  },
+  // Only stores talk to main: the shared ones (renderer/src/stores/) and each feature's (features/<name>/store.ts,
+  // features/<name>/<what>-store.ts). Components call a store's action; they never import the bridge, nor send a
+  // guarded write, a download or an upload themselves.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: [
+      'renderer/src/stores/**',
+      'renderer/src/features/*/store.{ts,tsx}',
+      'renderer/src/features/*/*-store.{ts,tsx}',
+    ],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeOnly.map((name) => ({ name, message: 'The renderer only knows preload/contract.' })),
+          paths: rendererOnly.paths,
           patterns: [
-            { group: ['node:*'], message: 'The renderer never imports Node.' },
-            { group: ['**/main/**', '**/emulator/**'], message: 'The renderer only knows preload/contract.' },
+            ...rendererOnly.patterns,
+            {
+              group: ['**/bridge'],
+              message: "Only stores talk to main: call an action of the feature's store.",
+            },
+            {
+              group: ['**/stores/guard', '**/stores/downloads', '**/stores/uploads'],
+              importNames: ['guardedInvoke', 'guardedWrite', 'saveDownload', 'saveAndTell', 'uploadFile'],
+              message: "Only stores talk to main: call an action of the feature's store.",
+            },
           ],
         },
       ],

@@ -145,6 +145,25 @@ export const useAppStore = create<AppState>((set, get) => ({
   },
 }));
 
+/** Whether a tenant's grant (as last learnt) allows a capability; with the missing scopes for a tooltip. */
+export function capabilityIn(
+  state: Record<Capability, CapabilityState> | ErrorEnvelope | undefined,
+  cap: Capability,
+): { allowed: boolean; reason: string | null } {
+  if (!state || 'code' in state) return { allowed: true, reason: null };
+  const c = state[cap] as CapabilityState | undefined;
+  // A capability this main does not report yet is not refused here: main still checks every request.
+  if (!c) return { allowed: true, reason: null };
+  return c.allowed
+    ? { allowed: true, reason: null }
+    : { allowed: false, reason: `This tenant's grant lacks ${c.missingScopes.join(', ')}` };
+}
+
+/** Whether a tenant's grant allows a capability, now (outside React: a command's `when`). */
+export function canNow(cap: Capability, tenantId: string): boolean {
+  return capabilityIn(useAppStore.getState().capabilities[tenantId], cap).allowed;
+}
+
 /** Whether a tenant's grant allows a capability; with the missing scopes for the tooltip. */
 export function useCapability(
   cap: Capability,
@@ -154,11 +173,5 @@ export function useCapability(
     const id = tenantId ?? s.activeTenantId;
     return id ? s.capabilities[id] : undefined;
   });
-  if (!state || 'code' in state) return { allowed: true, reason: null };
-  const c = state[cap] as CapabilityState | undefined;
-  // A capability this main does not report yet is not refused here: main still checks every request.
-  if (!c) return { allowed: true, reason: null };
-  return c.allowed
-    ? { allowed: true, reason: null }
-    : { allowed: false, reason: `This tenant's grant lacks ${c.missingScopes.join(', ')}` };
+  return capabilityIn(state, cap);
 }

@@ -1,7 +1,8 @@
 // Files main wrote for the user: saved through the host — the native save dialog in the Electron window, an ordinary
 // download (a one-time link) in the browser host. Returns what to tell the user.
-import type { DownloadRef, ErrorEnvelope } from '../../../preload/contract';
+import type { DownloadRef, ErrorEnvelope, Result } from '../../../preload/contract';
 import { bridge } from '../bridge';
+import { useAppStore } from './app';
 
 export async function saveDownload(
   file: DownloadRef,
@@ -18,4 +19,13 @@ export async function saveDownload(
     return { ok: true, message: `Downloading ${file.filename}` };
   }
   return { ok: true, message: r.data.saved ? `Saved to ${r.data.path}` : null };
+}
+
+/** A file main wrote, asked for by `r`: saved, with where it went said in a toast. Resolves with the error, or null. */
+export async function saveAndTell(r: Result<DownloadRef>): Promise<ErrorEnvelope | null> {
+  if (!r.ok) return r.error;
+  const saved = await saveDownload(r.data);
+  if (!saved.ok) return saved.error;
+  if (saved.message) useAppStore.getState().toast('info', saved.message);
+  return null;
 }

@@ -81,3 +81,9 @@ export async function guardedInvoke<C extends WriteChannel>(
   onSend?.();
   return bridge.invoke(channel, { ...input, ...(guard ? { guard } : {}) } as ChannelInput<C>);
 }
+
+/** A store's action for one guarded write channel: (tenant, input, what the guard says) → the result, or null. */
+export function guardedWrite<C extends WriteChannel>(channel: C) {
+  return (tenant: TenantProfile, input: WriteInput<C>, copy: GuardCopy, onSend?: () => void) =>
+    guardedInvoke(tenant, channel, input, copy, onSend);
+}

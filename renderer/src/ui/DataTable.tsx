@@ -20,6 +20,28 @@ import {
 } from 'react';
 import { isDensity, usePref } from '../stores/prefs';
 import { dropColumn, moveColumn, nextActive } from './table-logic';
+import { registerCommands } from '../commands/registry';
+
+// The keys of every data table, handled by the table itself: listed in the shortcuts overlay.
+registerCommands(
+  (
+    [
+      ['↑ ↓', 'Previous / next row'],
+      ['PgUp PgDn, Home End', 'A page up or down, first or last row'],
+      ['Enter', 'Open the row (a user, a log event)'],
+      ['Space, Shift+Space', 'Pick the row for a bulk edit; with Shift, every row since the last one picked'],
+      ['Alt+← / Alt+→ on a header', 'Move the column'],
+      ['← / → on a column edge', 'Narrow or widen the column (Shift: faster)'],
+    ] as const
+  ).map(([keys, what], i) => ({
+    id: `keys:table-${i}`,
+    group: 'Keys',
+    section: 'In a table',
+    label: what,
+    shortcut: keys,
+    hidden: true,
+  })),
+);
 
 export interface TableColumn<T extends object> {
   id: string;

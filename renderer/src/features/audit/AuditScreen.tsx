@@ -1,8 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AuditEntry, ErrorEnvelope } from '../../../../preload/contract';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
-import { useAppStore } from '../../stores/app';
+import { useAuditStore } from './store';
 import { useTenantsStore } from '../tenants/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { when } from '../../format';
@@ -10,7 +8,7 @@ import { when } from '../../format';
 /** Every write Tenant Desk made, newest first; filters; CSV export that spreadsheets can't turn into formulas. */
 export function AuditScreen() {
   const tenants = useTenantsStore((s) => s.tenants);
-  const toast = useAppStore((s) => s.toast);
+  const audit = useAuditStore();
   const [tenantId, setTenantId] = useState('');
   const [action, setAction] = useState('');
   const [target, setTarget] = useState('');
@@ -23,7 +21,7 @@ export function AuditScreen() {
   };
 
   const load = async () => {
-    const r = await bridge.invoke('audit:list', { ...filters, limit: 500 });
+    const r = await audit.list(filters);
     if (r.ok) {
       setEntries(r.data);
       setError(null);
@@ -31,19 +29,17 @@ export function AuditScreen() {
   };
   useEffect(() => {
     let live = true;
-    void bridge
-      .invoke('audit:list', { ...(tenantId ? { tenantId } : {}), ...(action ? { action } : {}), limit: 500 })
-      .then((r) => {
-        if (!live) return;
-        if (r.ok) {
-          setEntries(r.data);
-          setError(null);
-        } else setError(r.error);
-      });
+    void audit.list({ ...(tenantId ? { tenantId } : {}), ...(action ? { action } : {}) }).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setEntries(r.data);
+        setError(null);
+      } else setError(r.error);
+    });
     return () => {
       live = false;
     };
-  }, [tenantId, action]);
+  }, [audit, tenantId, action]);
 
   const actions = [...new Set((entries ?? []).map((e) => e.action))].sort();
   return (
@@ -53,11 +49,8 @@ export function AuditScreen() {
         <button
           type="button"
           onClick={async () => {
-            const r = await bridge.invoke('audit:export-csv', filters);
-            if (!r.ok) return setError(r.error);
-            const saved = await saveDownload(r.data);
-            if (!saved.ok) return setError(saved.error);
-            if (saved.message) toast('info', saved.message);
+            const failed = await audit.exportCsv(filters);
+            if (failed) setError(failed);
           }}
         >
           Export CSV

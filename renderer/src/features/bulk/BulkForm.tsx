@@ -8,7 +8,7 @@ import {
   type TenantProfile,
 } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
-import { bridge } from '../../bridge';
+import { useRolesStore } from '../roles/store';
 import { count, formatBytes } from '../../format';
 import { changeOf, useBulkStore } from './store';
 import { useTenantSearch } from '../users/store';
@@ -259,7 +259,7 @@ function RolePicker({ tenant }: { tenant: TenantProfile }) {
   const [found, setFound] = useState<Async<{ roles: RoleSummary[] }> | null>(null);
   const find = async () => {
     setFound({ state: 'loading' });
-    setFound(fromResult(await bridge.invoke('roles:search', { tenantId: tenant.id, nameFilter: filter })));
+    setFound(fromResult(await useRolesStore.getState().searchRoles(tenant.id, filter)));
   };
   const chosen = (list: RoleSummary[], what: string, key: 'addRoles' | 'removeRoles') =>
     list.length > 0 && (

@@ -3,9 +3,6 @@ import { NoUsersRow, UserCell } from '../../ui/UserCell';
 import { Pager } from '../../ui/Pager';
 import type { ErrorEnvelope, JobItemState, JobSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult } from '../../async';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
-import { useAppStore } from '../../stores/app';
 import { newPlanId, useBulkStore } from './store';
 import { PAGE, useJobsStore } from './jobs-store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -101,10 +98,11 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
   const setFilter = useJobsStore((s) => s.setFilter);
   const setOffset = useJobsStore((s) => s.setOffset);
   const loadItems = useJobsStore((s) => s.loadItems);
-  const onProgress = useJobsStore((s) => s.onProgress);
+  const controlJob = useJobsStore((s) => s.control);
+  const planFromJob = useJobsStore((s) => s.planFrom);
+  const exportResults = useJobsStore((s) => s.exportResults);
   const open = useJobsStore((s) => s.open);
   const show = useBulkStore((s) => s.show);
-  const toast = useAppStore((s) => s.toast);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const { counts } = job;
@@ -113,11 +111,9 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
 
   const control = async (action: 'pause' | 'resume' | 'cancel') => {
     setBusy(action);
-    const r = await bridge.invoke('jobs:control', { jobId: job.id, action });
+    const r = await controlJob(job.id, action);
     setBusy(null);
-    if (!r.ok) return setError(r.error);
-    setError(null);
-    onProgress(r.data);
+    setError(r.ok ? null : r.error);
   };
 
   /** A plan made from this job (its failed users again, or its inverse) goes to the preview above for review. */
@@ -125,7 +121,7 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
     setBusy(channel);
     const planId = newPlanId();
     show(tenant.id, planId, { state: 'loading' });
-    const r = await bridge.invoke(channel, { jobId: job.id, planId });
+    const r = await planFromJob(channel, job.id, planId);
     setBusy(null);
     if (useBulkStore.getState().of(tenant.id).planId !== planId) return;
     show(tenant.id, planId, fromResult(r));
@@ -241,11 +237,8 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
           type="button"
           disabled={!!busy}
           onClick={async () => {
-            const r = await bridge.invoke('jobs:export', { jobId: job.id });
-            if (!r.ok) return setError(r.error);
-            const saved = await saveDownload(r.data);
-            if (!saved.ok) return setError(saved.error);
-            if (saved.message) toast('info', saved.message);
+            const failed = await exportResults(job.id);
+            if (failed) setError(failed);
           }}
         >
           Export results as CSV

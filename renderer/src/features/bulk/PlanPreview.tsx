@@ -3,9 +3,6 @@ import { NoUsersRow, UserCell } from '../../ui/UserCell';
 import { Pager } from '../../ui/Pager';
 import type { BulkPlanItem, BulkPlanSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
-import { guardedInvoke } from '../../stores/guard';
 import { useAppStore } from '../../stores/app';
 import { useBulkStore } from './store';
 import { useJobsStore } from './jobs-store';
@@ -57,8 +54,9 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
 
   useEffect(() => {
     let live = true;
-    void bridge
-      .invoke('bulk:plan-items', { planId: plan.planId, status, offset, limit: PAGE })
+    void useBulkStore
+      .getState()
+      .planItems(plan.planId, status, offset, PAGE)
       .then((r) => live && setItems(fromResult(r)));
     return () => {
       live = false;
@@ -67,9 +65,8 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
 
   const start = async () => {
     setStarting(true);
-    const r = await guardedInvoke(
+    const r = await useBulkStore.getState().start(
       tenant,
-      'bulk:start',
       { planId: plan.planId },
       {
         title: `Change ${count(plan.willChange)} users on ${tenant.label}?`,
@@ -215,11 +212,8 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
           <button
             type="button"
             onClick={async () => {
-              const r = await bridge.invoke('bulk:save-users', { planId: plan.planId });
-              if (!r.ok) return setError(r.error);
-              const saved = await saveDownload(r.data);
-              if (!saved.ok) return setError(saved.error);
-              if (saved.message) toast('info', saved.message);
+              const failed = await useBulkStore.getState().saveUsers(plan.planId);
+              if (failed) setError(failed);
             }}
           >
             Save these users as JSON first

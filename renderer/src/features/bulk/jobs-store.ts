@@ -1,7 +1,15 @@
 // Bulk jobs as the window knows them: summaries kept current by main's progress events, the list per tenant, and
 // the job open in detail with a page of its per-user outcomes.
 import { create } from 'zustand';
-import type { JobItem, JobItemState, JobSummary } from '../../../../preload/contract';
+import type {
+  BulkPlanSummary,
+  ErrorEnvelope,
+  JobItem,
+  JobItemState,
+  JobSummary,
+  Result,
+} from '../../../../preload/contract';
+import { saveAndTell } from '../../stores/downloads';
 import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
 
@@ -18,6 +26,16 @@ interface JobsState {
   setFilter(filter: JobItemState | ''): void;
   setOffset(offset: number): void;
   loadItems(): Promise<void>;
+  /** Pauses, resumes or cancels a job; its new state is taken in at once. */
+  control(jobId: string, action: 'pause' | 'resume' | 'cancel'): Promise<Result<JobSummary>>;
+  /** A plan made from a job: its failed users again, or its inverse. */
+  planFrom(
+    channel: 'jobs:retry-plan' | 'jobs:undo-plan',
+    jobId: string,
+    planId: string,
+  ): Promise<Result<BulkPlanSummary>>;
+  /** The job's per-user outcomes as CSV, saved; the error, or null. */
+  exportResults(jobId: string): Promise<ErrorEnvelope | null>;
 }
 
 export const PAGE = 50;
@@ -58,6 +76,13 @@ export const useJobsStore = create<JobsState>((set, get) => ({
     set({ offset });
     void get().loadItems();
   },
+  async control(jobId, action) {
+    const r = await bridge.invoke('jobs:control', { jobId, action });
+    if (r.ok) get().onProgress(r.data);
+    return r;
+  },
+  planFrom: (channel, jobId, planId) => bridge.invoke(channel, { jobId, planId }),
+  exportResults: async (jobId) => saveAndTell(await bridge.invoke('jobs:export', { jobId })),
   async loadItems() {
     const { openId, filter, offset } = get();
     if (!openId) return;

@@ -4,15 +4,20 @@ import { create } from 'zustand';
 import type {
   BulkChange,
   BulkChangeKind,
+  BulkPlanItem,
   BulkPlanSummary,
   BulkSource,
+  ErrorEnvelope,
   Events,
   MetadataKind,
+  Result,
   RoleSummary,
 } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
 import { bridge } from '../../bridge';
 import { uploadFile } from '../../stores/uploads';
+import { saveAndTell } from '../../stores/downloads';
+import { guardedWrite } from '../../stores/guard';
 
 export type SourceKind = 'selection' | 'query' | 'list';
 
@@ -110,10 +115,25 @@ interface BulkState {
   discardPlan(tenantId: string): void;
   /** Fills the form from another screen; a plan shown before is dropped (the new draft is previewed anew). */
   preset(tenantId: string, preset: BulkPreset): void;
+  /** A page of the plan's users that change (or are skipped), each with what happens to it. */
+  planItems(
+    planId: string,
+    status: 'change' | 'skip',
+    offset: number,
+    limit: number,
+  ): Promise<Result<{ items: BulkPlanItem[]; total: number }>>;
+  /** The plan's users as they are now, saved as JSON (before a destructive change); the error, or null. */
+  saveUsers(planId: string): Promise<ErrorEnvelope | null>;
+  /** Starts the plan (through the guard): the job it became, or null when the user cancelled. */
+  start: ReturnType<typeof guardedWrite<'bulk:start'>>;
 }
 
 export const useBulkStore = create<BulkState>((set, get) => ({
   byTenant: {},
+  planItems: (planId, status, offset, limit) =>
+    bridge.invoke('bulk:plan-items', { planId, status, offset, limit }),
+  saveUsers: async (planId) => saveAndTell(await bridge.invoke('bulk:save-users', { planId })),
+  start: guardedWrite('bulk:start'),
   of(tenantId) {
     return get().byTenant[tenantId] ?? freshDraft();
   },

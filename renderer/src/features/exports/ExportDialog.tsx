@@ -14,8 +14,6 @@ import {
   type SnapshotSummary,
   type TenantProfile,
 } from '../../../../preload/contract';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
 import { finishedPhase, newExportId, useExportsStore } from './store';
 import { useAppStore } from '../../stores/app';
 import { useSnapshotsStore } from '../snapshots/store';
@@ -53,7 +51,6 @@ const FORMATS: { value: ExportFormat; label: string; hint: string }[] = [
 /** Picks the users, the fields (with their column names) and the format; then follows the export to its file. */
 export function ExportDialog({ target, onClose }: { target: ExportTarget; onClose: () => void }) {
   const id = useId();
-  const toast = useAppStore((s) => s.toast);
   const watch = useExportsStore((s) => s.watch);
   const [source, setSource] = useState<SourceChoice>(
     target.kind === 'tenant' && target.selectedIds.length ? 'selection' : 'query',
@@ -113,7 +110,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
     setExportId(next);
     const r =
       target.kind === 'tenant'
-        ? await bridge.invoke('exports:start', {
+        ? await useExportsStore.getState().exportTenant({
             tenantId: target.tenant.id,
             exportId: next,
             source: sourceOf(),
@@ -122,7 +119,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
             bom: format === 'csv' && bom,
             keepSnapshot: keep,
           })
-        : await bridge.invoke('snapshots:export', {
+        : await useExportsStore.getState().exportSnapshot({
             snapshotId: target.snapshot.id,
             exportId: next,
             q: target.query,
@@ -134,13 +131,11 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
       setExportId(null);
       return setError(r.error);
     }
-    useExportsStore.getState().onProgress(r.data);
   };
 
   const save = async (s: ExportStatus) => {
-    const saved = await saveDownload(s.file!);
-    if (!saved.ok) return setError(saved.error);
-    if (saved.message) toast('info', saved.message);
+    const failed = await useExportsStore.getState().save(s.file!);
+    if (failed) setError(failed);
   };
 
   const addCustom = () => {
@@ -420,10 +415,7 @@ function ExportProgress({
             <button type="button" onClick={onClose}>
               Continue in the background
             </button>
-            <button
-              type="button"
-              onClick={() => void bridge.invoke('exports:cancel', { exportId: status.exportId })}
-            >
+            <button type="button" onClick={() => useExportsStore.getState().cancel(status.exportId)}>
               Cancel export
             </button>
           </>

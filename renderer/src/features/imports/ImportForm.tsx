@@ -13,7 +13,6 @@ import {
   type ImportPreview,
   type TenantProfile,
 } from '../../../../preload/contract';
-import { guardedInvoke } from '../../stores/guard';
 import { useAppStore } from '../../stores/app';
 import { keyFromColumn, splitTarget, useImportDraft, useImportsStore } from './store';
 import { CapableButton } from '../../ui/Capable';
@@ -131,9 +130,8 @@ function Preview({ tenant, preview: p }: { tenant: TenantProfile; preview: Impor
   const start = async () => {
     setError(null);
     setStarting(true);
-    const r = await guardedInvoke(
+    const r = await useImportsStore.getState().start(
       tenant,
-      'imports:start',
       { importId: p.importId, upsert: d.upsert, sendCompletionEmail: d.sendCompletionEmail },
       {
         title: `Import ${count(p.valid)} users into ${p.connection.name} on ${tenant.label}?`,

@@ -10,8 +10,6 @@ import type {
   TenantProfile,
 } from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
 import { useAppStore } from '../../stores/app';
 import { useImportsStore } from './store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -197,7 +195,6 @@ export function ImportRun({ tenant, summary: s }: { tenant: TenantProfile; summa
 
 /** The rows Auth0 refused, with its error code, a page at a time; the whole list as CSV. */
 function Failures({ summary: s }: { summary: ImportSummary }) {
-  const toast = useAppStore((st) => st.toast);
   const [offset, setOffset] = useState(0);
   const [attempt, setAttempt] = useState(0);
   // The answer for one page (and attempt, and count of failures so far); another shows "loading" until its own.
@@ -211,8 +208,9 @@ function Failures({ summary: s }: { summary: ImportSummary }) {
 
   useEffect(() => {
     let live = true;
-    void bridge
-      .invoke('imports:failures', { importId: s.importId, offset, limit: FAILURES_PAGE })
+    void useImportsStore
+      .getState()
+      .failures(s.importId, offset, FAILURES_PAGE)
       .then((r) => live && setAnswer({ key, value: fromResult(r) }));
     return () => {
       live = false;
@@ -228,11 +226,7 @@ function Failures({ summary: s }: { summary: ImportSummary }) {
           disabled={s.counts.failed === 0}
           onClick={async () => {
             setError(null);
-            const r = await bridge.invoke('imports:failures-export', { importId: s.importId });
-            if (!r.ok) return setError(r.error);
-            const saved = await saveDownload(r.data);
-            if (!saved.ok) return setError(saved.error);
-            if (saved.message) toast('info', saved.message);
+            setError(await useImportsStore.getState().exportFailures(s.importId));
           }}
         >
           Download failed rows as CSV

@@ -3,9 +3,7 @@
 // chunk by chunk, two Auth0 jobs at a time — with its progress, the rows Auth0 refused and the tenant's history.
 import { useEffect, useId, useState } from 'react';
 import type { ErrorEnvelope, TenantProfile } from '../../../../preload/contract';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
-import { useAppStore, useCapability } from '../../stores/app';
+import { useCapability } from '../../stores/app';
 import { useImportDraft, useImportsStore } from './store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
@@ -20,20 +18,11 @@ export function ImportsScreen({ tenant }: { tenant: TenantProfile }) {
   const openId = useImportsStore((s) => s.openId[tenant.id] ?? null);
   const open = useImportsStore((s) => (openId ? s.byId[openId] : undefined));
   const draft = useImportDraft(tenant.id);
-  const toast = useAppStore((s) => s.toast);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
 
   const template = async (format: 'csv' | 'json') => {
     setError(null);
-    const r = await bridge.invoke('imports:template', {
-      tenantId: tenant.id,
-      connectionId: draft.connectionId,
-      format,
-    });
-    if (!r.ok) return setError(r.error);
-    const saved = await saveDownload(r.data);
-    if (!saved.ok) return setError(saved.error);
-    if (saved.message) toast('info', saved.message);
+    setError(await useImportsStore.getState().template(tenant.id, draft.connectionId, format));
   };
 
   return (

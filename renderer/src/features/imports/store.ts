@@ -6,13 +6,17 @@ import { create } from 'zustand';
 import type {
   ConnectionSummary,
   ErrorEnvelope,
+  ImportFailure,
   ImportFormat,
   ImportPreview,
   ImportSummary,
+  Result,
 } from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
 import { uploadFile } from '../../stores/uploads';
+import { saveAndTell } from '../../stores/downloads';
+import { guardedWrite } from '../../stores/guard';
 
 /** A fresh id for an import: `imp_` and 16 hex digits. */
 export function newImportId(): string {
@@ -96,12 +100,30 @@ interface ImportsState {
   cancel(importId: string): Promise<ErrorEnvelope | null>;
   /** An import interrupted when Tenant Desk stopped: its sent chunks followed up, the rest sent. */
   resume(importId: string): Promise<ErrorEnvelope | null>;
+  /** Starts the prepared import (through the guard): its summary, or null when the user cancelled. */
+  start: ReturnType<typeof guardedWrite<'imports:start'>>;
+  /** A template file for the connection, saved; the error, or null. */
+  template(tenantId: string, connectionId: string, format: 'csv' | 'json'): Promise<ErrorEnvelope | null>;
+  /** A page of the rows Auth0 refused. */
+  failures(
+    importId: string,
+    offset: number,
+    limit: number,
+  ): Promise<Result<{ items: ImportFailure[]; total: number }>>;
+  /** The refused rows as CSV, saved; the error, or null. */
+  exportFailures(importId: string): Promise<ErrorEnvelope | null>;
 }
 
 const finished = (s: ImportSummary) => s.status !== 'running';
 
 export const useImportsStore = create<ImportsState>((set, get) => ({
   drafts: {},
+  start: guardedWrite('imports:start'),
+  template: async (tenantId, connectionId, format) =>
+    saveAndTell(await bridge.invoke('imports:template', { tenantId, connectionId, format })),
+  failures: (importId, offset, limit) => bridge.invoke('imports:failures', { importId, offset, limit }),
+  exportFailures: async (importId) =>
+    saveAndTell(await bridge.invoke('imports:failures-export', { importId })),
   connections: {},
   byId: {},
   history: {},

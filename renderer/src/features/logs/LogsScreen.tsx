@@ -7,7 +7,6 @@ import { FiltersDisclosure } from '../../ui/FiltersDisclosure';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { LogEventSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
-import { bridge } from '../../bridge';
 import { categoryOf, LOG_CATEGORIES, logType, type LogCategory } from './log-types';
 import { useCapability } from '../../stores/app';
 import { useDetailStore } from '../user/store';
@@ -86,7 +85,7 @@ export function LogsScreen({ tenant }: { tenant: TenantProfile }) {
     );
 
   return (
-    <WithSidePanel panel={detailOpen ? <UserDetail onChanged={() => undefined} /> : null}>
+    <WithSidePanel panel={detailOpen ? <UserDetail /> : null}>
       <section className="logs-screen screen" aria-labelledby={`${id}-title`}>
         <div className="section-head">
           <h1 id={`${id}-title`}>Logs</h1>
@@ -342,9 +341,12 @@ function LogDrawer({
     returnTo.current ??= document.activeElement;
     heading.current?.focus();
     let live = true;
-    void bridge.invoke('logs:get', { tenantId: tenant.id, logId: event.log_id }).then((r) => {
-      if (live) setAnswer({ key, value: fromResult(r) });
-    });
+    void useLogsStore
+      .getState()
+      .getEvent(tenant.id, event.log_id)
+      .then((r) => {
+        if (live) setAnswer({ key, value: fromResult(r) });
+      });
     return () => {
       live = false;
     };

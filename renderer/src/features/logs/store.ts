@@ -2,7 +2,7 @@
 // checkpoint reading, oldest first, past Auth0's 1,000-result limit), the open event, and the live tail — checkpoint
 // polling from the newest event seen, every few seconds (inside Auth0's log-read limit of 100 a minute), pausable.
 import { create } from 'zustand';
-import type { ErrorEnvelope, LogEventSummary } from '../../../../preload/contract';
+import type { ErrorEnvelope, LogEventSummary, Result } from '../../../../preload/contract';
 import { bridge } from '../../bridge';
 import { readWithOneRetry } from '../../reads';
 import { perTenant, type PerTenant } from '../../stores/per-tenant';
@@ -115,6 +115,8 @@ interface LogsState extends PerTenant<TenantLogs, LogFilters> {
   pauseTail(tenantId: string, paused: boolean): void;
   /** One poll of the tail (the timer calls it; exposed for tests). */
   pollTail(tenantId: string): Promise<void>;
+  /** One event with everything Auth0 recorded (the drawer's raw view). */
+  getEvent(tenantId: string, logId: string): Promise<Result<Record<string, unknown>>>;
 }
 
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -210,6 +212,7 @@ export const useLogsStore = create<LogsState>((set, get) => ({
       error: null,
     });
   },
+  getEvent: (tenantId, logId) => bridge.invoke('logs:get', { tenantId, logId }),
   open(tenantId, logId) {
     get().update(tenantId, { openId: logId });
   },

@@ -3,7 +3,6 @@
 import { useId, useState } from 'react';
 import type { ErrorEnvelope, RoleDetail, RoleSummary, TenantProfile } from '../../../../preload/contract';
 import { fieldErrors, unplacedError } from '../../fields';
-import { guardedInvoke } from '../../stores/guard';
 import { useAppStore } from '../../stores/app';
 import { useRolesStore, useTenantRoles } from './store';
 import { CapableButton } from '../../ui/Capable';
@@ -31,9 +30,8 @@ export function RoleDetailPane({ tenant }: { tenant: TenantProfile }) {
         : detail.memberCount === 0
           ? 'No user holds it.'
           : `${count(detail.memberCount)} user${detail.memberCount === 1 ? ' holds' : 's hold'} it and will lose its permissions.`;
-    const r = await guardedInvoke(
+    const r = await useRolesStore.getState().deleteRole(
       tenant,
-      'roles:delete',
       { tenantId: tenant.id, roleId: detail.role.id },
       {
         title: `Delete the role ${detail.role.name}?`,
@@ -172,9 +170,8 @@ export function RoleFormDialog({
     if (Object.keys(problems(name, description)).length || unchanged) return;
     setBusy(true);
     const r = role
-      ? await guardedInvoke(
+      ? await useRolesStore.getState().updateRole(
           tenant,
-          'roles:update',
           { tenantId: tenant.id, roleId: role.id, ...changes },
           {
             title: `Save the role ${role.name}?`,
@@ -182,9 +179,8 @@ export function RoleFormDialog({
             confirmLabel: 'Save role',
           },
         )
-      : await guardedInvoke(
+      : await useRolesStore.getState().createRole(
           tenant,
-          'roles:create',
           { tenantId: tenant.id, name: name.trim(), description: description.trim() },
           {
             title: `Create the role ${name.trim()}?`,

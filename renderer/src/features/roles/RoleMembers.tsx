@@ -4,9 +4,6 @@
 import { useId, useRef, useState } from 'react';
 import type { Auth0User, ErrorEnvelope, RoleDetail, TenantProfile } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
-import { guardedInvoke } from '../../stores/guard';
 import { useAppStore } from '../../stores/app';
 import { useBulkStore, type BulkPreset } from '../bulk/store';
 import { useRolesStore, useTenantRoles } from './store';
@@ -37,9 +34,8 @@ export function RoleMembersSection({ tenant, detail }: { tenant: TenantProfile; 
     setError(null);
     setFailures([]);
     const userIds = picked;
-    const r = await guardedInvoke(
+    const r = await useRolesStore.getState().removeMembers(
       tenant,
-      'roles:remove-members',
       { tenantId: tenant.id, roleId: role.id, userIds },
       {
         title: `Remove the role ${role.name} from ${count(userIds.length, 'user')}?`,
@@ -66,11 +62,7 @@ export function RoleMembersSection({ tenant, detail }: { tenant: TenantProfile; 
 
   const exportMembers = async () => {
     setError(null);
-    const r = await bridge.invoke('roles:export-members', { tenantId: tenant.id, roleId: role.id });
-    if (!r.ok) return setError(r.error);
-    const saved = await saveDownload(r.data);
-    if (!saved.ok) return setError(saved.error);
-    if (saved.message) toast('info', saved.message);
+    setError(await store.exportMembers(tenant.id, role.id));
   };
 
   return (
@@ -257,15 +249,14 @@ function AddMembers({
   const find = async () => {
     const mine = ++seq.current;
     setFound({ state: 'loading' });
-    const r = await bridge.invoke('users:search', { tenantId: tenant.id, q: q.trim(), page: 0, perPage: 25 });
+    const r = await useRolesStore.getState().findUsers(tenant.id, q);
     if (seq.current === mine) setFound(fromResult(r));
   };
   const add = async () => {
     setError(null);
     setBusy(true);
-    const r = await guardedInvoke(
+    const r = await useRolesStore.getState().addMembers(
       tenant,
-      'roles:add-members',
       { tenantId: tenant.id, roleId: role.id, userIds: pickedIds },
       {
         title: `Give the role ${role.name} to ${count(pickedIds.length, 'user')}?`,

@@ -9,8 +9,6 @@ import type {
   TenantProfile,
 } from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
-import { bridge } from '../../bridge';
-import { guardedInvoke } from '../../stores/guard';
 import { useAppStore } from '../../stores/app';
 import { useRolesStore } from './store';
 import { CapableButton } from '../../ui/Capable';
@@ -33,9 +31,8 @@ export function RolePermissionsSection({ tenant, detail }: { tenant: TenantProfi
 
   const remove = async () => {
     setError(null);
-    const r = await guardedInvoke(
+    const r = await useRolesStore.getState().removePermissions(
       tenant,
-      'roles:remove-permissions',
       { tenantId: tenant.id, roleId: role.id, permissions: pickedList },
       {
         title: `Remove ${count(pickedList.length, 'permission')} from ${role.name}?`,
@@ -170,12 +167,15 @@ function PermissionPicker({
 
   useEffect(() => {
     let live = true;
-    void bridge.invoke('resource-servers:list', { tenantId: tenant.id }).then((r) => {
-      if (!live) return;
-      setApis(fromResult(r));
-      // The first API whose scopes can be given, chosen at once.
-      if (r.ok) setApiId((chosen) => chosen || (r.data.find((a) => !a.isSystem)?.id ?? ''));
-    });
+    void useRolesStore
+      .getState()
+      .resourceServers(tenant.id)
+      .then((r) => {
+        if (!live) return;
+        setApis(fromResult(r));
+        // The first API whose scopes can be given, chosen at once.
+        if (r.ok) setApiId((chosen) => chosen || (r.data.find((a) => !a.isSystem)?.id ?? ''));
+      });
     return () => {
       live = false;
     };
@@ -185,9 +185,8 @@ function PermissionPicker({
     const permissions = Object.keys(ticked).map((name) => ({ resourceServer: api.identifier, name }));
     setError(null);
     setBusy(true);
-    const r = await guardedInvoke(
+    const r = await useRolesStore.getState().addPermissions(
       tenant,
-      'roles:add-permissions',
       { tenantId: tenant.id, roleId: role.id, permissions },
       {
         title: `Add ${count(permissions.length, 'permission')} of ${api.name} to ${role.name}?`,

@@ -3,10 +3,20 @@
 // list goes past any limit. Every answer is checked against the request it belongs to: a role chosen since, a newer
 // page or another filter drops it.
 import { create } from 'zustand';
-import type { ErrorEnvelope, RoleDetail, RoleMember, RoleSummary } from '../../../../preload/contract';
+import type {
+  Auth0User,
+  ErrorEnvelope,
+  ResourceServerSummary,
+  Result,
+  RoleDetail,
+  RoleMember,
+  RoleSummary,
+} from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
 import { readWithOneRetry } from '../../reads';
+import { saveAndTell } from '../../stores/downloads';
+import { guardedWrite } from '../../stores/guard';
 
 export const ROLES_PAGE = 50;
 export const MEMBERS_PAGE = 50;
@@ -81,10 +91,36 @@ interface RolesState {
   clearPicked(tenantId: string): void;
   /** Members removed by a write: out of the list (without reading it all again), and unpicked. */
   dropMembers(tenantId: string, userIds: string[]): void;
+  /** Roles whose name matches (a picker's search over all of the tenant's roles). */
+  searchRoles(tenantId: string, nameFilter: string): Promise<Result<{ roles: RoleSummary[] }>>;
+  /** Users to give a role to (the first 25 a query finds). */
+  findUsers(tenantId: string, q: string): Promise<Result<{ users: Auth0User[]; total: number }>>;
+  resourceServers(tenantId: string): Promise<Result<ResourceServerSummary[]>>;
+  /** The role's members as a file, saved; resolves with the error, or null. */
+  exportMembers(tenantId: string, roleId: string): Promise<ErrorEnvelope | null>;
+  createRole: ReturnType<typeof guardedWrite<'roles:create'>>;
+  updateRole: ReturnType<typeof guardedWrite<'roles:update'>>;
+  deleteRole: ReturnType<typeof guardedWrite<'roles:delete'>>;
+  addMembers: ReturnType<typeof guardedWrite<'roles:add-members'>>;
+  removeMembers: ReturnType<typeof guardedWrite<'roles:remove-members'>>;
+  addPermissions: ReturnType<typeof guardedWrite<'roles:add-permissions'>>;
+  removePermissions: ReturnType<typeof guardedWrite<'roles:remove-permissions'>>;
 }
 
 export const useRolesStore = create<RolesState>((set, get) => ({
   byTenant: {},
+  searchRoles: (tenantId, nameFilter) => bridge.invoke('roles:search', { tenantId, nameFilter }),
+  findUsers: (tenantId, q) => bridge.invoke('users:search', { tenantId, q: q.trim(), page: 0, perPage: 25 }),
+  resourceServers: (tenantId) => bridge.invoke('resource-servers:list', { tenantId }),
+  exportMembers: async (tenantId, roleId) =>
+    saveAndTell(await bridge.invoke('roles:export-members', { tenantId, roleId })),
+  createRole: guardedWrite('roles:create'),
+  updateRole: guardedWrite('roles:update'),
+  deleteRole: guardedWrite('roles:delete'),
+  addMembers: guardedWrite('roles:add-members'),
+  removeMembers: guardedWrite('roles:remove-members'),
+  addPermissions: guardedWrite('roles:add-permissions'),
+  removePermissions: guardedWrite('roles:remove-permissions'),
   of(tenantId) {
     return get().byTenant[tenantId] ?? freshRoles();
   },

@@ -3,10 +3,13 @@
 import { useAppStore } from '../../stores/app';
 import { isDensity, isTheme, usePref, usePrefsStore } from '../../stores/prefs';
 import { useTenantsStore } from '../tenants/store';
-import { SCREENS } from '../../commands/shortcuts';
+import { useRegistry } from '../../commands/registry';
+import { useShellStore } from './store';
 import { ColorSwatch, EnvironmentTag } from '../../ui/EnvironmentTag';
 
-export function Sidebar({ onPalette, onHelp }: { onPalette: (filter?: string) => void; onHelp: () => void }) {
+export function Sidebar() {
+  const screens = useRegistry((s) => s.screens);
+  const { openPalette: onPalette, openHelp: onHelp } = useShellStore.getState();
   const activeId = useAppStore((s) => s.activeTenantId);
   const view = useAppStore((s) => s.view);
   const setView = useAppStore((s) => s.setView);
@@ -39,16 +42,17 @@ export function Sidebar({ onPalette, onHelp }: { onPalette: (filter?: string) =>
             Switch tenant <kbd aria-hidden="true">Ctrl K</kbd>
           </button>
           <nav aria-label="Main" className="main-nav">
-            {SCREENS.map(({ view: v, label, key }) => (
+            {screens.map(({ view: v, label, digit, letter }) => (
               <button
                 key={v}
                 type="button"
                 aria-current={view === v ? 'page' : undefined}
-                aria-keyshortcuts={`Alt+${key}`}
+                aria-keyshortcuts={digit ? `Alt+${digit}` : undefined}
                 onClick={() => setView(v)}
               >
                 <span>{label}</span>
-                <kbd aria-hidden="true">Alt {key}</kbd>
+                {/* A screen past the ninth has no Alt+digit: its chord instead. */}
+                <kbd aria-hidden="true">{digit ? `Alt ${digit}` : `G ${letter.toUpperCase()}`}</kbd>
               </button>
             ))}
           </nav>

@@ -2,9 +2,6 @@ import { useState, type ReactNode } from 'react';
 import { NoUsersRow, UserCell } from '../../ui/UserCell';
 import { Pager } from '../../ui/Pager';
 import type { CompareItem, CompareKind, CompareSummary } from '../../../../preload/contract';
-import { bridge } from '../../bridge';
-import { saveDownload } from '../../stores/downloads';
-import { useAppStore } from '../../stores/app';
 import { COMPARE_PAGE, useSnapshotsStore, type Comparison } from './store';
 import { StateView } from '../../ui/StateView';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -100,7 +97,6 @@ export function CompareResults({
   heading: ReactNode;
   notice?: ReactNode;
 }) {
-  const toast = useAppStore((s) => s.toast);
   const [error, setError] = useState<Parameters<typeof ErrorMessage>[0]['error']>(null);
   return (
     <>
@@ -127,11 +123,7 @@ export function CompareResults({
           type="button"
           className="export-compare"
           onClick={async () => {
-            const r = await bridge.invoke('snapshots:compare-export', { compareId: c.compareId });
-            if (!r.ok) return setError(r.error);
-            const saved = await saveDownload(r.data);
-            if (!saved.ok) return setError(saved.error);
-            if (saved.message) toast('info', saved.message);
+            setError(await useSnapshotsStore.getState().exportComparison(c.compareId));
           }}
         >
           {words.exportLabel}

@@ -1,10 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import type { ErrorEnvelope } from '../../../../preload/contract';
-import { bridge } from '../../bridge';
-import { finishedPhase, newExportId, useExportsStore } from '../exports/store';
+import { finishedPhase, useExportsStore } from '../exports/store';
 import { useSnapshotsStore } from './store';
 import { useTenantsStore } from '../tenants/store';
-import { uploadFile } from '../../stores/uploads';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { Modal } from '../../ui/Modal';
 import { count } from '../../format';
@@ -32,26 +30,14 @@ export function OpenFileDialog({ onClose }: { onClose: () => void }) {
     if (!file) return;
     setError(null);
     setSent({ sent: 0, total: file.size });
-    const up = await uploadFile(file, (s, total) => setSent({ sent: s, total }));
-    if (!up.ok) {
-      setSent(null);
-      return setError(up.error);
-    }
-    const next = newExportId();
-    // Watched from the start: how it ends is said here, not in a toast.
-    useExportsStore.getState().watch(next, true);
-    const r = await bridge.invoke('snapshots:open-file', {
-      exportId: next,
-      uploadId: up.uploadId,
-      label: label.trim() || file.name,
-      ...(tenantId ? { tenantId } : {}),
-    });
+    const r = await useSnapshotsStore
+      .getState()
+      .openFile(file, label.trim() || file.name, tenantId, (s, total) => setSent({ sent: s, total }));
     if (!r.ok) {
       setSent(null);
       return setError(r.error);
     }
-    useExportsStore.getState().onProgress(r.data);
-    setExportId(next);
+    setExportId(r.exportId);
   };
 
   return (
@@ -127,10 +113,7 @@ export function OpenFileDialog({ onClose }: { onClose: () => void }) {
               </button>
             )}
             {status && !finishedPhase(status) && (
-              <button
-                type="button"
-                onClick={() => void bridge.invoke('exports:cancel', { exportId: status.exportId })}
-              >
+              <button type="button" onClick={() => useExportsStore.getState().cancel(status.exportId)}>
                 Cancel
               </button>
             )}

@@ -12,6 +12,9 @@ import type {
 import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
 import { DEFAULT_COLUMNS } from '../users/store';
+import { newExportId, useExportsStore } from '../exports/store';
+import { saveAndTell } from '../../stores/downloads';
+import { uploadFile } from '../../stores/uploads';
 
 export interface SnapshotSearch {
   typed: string;
@@ -65,6 +68,18 @@ interface SnapshotsState {
   compare(before: string, after: string): Promise<void>;
   showItems(changes: Partial<Pick<Comparison, 'kind' | 'field' | 'offset'>>): Promise<void>;
   closeComparison(): void;
+  /**
+   * A users file handed to main (`progress` follows the upload) and read as a snapshot: the export id whose
+   * progress tells how the reading goes (watched: how it ends is said where the file was opened).
+   */
+  openFile(
+    file: File,
+    label: string,
+    tenantId: string,
+    progress: (sent: number, total: number) => void,
+  ): Promise<{ ok: true; exportId: string } | { ok: false; error: ErrorEnvelope }>;
+  /** A comparison's users as a file, saved; the error, or null. */
+  exportComparison(compareId: string): Promise<ErrorEnvelope | null>;
 }
 
 export const COMPARE_PAGE = 25;
@@ -164,6 +179,25 @@ export const useSnapshotsStore = create<SnapshotsState>((set, get) => ({
     if (now && now.kind === next.kind && now.field === next.field && now.offset === next.offset)
       set({ comparison: { ...now, items: fromResult(r) } });
   },
+  async openFile(file, label, tenantId, progress) {
+    const up = await uploadFile(file, progress);
+    if (!up.ok) return up;
+    const exportId = newExportId();
+    const exports = useExportsStore.getState();
+    // Watched from the start: how it ends is said where the file was opened, not in a toast.
+    exports.watch(exportId, true);
+    const r = await bridge.invoke('snapshots:open-file', {
+      exportId,
+      uploadId: up.uploadId,
+      label,
+      ...(tenantId ? { tenantId } : {}),
+    });
+    if (!r.ok) return r;
+    exports.onProgress(r.data);
+    return { ok: true, exportId };
+  },
+  exportComparison: async (compareId) =>
+    saveAndTell(await bridge.invoke('snapshots:compare-export', { compareId })),
   closeComparison() {
     set({ comparison: null });
   },

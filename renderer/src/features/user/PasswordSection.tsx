@@ -4,6 +4,7 @@ import { useAppStore } from '../../stores/app';
 import { useDetailStore } from './store';
 import { CapableButton } from '../../ui/Capable';
 import { generatePassword } from '../../password';
+import { createPasswordLink, hasDatabaseIdentity, sendResetEmail } from './commands';
 import { count, when } from '../../format';
 
 /** Password-change link, reset email and a new password, for database users only. */
@@ -12,12 +13,10 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
   const act = useDetailStore((s) => s.act);
   const setDirty = useDetailStore((s) => s.setDirty);
   const toast = useAppStore((s) => s.toast);
-  const [ticket, setTicket] = useState<{ ticket: string; expiresAt: string } | null>(null);
-  const [ttlHours, setTtlHours] = useState(24);
-  const [resultUrl, setResultUrl] = useState('');
+  const { ttlHours, resultUrl, created: ticket } = useDetailStore((s) => s.link);
+  const setLink = useDetailStore((s) => s.setLink);
   const [newPassword, setNewPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
-  const dbIdentity = user.identities?.find((i) => i.provider === 'auth0');
   useEffect(() => {
     setDirty('password', newPassword !== '');
     return () => setDirty('password', false);
@@ -26,7 +25,7 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
   return (
     <section aria-labelledby={`${id}-password`}>
       <h3 id={`${id}-password`}>Password</h3>
-      {!dbIdentity ? (
+      {!hasDatabaseIdentity(user) ? (
         <p className="muted">
           This user signs in through {user.identities?.[0]?.connection ?? 'another provider'}; their password
           is managed there.
@@ -36,7 +35,7 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
           <div className="actions">
             <label className="inline">
               Link valid for
-              <select value={ttlHours} onChange={(e) => setTtlHours(Number(e.target.value))}>
+              <select value={ttlHours} onChange={(e) => setLink({ ttlHours: Number(e.target.value) })}>
                 {[1, 24, 72, 120].map((h) => (
                   <option key={h} value={h}>
                     {count(h, 'hour')}
@@ -49,61 +48,23 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
               <input
                 type="url"
                 value={resultUrl}
-                onChange={(e) => setResultUrl(e.target.value)}
+                onChange={(e) => setLink({ resultUrl: e.target.value })}
                 placeholder="https://app.example.com/login"
               />
             </label>
             <CapableButton
-              data-command="Create a password-change link"
-              data-shortcut="Alt+Shift+L"
               aria-keyshortcuts="Alt+Shift+L"
               capability="tickets:password-change"
               tenantId={tenant.id}
-              onClick={async () => {
-                const r = await act(
-                  'users:password-ticket',
-                  { ttlSec: ttlHours * 3600, ...(resultUrl.trim() ? { resultUrl: resultUrl.trim() } : {}) },
-                  {
-                    progress: 'Creating a password-change link',
-                    success: 'Password-change link created',
-                    confirm: {
-                      title: 'Create a password-change link?',
-                      body: (
-                        <p>
-                          Anyone with the link can set {user.email ?? 'this user'}&rsquo;s password for the
-                          next {count(ttlHours, 'hour')}.
-                        </p>
-                      ),
-                      confirmLabel: 'Create link',
-                    },
-                  },
-                );
-                if (r?.ok) setTicket(r.data);
-              }}
+              onClick={() => void createPasswordLink()}
             >
               Create password-change link
             </CapableButton>
             <CapableButton
-              data-command="Send password reset email"
-              data-shortcut="Alt+Shift+R"
               aria-keyshortcuts="Alt+Shift+R"
               capability="users:reset-email"
               tenantId={tenant.id}
-              onClick={() =>
-                void act(
-                  'users:reset-email',
-                  {},
-                  {
-                    progress: 'Sending the reset email',
-                    success: `Reset email sent to ${user.email}`,
-                    confirm: {
-                      title: 'Send a password reset email?',
-                      body: <p>A reset link goes to {user.email}.</p>,
-                      confirmLabel: 'Send email',
-                    },
-                  },
-                )
-              }
+              onClick={() => void sendResetEmail()}
             >
               Send reset email
             </CapableButton>

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { RoleSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
-import { bridge } from '../../bridge';
+import { useRolesStore } from '../roles/store';
 import { useDetailStore } from './store';
 import { CapableButton } from '../../ui/Capable';
 import { SectionState } from '../../ui/SectionState';
@@ -17,7 +17,7 @@ export function RolesSection({ tenant }: { tenant: TenantProfile }) {
   const assigned = new Set(roles.state === 'ready' ? roles.data.map((r) => r.id) : []);
   const find = async () => {
     setFound({ state: 'loading' });
-    setFound(fromResult(await bridge.invoke('roles:search', { tenantId: tenant.id, nameFilter: filter })));
+    setFound(fromResult(await useRolesStore.getState().searchRoles(tenant.id, filter)));
   };
   return (
     <section aria-labelledby={`${id}-roles`}>

@@ -14,7 +14,7 @@ import { ProfileSection } from './ProfileSection';
 import { RolesSection } from './RolesSection';
 
 /** Everything about one user of one tenant — the tenant it was opened for, shown in its header — and every action. */
-export function UserDetail({ onChanged }: { onChanged: () => void }) {
+export function UserDetail() {
   const id = useId();
   const tenantId = useDetailStore((d) => d.tenantId);
   const userId = useDetailStore((d) => d.userId);
@@ -27,6 +27,12 @@ export function UserDetail({ onChanged }: { onChanged: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const [confirmClose, setConfirmClose] = useState(false);
 
+  // While the panel is on screen, its actions are offered by the palette and their keys.
+  const setShown = useDetailStore((d) => d.setShown);
+  useEffect(() => {
+    setShown(true);
+    return () => setShown(false);
+  }, [setShown]);
   // Where focus was when the panel opened (the table's row): it goes back there when the panel closes.
   const returnTo = useRef<Element | null>(null);
   useEffect(() => {
@@ -96,7 +102,7 @@ export function UserDetail({ onChanged }: { onChanged: () => void }) {
             )}
             <ProfileSection tenant={tenant} user={u} />
             <IdentitiesSection user={u} />
-            <AccountSection tenant={tenant} user={u} onChanged={onChanged} />
+            <AccountSection tenant={tenant} user={u} />
             <PasswordSection tenant={tenant} user={u} />
             <MfaSection tenant={tenant} />
             <MetadataEditor

@@ -48,12 +48,22 @@ interface DetailState {
   running: string | null;
   /** Parts of the panel with edits not yet saved. */
   dirty: Record<string, boolean>;
+  /** The panel is on screen (its actions are offered by the palette and their keys). */
+  shown: boolean;
+  /** Counts the writes that change how the user reads in a list (blocked, verified, deleted): lists search again. */
+  changed: number;
+  /** The password-change link: how long it lasts, where it sends the user after, and the one created. */
+  link: { ttlHours: number; resultUrl: string; created: { ticket: string; expiresAt: string } | null };
   open(tenantId: string, userId: string): Promise<void>;
   close(): void;
   refresh(): Promise<void>;
   /** Loads a section; for logs, optionally another page of them. */
   load(section: Section, page?: number): Promise<void>;
   setDirty(part: string, dirty: boolean): void;
+  setShown(shown: boolean): void;
+  setLink(patch: Partial<DetailState['link']>): void;
+  /** A write changed how the user reads in a list. */
+  markChanged(): void;
   /**
    * Runs one write on the panel's user and tenant: the guard asks what the tenant's policy needs, progress shows
    * while it runs, a toast after, and the user is reloaded. Resolves with null when the user cancelled.
@@ -76,6 +86,7 @@ const closed = {
   blocks: loading,
   running: null,
   dirty: {},
+  link: { ttlHours: 24, resultUrl: '', created: null },
 };
 
 /** The tenant a panel was opened for (its profile as the window knows it now). */
@@ -95,6 +106,8 @@ export const useDetailStore = create<DetailState>((set, get) => {
   return {
     ...closed,
     seq: 0,
+    shown: false,
+    changed: 0,
     async open(tenantId, userId) {
       const seq = get().seq + 1;
       set({ ...closed, tenantId, userId, seq });
@@ -128,6 +141,15 @@ export const useDetailStore = create<DetailState>((set, get) => {
               ? await bridge.invoke('users:mfa', input)
               : await bridge.invoke('users:blocks', input);
       forOpening(seq, { [section]: fromResult(r as Result<unknown>) });
+    },
+    setShown(shown) {
+      if (get().shown !== shown) set({ shown });
+    },
+    setLink(patch) {
+      set({ link: { ...get().link, ...patch } });
+    },
+    markChanged() {
+      set({ changed: get().changed + 1 });
     },
     setDirty(part, dirty) {
       if (!!get().dirty[part] !== dirty) set({ dirty: { ...get().dirty, [part]: dirty } });

@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
 import type { ConnectionSummary, ErrorEnvelope, TenantProfile } from '../../../../preload/contract';
 import { fieldErrors, unplacedError } from '../../fields';
-import { guardedInvoke } from '../../stores/guard';
 import { useAppStore } from '../../stores/app';
+import { useUsersStore } from './store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { FieldError } from '../../ui/FieldError';
 import { Modal } from '../../ui/Modal';
@@ -42,9 +42,8 @@ export function CreateUserDialog({
         onSubmit={async (e) => {
           e.preventDefault();
           setBusy(true);
-          const r = await guardedInvoke(
+          const r = await useUsersStore.getState().createUser(
             tenant,
-            'users:create',
             { tenantId: tenant.id, connection, email, password, verifyEmail, ...(name ? { name } : {}) },
             {
               title: 'Create this user?',

@@ -47,12 +47,22 @@ export function UsersScreen({ tenant }: { tenant: TenantProfile }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tenant.id]);
 
+  // A write in the panel that changes how its user reads here (blocked, verified, deleted): the results again.
+  useEffect(
+    () =>
+      useDetailStore.subscribe((d, before) => {
+        if (d.changed !== before.changed && d.tenantId === tenant.id)
+          void useUsersStore.getState().search(tenant.id);
+      }),
+    [tenant.id],
+  );
+
   const connections = s.connections.state === 'ready' ? s.connections.data : [];
   const composed = composeQuery(s.typed, s.filters);
   const lastPage = Math.max(0, Math.ceil(Math.min(s.total, 1000) / s.perPage) - 1);
 
   return (
-    <WithSidePanel panel={detailOpen ? <UserDetail onChanged={() => void store.search(tenant.id)} /> : null}>
+    <WithSidePanel panel={detailOpen ? <UserDetail /> : null}>
       <section className="users-screen screen" aria-labelledby="users-title">
         <div className="section-head">
           <h1 id="users-title">Users</h1>

@@ -7,6 +7,7 @@ import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
 import { readWithOneRetry } from '../../reads';
 import { perTenant, type PerTenant } from '../../stores/per-tenant';
+import { guardedWrite } from '../../stores/guard';
 
 export interface QuickFilters {
   email: string;
@@ -114,10 +115,12 @@ interface UsersState extends PerTenant<TenantSearch, QuickFilters> {
   toggle(tenantId: string, index: number, shift: boolean): void;
   selectPage(tenantId: string, on: boolean): void;
   clearSelection(tenantId: string): void;
+  createUser: ReturnType<typeof guardedWrite<'users:create'>>;
 }
 
 export const useUsersStore = create<UsersState>((set, get) => ({
   ...perTenant<TenantSearch, QuickFilters>(set, get, freshSearch),
+  createUser: guardedWrite('users:create'),
   async search(tenantId, changes = {}) {
     const current = get().of(tenantId);
     const next = { page: current.page, perPage: current.perPage, sort: current.sort, ...changes };
