@@ -88,15 +88,25 @@ test('a keyboard-only session: switch tenant, search, open a user, block them, c
   await expect(palette.getByRole('option', { name: /Send password reset email/ })).toContainText(
     'Alt+Shift+R',
   );
+  // The screens are there too, each with its Alt+digit and its chord.
+  await expect(palette.getByRole('option', { name: /Roles/ })).toContainText('Alt+7');
+  await expect(palette.getByRole('option', { name: /Roles/ })).toContainText('G R');
+  await screens(page, 'palette-open-user');
   await page.keyboard.type('logs');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Logs', level: 1 })).toBeVisible();
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toContainText('Command palette');
+  await expect(help.getByRole('region', { name: 'Anywhere' })).toContainText('G I');
   await noSeriousA11yProblems(page, 'shortcuts');
+  await screens(page, 'help');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+  // G, then a letter: a screen from the keyboard, like Alt+digit.
+  await page.keyboard.press('g');
+  await page.keyboard.press('i');
+  await expect(page.getByRole('heading', { name: 'Imports', level: 1 })).toBeVisible();
 });
 
 test('column widths and order are kept across a restart of the app', async ({ page }) => {
