@@ -14,6 +14,7 @@ import { DownloadStore, type Download } from './downloads/download-store.js';
 import { toEnvelope } from './errors.js';
 import { ExportService } from './exports/export-service.js';
 import { JobsService } from './jobs/jobs-service.js';
+import { TaskEngine } from './tasks/engine.js';
 import { OfflineEngine } from './offline/offline-engine.js';
 import { SnapshotService } from './snapshots/snapshot-service.js';
 import { UploadStore } from './uploads/upload-store.js';
@@ -85,6 +86,7 @@ export interface App {
   localTenant: LocalTenantService;
   log: DiagnosticsLog;
   jobs: JobsService;
+  tasks: TaskEngine;
   exports: ExportService;
   snapshots: SnapshotService;
   /** Resolves once the writes a stopped run left pending are read back and resolved in the audit log. */
@@ -187,7 +189,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const downloads = new DownloadStore(options.dataDir);
   const roleAdmin = new RoleAdmin(service, writes, downloads);
   const uploads = new UploadStore(options.dataDir);
+  const tasks = new TaskEngine({
+    dataDir: options.dataDir,
+    audit,
+    downloads,
+    emit: (summary) => emit('task:progress', summary),
+    log: (message, details) => log.write('warn', message, details),
+  });
   const jobs = new JobsService({
+    tasks,
     dataDir: options.dataDir,
     tenants: service,
     writes,
@@ -219,7 +229,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     downloads,
     uploads,
     tenants: service,
-    emit: (status) => emit('export:progress', status),
+    tasks,
     envelope,
     log,
   });
@@ -228,7 +238,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     downloads,
     engine,
     snapshotsDir: join(options.dataDir, 'snapshots'),
-    emit: (status) => emit('export:progress', status),
+    tasks,
     envelope,
     summarize: (meta) => snapshots.summarize(meta),
   });
@@ -240,7 +250,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     engine,
     uploads,
     downloads,
-    emit: (summary) => emit('import:progress', summary),
+    tasks,
     ...(options.importPollMs !== undefined
       ? { pollMs: options.importPollMs, busyRetryMs: options.importPollMs }
       : {}),
@@ -344,13 +354,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       'bulk:plan-items': (input) => jobs.planItems(input),
       'bulk:save-users': (input) => jobs.saveUsers(input.planId),
       'bulk:start': (input) => jobs.start(input.planId, input.guard),
-      'jobs:list': (input) => jobs.list(input.tenantId),
-      'jobs:get': (input) => jobs.get(input.jobId),
       'jobs:items': (input) => jobs.items(input),
-      'jobs:control': (input) => jobs.control(input.jobId, input.action),
       'jobs:retry-plan': (input) => jobs.retryPlan(input.jobId, input.planId),
       'jobs:undo-plan': (input) => jobs.undoPlan(input.jobId, input.planId),
-      'jobs:export': (input) => jobs.exportResults(input.jobId),
+      'tasks:list': (input) => tasks.list(input.tenantId ? { tenantId: input.tenantId } : {}),
+      'tasks:get': (input) => tasks.describe(input.taskId),
+      'tasks:control': (input) => tasks.control(input.taskId, input.action),
+      'tasks:results': (input) => tasks.results(input.taskId),
       'roles:search': (input) => users.searchRoles(input.tenantId, input.nameFilter),
       'connections:list': (input) => users.connections(input.tenantId),
       'roles:list': (input) => roleAdmin.list(input),
@@ -367,18 +377,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       'resource-servers:list': (input) => roleAdmin.resourceServers(input.tenantId),
       'imports:prepare': (input) => imports.prepare(input),
       'imports:start': (input) => imports.start(input),
-      'imports:resume': (input) => imports.resume(input.importId),
-      'imports:list': (input) => imports.list(input.tenantId),
-      'imports:get': (input) => imports.get(input.importId),
-      'imports:cancel': (input) => imports.cancel(input.importId),
       'imports:failures': (input) => imports.failures(input),
-      'imports:failures-export': (input) => imports.failuresCsv(input.importId),
       'imports:template': (input) => imports.template(input),
       'cross:search': (input) => cross.search(input),
       'cross:compare': (input) => cross.compare(input),
       'exports:start': (input) => exportsService.start(input),
-      'exports:cancel': async (input) =>
-        (await snapshots.cancel(input.exportId)) ?? exportsService.cancel(input.exportId),
       'snapshots:list': () => snapshots.list(),
       'snapshots:search': (input) => snapshots.search(input),
       'snapshots:user': (input) => snapshots.user(input.snapshotId, input.userId),
@@ -401,6 +404,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   );
   emit = router.emit;
+  // Work of earlier runs: a task that was running when Tenant Desk stopped is "interrupted", offered for resume.
+  tasks.load();
   // The local tenant of an earlier run comes back with the app, in the background.
   localTenantService.resume();
   // Writes a stopped run left pending are read back from their tenants, in the background.
@@ -410,8 +415,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await localTenantService.settled(tenantId);
       return writes.api(tenantId);
     },
-    job: (jobId) => jobs.auditResolution(jobId),
-    import: (auditId) => imports.auditResolution(auditId),
+    task: (auditId) => tasks.auditResolution(auditId),
     log: (message, details) => log.write('info', message, details),
   }).catch((err: unknown) => {
     log.write('error', 'interrupted writes could not be resolved', {
@@ -427,6 +431,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     localTenant: localTenantService,
     log,
     jobs,
+    tasks,
     exports: exportsService,
     snapshots,
     recovered,
@@ -434,10 +439,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       log.write('info', 'stopping');
       await keychainChecked;
       await recovered;
-      imports.close();
       uploads.close();
-      await exportsService.close();
-      await jobs.close();
+      jobs.close();
+      await tasks.close();
       await engine.close();
       await service.close();
       await audit.close();

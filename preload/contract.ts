@@ -5,14 +5,15 @@
 import type { z } from 'zod';
 import { appChannels } from './contract/app.js';
 import { auditChannels } from './contract/audit.js';
-import { bulkChannels, type JobSummary } from './contract/bulk.js';
+import { bulkChannels } from './contract/bulk.js';
 import { crossChannels } from './contract/cross.js';
-import { exportsChannels, type ExportStatus } from './contract/exports.js';
-import { importsChannels, type ImportSummary } from './contract/imports.js';
+import { exportsChannels } from './contract/exports.js';
+import { importsChannels } from './contract/imports.js';
 import { logsChannels } from './contract/logs.js';
 import { rolesChannels } from './contract/roles.js';
 import type { Environment, GuardAnswer, GuardLevel, Result, WriteRisk } from './contract/shared.js';
 import { snapshotsChannels } from './contract/snapshots.js';
+import { tasksChannels, type TaskSummary } from './contract/tasks.js';
 import { tenantsChannels, type LocalTenantStatus, type TenantProfile } from './contract/tenants.js';
 import { usersChannels } from './contract/users.js';
 
@@ -29,6 +30,7 @@ export * from './contract/snapshots.js';
 export * from './contract/roles.js';
 export * from './contract/imports.js';
 export * from './contract/cross.js';
+export * from './contract/tasks.js';
 
 // ---------- channels ----------
 
@@ -44,6 +46,7 @@ export const channels = {
   ...crossChannels,
   ...exportsChannels,
   ...snapshotsChannels,
+  ...tasksChannels,
 } as const;
 
 export type Channels = typeof channels;
@@ -110,12 +113,8 @@ export const events = {
   'tenants:stalled': event<{ tenantId: string; queued: number; inFlight: number; seconds: number }>(),
   /** Finding the users of a plan: a phase in words and how far along it is. */
   'bulk:planning': event<{ planId: string; phase: string; done: number; total: number | null }>(),
-  /** A job's progress, a few times a second at most; also on every change of status. */
-  'job:progress': event<JobSummary>(),
-  /** An export's (or a users file opened as a snapshot's) progress, a few times a second at most; every change of phase. */
-  'export:progress': event<ExportStatus>(),
-  /** An import's progress: each chunk's state, the counts so far; every change of status. */
-  'import:progress': event<ImportSummary>(),
+  /** A task's progress (a bulk job, an import, an export…), a few times a second at most; every change of status. */
+  'task:progress': event<TaskSummary>(),
 };
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -19,10 +19,8 @@ export interface RecoveryDeps {
   audit: AuditLog;
   /** The tenant a write was made on, once it can be asked (throws when its profile is gone). */
   api(tenantId: string): Promise<TenantApi>;
-  /** Where a bulk job stands, for its own audit entry; null when there is no such job. */
-  job(jobId: string): Promise<Resolution | null>;
-  /** Where an import stands, for its own audit entry (found by that entry's id); null when unknown. */
-  import(auditId: string): Resolution | null;
+  /** Where a task (a bulk job) stands, for its own audit entry (found by that entry's id); null when none has it. */
+  task(auditId: string): Promise<Resolution | null>;
   log(message: string, details: Record<string, unknown>): void;
   alive?: (pid: number) => boolean;
 }
@@ -82,10 +80,12 @@ async function resolveOne(
   e: AuditEntry,
   unreachable: Map<string, string>,
 ): Promise<Resolution> {
+  const task = await deps.task(e.id);
+  if (task) return task;
   if (e.jobId && e.action.startsWith('bulk.'))
-    return (await deps.job(e.jobId)) ?? { resolution: 'unknown', words: 'its job can no longer be found' };
+    return { resolution: 'unknown', words: 'its job can no longer be found' };
   if (e.action === 'users.import')
-    return deps.import(e.id) ?? { resolution: 'unknown', words: 'its import can no longer be found' };
+    return { resolution: 'unknown', words: 'its import can no longer be found' };
   const op = operationNamed(e.op);
   if (!op)
     return {

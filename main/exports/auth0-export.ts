@@ -36,8 +36,20 @@ export async function runExportJob(
   request: ExportRequest,
   signal: AbortSignal,
   onStatus: (s: ExportJobStatus) => void,
+  /** The job an earlier run asked for (resumed: it is followed, not asked for again), and where to note a new one. */
+  earlier: { jobId?: string; created?: (jobId: string) => void } = {},
 ): Promise<{ jobId: string; location: string }> {
   const management = connection.management;
+  if (earlier.jobId) {
+    try {
+      return await followExportJob(connection, earlier.jobId, signal, onStatus);
+    } catch (err) {
+      // Gone (Auth0 keeps export jobs for a while only) or failed: a new one is asked for.
+      if (signal.aborted) throw signal.reason;
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status !== 404 && !(err instanceof AppError && err.code === 'auth0_error')) throw err;
+    }
+  }
   // Asking twice only makes a second export: safe to repeat after a 5xx.
   const created = (await withRequestPolicy({ idempotent: true }, () =>
     scopedSignal(signal, (abortSignal) =>
@@ -52,7 +64,19 @@ export async function runExportJob(
     ),
   )) as JobBody;
   const jobId = String(created.id);
+  earlier.created?.(jobId);
   onStatus({ status: 'pending', percentDone: null, timeLeftSeconds: null });
+  return followExportJob(connection, jobId, signal, onStatus);
+}
+
+/** Asks Auth0 about an export job until its file is ready. */
+async function followExportJob(
+  connection: TenantConnection,
+  jobId: string,
+  signal: AbortSignal,
+  onStatus: (s: ExportJobStatus) => void,
+): Promise<{ jobId: string; location: string }> {
+  const management = connection.management;
   for (let wait = 500; ; wait = Math.min(wait * 1.5, 5_000)) {
     if (signal.aborted) throw signal.reason;
     const job = (await scopedSignal(signal, (abortSignal) =>

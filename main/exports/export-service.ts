@@ -23,6 +23,8 @@ import {
   type ExportSource,
   type ExportStatus,
   type SnapshotSummary,
+  type TaskDetail,
+  type TaskProgress,
 } from '../../preload/contract.js';
 import { QueryError } from '../../query/index.js';
 import { checkQuery, queryError } from '../query-check.js';
@@ -34,6 +36,7 @@ import type { SinkResult, SinkSpec } from '../offline/sink.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
 import type { SnapshotMeta } from '../snapshots/snapshot-file.js';
 import type { StoredProfile } from '../tenants/profile-store.js';
+import type { TaskContext, TaskEnd, TaskEngine, TaskKindModule } from '../tasks/engine.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { SEARCH_CAP } from '../users/user-reads.js';
 import { downloadExport, downloadFailure, runExportJob } from './auth0-export.js';
@@ -44,8 +47,8 @@ export interface ExportServiceOptions {
   tenants: TenantService;
   downloads: DownloadStore;
   engine: OfflineEngine;
+  tasks: TaskEngine;
   snapshotsDir: string;
-  emit: (status: ExportStatus) => void;
   /** An error as the window shows it (scrubbed, with an incident id for our own failures). */
   envelope: (err: unknown, what: string) => ErrorEnvelope;
   /** A snapshot's summary once written (its size on disk added). */
@@ -92,23 +95,31 @@ class LineCounter extends Transform {
   }
 }
 
-interface Running {
+/** What an export was asked to do (its task's spec): the request, and the ids it will make, fixed up front. */
+interface ExportSpec {
+  input: ChannelParsedInput<'exports:start'>;
+  tenantLabel: string;
+  fileName: string;
+  /** The snapshot it keeps, if asked: one id, so that a resumed export never makes a second. */
+  snapshotId: string | null;
+  snapshotCreatedAt: string;
+}
+
+/** How far it got: what the window shows, and the Auth0 export job it waits for (asked for once). */
+interface ExportState {
   status: ExportStatus;
-  controller: AbortController;
-  lastEmit: number;
-  done?: Promise<void>;
+  auth0JobId?: string;
 }
 
 export class ExportService {
-  private readonly running = new Map<string, Running>();
-
   constructor(private readonly o: ExportServiceOptions) {
     mkdirSync(o.snapshotsDir, { recursive: true, mode: 0o700 });
+    o.tasks.register(this.kind);
   }
 
-  start(input: ChannelParsedInput<'exports:start'>): ExportStatus {
+  async start(input: ChannelParsedInput<'exports:start'>): Promise<ExportStatus> {
     const profile = this.o.tenants.stored(input.tenantId);
-    if (this.running.has(input.exportId)) throw new AppError('conflict', 'That export is already running.');
+    if (this.o.tasks.has(input.exportId)) throw new AppError('conflict', 'That export exists already.');
     if (input.source.kind === 'query') checkQuery(input.source.q);
     const status: ExportStatus = {
       exportId: input.exportId,
@@ -124,53 +135,67 @@ export class ExportService {
       message: PHASE_WORDS.starting,
       notes: [],
     };
-    const run: Running = { status, controller: new AbortController(), lastEmit: 0 };
-    this.running.set(input.exportId, run);
-    run.done = this.run(run, profile, input);
-    return { ...status };
+    const task = await this.o.tasks.create<ExportSpec, ExportState>('export', {
+      id: input.exportId,
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      spec: {
+        input,
+        tenantLabel: profile.label,
+        fileName: fileName(profile, input.source, input.format),
+        snapshotId: input.keepSnapshot ? snapshotId() : null,
+        snapshotCreatedAt: new Date().toISOString(),
+      },
+      state: { status },
+    });
+    return (task.detail as { export: ExportStatus }).export;
   }
 
   /** Runs an export to its end: its last status (completed, failed or cancelled). */
   async complete(input: ChannelParsedInput<'exports:start'>): Promise<ExportStatus> {
-    this.start(input);
-    const run = this.running.get(input.exportId)!;
-    await run.done;
-    return { ...run.status, notes: [...run.status.notes] };
+    await this.start(input);
+    await this.o.tasks.settled(input.exportId);
+    return structuredClone(this.o.tasks.record<ExportSpec, ExportState>(input.exportId).state.status);
   }
 
-  cancel(exportId: string): ExportStatus {
-    const run = this.running.get(exportId);
-    if (!run) throw new AppError('not_found', 'That export is not running.');
-    run.controller.abort(new AppError('validation', 'Cancelled.'));
-    return { ...run.status };
+  /** Exports as the engine runs them. Cancelled or stopped, the half-written file goes; resumed, Auth0's export job is not asked for again. */
+  readonly kind: TaskKindModule<ExportSpec, ExportState> = {
+    kind: 'export',
+    pausable: false,
+    run: (ctx) => this.run(ctx),
+    cancelStopped: (ctx) => {
+      this.update(ctx, { phase: 'cancelled' }, true);
+      return 'Cancelled.';
+    },
+    describe: (record) => exportDescription(record.state.status, 'export'),
+  };
+
+  private update(
+    ctx: TaskContext<ExportSpec, ExportState>,
+    patch: Partial<ExportStatus>,
+    force = false,
+  ): void {
+    const status = ctx.state.status;
+    const phaseChanged = patch.phase !== undefined && patch.phase !== status.phase;
+    Object.assign(status, patch);
+    if (patch.phase) status.message = PHASE_WORDS[patch.phase];
+    // A change of phase is written (a resumed export starts from it); counts are only shown.
+    if (force || phaseChanged) ctx.save(true);
+    else ctx.progress();
   }
 
-  /** Stops every running export (quitting): their half-written files are removed. */
-  async close(): Promise<void> {
-    for (const run of this.running.values())
-      run.controller.abort(new AppError('validation', 'Tenant Desk is closing.'));
-  }
-
-  private update(run: Running, patch: Partial<ExportStatus>, force = false): void {
-    const phaseChanged = patch.phase !== undefined && patch.phase !== run.status.phase;
-    Object.assign(run.status, patch);
-    if (patch.phase) run.status.message = PHASE_WORDS[patch.phase];
-    const now = Date.now();
-    if (force || phaseChanged || now - run.lastEmit >= 250) {
-      run.lastEmit = now;
-      this.o.emit({ ...run.status, notes: [...run.status.notes] });
-    }
-  }
-
-  private async run(run: Running, profile: StoredProfile, input: ChannelParsedInput<'exports:start'>) {
-    const { signal } = run.controller;
-    const file = this.o.downloads.reserve(
-      fileName(profile, input.source, input.format),
-      CONTENT_TYPES[input.format],
-    );
+  private async run(ctx: TaskContext<ExportSpec, ExportState>): Promise<TaskEnd> {
+    const { signal } = ctx;
+    const { input } = ctx.spec;
+    const profile = this.o.tenants.stored(input.tenantId);
+    const status = ctx.state.status;
+    // Going on after a stop: what was counted and noted is done again from the start.
+    Object.assign(status, { users: 0, written: 0, notes: [], percentDone: null, timeLeftSeconds: null });
+    delete status.error;
+    const file = this.o.downloads.reserve(ctx.spec.fileName, CONTENT_TYPES[input.format]);
     const sinkId = input.exportId;
     let sinkOpen = false;
-    const snapshot = input.keepSnapshot ? { id: snapshotId() } : null;
+    const snapshot = ctx.spec.snapshotId ? { id: ctx.spec.snapshotId } : null;
     try {
       const connection = this.o.tenants.connection(profile.id);
       const snapshotSpec: SinkSpec['snapshot'] = snapshot
@@ -182,7 +207,7 @@ export class ExportService {
               tenantLabel: profile.label,
               tenantDomain: profile.domain,
               environment: profile.environment,
-              createdAt: new Date().toISOString(),
+              createdAt: ctx.spec.snapshotCreatedAt,
               sourceLabel: sourceWords(input.source),
               query: input.source.kind === 'query' ? input.source.q : null,
               fields: input.fields.map((f) => f.exportAs ?? f.name),
@@ -206,7 +231,7 @@ export class ExportService {
           });
           batch = [];
           bytes = 0;
-          this.update(run, { users: r.read, written: r.written });
+          this.update(ctx, { users: r.read, written: r.written });
         };
         for await (const text of texts) {
           if (signal.aborted) throw signal.reason;
@@ -240,11 +265,11 @@ export class ExportService {
         const total = (first.response as { total?: number }).total ?? 0;
         method = total <= SEARCH_CAP ? 'search' : 'export-job';
         if (method === 'export-job')
-          run.status.notes.push(
+          status.notes.push(
             `${total.toLocaleString('en')} users match: past Auth0's 1,000-result search limit, so Auth0 exported every user and the query was applied here, with the tenant's rules`,
           );
       } else if (source.kind === 'users') method = 'lookup';
-      this.update(run, { method });
+      this.update(ctx, { method });
 
       const passthrough =
         wholeExport &&
@@ -254,7 +279,7 @@ export class ExportService {
             input.fields.length <= AUTH0_CSV_MAX_FIELDS &&
             !input.fields.some(isWholeMetadata)));
       if (wholeExport && !passthrough && input.format !== 'xlsx')
-        run.status.notes.push(
+        status.notes.push(
           snapshot
             ? 'Asked Auth0 for JSON with every field (a snapshot keeps whole users); the file was written from it here'
             : input.fields.length > AUTH0_CSV_MAX_FIELDS
@@ -270,7 +295,7 @@ export class ExportService {
           percentDone: number | null;
           timeLeftSeconds: number | null;
         }) =>
-          this.update(run, {
+          this.update(ctx, {
             phase:
               s.status === 'processing' ? 'processing' : s.status === 'completed' ? 'downloading' : 'pending',
             percentDone: s.percentDone,
@@ -290,15 +315,16 @@ export class ExportService {
               },
               signal,
               onStatus,
+              this.auth0Job(ctx),
             ),
           );
-          this.update(run, { phase: 'downloading' });
+          this.update(ctx, { phase: 'downloading' });
           const body = await downloadExport(connection, job.jobId, job.location, signal);
           const guard = input.format === 'csv' ? new CsvFormulaGuard({ bom: input.bom }) : null;
           const counter = new LineCounter();
           const tick = setInterval(
             () =>
-              this.update(run, {
+              this.update(ctx, {
                 users: guard ? guard.rows : counter.lines,
                 written: guard ? guard.rows : counter.lines,
               }),
@@ -313,7 +339,7 @@ export class ExportService {
           }
           const rows = guard ? guard.rows : counter.lines;
           if (guard?.neutralised)
-            run.status.notes.push(
+            status.notes.push(
               `${guard.neutralised} cell${guard.neutralised === 1 ? '' : 's'} that a spreadsheet would run as a formula got a leading apostrophe`,
             );
           result = { read: rows, written: rows, notes: [] };
@@ -337,16 +363,17 @@ export class ExportService {
               },
               signal,
               onStatus,
+              this.auth0Job(ctx),
             ),
           );
-          this.update(run, { phase: 'downloading' });
+          this.update(ctx, { phase: 'downloading' });
           const body = await downloadExport(connection, job.jobId, job.location, signal);
           try {
             await feed(textLines(body, SNAPSHOT_FILE_LIMITS.maxRecordBytes));
           } catch (err) {
             throw signal.aborted ? signal.reason : downloadFailure(err);
           }
-          this.update(run, { phase: 'writing' });
+          this.update(ctx, { phase: 'writing' });
           result = await this.o.engine.call<SinkResult>('sink.finish', { id: sinkId });
           sinkOpen = false;
         }
@@ -356,7 +383,7 @@ export class ExportService {
           file: fileSpec,
           ...(snapshotSpec ? { snapshot: snapshotSpec } : {}),
         });
-        this.update(run, { phase: method === 'search' ? 'searching' : 'reading' });
+        this.update(ctx, { phase: method === 'search' ? 'searching' : 'reading' });
         const management = connection.management;
         const users =
           method === 'search'
@@ -395,19 +422,19 @@ export class ExportService {
                   return ((r.response as { users?: unknown[] }).users ?? r.data) as Record<string, unknown>[];
                 },
                 (missing) =>
-                  run.status.notes.push(
+                  status.notes.push(
                     `${missing.toLocaleString('en')} of the picked users no longer exist${missing === 1 ? 's' : ''}: not in the file`,
                   ),
               );
         await feed(users);
-        this.update(run, { phase: 'writing' });
+        this.update(ctx, { phase: 'writing' });
         result = await this.o.engine.call<SinkResult>('sink.finish', { id: sinkId });
         sinkOpen = false;
       }
       const done = await file.commit();
-      run.status.notes.push(...result.notes);
+      status.notes.push(...result.notes);
       this.update(
-        run,
+        ctx,
         {
           phase: 'completed',
           users: result.read,
@@ -419,23 +446,31 @@ export class ExportService {
         },
         true,
       );
+      return { status: 'completed' };
     } catch (err) {
       if (sinkOpen) await this.o.engine.call('sink.abort', { id: sinkId }).catch(() => undefined);
       file.discard();
-      const cancelled = signal.aborted;
-      this.update(
-        run,
-        cancelled
-          ? { phase: 'cancelled' }
-          : {
-              phase: 'failed',
-              error: this.o.envelope(err instanceof QueryError ? queryError(err) : err, 'export'),
-            },
-        true,
-      );
-    } finally {
-      this.running.delete(input.exportId);
+      if (ctx.stop?.kind === 'cancel') {
+        this.update(ctx, { phase: 'cancelled' }, true);
+        return { status: 'cancelled' };
+      }
+      // Stopped by a quit: left as it was, resumed at the next start.
+      if (ctx.stop) return { status: 'paused', reason: ctx.stop.reason ?? 'Stopped.' };
+      const error = this.o.envelope(err instanceof QueryError ? queryError(err) : err, 'export');
+      this.update(ctx, { phase: 'failed', error }, true);
+      return { status: 'failed', reason: error.message };
     }
+  }
+
+  /** The Auth0 export job this export waits for: asked for once, its id saved before anything else, found again on resume. */
+  private auth0Job(ctx: TaskContext<ExportSpec, ExportState>) {
+    return {
+      ...(ctx.state.auth0JobId ? { jobId: ctx.state.auth0JobId } : {}),
+      created: (jobId: string) => {
+        ctx.state.auth0JobId = jobId;
+        ctx.save(true);
+      },
+    };
   }
 }
 
@@ -457,6 +492,20 @@ async function* lookups(
       }
   }
   if (found < ids.length) missing(ids.length - found);
+}
+
+/** What the Tasks screen shows of an export (of a tenant, of a snapshot, or a file opened as a snapshot). */
+export function exportDescription(
+  status: ExportStatus,
+  kind: 'export' | 'snapshot-export' | 'snapshot-file',
+): { label: string; progress: TaskProgress; detail: TaskDetail } {
+  const percent =
+    status.percentDone !== null && status.phase !== 'completed' ? ` (${status.percentDone}%)` : '';
+  return {
+    label: status.label,
+    progress: { done: status.written, total: null, unit: 'users', words: `${status.message}${percent}` },
+    detail: { kind, export: status },
+  };
 }
 
 export function sourceWords(source: ExportSource): string {

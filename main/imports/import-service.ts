@@ -3,12 +3,11 @@
 // Auth0 at once, each followed until done and its refused rows read back and tied to the rows of the file. The
 // import's state is written atomically at each step and its refused rows appended, so a killed process loses
 // nothing: an import that was running comes back "interrupted", to be resumed.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   IMPORT_CONCURRENT_JOBS,
-  type AuditResolution,
   type ChannelParsedInput,
   type DownloadRef,
   type ImportChunk,
@@ -27,6 +26,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { sweepOlderThan } from '../fs/sweep.js';
 import type { OfflineEngine } from '../offline/offline-engine.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { TaskContext, TaskEnd, TaskEngine, TaskKindModule, TaskRecord } from '../tasks/engine.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import { readConnections } from '../users/user-reads.js';
@@ -40,7 +40,7 @@ export interface ImportServiceOptions {
   engine: OfflineEngine;
   uploads: UploadStore;
   downloads: DownloadStore;
-  emit: (summary: ImportSummary) => void;
+  tasks: TaskEngine;
   /** How often a sent chunk's job is asked about (Auth0's jobs take seconds to minutes). */
   pollMs?: number;
   /** How long to wait when Auth0 says too many import jobs run (other tools' jobs count too). */
@@ -77,36 +77,107 @@ interface Prepared {
 /** A prepared import nobody starts for this long is forgotten, its parts and file removed. */
 const PREPARED_KEEP_MS = 60 * 60_000;
 
-interface Run {
-  summary: ImportSummary;
-  auditId: string;
-  cancelled: boolean;
-}
-
 const DONE: ReadonlySet<string> = new Set(['completed', 'failed', 'unknown']);
 
-/** Thrown into a running import's loops when the app stops. */
-class ImportStopped extends Error {}
+/** An import's task: everything it needs is in its state, the summary the Imports screen shows. */
+interface ImportSpec {
+  importId: string;
+}
+type ImportRecord = TaskRecord<ImportSpec, ImportSummary>;
+
+/** The summary as the window shows it: the task's status and, when it stopped, why. */
+function importSummary(record: ImportRecord): ImportSummary {
+  const status: ImportSummary['status'] = record.status;
+  return {
+    ...record.state,
+    status,
+    ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
+    ...(record.reason && status !== 'completed' ? { message: record.reason } : {}),
+  };
+}
+
+function recount(summary: ImportSummary): void {
+  const counts = { inserted: 0, updated: 0, failed: 0, total: 0 };
+  for (const c of summary.chunks)
+    if (c.summary) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += c.summary[k];
+  summary.counts = counts;
+}
+
+/** The rows Auth0 refused, from the task's journal (and the failures file of an earlier version). */
+function failuresOf(dir: string): ImportFailure[] {
+  const out: ImportFailure[] = [];
+  const earlier = join(dir, 'failures.ndjson');
+  if (existsSync(earlier))
+    for (const l of readFileSync(earlier, 'utf8').split('\n').filter(Boolean))
+      out.push(JSON.parse(l) as ImportFailure);
+  const journal = join(dir, 'journal.jsonl');
+  if (existsSync(journal))
+    for (const l of readFileSync(journal, 'utf8').split('\n').filter(Boolean)) {
+      try {
+        const line = JSON.parse(l) as { failure?: ImportFailure };
+        if (line.failure) out.push(line.failure);
+      } catch {
+        // a torn last line
+      }
+    }
+  return out.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity) || a.chunk - b.chunk);
+}
+
+/**
+ * Imports an earlier version kept in <data dir>/imports/<id>/import.json: each becomes a task (its record written,
+ * the folder moved whole into the engine's), so that it is listed, resumed and cancelled like any other.
+ */
+function adoptEarlierImports(dir: string, tasksDir: string): void {
+  for (const id of readdirSync(dir)) {
+    const file = join(dir, id, 'import.json');
+    if (!existsSync(file)) continue;
+    try {
+      const summary = JSON.parse(readFileSync(file, 'utf8')) as ImportSummary;
+      const auditFile = join(dir, id, 'audit-id');
+      const auditId = existsSync(auditFile) ? readFileSync(auditFile, 'utf8') : '';
+      const record: ImportRecord = {
+        id: summary.importId,
+        kind: 'import',
+        tenantId: summary.tenantId,
+        tenantDomain: summary.tenantDomain,
+        createdAt: summary.createdAt,
+        ...(summary.finishedAt ? { finishedAt: summary.finishedAt } : {}),
+        status: summary.status,
+        ...(summary.message ? { reason: summary.message } : {}),
+        ...(auditId
+          ? {
+              auditId,
+              auditAs: { action: 'users.import', target: `${summary.rows} users from ${summary.fileName}` },
+            }
+          : {}),
+        spec: { importId: summary.importId },
+        state: summary,
+      };
+      writeFileAtomic(join(dir, id, 'task.json'), JSON.stringify(record));
+      renameSync(join(dir, id), join(tasksDir, id));
+      for (const name of ['import.json', 'audit-id']) rmSync(join(tasksDir, id, name), { force: true });
+    } catch {
+      // A damaged record is left on disk for a person to look at; it is not offered.
+    }
+  }
+}
 
 export class ImportService {
   private readonly dir: string;
   private readonly prepared = new Map<string, Prepared>();
-  private readonly summaries = new Map<string, ImportSummary>();
-  private readonly runs = new Map<string, Run>();
   private readonly slots = new Map<string, Slots>();
   private readonly pollMs: number;
   private readonly busyRetryMs: number;
-  /** Set when the app stops: running imports stop where they are, their record as last written (interrupted). */
-  private closed = false;
 
   constructor(private readonly o: ImportServiceOptions) {
     this.dir = join(o.dataDir, 'imports');
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.pollMs = o.pollMs ?? 1000;
     this.busyRetryMs = o.busyRetryMs ?? 5000;
+    adoptEarlierImports(this.dir, o.tasks.dir);
     // Parts prepared in an earlier run and never started: they hold users (and password hashes) for nothing.
-    sweepOlderThan(this.dir, PREPARED_KEEP_MS, (id) => !existsSync(join(this.dir, id, 'import.json')));
-    this.load();
+    sweepOlderThan(this.dir, PREPARED_KEEP_MS, () => true);
+    o.tasks.register(this.kind);
   }
 
   /** Prepared imports nobody started within PREPARED_KEEP_MS: their parts and file go. */
@@ -120,38 +191,9 @@ export class ImportService {
       }
   }
 
-  /** The parts of an import that will not be sent any more (it ended): removed, with their rows. */
-  private removeParts(importId: string): void {
-    rmSync(join(this.importDir(importId), 'chunks'), { recursive: true, force: true });
-  }
-
-  /** Imports of earlier runs; one that was running when Tenant Desk stopped is "interrupted", offered for resume. */
-  private load(): void {
-    for (const id of readdirSync(this.dir)) {
-      const file = join(this.dir, id, 'import.json');
-      if (!existsSync(file)) continue;
-      try {
-        const summary = JSON.parse(readFileSync(file, 'utf8')) as ImportSummary;
-        if (summary.status === 'running') {
-          summary.status = 'interrupted';
-          summary.message =
-            'Tenant Desk stopped while this import ran. Resume it: parts already sent are followed up, the rest sent.';
-        }
-        this.summaries.set(summary.importId, summary);
-      } catch {
-        // A damaged record is left on disk for a person to look at; it is not offered.
-      }
-    }
-  }
-
+  /** Where an import's parts are built while it is prepared (they move into its task when it starts). */
   private importDir(importId: string): string {
     return join(this.dir, importId);
-  }
-
-  private save(summary: ImportSummary): void {
-    if (this.closed) throw new ImportStopped();
-    writeFileAtomic(join(this.importDir(summary.importId), 'import.json'), JSON.stringify(summary));
-    this.o.emit(structuredClone(summary));
   }
 
   private slotsOf(tenantId: string): Slots {
@@ -165,7 +207,7 @@ export class ImportService {
   async prepare(input: ChannelParsedInput<'imports:prepare'>): Promise<ImportPreview> {
     this.forgetStalePrepared();
     const profile = this.o.tenants.stored(input.tenantId);
-    if (this.summaries.has(input.importId))
+    if (this.o.tasks.has(input.importId))
       throw new AppError('conflict', 'That import has already started; prepare the file as a new import.');
     const file = this.o.uploads.file(input.uploadId);
     const connections = await readConnections(this.o.tenants.connection(profile.id).management);
@@ -211,7 +253,7 @@ export class ImportService {
     return preview;
   }
 
-  // ---------- running ----------
+  // ---------- running: tasks of the engine ----------
 
   async start(input: ChannelParsedInput<'imports:start'>): Promise<ImportSummary> {
     const p = this.prepared.get(input.importId);
@@ -236,19 +278,6 @@ export class ImportService {
       { action: 'users.import', target },
       { count: rows, verb: 'import' },
     );
-    const { id: auditId, written } = this.o.audit.begin({
-      tenantId: profile.id,
-      tenantDomain: profile.domain,
-      action: 'users.import',
-      target,
-      before: {
-        file: p.preview.fileName,
-        connection: p.connectionName,
-        upsert: input.upsert,
-        parts: p.preview.chunks,
-      },
-    });
-    await written;
     const summary: ImportSummary = {
       importId: p.preview.importId,
       tenantId: profile.id,
@@ -265,85 +294,133 @@ export class ImportService {
       chunks: p.chunks.map((c) => ({ ...c, state: 'waiting' })),
       counts: { inserted: 0, updated: 0, failed: 0, total: 0 },
     };
+    const task = await this.o.tasks.create<ImportSpec, ImportSummary>('import', {
+      id: summary.importId,
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      spec: { importId: summary.importId },
+      state: summary,
+      audit: {
+        tenantId: profile.id,
+        tenantDomain: profile.domain,
+        action: 'users.import',
+        target,
+        before: {
+          file: p.preview.fileName,
+          connection: p.connectionName,
+          upsert: input.upsert,
+          parts: p.preview.chunks,
+        },
+      },
+      // The parts built while preparing move into the task's folder.
+      adopt: (dir) => renameSync(join(this.importDir(summary.importId), 'chunks'), join(dir, 'chunks')),
+    });
     this.prepared.delete(input.importId);
+    rmSync(this.importDir(summary.importId), { recursive: true, force: true });
     // Its parts are built: the file as handed over is not needed any more.
     this.o.uploads.remove(p.uploadId);
-    this.summaries.set(summary.importId, summary);
-    writeFileAtomic(join(this.importDir(summary.importId), 'audit-id'), auditId);
-    this.save(summary);
-    this.drive({ summary, auditId, cancelled: false });
-    return structuredClone(summary);
+    return (task.detail as { import: ImportSummary }).import;
   }
 
-  resume(importId: string): ImportSummary {
-    const summary = this.summary(importId);
-    if (summary.status !== 'interrupted')
-      throw new AppError('validation', 'Only an interrupted import can be resumed.');
-    for (const c of summary.chunks)
-      if (c.state === 'sending') {
-        // Sent or not, Auth0 never said: sending it again could import its rows twice.
-        c.state = 'unknown';
-        c.error =
-          'Tenant Desk stopped while this part was being sent; Auth0 may or may not have it. Check its rows on the tenant.';
-      }
+  /** User imports as the engine runs them: each part sent once, two Auth0 jobs at a time, each followed to its end. */
+  readonly kind: TaskKindModule<ImportSpec, ImportSummary> = {
+    kind: 'import',
+    pausable: true,
+    run: (ctx) => this.drive(ctx),
+    cancelStopped: (ctx) => {
+      const summary = ctx.state;
+      const unsent = summary.chunks.filter((c) => c.state === 'waiting').length;
+      summary.message = `Cancelled after it stopped: ${unsent} of ${summary.chunks.length} parts were not sent.`;
+      return summary.message;
+    },
+    ended: (ctx) => rmSync(join(ctx.dir, 'chunks'), { recursive: true, force: true }),
+    describe: (record) => {
+      const summary = importSummary(record);
+      const c = summary.counts;
+      const sent = summary.chunks.filter((x) => DONE.has(x.state)).length;
+      return {
+        label: `${summary.rows.toLocaleString('en')} users from ${summary.fileName} into ${summary.connectionName}`,
+        progress: {
+          done: sent,
+          total: summary.chunks.length,
+          unit: 'parts',
+          words: `${c.inserted.toLocaleString('en')} inserted, ${c.updated.toLocaleString('en')} updated, ${c.failed.toLocaleString('en')} refused`,
+        },
+        detail: { kind: 'import', import: summary },
+      };
+    },
+    audit: (record) => ({
+      success: record.state.chunks.every((c) => c.state === 'completed'),
+      after: { counts: record.state.counts },
+      ...(record.state.message ? { error: record.state.message } : {}),
+    }),
+    results: (record, dir) => {
+      const all = failuresOf(dir);
+      return {
+        filename: `${record.state.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '-')}-import-failures.csv`,
+        columns: ['row', 'part', 'email', 'code', 'message', 'path'],
+        rows: all.map((f) => [f.row ?? '', f.chunk + 1, f.email ?? '', f.code, f.message, f.path ?? '']),
+      };
+    },
+  };
+
+  /** Runs (or goes on with) an import: parts not sent are sent, parts sent are followed until Auth0 ends them. */
+  private async drive(ctx: TaskContext<ImportSpec, ImportSummary>): Promise<TaskEnd> {
+    const summary = ctx.state;
+    if (ctx.afterCrash)
+      for (const c of summary.chunks)
+        if (c.state === 'sending') {
+          // Sent or not, Auth0 never said: sending it again could import its rows twice.
+          c.state = 'unknown';
+          c.error =
+            'Tenant Desk stopped while this part was being sent; Auth0 may or may not have it. Check its rows on the tenant.';
+        }
     summary.status = 'running';
     delete summary.message;
-    this.save(summary);
-    this.drive({ summary, auditId: this.auditIdOf(importId), cancelled: false });
-    return structuredClone(summary);
-  }
-
-  cancel(importId: string): ImportSummary {
-    const run = this.runs.get(importId);
-    const summary = this.summaries.get(importId);
-    if (!run && summary?.status === 'interrupted') {
-      // Not to be resumed: what was never sent goes, with its users.
-      const unsent = summary.chunks.filter((c) => c.state === 'waiting').length;
-      summary.status = 'cancelled';
-      summary.message = `Cancelled after Tenant Desk stopped: ${unsent} of ${summary.chunks.length} parts were not sent.`;
-      summary.finishedAt = new Date().toISOString();
-      this.ended(summary, this.auditIdOf(importId));
-      return structuredClone(summary);
-    }
-    if (!run) throw new AppError('validation', 'That import is not running.');
-    run.cancelled = true;
-    run.summary.message = 'Cancelled: parts not yet sent will not be sent; Auth0 finishes the jobs it has.';
-    this.save(run.summary);
-    return structuredClone(run.summary);
-  }
-
-  private drive(run: Run): void {
-    const { summary } = run;
-    this.runs.set(summary.importId, run);
+    ctx.save(true);
     const slots = this.slotsOf(summary.tenantId);
     const work = summary.chunks
       .filter((c) => !DONE.has(c.state))
       .map(async (chunk) => {
         const release = await slots.acquire();
         try {
-          if (chunk.state === 'waiting') {
-            if (run.cancelled) return;
-            await this.send(run, chunk);
-          }
-          if (chunk.jobId && !DONE.has(chunk.state)) await this.follow(run, chunk);
+          if (ctx.signal.aborted) return;
+          if (chunk.state === 'waiting') await this.send(ctx, chunk);
+          if (chunk.jobId && !DONE.has(chunk.state)) await this.follow(ctx, chunk);
         } catch (err) {
-          if (this.closed) return;
+          if (ctx.signal.aborted) return;
           chunk.state = chunk.jobId ? 'unknown' : 'failed';
           chunk.error = toEnvelope(err).message;
-          this.save(summary);
+          ctx.save();
         } finally {
           release();
         }
       });
-    void Promise.all(work).then(() => this.finish(run));
+    await Promise.all(work);
+    const states = summary.chunks.map((c) => c.state);
+    const unsent = states.filter((st) => st === 'waiting').length;
+    if (ctx.stop?.kind === 'cancel') {
+      summary.message = `Cancelled: ${unsent} of ${states.length} parts were not sent; Auth0 finishes the jobs it has.`;
+      return { status: 'cancelled', reason: summary.message };
+    }
+    if (ctx.stop) return { status: 'paused', reason: ctx.stop.reason ?? 'Paused.' };
+    if (states.every((st) => st === 'completed')) return { status: 'completed' };
+    const bad = summary.chunks.filter((c) => c.state !== 'completed');
+    summary.message = `${bad.length} of ${states.length} parts did not complete: ${bad
+      .slice(0, 3)
+      .map((c) => `part ${c.index + 1}: ${c.error ?? c.state}`)
+      .join('; ')}`;
+    return { status: 'failed', reason: summary.message };
   }
 
-  private async send(run: Run, chunk: ImportChunk): Promise<void> {
-    const { summary } = run;
-    const body = readFileSync(join(this.importDir(summary.importId), 'chunks', `chunk-${chunk.index}.json`));
+  private async send(ctx: TaskContext<ImportSpec, ImportSummary>, chunk: ImportChunk): Promise<void> {
+    const summary = ctx.state;
+    const file = join(ctx.dir, 'chunks', `chunk-${chunk.index}.json`);
+    const body = readFileSync(file);
     for (;;) {
+      if (ctx.signal.aborted) return;
       chunk.state = 'sending';
-      this.save(summary);
+      ctx.save();
       try {
         const { jobId } = await this.o.writes.run(
           sendChunk,
@@ -362,42 +439,42 @@ export class ImportService {
         chunk.jobId = jobId;
         chunk.state = 'pending';
         delete chunk.error;
-        this.save(summary);
+        ctx.save(true);
         // Auth0 has the part: its users (and their password hashes) are not kept here any longer.
-        rmSync(join(this.importDir(summary.importId), 'chunks', `chunk-${chunk.index}.json`), {
-          force: true,
-        });
+        rmSync(file, { force: true });
         return;
       } catch (err) {
-        if (this.closed) throw err;
         const e = toEnvelope(err);
         // Two import jobs of this tenant already run in Auth0 (another tool's count too): wait for a place.
-        if (e.code === 'rate_limited' && !run.cancelled) {
+        if (e.code === 'rate_limited' && !ctx.signal.aborted) {
           chunk.state = 'waiting';
           chunk.error = `Auth0 is busy with other import jobs; trying again. (${e.message})`;
-          this.save(summary);
-          await sleep(this.busyRetryMs);
+          ctx.save();
+          await sleep(this.busyRetryMs, undefined, { signal: ctx.signal }).catch(() => undefined);
           continue;
         }
         if (e.code === 'network' || e.code === 'timeout') {
           chunk.state = 'unknown';
           chunk.error = `The answer to this part was lost (${e.message}); Auth0 may or may not have it. Check its rows on the tenant.`;
+        } else if (e.code === 'rate_limited') {
+          // Stopped while waiting for a place: nothing was sent.
+          chunk.state = 'waiting';
         } else {
           chunk.state = 'failed';
           chunk.error = e.message;
         }
-        this.save(summary);
+        ctx.save(true);
         return;
       }
     }
   }
 
   /** Asks Auth0 about a chunk's job until it ends, then reads its refused rows. */
-  private async follow(run: Run, chunk: ImportChunk): Promise<void> {
-    const { summary } = run;
+  private async follow(ctx: TaskContext<ImportSpec, ImportSummary>, chunk: ImportChunk): Promise<void> {
+    const summary = ctx.state;
     const management = this.o.tenants.connection(summary.tenantId).management;
     for (;;) {
-      if (this.closed) throw new ImportStopped();
+      if (ctx.signal.aborted) return;
       const job = await withRequestPolicy({ lane: 'job' }, () => management.jobs.get(chunk.jobId!));
       const status = String(job.status);
       if (status === 'completed' || status === 'failed') {
@@ -412,7 +489,7 @@ export class ImportService {
             failed: s.failed ?? 0,
             total: s.total ?? chunk.rows,
           };
-          if (chunk.summary.failed > 0) failures.push(...(await this.refusedRows(summary, chunk)));
+          if (chunk.summary.failed > 0) failures.push(...(await this.refusedRows(ctx, chunk)));
           chunk.state = 'completed';
         } else {
           chunk.state = 'failed';
@@ -420,34 +497,35 @@ export class ImportService {
           chunk.summary = { inserted: 0, updated: 0, failed: chunk.rows, total: chunk.rows };
           failures.push({ row: null, chunk: chunk.index, code: 'JOB_FAILED', message: chunk.error });
         }
-        if (failures.length)
-          appendFileSync(
-            join(this.importDir(summary.importId), 'failures.ndjson'),
-            failures.map((f) => `${JSON.stringify(f)}\n`).join(''),
-            { mode: 0o600 },
-          );
-        this.recount(summary);
-        this.save(summary);
+        // Appended and flushed before the part's state says it was read, so a crash never loses them.
+        for (const f of failures) await ctx.journal.append({ failure: f });
+        recount(summary);
+        ctx.save(true);
         return;
       }
       if (status !== chunk.state) {
         chunk.state = status === 'processing' ? 'processing' : 'pending';
-        this.save(summary);
+        ctx.save();
       }
-      await sleep(this.pollMs);
+      await sleep(this.pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);
     }
   }
 
   /** Auth0's refused rows of a job, each tied back to its row of the file by email. */
-  private async refusedRows(summary: ImportSummary, chunk: ImportChunk): Promise<ImportFailure[]> {
+  private async refusedRows(
+    ctx: TaskContext<ImportSpec, ImportSummary>,
+    chunk: ImportChunk,
+  ): Promise<ImportFailure[]> {
+    const summary = ctx.state;
     const management = this.o.tenants.connection(summary.tenantId).management;
     const raw = (await withRequestPolicy({ lane: 'job' }, () =>
       management.jobs.errors.get(chunk.jobId!),
     )) as unknown;
     const list = Array.isArray(raw) ? (raw as { user?: Record<string, unknown>; errors?: unknown[] }[]) : [];
-    const rows = JSON.parse(
-      readFileSync(join(this.importDir(summary.importId), 'chunks', `rows-${chunk.index}.json`), 'utf8'),
-    ) as [number, string][];
+    const rows = JSON.parse(readFileSync(join(ctx.dir, 'chunks', `rows-${chunk.index}.json`), 'utf8')) as [
+      number,
+      string,
+    ][];
     const byEmail = new Map<string, number[]>();
     for (const [row, email] of rows) byEmail.set(email, [...(byEmail.get(email) ?? []), row]);
     const out: ImportFailure[] = [];
@@ -467,123 +545,10 @@ export class ImportService {
     return out;
   }
 
-  private recount(summary: ImportSummary): void {
-    const counts = { inserted: 0, updated: 0, failed: 0, total: 0 };
-    for (const c of summary.chunks)
-      if (c.summary)
-        for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += c.summary[k];
-    summary.counts = counts;
-  }
-
-  private finish(run: Run): void {
-    if (this.closed) return;
-    const { summary } = run;
-    this.runs.delete(summary.importId);
-    const states = summary.chunks.map((c) => c.state);
-    summary.status = run.cancelled
-      ? 'cancelled'
-      : states.every((s) => s === 'completed')
-        ? 'completed'
-        : 'failed';
-    const unsent = states.filter((s) => s === 'waiting').length;
-    if (run.cancelled) summary.message = `Cancelled: ${unsent} of ${states.length} parts were not sent.`;
-    else if (summary.status === 'failed') {
-      const bad = summary.chunks.filter((c) => c.state !== 'completed');
-      summary.message = `${bad.length} of ${states.length} parts did not complete: ${bad
-        .slice(0, 3)
-        .map((c) => `part ${c.index + 1}: ${c.error ?? c.state}`)
-        .join('; ')}`;
-    }
-    summary.finishedAt = new Date().toISOString();
-    this.ended(summary, run.auditId);
-  }
-
-  /** An import that will not go on: its record saved, its parts removed, its audit entry finished. */
-  private ended(summary: ImportSummary, auditId: string): void {
-    this.save(summary);
-    this.removeParts(summary.importId);
-    if (auditId)
-      this.o.audit.finish(auditId, {
-        tenantId: summary.tenantId,
-        tenantDomain: summary.tenantDomain,
-        action: 'users.import',
-        target: `${summary.rows} users from ${summary.fileName}`,
-        outcome: summary.status === 'completed' ? 'success' : 'failure',
-        after: { status: summary.status, counts: summary.counts },
-        ...(summary.message ? { error: summary.message } : {}),
-      });
-  }
-
-  private auditIdOf(importId: string): string {
-    const file = join(this.importDir(importId), 'audit-id');
-    return existsSync(file) ? readFileSync(file, 'utf8') : '';
-  }
-
-  /** The app is stopping: nothing more is sent or written; what runs is picked up as interrupted next time. */
-  close(): void {
-    this.closed = true;
-  }
-
-  /** Where an import stands, for its own audit entry left pending by a stopped run (found by that entry's id). */
-  auditResolution(auditId: string): { resolution: AuditResolution; words: string } | null {
-    const summary = [...this.summaries.values()].find((s) => this.auditIdOf(s.importId) === auditId);
-    if (!summary) return null;
-    const sent = summary.chunks.filter((c) => c.jobId || c.state === 'unknown').length;
-    const tally = `${sent} of ${summary.chunks.length} parts sent`;
-    if (summary.status === 'completed')
-      return { resolution: 'applied', words: `the import had finished (${tally})` };
-    if (summary.status === 'interrupted')
-      return {
-        resolution: 'unknown',
-        words: `the import is interrupted with ${tally}; resume or cancel it in Imports (its outcome is recorded when it ends)`,
-      };
-    return { resolution: 'unknown', words: `the import had ended ${summary.status} (${tally})` };
-  }
-
-  // ---------- reading ----------
-
-  summary(importId: string): ImportSummary {
-    const s = this.summaries.get(importId);
-    if (!s) throw new AppError('not_found', 'There is no such import.');
-    return s;
-  }
-
-  get(importId: string): ImportSummary {
-    return structuredClone(this.summary(importId));
-  }
-
-  list(tenantId?: string): ImportSummary[] {
-    return [...this.summaries.values()]
-      .filter((s) => !tenantId || s.tenantId === tenantId)
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
-      .map((s) => structuredClone(s));
-  }
-
-  private failuresOf(importId: string): ImportFailure[] {
-    this.summary(importId);
-    const file = join(this.importDir(importId), 'failures.ndjson');
-    if (!existsSync(file)) return [];
-    const out = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as ImportFailure);
-    return out.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity) || a.chunk - b.chunk);
-  }
-
   failures(input: ChannelParsedInput<'imports:failures'>): { items: ImportFailure[]; total: number } {
-    const all = this.failuresOf(input.importId);
+    this.o.tasks.record(input.importId, 'import');
+    const all = failuresOf(this.o.tasks.taskDir(input.importId));
     return { items: all.slice(input.offset, input.offset + input.limit), total: all.length };
-  }
-
-  failuresCsv(importId: string): Promise<DownloadRef> {
-    const all = this.failuresOf(importId);
-    const s = this.summary(importId);
-    return csvDownload(
-      this.o.downloads,
-      `${s.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '-')}-import-failures.csv`,
-      ['row', 'part', 'email', 'code', 'message', 'path'],
-      all.map((f) => [f.row ?? '', f.chunk + 1, f.email ?? '', f.code, f.message, f.path ?? '']),
-    );
   }
 
   /** An example file for a connection: the CSV header this screen maps at once, or Auth0's JSON. */

@@ -1,17 +1,19 @@
-// Runs one bulk job: its users a few at a time in the scheduler's job lane (the window's own requests go first),
-// each write through the write path (guard, audit, scheduler) with its "sent" journaled before it leaves, its
-// outcome after. A user left "sent" by a crash is read back before anything is sent again; what can't be read back
-// (an email, a link) is reported "unknown", never resent. The job pauses itself — with the reason in words — when
-// going on can't succeed (a locked keychain, refused credentials, a tenant that keeps answering 429).
-import type { JobCounts, JobItemState, JobSummary } from '../../preload/contract.js';
+// Runs one bulk job as a task of the engine (tasks/engine.ts): its users a few at a time in the scheduler's job lane
+// (the window's own requests go first), each write through the write path (guard judged at the job's start, audit,
+// scheduler) with its "sent" journaled before it leaves, its outcome after. A user left "sent" by a crash is read back
+// by its operation before anything is sent again; what can't be read back (an email, a link) is reported "unknown",
+// never resent. The job pauses itself — with the reason in words — when going on can't succeed (a locked keychain,
+// refused credentials, a tenant that keeps answering 429).
+import type { JobCounts, JobItemState } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { actionOf, type OpCall } from '../operations/operation.js';
 import { operationNamed, type AnyOperation } from '../operations/registry.js';
 import { SkipWrite, type TenantApi, type WritePath } from '../operations/write-path.js';
 import { classify, toEnvelope } from '../errors.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { TaskEnd, TaskJournal } from '../tasks/engine.js';
 import { callOf } from './bulk-ops.js';
-import type { JobMeta, Journal, JournalLine, PlanLine } from './job-store.js';
+import type { JournalLine, PlanLine } from './job-store.js';
 
 export interface RunnerItem {
   line: PlanLine;
@@ -22,17 +24,25 @@ export interface RunnerItem {
 }
 
 export interface RunnerDeps {
-  meta: JobMeta;
+  jobId: string;
+  tenantId: string;
+  tenantDomain: string;
   writes: WritePath;
   audit: AuditLog;
-  journal: Journal;
   api: () => TenantApi;
-  save: (meta: JobMeta) => void;
-  emit: (summary: JobSummary) => void;
   concurrency?: number;
   now?: () => number;
   /** Backoff between attempts of one user (tests make it short). */
   retryDelayMs?: number;
+}
+
+/** What a run is given by its task. */
+export interface RunnerTask {
+  journal: TaskJournal;
+  signal: AbortSignal;
+  stop: { kind: 'pause' | 'cancel' | 'close'; reason?: string } | null;
+  /** Tells the window how far it got (a few times a second at most). */
+  progress(force?: boolean): void;
 }
 
 /** Errors that no retry of the next user would fix: the job pauses and says why. */
@@ -56,16 +66,16 @@ const NOT_APPLIED = new Set([
   'validation',
   'confirmation_required',
 ]);
-const TERMINAL: readonly JobItemState[] = ['done', 'skipped', 'failed', 'unknown', 'cancelled'];
+export const TERMINAL: readonly JobItemState[] = ['done', 'skipped', 'failed', 'unknown', 'cancelled'];
 
 export class JobRunner {
+  /** Password-change links made by this run: kept in memory for the results file, never written. */
   readonly links = new Map<number, { ticket: string; expiresAt: string }>();
-  private stopping: { kind: 'pause' | 'cancel'; reason?: string } | null = null;
-  private loop: Promise<void> | null = null;
   private readonly completions: number[] = [];
   private rateLimitedInARow = 0;
   private failedInARow = 0;
-  private lastEmit = 0;
+  private selfPause: string | null = null;
+  private task: RunnerTask | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -75,8 +85,8 @@ export class JobRunner {
     this.now = deps.now ?? Date.now;
   }
 
-  get meta(): JobMeta {
-    return this.deps.meta;
+  get running(): boolean {
+    return this.task !== null;
   }
 
   counts(): JobCounts {
@@ -91,7 +101,7 @@ export class JobRunner {
     };
     // A user left "sent" by a job that is not running (Tenant Desk stopped mid-write) is unknown until resuming
     // reads it back; while the job runs, "sent" is a write in flight.
-    const inFlight = this.deps.meta.status === 'running';
+    const inFlight = this.running;
     for (const it of this.items) {
       if (it.state === 'done') c.done++;
       else if (it.state === 'skipped') c.skipped++;
@@ -103,47 +113,12 @@ export class JobRunner {
     return c;
   }
 
-  summary(): JobSummary {
-    const m = this.deps.meta;
-    const counts = this.counts();
+  /** Users finished per second over the last ten seconds (0 when not running). */
+  rps(): number {
+    if (!this.running) return 0;
     const windowStart = this.now() - 10_000;
     while (this.completions.length && this.completions[0]! < windowStart) this.completions.shift();
-    const rps = this.completions.length / 10;
-    return {
-      id: m.id,
-      tenantId: m.tenantId,
-      tenantDomain: m.tenantDomain,
-      change: m.change,
-      changeLabel: m.changeLabel,
-      sourceLabel: m.sourceLabel,
-      createdAt: m.createdAt,
-      ...(m.finishedAt ? { finishedAt: m.finishedAt } : {}),
-      status: m.status,
-      ...(m.pausedReason ? { pausedReason: m.pausedReason } : {}),
-      counts,
-      ...(m.status === 'running' ? { rps: Math.round(rps * 10) / 10 } : {}),
-      ...(m.status === 'running' && rps > 0 ? { etaSeconds: Math.ceil(counts.remaining / rps) } : {}),
-      undoable: m.undoable,
-      ...(m.undoOf ? { undoOf: m.undoOf } : {}),
-      ...(m.retryOf ? { retryOf: m.retryOf } : {}),
-    };
-  }
-
-  private emit(force = false): void {
-    const t = this.now();
-    if (!force && t - this.lastEmit < 250) return;
-    this.lastEmit = t;
-    this.deps.emit(this.summary());
-  }
-
-  private setStatus(status: JobMeta['status'], reason?: string): void {
-    const m = this.deps.meta;
-    m.status = status;
-    if (reason) m.pausedReason = reason;
-    else delete m.pausedReason;
-    if (status === 'completed' || status === 'cancelled') m.finishedAt = new Date(this.now()).toISOString();
-    this.deps.save(m);
-    this.emit(true);
+    return this.completions.length / 10;
   }
 
   private async record(
@@ -155,72 +130,50 @@ export class JobRunner {
     if (extra.aid) item.aid = extra.aid;
     if (extra.e !== undefined) item.error = extra.e;
     if (extra.a !== undefined) item.after = extra.a;
-    await this.deps.journal.append({ i: item.line.i, s: state, t: this.now(), ...extra });
+    await this.task!.journal.append({ i: item.line.i, s: state, t: this.now(), ...extra });
     if (TERMINAL.includes(state)) this.completions.push(this.now());
-    this.emit();
+    this.task!.progress();
   }
 
-  /** Runs (or goes on running) whatever is not finished. */
-  start(): void {
-    if (this.loop) return;
-    this.stopping = null;
-    this.setStatus('running');
-    this.loop = this.run().finally(() => {
-      this.loop = null;
-    });
+  private get stopping(): boolean {
+    return this.task!.signal.aborted || this.selfPause !== null;
   }
 
-  /** Stops sending new users; those in flight finish. Resolves once the job is paused. */
-  async pause(reason?: string): Promise<void> {
-    if (!this.loop) return;
-    this.stopping = { kind: 'pause', ...(reason ? { reason } : {}) };
-    await this.loop;
+  /** Runs (or goes on running) whatever is not finished, until done or asked to stop. */
+  async run(task: RunnerTask): Promise<TaskEnd> {
+    this.task = task;
+    this.selfPause = null;
+    this.rateLimitedInARow = 0;
+    this.failedInARow = 0;
+    try {
+      const pending = this.items.filter((it) => it.state === 'planned' || it.state === 'sent');
+      let next = 0;
+      const worker = async () => {
+        while (!this.stopping && next < pending.length) await this.runItem(pending[next++]!);
+      };
+      await Promise.all(Array.from({ length: this.deps.concurrency ?? 6 }, worker));
+      if (task.stop?.kind === 'cancel') {
+        await this.cancelPlanned(task);
+        return { status: 'cancelled', reason: 'Cancelled: the users not yet sent were not changed.' };
+      }
+      if (task.stop) return { status: 'paused', reason: task.stop.reason ?? 'Paused.' };
+      if (this.selfPause) return { status: 'paused', reason: this.selfPause };
+      if (this.items.every((it) => TERMINAL.includes(it.state))) return { status: 'completed' };
+      return { status: 'paused', reason: 'Some users are still to do.' };
+    } finally {
+      this.task = null;
+    }
   }
 
-  async cancel(): Promise<void> {
-    if (this.loop) {
-      this.stopping = { kind: 'cancel' };
-      await this.loop;
-    } else await this.finishCancelled();
-  }
-
-  whenStopped(): Promise<void> {
-    return this.loop ?? Promise.resolve();
-  }
-
-  private async finishCancelled(): Promise<void> {
-    for (const it of this.items) if (it.state === 'planned') await this.record(it, 'cancelled');
-    this.finishAudit('cancelled');
-    this.setStatus('cancelled');
-  }
-
-  private finishAudit(how: 'completed' | 'cancelled'): void {
-    const m = this.deps.meta;
-    this.deps.audit.finish(m.auditId, {
-      tenantId: m.tenantId,
-      tenantDomain: m.tenantDomain,
-      action: `bulk.${m.change.kind}`,
-      target: `${m.total} users`,
-      jobId: m.id,
-      outcome: this.counts().failed === 0 && how === 'completed' ? 'success' : 'failure',
-      after: { status: how, ...this.counts() },
-      ...(how === 'cancelled' ? { error: 'Cancelled.' } : {}),
-    });
-  }
-
-  private async run(): Promise<void> {
-    const pending = this.items.filter((it) => it.state === 'planned' || it.state === 'sent');
-    let next = 0;
-    const worker = async () => {
-      while (!this.stopping && next < pending.length) await this.runItem(pending[next++]!);
-    };
-    await Promise.all(Array.from({ length: this.deps.concurrency ?? 6 }, worker));
-    if (this.stopping?.kind === 'cancel') return this.finishCancelled();
-    if (this.stopping?.kind === 'pause') return this.setStatus('paused', this.stopping.reason);
-    if (this.items.every((it) => TERMINAL.includes(it.state))) {
-      this.finishAudit('completed');
-      this.setStatus('completed');
-    } else this.setStatus('paused', 'Some users are still to do.');
+  /** The users not sent when the job was cancelled (while running, or while stopped). */
+  async cancelPlanned(task: Pick<RunnerTask, 'journal' | 'progress'>): Promise<void> {
+    const previous = this.task;
+    this.task = { ...task, signal: AbortSignal.abort(), stop: { kind: 'cancel' } };
+    try {
+      for (const it of this.items) if (it.state === 'planned') await this.record(it, 'cancelled');
+    } finally {
+      this.task = previous;
+    }
   }
 
   private async runItem(item: RunnerItem): Promise<void> {
@@ -278,7 +231,7 @@ export class JobRunner {
   }
 
   private requestPause(reason: string): void {
-    if (!this.stopping) this.stopping = { kind: 'pause', reason };
+    this.selfPause ??= reason;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -287,17 +240,18 @@ export class JobRunner {
 
   /** The write's input: the plan line's parameters for its user on this job's tenant. */
   private input(item: RunnerItem, call: OpCall) {
-    return { ...call.params, tenantId: this.deps.meta.tenantId, userId: item.line.u };
+    return { ...call.params, tenantId: this.deps.tenantId, userId: item.line.u };
   }
 
   private finishPendingAudit(item: RunnerItem, op: AnyOperation, call: OpCall, after: unknown): void {
-    const m = this.deps.meta;
+    const d = this.deps;
     this.deps.audit.finish(item.aid!, {
-      tenantId: m.tenantId,
-      tenantDomain: m.tenantDomain,
+      tenantId: d.tenantId,
+      tenantDomain: d.tenantDomain,
       action: actionOf(op, this.input(item, call)),
       target: item.line.u,
-      jobId: m.id,
+      op: op.name,
+      jobId: d.jobId,
       outcome: 'success',
       ...(item.line.b !== undefined ? { before: item.line.b } : {}),
       after: { verified: 'read back after Tenant Desk restarted', ...(after as object) },
@@ -332,11 +286,10 @@ export class JobRunner {
 
   /** Sends one user's write through the write path; what the journal keeps of it after. */
   private async apply(item: RunnerItem, op: AnyOperation, call: OpCall): Promise<unknown> {
-    const m = this.deps.meta;
     const input = this.input(item, call);
     const result = await this.deps.writes.run(op, input, {
       lane: 'job',
-      jobId: m.id,
+      jobId: this.deps.jobId,
       // The job as a whole was judged by the guard at its start (on production: domain and count typed back).
       judgedAtStart: true,
       onSend: (aid: string) => this.record(item, 'sent', { aid }),

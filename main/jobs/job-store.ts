@@ -1,34 +1,34 @@
-// Jobs on disk, in <data dir>/jobs/<job id>/: job.json (what the job is and its status, written atomically),
-// plan.jsonl (one line per user: the operation planned and the state it was planned from; never changed once the
-// job starts) and journal.jsonl (each user's state as it moves: sent → done / failed / skipped / unknown, with what
-// the tenant answered), appended and flushed before the write it announces is sent. Killing the process at any
-// instant loses nothing: on the next start the journal is replayed and the job offered for resume.
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+// A bulk job's files, in its task's folder (<data dir>/tasks/<job id>/, see tasks/engine.ts): plan.jsonl (one line per
+// user: the write planned and the state it was planned from; never changed once the job starts) and the task's
+// journal.jsonl (each user's state as it moves: sent → done / failed / skipped / unknown, with what the tenant
+// answered), appended and flushed before the write it announces is sent. Killing the process at any instant loses
+// nothing: at the next start the journal is replayed and the job offered for resume. Plans not yet started wait in
+// <data dir>/plans/. Jobs of an earlier version (<data dir>/jobs/<id>/) are moved into the engine's folder once.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BulkChange, JobItemState, JobStatus } from '../../preload/contract.js';
-import { AppendOnlyFile } from '../fs/append-only-file.js';
+import type { BulkChange, JobCounts, JobItemState, JobStatus } from '../../preload/contract.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { linesForward } from '../fs/lines.js';
 import type { OpCall } from '../operations/operation.js';
+import type { TaskRecord } from '../tasks/engine.js';
 
-export interface JobMeta {
-  id: string;
-  tenantId: string;
-  tenantDomain: string;
+/** What a bulk job was asked to do (its task's spec). */
+export interface BulkSpec {
   change: BulkChange;
   changeLabel: string;
   sourceLabel: string;
-  createdAt: string;
-  finishedAt?: string;
-  status: JobStatus;
-  pausedReason?: string;
   total: number;
   undoable: boolean;
   undoOf?: string;
   retryOf?: string;
-  /** The job's own audit entry (begun at start, finished at the end). */
-  auditId: string;
 }
+
+/** How far it got, as last saved (the journal is the truth; this lets a list show it without reading that). */
+export interface BulkState {
+  counts?: JobCounts;
+}
+
+export type BulkRecord = TaskRecord<BulkSpec, BulkState>;
 
 /** One user of a plan, as written to plan.jsonl. */
 export interface PlanLine {
@@ -43,7 +43,7 @@ export interface PlanLine {
   a?: unknown;
 }
 
-/** One state change of one user, as appended to journal.jsonl. */
+/** One state change of one user, as appended to the journal. */
 export interface JournalLine {
   i: number;
   s: JobItemState;
@@ -54,86 +54,94 @@ export interface JournalLine {
   t: number;
 }
 
-/** The journal of one job: an entry's promise resolves once it is on disk (flushed off the event loop). */
-export class Journal {
-  private readonly out: AppendOnlyFile;
-
-  constructor(readonly file: string) {
-    this.out = new AppendOnlyFile(file);
-  }
-
-  append(entry: JournalLine): Promise<void> {
-    return this.out.append(`${JSON.stringify(entry)}\n`);
-  }
-
-  close(): Promise<void> {
-    return this.out.close();
-  }
+export function plansDir(dataDir: string): string {
+  const dir = join(dataDir, 'plans');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }
 
-export class JobStore {
-  readonly dir: string;
-  readonly plansDir: string;
+export async function* planLines(file: string): AsyncGenerator<PlanLine> {
+  for await (const line of linesForward(file)) yield JSON.parse(line) as PlanLine;
+}
 
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, 'jobs');
-    this.plansDir = join(this.dir, 'plans');
-    mkdirSync(this.plansDir, { recursive: true, mode: 0o700 });
-  }
-
-  jobDir(id: string): string {
-    return join(this.dir, id);
-  }
-
-  planFile(planId: string): string {
-    return join(this.plansDir, `${planId}.jsonl`);
-  }
-
-  /** Makes a plan a job: its folder, the plan moved in (kept as planned), job.json written last. */
-  create(meta: JobMeta, planFile: string): void {
-    const dir = this.jobDir(meta.id);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    renameSync(planFile, join(dir, 'plan.jsonl'));
-    this.save(meta);
-  }
-
-  save(meta: JobMeta): void {
-    writeFileAtomic(join(this.jobDir(meta.id), 'job.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  }
-
-  ids(): string[] {
-    return readdirSync(this.dir).filter(
-      (d) => d.startsWith('job_') && existsSync(join(this.dir, d, 'job.json')),
-    );
-  }
-
-  meta(id: string): JobMeta {
-    return JSON.parse(readFileSync(join(this.jobDir(id), 'job.json'), 'utf8')) as JobMeta;
-  }
-
-  async *plan(id: string): AsyncGenerator<PlanLine> {
-    for await (const line of linesForward(join(this.jobDir(id), 'plan.jsonl')))
-      yield JSON.parse(line) as PlanLine;
-  }
-
-  journal(id: string): Journal {
-    return new Journal(join(this.jobDir(id), 'journal.jsonl'));
-  }
-
-  /** The journal replayed: each user's latest state and what went with it. A torn last line is skipped. */
-  async replay(id: string): Promise<Map<number, JournalLine>> {
-    const latest = new Map<number, JournalLine>();
-    for await (const text of linesForward(join(this.jobDir(id), 'journal.jsonl'))) {
-      let line: JournalLine;
-      try {
-        line = JSON.parse(text) as JournalLine;
-      } catch {
-        continue;
-      }
-      const previous = latest.get(line.i);
-      // An audit id, once known, stays with the item.
-      latest.set(line.i, previous?.aid && !line.aid ? { ...line, aid: previous.aid } : line);
+/** The journal replayed: each user's latest state and what went with it. A torn last line is skipped. */
+export async function replayJournal(file: string): Promise<Map<number, JournalLine>> {
+  const latest = new Map<number, JournalLine>();
+  if (!existsSync(file)) return latest;
+  for await (const text of linesForward(file)) {
+    let line: JournalLine;
+    try {
+      line = JSON.parse(text) as JournalLine;
+    } catch {
+      continue;
     }
-    return latest;
+    const previous = latest.get(line.i);
+    // An audit id, once known, stays with the item.
+    latest.set(line.i, previous?.aid && !line.aid ? { ...line, aid: previous.aid } : line);
   }
+  return latest;
+}
+
+/** job.json as an earlier version wrote it. */
+interface EarlierJob {
+  id: string;
+  tenantId: string;
+  tenantDomain: string;
+  change: BulkChange;
+  changeLabel: string;
+  sourceLabel: string;
+  createdAt: string;
+  finishedAt?: string;
+  status: JobStatus;
+  pausedReason?: string;
+  total: number;
+  undoable: boolean;
+  undoOf?: string;
+  retryOf?: string;
+  auditId: string;
+}
+
+/**
+ * Jobs an earlier version kept in <data dir>/jobs/: each folder becomes a task (its record written next to its plan
+ * and journal, then the folder moved whole), so that they are listed, resumed and undone like any other.
+ */
+export function adoptEarlierJobs(dataDir: string, tasksDir: string): number {
+  const old = join(dataDir, 'jobs');
+  if (!existsSync(old)) return 0;
+  let moved = 0;
+  for (const id of readdirSync(old)) {
+    const dir = join(old, id);
+    const file = join(dir, 'job.json');
+    if (!id.startsWith('job_') || !existsSync(file)) continue;
+    const job = JSON.parse(readFileSync(file, 'utf8')) as EarlierJob;
+    const record: BulkRecord = {
+      id: job.id,
+      kind: 'bulk',
+      tenantId: job.tenantId,
+      tenantDomain: job.tenantDomain,
+      createdAt: job.createdAt,
+      ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+      status: job.status,
+      ...(job.pausedReason ? { reason: job.pausedReason } : {}),
+      auditId: job.auditId,
+      auditAs: { action: `bulk.${job.change.kind}`, target: `${job.total} users`, jobId: job.id },
+      spec: {
+        change: job.change,
+        changeLabel: job.changeLabel,
+        sourceLabel: job.sourceLabel,
+        total: job.total,
+        undoable: job.undoable,
+        ...(job.undoOf ? { undoOf: job.undoOf } : {}),
+        ...(job.retryOf ? { retryOf: job.retryOf } : {}),
+      },
+      state: {},
+    };
+    writeFileAtomic(join(dir, 'task.json'), JSON.stringify(record));
+    renameSync(dir, join(tasksDir, id));
+    rmSync(join(tasksDir, id, 'job.json'), { force: true });
+    moved++;
+  }
+  // Plans never started are for the session that made them.
+  rmSync(old, { recursive: true, force: true });
+  return moved;
 }

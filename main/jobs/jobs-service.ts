@@ -3,15 +3,14 @@
 // jobs run in the background, report progress, can be paused, resumed (after a crash too), cancelled, retried for
 // their failures and undone from their journal.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import {
   BULK_CHANGES,
-  type AuditResolution,
+  ENDED_TASK,
   type Auth0User,
   type BulkPlanItem,
   type BulkPlanSummary,
@@ -24,21 +23,31 @@ import {
   type JobSummary,
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { DownloadStore } from '../downloads/download-store.js';
+import { AppError } from '../errors.js';
+import { linesForward } from '../fs/lines.js';
 import { enforceGuard } from '../operations/guard.js';
 import type { ItemPlan, OpCall, RoleMembers } from '../operations/operation.js';
 import { operationFor, operationNamed } from '../operations/registry.js';
 import type { WritePath } from '../operations/write-path.js';
-import type { DownloadStore } from '../downloads/download-store.js';
-import { AppError } from '../errors.js';
-import { linesForward } from '../fs/lines.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { TaskEngine, TaskKindModule } from '../tasks/engine.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import { callOf, describeChange } from './bulk-ops.js';
 import { listEntries, listEntriesOfFile } from '../intake/id-list.js';
 import type { UploadStore } from '../uploads/upload-store.js';
+import { callOf, describeChange } from './bulk-ops.js';
 import { resolveList, roleMembers, usersMatching, type EnumerationContext } from './enumerate.js';
 import { JobRunner, type RunnerItem } from './job-runner.js';
-import { JobStore, type JobMeta, type PlanLine } from './job-store.js';
+import {
+  adoptEarlierJobs,
+  planLines,
+  plansDir,
+  replayJournal,
+  type BulkRecord,
+  type BulkSpec,
+  type BulkState,
+  type PlanLine,
+} from './job-store.js';
 
 const PLAN_KEEP_MS = 2 * 3600_000;
 
@@ -57,25 +66,32 @@ export interface JobsServiceOptions {
   audit: AuditLog;
   downloads: DownloadStore;
   uploads: UploadStore;
-  emit: <E extends 'bulk:planning' | 'job:progress'>(event: E, payload: Events[E]) => void;
+  tasks: TaskEngine;
+  emit: <E extends 'bulk:planning'>(event: E, payload: Events[E]) => void;
   /** Tests make the runner's backoff short. */
   retryDelayMs?: number;
 }
 
 export class JobsService {
-  private readonly store: JobStore;
+  private readonly plansDir: string;
   private readonly plans = new Map<string, PlanState>();
   private readonly planning = new Map<string, AbortController>();
   private readonly runners = new Map<string, JobRunner>();
-  private loaded: Promise<void> | null = null;
+  private readonly loading = new Map<string, Promise<JobRunner>>();
 
   constructor(private readonly o: JobsServiceOptions) {
-    this.store = new JobStore(o.dataDir);
+    this.plansDir = plansDir(o.dataDir);
     // Plans nobody started are kept a while, then forgotten.
-    for (const name of readdirSync(this.store.plansDir)) {
-      const file = join(this.store.plansDir, name);
+    for (const name of readdirSync(this.plansDir)) {
+      const file = join(this.plansDir, name);
       if (Date.now() - statSync(file).mtimeMs > PLAN_KEEP_MS) rmSync(file, { force: true });
     }
+    adoptEarlierJobs(o.dataDir, o.tasks.dir);
+    o.tasks.register(this.kind);
+  }
+
+  private planFile(planId: string): string {
+    return join(this.plansDir, `${planId}.jsonl`);
   }
 
   // ---------- plans ----------
@@ -160,12 +176,12 @@ export class JobsService {
               'changed on the tenant since you selected them (someone else blocked or edited them?): the plan uses how they are now',
             count: changedSinceSeen,
           });
-        const state: PlanState = { summary, file: this.store.planFile(planId), sourceLabel, ...extra };
+        const state: PlanState = { summary, file: this.planFile(planId), sourceLabel, ...extra };
         this.plans.set(planId, state);
         return summary;
       });
     } catch (err) {
-      rmSync(this.store.planFile(planId), { force: true });
+      rmSync(this.planFile(planId), { force: true });
       if (controller.signal.aborted) throw new AppError('validation', 'Finding the users was cancelled.');
       throw err;
     } finally {
@@ -199,7 +215,7 @@ export class JobsService {
       'change' | 'changeLabel' | 'sourceLabel' | 'enumeration' | 'unknown' | 'ambiguous'
     >,
   ): Promise<BulkPlanSummary> {
-    const out = createWriteStream(this.store.planFile(planId), { mode: 0o600 });
+    const out = createWriteStream(this.planFile(planId), { mode: 0o600 });
     const reasons = new Map<string, number>();
     let total = 0;
     let willChange = 0;
@@ -306,157 +322,242 @@ export class JobsService {
     return { id, filename, bytes };
   }
 
-  // ---------- jobs ----------
+  // ---------- jobs: tasks of the engine ----------
 
   async start(planId: string, guard: GuardAnswer): Promise<JobSummary> {
     const plan = this.planOf(planId);
     const { summary } = plan;
     const profile = this.o.tenants.stored(summary.tenantId);
     const action = `bulk.${summary.change.kind}`;
+    const target = `${summary.willChange} users`;
     enforceGuard(
       this.o.audit,
       'bulk:start',
       { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
       { guard },
-      { action, target: `${summary.willChange} users` },
+      { action, target },
       { count: summary.willChange, verb: 'start' },
     );
     if (summary.willChange === 0)
       throw new AppError('validation', 'Every user is already as asked: nothing to send.');
     const id = `job_${randomBytes(8).toString('hex')}`;
-    const { id: auditId, written } = this.o.audit.begin({
-      tenantId: profile.id,
-      tenantDomain: profile.domain,
-      action,
-      target: `${summary.willChange} users`,
-      jobId: id,
-      before: { users: plan.sourceLabel, change: summary.changeLabel, total: summary.total },
-    });
-    await written;
-    const meta: JobMeta = {
-      id,
-      tenantId: profile.id,
-      tenantDomain: profile.domain,
+    const spec: BulkSpec = {
       change: summary.change,
       changeLabel: summary.changeLabel,
       sourceLabel: plan.sourceLabel,
-      createdAt: new Date().toISOString(),
-      status: 'running',
       total: summary.total,
       undoable: summary.undoable,
-      auditId,
       ...(plan.undoOf ? { undoOf: plan.undoOf } : {}),
       ...(plan.retryOf ? { retryOf: plan.retryOf } : {}),
     };
-    this.store.create(meta, plan.file);
-    this.plans.delete(planId);
-    const runner = await this.runner(id);
-    runner.start();
-    return runner.summary();
-  }
-
-  /** Jobs of earlier runs: a job that was running when Tenant Desk stopped is "interrupted", offered for resume. */
-  private load(): Promise<void> {
-    this.loaded ??= (async () => {
-      for (const id of this.store.ids()) {
-        if (this.runners.has(id)) continue;
-        const meta = this.store.meta(id);
-        if (meta.status === 'running') {
-          meta.status = 'interrupted';
-          meta.pausedReason =
-            'Tenant Desk stopped while this job ran. Resume it to finish; nothing was lost.';
-          this.store.save(meta);
-        }
-        await this.runner(id, meta);
-      }
-    })();
-    return this.loaded;
-  }
-
-  private async runner(id: string, meta = this.store.meta(id)): Promise<JobRunner> {
-    const existing = this.runners.get(id);
-    if (existing) return existing;
-    const journal = await this.store.replay(id);
-    const items: RunnerItem[] = [];
-    for await (const line of this.store.plan(id)) {
-      const j = journal.get(line.i);
-      if (line.op) {
-        try {
-          line.op = callOf(line.op, line.b);
-        } catch (err) {
-          items.push({ line, state: 'failed', error: (err as Error).message });
-          continue;
-        }
-      }
-      items.push({
-        line,
-        state: j?.s ?? (line.s === 'skip' ? 'skipped' : 'planned'),
-        ...(j?.aid ? { aid: j.aid } : {}),
-        ...(j?.e ? { error: j.e } : line.s === 'skip' ? { error: line.n ?? 'nothing to change' } : {}),
-        ...(j?.a !== undefined ? { after: j.a } : {}),
-      });
-    }
-    const runner = new JobRunner(
-      {
-        meta,
-        writes: this.o.writes,
-        audit: this.o.audit,
-        journal: this.store.journal(id),
-        api: () => this.o.writes.api(meta.tenantId),
-        save: (m) => this.store.save(m),
-        emit: (summary) => this.o.emit('job:progress', summary),
-        ...(this.o.retryDelayMs !== undefined ? { retryDelayMs: this.o.retryDelayMs } : {}),
+    const task = await this.o.tasks.create<BulkSpec, BulkState>('bulk', {
+      id,
+      tenantId: profile.id,
+      tenantDomain: profile.domain,
+      spec,
+      state: {},
+      audit: {
+        tenantId: profile.id,
+        tenantDomain: profile.domain,
+        action,
+        target,
+        jobId: id,
+        before: { users: plan.sourceLabel, change: summary.changeLabel, total: summary.total },
       },
-      items,
-    );
-    this.runners.set(id, runner);
-    return runner;
+      adopt: (dir) => renameSync(plan.file, join(dir, 'plan.jsonl')),
+    });
+    this.plans.delete(planId);
+    return (task.detail as { job: JobSummary }).job;
   }
 
-  private async job(id: string): Promise<JobRunner> {
-    await this.load();
-    const runner = this.runners.get(id);
-    if (!runner) throw new AppError('not_found', 'That job does not exist.');
-    return runner;
+  /** The job's users and their states: its plan, with its journal replayed (read once, then kept up to date). */
+  private async runner(record: BulkRecord): Promise<JobRunner> {
+    const existing = this.runners.get(record.id);
+    if (existing) return existing;
+    const loading = this.loading.get(record.id);
+    if (loading) return loading;
+    const made = (async () => {
+      const dir = this.o.tasks.taskDir(record.id);
+      const journal = await replayJournal(join(dir, 'journal.jsonl'));
+      const items: RunnerItem[] = [];
+      for await (const line of planLines(join(dir, 'plan.jsonl'))) {
+        const j = journal.get(line.i);
+        if (line.op) {
+          try {
+            line.op = callOf(line.op, line.b);
+          } catch (err) {
+            items.push({ line, state: 'failed', error: (err as Error).message });
+            continue;
+          }
+        }
+        items.push({
+          line,
+          state: j?.s ?? (line.s === 'skip' ? 'skipped' : 'planned'),
+          ...(j?.aid ? { aid: j.aid } : {}),
+          ...(j?.e ? { error: j.e } : line.s === 'skip' ? { error: line.n ?? 'nothing to change' } : {}),
+          ...(j?.a !== undefined ? { after: j.a } : {}),
+        });
+      }
+      const runner = new JobRunner(
+        {
+          jobId: record.id,
+          tenantId: record.tenantId!,
+          tenantDomain: record.tenantDomain!,
+          writes: this.o.writes,
+          audit: this.o.audit,
+          api: () => this.o.writes.api(record.tenantId!),
+          ...(this.o.retryDelayMs !== undefined ? { retryDelayMs: this.o.retryDelayMs } : {}),
+        },
+        items,
+      );
+      this.runners.set(record.id, runner);
+      return runner;
+    })().finally(() => this.loading.delete(record.id));
+    this.loading.set(record.id, made);
+    return made;
   }
 
-  async list(tenantId?: string): Promise<JobSummary[]> {
-    await this.load();
-    return [...this.runners.values()]
-      .filter((r) => !tenantId || r.meta.tenantId === tenantId)
-      .map((r) => r.summary())
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  private async job(id: string): Promise<{ record: BulkRecord; runner: JobRunner }> {
+    const record = this.o.tasks.record<BulkSpec, BulkState>(id, 'bulk');
+    return { record, runner: await this.runner(record) };
   }
 
-  /** Where a job stands, for its own audit entry left pending by a stopped run (null: no such job). */
-  async auditResolution(jobId: string): Promise<{ resolution: AuditResolution; words: string } | null> {
-    await this.load();
-    const runner = this.runners.get(jobId);
-    if (!runner) return null;
-    const s = runner.summary();
-    const c = s.counts;
-    const tally = `${c.done.toLocaleString('en')} of ${c.total.toLocaleString('en')} users done${c.unknown ? `, ${c.unknown} unknown until read back` : ''}${c.failed ? `, ${c.failed} failed` : ''}`;
-    if (s.status === 'completed')
-      return { resolution: c.failed === 0 ? 'applied' : 'unknown', words: `the job had finished: ${tally}` };
-    if (s.status === 'cancelled')
-      return { resolution: 'unknown', words: `the job had been cancelled: ${tally}` };
+  /** The bulk jobs as the engine runs them: planned users, each sent through its operation. */
+  readonly kind: TaskKindModule<BulkSpec, BulkState> = {
+    kind: 'bulk',
+    pausable: true,
+    // Jobs that may go on, or whose counts were never saved, are read back from their plan and journal.
+    restore: async (record) => {
+      if (!ENDED_TASK.includes(record.status) || !record.state.counts) await this.runner(record);
+    },
+    run: async (ctx) => {
+      const runner = await this.runner(ctx.record);
+      const end = await runner.run({
+        journal: ctx.journal,
+        signal: ctx.signal,
+        get stop() {
+          return ctx.stop;
+        },
+        progress: (force) => ctx.progress(force),
+      });
+      ctx.state.counts = runner.counts();
+      ctx.save(true);
+      return end;
+    },
+    cancelStopped: async (ctx) => {
+      const runner = await this.runner(ctx.record);
+      const unsent = runner.counts().remaining;
+      await runner.cancelPlanned({ journal: ctx.journal, progress: () => undefined });
+      ctx.state.counts = runner.counts();
+      return `Cancelled: ${unsent.toLocaleString('en')} users not yet sent were not changed.`;
+    },
+    describe: (record, live) => {
+      const job = this.jobSummary(record, live);
+      const c = job.counts;
+      const ended = c.total - c.remaining;
+      return {
+        label: `${job.changeLabel} — ${job.sourceLabel}`,
+        progress: {
+          done: ended,
+          total: c.total,
+          unit: 'users',
+          words: [
+            `${c.done.toLocaleString('en')} changed`,
+            c.skipped ? `${c.skipped.toLocaleString('en')} skipped` : '',
+            c.failed ? `${c.failed.toLocaleString('en')} failed` : '',
+            c.unknown ? `${c.unknown.toLocaleString('en')} unknown` : '',
+            c.cancelled ? `${c.cancelled.toLocaleString('en')} cancelled` : '',
+          ]
+            .filter(Boolean)
+            .join(', '),
+        },
+        detail: { kind: 'bulk', job },
+      };
+    },
+    audit: (record) => {
+      const counts = this.runners.get(record.id)?.counts() ?? record.state.counts;
+      return { success: (counts?.failed ?? 0) === 0, after: counts ?? {} };
+    },
+    results: async (record) => {
+      const { runner } = await this.job(record.id);
+      const links = record.spec.change.kind === 'password-link';
+      const cell = (v: unknown) =>
+        v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+      return {
+        filename: `tenant-desk-${record.id}-results.csv`,
+        bom: false,
+        columns: [
+          'user_id',
+          'email',
+          'outcome',
+          'error',
+          'before',
+          'after',
+          ...(links ? ['password_change_link', 'link_expires_at'] : []),
+        ],
+        rows: runner.items.map((it) => {
+          const link = runner.links.get(it.line.i);
+          return [
+            it.line.u,
+            it.line.e ?? '',
+            it.state,
+            it.error ?? '',
+            cell(shown(it.line.b)),
+            cell(shown(it.after ?? it.line.a)),
+            ...(links
+              ? [
+                  link?.ticket ?? (it.state === 'done' ? 'not kept after a restart: create a new link' : ''),
+                  link?.expiresAt ?? '',
+                ]
+              : []),
+          ];
+        }),
+      };
+    },
+  };
+
+  /** A job as the Bulk edits screen shows it. */
+  private jobSummary(record: BulkRecord, live: boolean): JobSummary {
+    const runner = this.runners.get(record.id);
+    const counts = runner?.counts() ??
+      record.state.counts ?? {
+        total: record.spec.total,
+        done: 0,
+        skipped: 0,
+        failed: 0,
+        unknown: 0,
+        cancelled: 0,
+        remaining: record.spec.total,
+      };
+    const rps = live && runner ? runner.rps() : 0;
+    const status = record.status;
     return {
-      resolution: 'unknown',
-      words: `the job is ${s.status} with ${tally}; resume it in Bulk edits (its outcome is recorded when it ends)`,
+      id: record.id,
+      tenantId: record.tenantId!,
+      tenantDomain: record.tenantDomain!,
+      change: record.spec.change,
+      changeLabel: record.spec.changeLabel,
+      sourceLabel: record.spec.sourceLabel,
+      createdAt: record.createdAt,
+      ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
+      status,
+      ...(record.reason && status !== 'completed' ? { pausedReason: record.reason } : {}),
+      counts,
+      ...(status === 'running' ? { rps: Math.round(rps * 10) / 10 } : {}),
+      ...(status === 'running' && rps > 0 ? { etaSeconds: Math.ceil(counts.remaining / rps) } : {}),
+      undoable: record.spec.undoable,
+      ...(record.spec.undoOf ? { undoOf: record.spec.undoOf } : {}),
+      ...(record.spec.retryOf ? { retryOf: record.spec.retryOf } : {}),
     };
   }
 
   /** A job's plan, line by line, each write as its operation reads it. */
   async planLines(jobId: string): Promise<PlanLine[]> {
-    return (await this.job(jobId)).items.map((it) => it.line);
-  }
-
-  async get(jobId: string): Promise<JobSummary> {
-    return (await this.job(jobId)).summary();
+    return (await this.job(jobId)).runner.items.map((it) => it.line);
   }
 
   async items(input: ChannelParsedInput<'jobs:items'>): Promise<{ items: JobItem[]; total: number }> {
-    const runner = await this.job(input.jobId);
+    const { runner } = await this.job(input.jobId);
     const matching = runner.items.filter((it) => !input.state || it.state === input.state);
     return {
       items: matching.slice(input.offset, input.offset + input.limit).map((it) => jobItem(it)),
@@ -464,46 +565,28 @@ export class JobsService {
     };
   }
 
-  async control(jobId: string, action: 'pause' | 'resume' | 'cancel'): Promise<JobSummary> {
-    const runner = await this.job(jobId);
-    const status = runner.meta.status;
-    if (action === 'pause') {
-      if (status !== 'running') throw new AppError('validation', 'Only a running job can be paused.');
-      await runner.pause('Paused by you.');
-    } else if (action === 'resume') {
-      if (status !== 'paused' && status !== 'interrupted')
-        throw new AppError('validation', 'Only a paused or interrupted job can be resumed.');
-      runner.start();
-    } else {
-      if (status === 'completed' || status === 'cancelled')
-        throw new AppError('validation', 'This job has already ended.');
-      await runner.cancel();
-    }
-    return runner.summary();
-  }
-
   /** A plan for the users that failed, read again so that it starts from how they are now. */
   async retryPlan(jobId: string, planId: string): Promise<BulkPlanSummary> {
-    const runner = await this.job(jobId);
+    const { record, runner } = await this.job(jobId);
     const failed = runner.items.filter((it) => it.state === 'failed');
     if (failed.length === 0) throw new AppError('validation', 'No user of this job failed.');
-    if (runner.meta.undoOf)
+    if (record.spec.undoOf)
       return this.planFromOps(
-        runner.meta,
+        record,
         planId,
         failed.map((it) => ({ user: it.line, op: it.line.op!, b: it.line.b, a: it.line.a })),
         {
           retryOf: jobId,
-          label: runner.meta.changeLabel,
+          label: record.spec.changeLabel,
           sourceLabel: `the ${failed.length} users that failed in an earlier job`,
         },
       );
     return this.plan(
       {
-        tenantId: runner.meta.tenantId,
+        tenantId: record.tenantId!,
         planId,
         source: { kind: 'users', userIds: failed.map((it) => it.line.u) },
-        change: runner.meta.change,
+        change: record.spec.change,
       },
       { retryOf: jobId },
     ).then((summary) => {
@@ -516,14 +599,14 @@ export class JobsService {
 
   /** Undoes a job user by user from its journal; a user changed since the job is skipped and listed, never overwritten. */
   async undoPlan(jobId: string, planId: string): Promise<BulkPlanSummary> {
-    const runner = await this.job(jobId);
-    const meta = runner.meta;
+    const { record, runner } = await this.job(jobId);
+    const meta = record.spec;
     if (!meta.undoable)
       throw new AppError(
         'validation',
         `"${meta.changeLabel}" can\u2019t be undone: what it did can\u2019t be reversed from Tenant Desk.`,
       );
-    if (meta.status === 'running')
+    if (record.status === 'running')
       throw new AppError('validation', 'Pause the job (or let it finish) before undoing it.');
     const done = runner.items.filter((it) => it.state === 'done' && it.line.op);
     if (done.length === 0)
@@ -531,7 +614,7 @@ export class JobsService {
     const controller = new AbortController();
     this.planning.set(planId, controller);
     try {
-      const ctx = this.context(meta.tenantId, planId, controller.signal);
+      const ctx = this.context(record.tenantId!, planId, controller.signal);
       const now = await withRequestPolicy({ lane: 'job' }, async () => {
         const { users } = await resolveList(
           ctx,
@@ -559,7 +642,7 @@ export class JobsService {
           : { op: null, note: 'cannot be undone' };
         return { user: it.line, plan };
       });
-      return await this.planFromPlans(meta, planId, planned, {
+      return await this.planFromPlans(record, planId, planned, {
         undoOf: jobId,
         label: `undo: ${meta.changeLabel}`,
         sourceLabel: `the ${done.length} users the job changed`,
@@ -570,13 +653,13 @@ export class JobsService {
   }
 
   private planFromOps(
-    meta: JobMeta,
+    job: BulkRecord,
     planId: string,
     ops: { user: PlanLine; op: OpCall; b: unknown; a: unknown }[],
     how: { retryOf?: string; undoOf?: string; label: string; sourceLabel: string },
   ): Promise<BulkPlanSummary> {
     return this.planFromPlans(
-      meta,
+      job,
       planId,
       ops.map((o) => ({ user: o.user, plan: { op: o.op, before: o.b, after: o.a } })),
       how,
@@ -585,14 +668,14 @@ export class JobsService {
 
   /** A plan of per-user operations (undo, retry of an undo): written like any plan, started like any plan. */
   private async planFromPlans(
-    meta: JobMeta,
+    job: BulkRecord,
     planId: string,
     planned: { user: PlanLine; plan: ItemPlan }[],
     how: { retryOf?: string; undoOf?: string; label: string; sourceLabel: string },
   ): Promise<BulkPlanSummary> {
     const summary = await this.writePlan(
       planId,
-      meta.tenantId,
+      job.tenantId!,
       (async function* () {
         for (const p of planned)
           yield {
@@ -601,7 +684,7 @@ export class JobsService {
           };
       })(),
       {
-        change: meta.change,
+        change: job.spec.change,
         changeLabel: how.label,
         sourceLabel: how.sourceLabel,
         enumeration: 'job',
@@ -612,7 +695,7 @@ export class JobsService {
     if (how.undoOf) summary.undoable = false;
     this.plans.set(planId, {
       summary,
-      file: this.store.planFile(planId),
+      file: this.planFile(planId),
       sourceLabel: how.sourceLabel,
       ...(how.undoOf ? { undoOf: how.undoOf } : {}),
       ...(how.retryOf ? { retryOf: how.retryOf } : {}),
@@ -620,69 +703,10 @@ export class JobsService {
     return summary;
   }
 
-  /** Per-user outcomes as CSV; for password links, each link and its expiry (kept in memory only until then). */
-  async exportResults(jobId: string): Promise<DownloadRef> {
-    const runner = await this.job(jobId);
-    const file = this.o.downloads.reserve(`tenant-desk-${jobId}-results.csv`, 'text/csv; charset=utf-8');
-    const links = runner.meta.change.kind === 'password-link';
-    const cell = (v: unknown) =>
-      v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    async function* rows() {
-      for (const it of runner.items) {
-        const link = runner.links.get(it.line.i);
-        yield [
-          it.line.u,
-          it.line.e ?? '',
-          it.state,
-          it.error ?? '',
-          cell(shown(it.line.b)),
-          cell(shown(it.after ?? it.line.a)),
-          ...(links
-            ? [
-                link?.ticket ?? (it.state === 'done' ? 'not kept after a restart: create a new link' : ''),
-                link?.expiresAt ?? '',
-              ]
-            : []),
-        ];
-      }
-    }
-    try {
-      await pipeline(
-        Readable.from(rows()),
-        stringify({
-          header: true,
-          columns: [
-            'user_id',
-            'email',
-            'outcome',
-            'error',
-            'before',
-            'after',
-            ...(links ? ['password_change_link', 'link_expires_at'] : []),
-          ],
-          escape_formulas: true,
-        }),
-        createWriteStream(file.path, { mode: 0o600 }),
-      );
-    } catch (err) {
-      file.discard();
-      throw err;
-    }
-    const { id, filename, bytes } = await file.commit();
-    return { id, filename, bytes };
-  }
-
-  /** Quitting: running jobs pause (their journal is whole either way), to be resumed next time. */
-  async close(): Promise<void> {
+  /** Quitting: plans being made stop (running jobs are the engine's to stop). */
+  close(): void {
     for (const controller of this.planning.values())
       controller.abort(new AppError('validation', 'Tenant Desk is closing.'));
-    await Promise.all(
-      [...this.runners.values()]
-        .filter((r) => r.meta.status === 'running')
-        .map((r) =>
-          r.pause('Tenant Desk was closed while this job ran. Resume it to finish; nothing was lost.'),
-        ),
-    );
   }
 }
 

@@ -3,7 +3,7 @@
 // exported elsewhere becomes a snapshot too. The heavy work runs in the offline worker; this service keeps paths,
 // ids and progress.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   Auth0User,
@@ -20,14 +20,15 @@ import type {
 import type { DiagnosticsLog } from '../diagnostics/diagnostics-log.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError } from '../errors.js';
-import { snapshotId } from '../exports/export-service.js';
 import type { OfflineEngine } from '../offline/offline-engine.js';
 import type { SinkResult } from '../offline/sink.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import type { SnapshotMeta } from './snapshot-file.js';
 import type { CompareCounts } from '../offline/compare.js';
-import { sessionName, sweepTemporary } from '../fs/sweep.js';
+import { sweepTemporary } from '../fs/sweep.js';
+import type { TaskContext, TaskEnd, TaskEngine, TaskKindModule } from '../tasks/engine.js';
+import { exportDescription, snapshotId } from '../exports/export-service.js';
 
 export interface SnapshotServiceOptions {
   dir: string;
@@ -35,7 +36,7 @@ export interface SnapshotServiceOptions {
   downloads: DownloadStore;
   uploads: UploadStore;
   tenants: TenantService;
-  emit: (status: ExportStatus) => void;
+  tasks: TaskEngine;
   envelope: (err: unknown, what: string) => ErrorEnvelope;
   log: DiagnosticsLog;
 }
@@ -46,18 +47,44 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-export class SnapshotService {
-  private readonly compareDir: string;
-  private readonly comparisons = new Map<string, { path: string; summary: CompareSummary }>();
-  private readonly running = new Map<string, { aborted: boolean; status: ExportStatus }>();
+/** The users file a snapshot is opened from, moved into its task's folder until the task ends. */
+const SOURCE_FILE = 'source';
+/** A comparison's result, in its task's folder. */
+const COMPARE_FILE = 'compare.sqlite';
 
+/** The long work of this feature keeps its ExportStatus, as the Snapshots screen shows it. */
+interface StatusState {
+  status: ExportStatus;
+}
+interface OpenFileSpec {
+  meta: Omit<SnapshotMeta, 'count'>;
+}
+interface SnapshotExportSpec {
+  input: ChannelParsedInput<'snapshots:export'>;
+  count: number;
+  fileName: string;
+}
+interface CompareSpec {
+  before: SnapshotSummary;
+  after: SnapshotSummary;
+  key: string;
+  fields: string[] | null;
+  label: string;
+}
+interface CompareState {
+  summary?: CompareSummary;
+}
+
+export class SnapshotService {
   constructor(private readonly o: SnapshotServiceOptions) {
     mkdirSync(o.dir, { recursive: true, mode: 0o700 });
-    this.compareDir = join(o.dir, 'comparisons');
-    mkdirSync(this.compareDir, { recursive: true, mode: 0o700 });
-    // Comparisons are for the session that made them; a snapshot half-built by a crash was never finished. (Those of
-    // another Tenant Desk still running on this data dir are its own, and stay.)
+    // A snapshot half-built by a crash was never finished. (Those of another Tenant Desk still running on this data
+    // dir are its own, and stay.) Comparisons of an earlier version were for the session that made them.
     sweepTemporary(o.dir, 1);
+    rmSync(join(o.dir, 'comparisons'), { recursive: true, force: true });
+    o.tasks.register(this.openFileKind);
+    o.tasks.register(this.exportKind);
+    o.tasks.register(this.compareKind);
   }
 
   private path(id: string): string {
@@ -128,24 +155,26 @@ export class SnapshotService {
     await this.meta(snapshotId);
     await this.o.engine.call('snapshot.close', { path: this.path(snapshotId) });
     rmSync(this.path(snapshotId), { force: true });
-    for (const [id, c] of this.comparisons)
-      if (c.summary.before.id === snapshotId || c.summary.after.id === snapshotId) {
-        this.comparisons.delete(id);
-        rmSync(c.path, { force: true });
-      }
+    // Its comparisons hold its users too: they go with it.
+    for (const task of await this.o.tasks.list({ kind: 'compare' })) {
+      const spec = this.o.tasks.record<CompareSpec, CompareState>(task.id).spec;
+      if (spec.before.id === snapshotId || spec.after.id === snapshotId) await this.o.tasks.forget(task.id);
+    }
     return { deleted: true };
   }
 
-  /** A users file (from uploads) opened as a new snapshot, as a job with progress events. */
-  openFile(input: ChannelParsedInput<'snapshots:open-file'>): ExportStatus {
-    const file = this.o.uploads.file(input.uploadId);
+  // ---------- long work: tasks of the engine ----------
+
+  /** A users file (from uploads) opened as a new snapshot: a task; the file moves into it and goes when it ends. */
+  async openFile(input: ChannelParsedInput<'snapshots:open-file'>): Promise<ExportStatus> {
+    const upload = this.o.uploads.file(input.uploadId);
     const tenant = input.tenantId ? this.o.tenants.stored(input.tenantId) : null;
-    const id = snapshotId();
+    if (this.o.tasks.has(input.exportId)) throw new AppError('conflict', 'That work exists already.');
     const status: ExportStatus = {
       exportId: input.exportId,
       kind: 'open-file',
       tenantId: tenant?.id ?? null,
-      label: `${file.name} as the snapshot “${input.label}”`,
+      label: `${upload.name} as the snapshot \u201c${input.label}\u201d`,
       phase: 'reading',
       method: 'file',
       percentDone: 0,
@@ -155,43 +184,91 @@ export class SnapshotService {
       message: 'Reading the file',
       notes: [],
     };
-    const signal = { aborted: false, status };
-    this.running.set(input.exportId, signal);
     const meta: Omit<SnapshotMeta, 'count'> = {
-      id,
+      id: snapshotId(),
       tenantId: tenant?.id ?? null,
       tenantLabel: input.label,
       tenantDomain: tenant?.domain ?? null,
       environment: tenant?.environment ?? null,
       createdAt: new Date().toISOString(),
-      sourceLabel: `the file ${file.name}`,
+      sourceLabel: `the file ${upload.name}`,
       query: null,
       fields: [],
       origin: 'file',
-      fileName: file.name,
+      fileName: upload.name,
     };
-    let last = 0;
-    void this.o.engine
-      .call<SinkResult>(
-        'snapshot.open-file',
-        {
-          id: input.exportId,
-          path: file.path,
-          spec: { input: 'export-line', snapshot: { path: this.path(id), meta } },
-        },
-        (p) => {
-          const { read, bytesRead, bytes } = p as { read: number; bytesRead: number; bytes: number };
-          if (Date.now() - last < 250) return;
-          last = Date.now();
-          Object.assign(status, {
-            users: read,
-            written: read,
-            percentDone: Math.floor((bytesRead / bytes) * 100),
-          });
-          this.o.emit({ ...status });
-        },
-      )
-      .then((r) => {
+    const task = await this.o.tasks.create<OpenFileSpec, StatusState>('snapshot-file', {
+      id: input.exportId,
+      tenantId: tenant?.id ?? null,
+      tenantDomain: tenant?.domain ?? null,
+      spec: { meta },
+      state: { status },
+      adopt: (dir) => this.o.uploads.moveTo(input.uploadId, join(dir, SOURCE_FILE)),
+    });
+    return (task.detail as { export: ExportStatus }).export;
+  }
+
+  /** A worker call for a task: aborted (its half-written output removed) when the task is asked to stop. */
+  private async workerCall<T>(
+    ctx: TaskContext<unknown, StatusState>,
+    method: 'snapshot.open-file' | 'snapshot.export',
+    args: Record<string, unknown>,
+    onProgress: (p: Record<string, number>) => void,
+  ): Promise<T> {
+    const abort = () => void this.o.engine.call('sink.abort', { id: ctx.id }).catch(() => undefined);
+    ctx.signal.addEventListener('abort', abort, { once: true });
+    try {
+      return await this.o.engine.call<T>(method, { id: ctx.id, ...args }, (p) =>
+        onProgress(p as Record<string, number>),
+      );
+    } finally {
+      ctx.signal.removeEventListener('abort', abort);
+    }
+  }
+
+  /** How a stopped or failed run of a task of these kinds ends. */
+  private stopped(ctx: TaskContext<unknown, StatusState>, err: unknown, what: string): TaskEnd {
+    const status = ctx.state.status;
+    if (ctx.stop?.kind === 'cancel') {
+      Object.assign(status, { phase: 'cancelled', message: 'Cancelled' });
+      ctx.save(true);
+      return { status: 'cancelled' };
+    }
+    if (ctx.stop) return { status: 'paused', reason: ctx.stop.reason ?? 'Stopped.' };
+    const error = this.o.envelope(err, what);
+    Object.assign(status, { phase: 'failed', message: 'Failed', error });
+    ctx.save(true);
+    return { status: 'failed', reason: error.message };
+  }
+
+  readonly openFileKind: TaskKindModule<OpenFileSpec, StatusState> = {
+    kind: 'snapshot-file',
+    pausable: false,
+    run: async (ctx) => {
+      const status = ctx.state.status;
+      Object.assign(status, { phase: 'reading', message: 'Reading the file', users: 0, written: 0 });
+      delete status.error;
+      ctx.save(true);
+      try {
+        const r = await this.workerCall<SinkResult>(
+          ctx as TaskContext<unknown, StatusState>,
+          'snapshot.open-file',
+          {
+            path: join(ctx.dir, SOURCE_FILE),
+            spec: {
+              input: 'export-line',
+              snapshot: { path: this.path(ctx.spec.meta.id), meta: ctx.spec.meta },
+            },
+          },
+          ({ read = 0, bytesRead = 0, bytes = 1 }) => {
+            Object.assign(status, {
+              users: read,
+              written: read,
+              percentDone: Math.floor((bytesRead / bytes) * 100),
+            });
+            ctx.progress();
+          },
+        );
         Object.assign(status, {
           phase: 'completed',
           message: 'Done',
@@ -200,43 +277,29 @@ export class SnapshotService {
           percentDone: 100,
           ...(r.snapshot ? { snapshot: this.summarize(r.snapshot) } : {}),
         });
-      })
-      .catch((err: unknown) => {
-        Object.assign(
-          status,
-          signal.aborted
-            ? { phase: 'cancelled', message: 'Cancelled' }
-            : {
-                phase: 'failed',
-                message: 'Failed',
-                error: this.o.envelope(err, 'opening a users file as a snapshot'),
-              },
+        ctx.save(true);
+        return { status: 'completed' };
+      } catch (err) {
+        return this.stopped(
+          ctx as TaskContext<unknown, StatusState>,
+          err,
+          'opening a users file as a snapshot',
         );
-      })
-      .finally(() => {
-        this.running.delete(input.exportId);
-        this.o.uploads.remove(input.uploadId);
-        this.o.emit({ ...status });
-      });
-    return { ...status };
-  }
+      }
+    },
+    cancelStopped: (ctx) => {
+      Object.assign(ctx.state.status, { phase: 'cancelled', message: 'Cancelled' });
+      return 'Cancelled.';
+    },
+    // The users file is not kept once it is a snapshot (or will not be one).
+    ended: (ctx) => rmSync(join(ctx.dir, SOURCE_FILE), { force: true }),
+    describe: (record) => exportDescription(record.state.status, 'snapshot-file'),
+  };
 
-  /** Cancels an import or a snapshot export; null when it is not one of ours. */
-  async cancel(exportId: string): Promise<ExportStatus | null> {
-    const run = this.running.get(exportId);
-    if (!run) return null;
-    run.aborted = true;
-    await this.o.engine.call('sink.abort', { id: exportId }).catch(() => undefined);
-    return { ...run.status };
-  }
-
-  /** A snapshot's users (all, or a query's matches) as a file, as a job with progress events. */
+  /** A snapshot's users (all, or a query's matches) as a file: a task. */
   async export(input: ChannelParsedInput<'snapshots:export'>): Promise<ExportStatus> {
     const meta = await this.meta(input.snapshotId);
-    const file = this.o.downloads.reserve(
-      `${meta.tenantLabel.replace(/[^\w.-]+/g, '-')}-snapshot-${meta.createdAt.slice(0, 10)}${input.q.trim() ? '-query' : ''}.${input.format}`,
-      CONTENT_TYPES[input.format],
-    );
+    if (this.o.tasks.has(input.exportId)) throw new AppError('conflict', 'That work exists already.');
     const status: ExportStatus = {
       exportId: input.exportId,
       kind: 'snapshot-export',
@@ -251,34 +314,58 @@ export class SnapshotService {
       message: 'Writing the file',
       notes: [],
     };
-    const signal = { aborted: false, status };
-    this.running.set(input.exportId, signal);
-    let last = 0;
-    void this.o.engine
-      .call<SinkResult>(
-        'snapshot.export',
-        {
-          id: input.exportId,
-          path: this.path(input.snapshotId),
-          q: input.q,
-          spec: {
-            input: 'user',
-            file: { path: file.path, format: input.format, fields: input.fields, bom: input.bom },
+    const task = await this.o.tasks.create<SnapshotExportSpec, StatusState>('snapshot-export', {
+      id: input.exportId,
+      tenantId: meta.tenantId,
+      tenantDomain: meta.tenantDomain,
+      spec: {
+        input,
+        count: meta.count,
+        fileName: `${meta.tenantLabel.replace(/[^\w.-]+/g, '-')}-snapshot-${meta.createdAt.slice(0, 10)}${input.q.trim() ? '-query' : ''}.${input.format}`,
+      },
+      state: { status },
+    });
+    return (task.detail as { export: ExportStatus }).export;
+  }
+
+  readonly exportKind: TaskKindModule<SnapshotExportSpec, StatusState> = {
+    kind: 'snapshot-export',
+    pausable: false,
+    run: async (ctx) => {
+      const { input } = ctx.spec;
+      const status = ctx.state.status;
+      Object.assign(status, {
+        phase: 'writing',
+        message: 'Writing the file',
+        users: 0,
+        written: 0,
+        notes: [],
+      });
+      delete status.error;
+      ctx.save(true);
+      const file = this.o.downloads.reserve(ctx.spec.fileName, CONTENT_TYPES[input.format]);
+      try {
+        await this.meta(input.snapshotId);
+        const r = await this.workerCall<SinkResult>(
+          ctx as TaskContext<unknown, StatusState>,
+          'snapshot.export',
+          {
+            path: this.path(input.snapshotId),
+            q: input.q,
+            spec: {
+              input: 'user',
+              file: { path: file.path, format: input.format, fields: input.fields, bom: input.bom },
+            },
           },
-        },
-        (p) => {
-          if (Date.now() - last < 250) return;
-          last = Date.now();
-          const { read } = p as { read: number };
-          Object.assign(status, {
-            users: read,
-            written: read,
-            percentDone: Math.floor((read / Math.max(1, meta.count)) * 100),
-          });
-          this.o.emit({ ...status });
-        },
-      )
-      .then(async (r) => {
+          ({ read = 0 }) => {
+            Object.assign(status, {
+              users: read,
+              written: read,
+              percentDone: Math.floor((read / Math.max(1, ctx.spec.count)) * 100),
+            });
+            ctx.progress();
+          },
+        );
         const done = await file.commit();
         status.notes.push(...r.notes);
         Object.assign(status, {
@@ -289,31 +376,28 @@ export class SnapshotService {
           percentDone: 100,
           file: { id: done.id, filename: done.filename, bytes: done.bytes },
         });
-      })
-      .catch((err: unknown) => {
+        ctx.save(true);
+        return { status: 'completed' };
+      } catch (err) {
         file.discard();
-        Object.assign(
-          status,
-          signal.aborted
-            ? { phase: 'cancelled', message: 'Cancelled' }
-            : { phase: 'failed', message: 'Failed', error: this.o.envelope(err, 'snapshot export') },
-        );
-      })
-      .finally(() => {
-        this.running.delete(input.exportId);
-        this.o.emit({ ...status });
-      });
-    return { ...status };
-  }
+        return this.stopped(ctx as TaskContext<unknown, StatusState>, err, 'snapshot export');
+      }
+    },
+    cancelStopped: (ctx) => {
+      Object.assign(ctx.state.status, { phase: 'cancelled', message: 'Cancelled' });
+      return 'Cancelled.';
+    },
+    describe: (record) => exportDescription(record.state.status, 'snapshot-export'),
+  };
 
   /**
-   * Two snapshots compared: by user_id (one tenant over time), or across tenants by email or another field, then
-   * only over the chosen fields.
+   * Two snapshots compared — by user_id (one tenant over time), or across tenants by email or another field, then
+   * only over the chosen fields — as a task whose result is kept in its folder; resolves with the comparison.
    */
   async compare(
     beforeId: string,
     afterId: string,
-    options: { key?: string; fields?: string[] } = {},
+    options: { key?: string; fields?: string[]; label?: string; tenantId?: string } = {},
   ): Promise<CompareSummary> {
     if (beforeId === afterId) throw new AppError('validation', 'Choose two different snapshots to compare.');
     const [before, after] = [
@@ -321,31 +405,95 @@ export class SnapshotService {
       this.summarize(await this.meta(afterId)),
     ];
     const compareId = `cmp_${randomBytes(8).toString('hex')}`;
-    const path = join(this.compareDir, sessionName(`${compareId}.sqlite`));
-    const counts = await this.o.engine.call<CompareCounts>('compare', {
-      before: this.path(beforeId),
-      after: this.path(afterId),
-      out: path,
-      options: { key: options.key ?? 'user_id', fields: options.fields ?? null },
+    await this.o.tasks.create<CompareSpec, CompareState>('compare', {
+      id: compareId,
+      tenantId: options.tenantId ?? after.tenantId,
+      tenantDomain: after.tenantDomain,
+      spec: {
+        before,
+        after,
+        key: options.key ?? 'user_id',
+        fields: options.fields ?? null,
+        label:
+          options.label ??
+          `${before.tenantLabel} (${before.createdAt.slice(0, 16).replace('T', ' ')}) with ${after.tenantLabel} (${after.createdAt.slice(0, 16).replace('T', ' ')})`,
+      },
+      state: {},
     });
-    const summary: CompareSummary = {
-      compareId,
-      before,
-      after,
-      ...counts,
-      sameTenant: before.tenantDomain !== null && before.tenantDomain === after.tenantDomain,
-      key: options.key ?? 'user_id',
-      compared: options.fields ?? null,
-    };
-    this.comparisons.set(compareId, { path, summary });
-    return summary;
+    await this.o.tasks.settled(compareId);
+    const record = this.o.tasks.record<CompareSpec, CompareState>(compareId, 'compare');
+    if (record.state.summary) return record.state.summary;
+    throw new AppError(
+      record.status === 'cancelled' ? 'validation' : 'internal',
+      record.status === 'cancelled'
+        ? 'The comparison was cancelled.'
+        : (record.reason ?? 'The comparison failed.'),
+    );
   }
 
-  private comparison(id: string) {
-    const c = this.comparisons.get(id);
-    if (!c)
+  readonly compareKind: TaskKindModule<CompareSpec, CompareState> = {
+    kind: 'compare',
+    pausable: false,
+    run: async (ctx) => {
+      const { before, after, key, fields } = ctx.spec;
+      delete ctx.state.summary;
+      ctx.save(true);
+      const out = join(ctx.dir, COMPARE_FILE);
+      try {
+        await this.meta(before.id);
+        await this.meta(after.id);
+        rmSync(out, { force: true });
+        const counts = await this.o.engine.call<CompareCounts>('compare', {
+          before: this.path(before.id),
+          after: this.path(after.id),
+          out,
+          options: { key, fields },
+        });
+        ctx.state.summary = {
+          compareId: ctx.id,
+          before,
+          after,
+          ...counts,
+          sameTenant: before.tenantDomain !== null && before.tenantDomain === after.tenantDomain,
+          key,
+          compared: fields,
+        };
+        ctx.save(true);
+        return { status: 'completed' };
+      } catch (err) {
+        rmSync(out, { force: true });
+        if (ctx.stop?.kind === 'cancel') return { status: 'cancelled' };
+        if (ctx.stop) return { status: 'paused', reason: ctx.stop.reason ?? 'Stopped.' };
+        return { status: 'failed', reason: this.o.envelope(err, 'comparison').message };
+      }
+    },
+    describe: (record) => {
+      const s = record.state.summary;
+      return {
+        label: record.spec.label,
+        progress: {
+          done: s ? s.added + s.removed + s.changed : 0,
+          total: null,
+          unit: 'differences',
+          words: s
+            ? `${s.added.toLocaleString('en')} added, ${s.removed.toLocaleString('en')} removed, ${s.changed.toLocaleString('en')} changed`
+            : record.status === 'running'
+              ? 'Comparing'
+              : 'Not compared',
+        },
+        detail: { kind: 'compare', ...(s ? { compare: s } : {}) },
+      };
+    },
+  };
+
+  private comparison(id: string): { path: string; summary: CompareSummary } {
+    const record = this.o.tasks.has(id)
+      ? this.o.tasks.record<CompareSpec, CompareState>(id, 'compare')
+      : null;
+    const path = join(this.o.tasks.taskDir(id), COMPARE_FILE);
+    if (!record?.state.summary || !existsSync(path))
       throw new AppError('not_found', 'That comparison is no longer available; compare the snapshots again.');
-    return c;
+    return { path, summary: record.state.summary };
   }
 
   compareItems(

@@ -152,6 +152,13 @@ export class UploadStore {
     return { path: this.finalPath(id), name: u.name };
   }
 
+  /** A finished upload handed over to long work (a task keeps it in its folder until it ends). */
+  moveTo(id: string, dest: string): void {
+    const { path } = this.file(id);
+    renameSync(path, dest);
+    this.uploads.delete(id);
+  }
+
   /** The upload has served its purpose: its file goes now. */
   remove(id: string): void {
     this.abandon(id);

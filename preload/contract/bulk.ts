@@ -188,7 +188,7 @@ export interface BulkPlanItem {
   after?: unknown;
 }
 
-export type JobStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'cancelled';
+export type JobStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
 export type JobItemState = 'planned' | 'sent' | 'done' | 'skipped' | 'failed' | 'unknown' | 'cancelled';
 
 export interface JobCounts {
@@ -273,11 +273,6 @@ export const bulkChannels = {
     output: {} as JobSummary,
     risk: (): WriteRisk => 'bulk',
   },
-  'jobs:list': {
-    input: z.object({ tenantId: idSchema.optional() }).strict(),
-    output: {} as JobSummary[],
-  },
-  'jobs:get': { input: z.object({ jobId: z.string().max(64) }).strict(), output: {} as JobSummary },
   'jobs:items': {
     input: z
       .object({
@@ -289,11 +284,7 @@ export const bulkChannels = {
       .strict(),
     output: {} as { items: JobItem[]; total: number },
   },
-  'jobs:control': {
-    input: z.object({ jobId: z.string().max(64), action: z.enum(['pause', 'resume', 'cancel']) }).strict(),
-    output: {} as JobSummary,
-  },
-  /** A new plan for the users that failed (read again, so it is current). */
+  /** A plan for the users of a job that failed, read again from the tenant. */
   'jobs:retry-plan': {
     input: z.object({ jobId: z.string().max(64), planId: z.string().regex(/^[\w-]{8,64}$/) }).strict(),
     output: {} as BulkPlanSummary,
@@ -303,6 +294,4 @@ export const bulkChannels = {
     input: z.object({ jobId: z.string().max(64), planId: z.string().regex(/^[\w-]{8,64}$/) }).strict(),
     output: {} as BulkPlanSummary,
   },
-  /** Per-user outcomes as CSV (and, for password links, each link with its expiry). */
-  'jobs:export': { input: z.object({ jobId: z.string().max(64) }).strict(), output: {} as DownloadRef },
 } as const;

@@ -196,8 +196,4 @@ export const exportsChannels = {
       .strict(),
     output: {} as ExportStatus,
   },
-  'exports:cancel': {
-    input: z.object({ exportId: z.string().regex(/^[\w-]{8,64}$/) }).strict(),
-    output: {} as ExportStatus,
-  },
 } as const;

@@ -68,7 +68,7 @@ export interface ImportChunk {
   error?: string;
 }
 
-export type ImportStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type ImportStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface ImportSummary {
   importId: string;
@@ -117,7 +117,7 @@ export const importsChannels = {
       .strict(),
     output: {} as ImportPreview,
   },
-  /** Sends a prepared import, chunk by chunk, two Auth0 jobs at a time (progress: import:progress). */
+  /** Sends a prepared import, chunk by chunk, two Auth0 jobs at a time: a task (progress: task:progress). */
   'imports:start': {
     input: z
       .object({
@@ -130,27 +130,6 @@ export const importsChannels = {
     output: {} as ImportSummary,
     risk: (): WriteRisk => 'bulk',
   },
-  'imports:list': {
-    input: z.object({ tenantId: idSchema.optional() }).strict(),
-    output: {} as ImportSummary[],
-  },
-  'imports:get': {
-    input: z.object({ importId: importIdSchema }).strict(),
-    output: {} as ImportSummary,
-  },
-  /**
-   * Chunks not yet sent are not sent; Auth0 finishes the jobs it already has. An interrupted import can be cancelled
-   * too (instead of resumed): its unsent parts are removed.
-   */
-  'imports:cancel': {
-    input: z.object({ importId: importIdSchema }).strict(),
-    output: {} as ImportSummary,
-  },
-  /** An import that was running when Tenant Desk stopped: chunks sent are followed up, the rest sent. */
-  'imports:resume': {
-    input: z.object({ importId: importIdSchema }).strict(),
-    output: {} as ImportSummary,
-  },
   'imports:failures': {
     input: z
       .object({
@@ -160,10 +139,6 @@ export const importsChannels = {
       })
       .strict(),
     output: {} as { items: ImportFailure[]; total: number },
-  },
-  'imports:failures-export': {
-    input: z.object({ importId: importIdSchema }).strict(),
-    output: {} as DownloadRef,
   },
   /** An example file for the connection, CSV (with the mapping's column names) or Auth0's JSON. */
   'imports:template': {

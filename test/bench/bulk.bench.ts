@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { ManagementClient } from 'auth0';
 import { Agent } from 'undici';
-import type { BulkPlanSummary, JobSummary, TenantProfile } from '../../preload/contract.js';
+import type { BulkPlanSummary, JobSummary, TaskSummary, TenantProfile } from '../../preload/contract.js';
 import { createApp } from '../../main/app.js';
 import { SessionVault } from '../../main/vault/index.js';
 import { startCliTenant, type CliTenant } from '../support/cli-tenant.js';
@@ -96,7 +96,7 @@ const started = performance.now();
 const job = await call<JobSummary>(app, 'bulk:start', { planId: plan.planId });
 let last: JobSummary;
 for (;;) {
-  last = await call<JobSummary>(app, 'jobs:get', { jobId: job.id });
+  last = ((await call<TaskSummary>(app, 'tasks:get', { taskId: job.id })).detail as { job: JobSummary }).job;
   if (last.status !== 'running') break;
   await new Promise((r) => setTimeout(r, 200));
 }

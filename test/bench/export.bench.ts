@@ -29,6 +29,7 @@ import { offlineWorkerBuildOptions } from '../../scripts/build-electron.js';
 import { SessionVault } from '../../main/vault/index.js';
 import { startCliTenant } from '../support/cli-tenant.js';
 import { generateSnapshot } from './generate-snapshot.js';
+import { exportProgress } from '../support/router.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const BIG = Number(process.env.BENCH_SNAPSHOT_USERS ?? 1_000_000);
@@ -76,8 +77,8 @@ const profile = await call<TenantProfile>(app, 'tenants:add', {
 const phases = new Map<string, Map<string, number>>();
 const finished = new Map<string, ExportStatus>();
 app.router.subscribe((event, payload) => {
-  if (event !== 'export:progress') return;
-  const s = payload as ExportStatus;
+  const s = exportProgress(event, payload);
+  if (!s) return;
   const seen = phases.get(s.exportId) ?? new Map<string, number>();
   if (!seen.has(s.phase)) seen.set(s.phase, performance.now());
   phases.set(s.exportId, seen);

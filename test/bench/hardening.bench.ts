@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AuditEntry, Auth0User, ExportStatus, TenantProfile } from '../../preload/contract.js';
 import { INTAKE_PEAK_RSS_BOUND_MB } from '../../main/intake/text.js';
-import { uploadThroughRouter } from '../support/router.js';
+import { exportProgress, uploadThroughRouter } from '../support/router.js';
 import { createApp } from '../../main/app.js';
 import { SessionVault } from '../../main/vault/index.js';
 import { TenantStore } from '../../emulator/store.js';
@@ -37,9 +37,8 @@ function write(name: string, parts: Iterable<Buffer | string>): string {
 }
 const ended = new Map<string, (s: ExportStatus) => void>();
 intakeApp.router.subscribe((event, payload) => {
-  const s = payload as ExportStatus;
-  if (event === 'export:progress' && ['completed', 'failed', 'cancelled'].includes(s.phase))
-    ended.get(s.exportId)?.(s);
+  const s = exportProgress(event, payload);
+  if (s && ['completed', 'failed', 'cancelled'].includes(s.phase)) ended.get(s.exportId)?.(s);
 });
 let opened = 0;
 /** Opens an uploaded file as a snapshot: the time from asking to the answer, and the peak RSS meanwhile. */

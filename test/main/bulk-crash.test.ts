@@ -64,7 +64,7 @@ describe('a bulk job killed half way', () => {
     expect(counts.filter((c) => c !== 1)).toEqual([]);
 
     // The journal and the audit log agree: each user done once in both.
-    const jobDir = join(dataDir, 'jobs', summary!.id);
+    const jobDir = join(dataDir, 'tasks', summary!.id);
     const final = new Map<number, string>();
     for (const l of readFileSync(join(jobDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean))
       final.set((JSON.parse(l) as { i: number }).i, (JSON.parse(l) as { s: string }).s);
@@ -82,7 +82,7 @@ describe('a bulk job killed half way', () => {
     expect([...successes.values()].every((n) => n === 1)).toBe(true);
     const jobEntry = [...audit.values()].find((e) => e.action === 'bulk.metadata')!;
     expect(jobEntry).toMatchObject({ outcome: 'success', after: { status: 'completed', done: 2000 } });
-    expect(readdirSync(join(dataDir, 'jobs'))).toContain(summary!.id);
+    expect(readdirSync(join(dataDir, 'tasks'))).toContain(summary!.id);
     console.log(
       `killed at ${killedAt}/2000 (${appliedAtKill} applied then); resumed to 2000/2000, each once`,
     );

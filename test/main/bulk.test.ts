@@ -12,6 +12,7 @@ import type {
   BulkPlanSummary,
   JobItem,
   JobSummary,
+  TaskSummary,
   TenantProfile,
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
@@ -94,9 +95,17 @@ async function allItems(planId: string, status?: 'change' | 'skip'): Promise<Bul
     if (out.length >= page.total) return out;
   }
 }
+/** A job as the Bulk edits screen shows it: its task's detail. */
+async function jobNow(jobId: string): Promise<JobSummary> {
+  return ((await call<TaskSummary>('tasks:get', { taskId: jobId })).detail as { job: JobSummary }).job;
+}
+async function control(jobId: string, action: 'pause' | 'resume' | 'cancel'): Promise<JobSummary> {
+  const task = await call<TaskSummary>('tasks:control', { taskId: jobId, action });
+  return (task.detail as { job: JobSummary }).job;
+}
 async function finished(jobId: string, until: (j: JobSummary) => boolean = (j) => j.status !== 'running') {
   for (;;) {
-    const job = await call<JobSummary>('jobs:get', { jobId });
+    const job = await jobNow(jobId);
     if (until(job)) return job;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -283,7 +292,7 @@ describe('running', () => {
     expect(paused.status).toBe('paused');
     expect(paused.pausedReason).toMatch(/Paused: The OS keychain is locked/);
     expect(paused.counts.remaining).toBeGreaterThan(0);
-    await call('jobs:control', { jobId: started.id, action: 'resume' });
+    await control(started.id, 'resume');
     const done = await finished(started.id);
     expect(done).toMatchObject({ status: 'completed', counts: { done: 60, failed: 0, remaining: 0 } });
     // Nothing reached the tenant while the keychain was locked: each user was written exactly once.
@@ -305,7 +314,7 @@ describe('running', () => {
     // One of them was blocked already (the plan skips it); nobody else got blocked during the storm.
     expect(paused.counts).toMatchObject({ done: 0, failed: 0, remaining: p.willChange });
     expect(targets.filter((u) => t.emu.store.users.get(u.user_id)!.blocked)).toHaveLength(p.skipped);
-    await call('jobs:control', { jobId: started.id, action: 'resume' });
+    await control(started.id, 'resume');
     expect(await finished(started.id)).toMatchObject({
       status: 'completed',
       counts: { done: p.willChange, failed: 0 },
@@ -320,11 +329,11 @@ describe('running', () => {
       { kind: 'mark-verified' },
     );
     const started = await call<JobSummary>('bulk:start', { planId: p.planId });
-    const paused = await call<JobSummary>('jobs:control', { jobId: started.id, action: 'pause' });
+    const paused = await control(started.id, 'pause');
     expect(paused.status).toBe('paused');
-    const resumed = await call<JobSummary>('jobs:control', { jobId: started.id, action: 'resume' });
+    const resumed = await control(started.id, 'resume');
     expect(resumed.status).toBe('running');
-    const cancelled = await call<JobSummary>('jobs:control', { jobId: started.id, action: 'cancel' });
+    const cancelled = await control(started.id, 'cancel');
     expect(cancelled.status).toBe('cancelled');
     const listed = await call<{ items: JobItem[]; total: number }>('jobs:items', {
       jobId: started.id,
@@ -332,7 +341,7 @@ describe('running', () => {
       limit: 500,
     });
     expect(listed.total + cancelled.counts.done + cancelled.counts.skipped).toBe(p.total);
-    expect(await fails('jobs:control', { jobId: started.id, action: 'resume' })).toMatchObject({
+    expect(await fails('tasks:control', { taskId: started.id, action: 'resume' })).toMatchObject({
       code: 'validation',
     });
   });
@@ -376,7 +385,7 @@ describe('running', () => {
     expect(perUser).toHaveLength(20);
     expect(perUser.filter((e) => e.outcome === 'success')).toHaveLength(17);
 
-    const file = await call<{ id: string }>('jobs:export', { jobId: job.id });
+    const file = await call<{ id: string }>('tasks:results', { taskId: job.id });
     const rows = parse(readFileSync(app.downloads.get(file.id).path, 'utf8'), { columns: true }) as Record<
       string,
       string
@@ -403,7 +412,7 @@ describe('running', () => {
     );
     expect(p.skipReasons[0]!.note).toMatch(/^password: signs in with/);
     expect(job.counts).toMatchObject({ done: 5, skipped: 1 });
-    const file = await call<{ id: string }>('jobs:export', { jobId: job.id });
+    const file = await call<{ id: string }>('tasks:results', { taskId: job.id });
     const rows = parse(readFileSync(app.downloads.get(file.id).path, 'utf8'), { columns: true }) as Record<
       string,
       string
@@ -415,7 +424,7 @@ describe('running', () => {
       expect(Date.parse(r.link_expires_at!) - Date.now()).toBeGreaterThan(7000_000);
     }
     // The links never reach the journal or the audit log.
-    const dir = join(app.jobs['store'].jobDir(job.id));
+    const dir = app.tasks.taskDir(job.id);
     expect(readFileSync(join(dir, 'journal.jsonl'), 'utf8')).not.toContain('ticket=');
   });
 

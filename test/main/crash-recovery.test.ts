@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, ImportSummary, JobSummary } from '../../preload/contract.js';
+import type { AuditEntry, ImportSummary, JobSummary, TaskSummary } from '../../preload/contract.js';
 import { createApp } from '../../main/app.js';
 import { TEMP_NAME } from '../../main/fs/sweep.js';
 import { spawnAppProcess } from '../support/app-process.js';
@@ -84,9 +84,9 @@ describe('kill -9 with every kind of work under way', () => {
     // What the killed run left: writes pending (the job's and the import's own entries at least), users "sent".
     const pendingAtKill = [...lastLines(dataDir).values()].filter((e) => e.outcome === 'pending');
     expect(pendingAtKill.length).toBeGreaterThanOrEqual(2);
-    const [jobId] = readdirSync(join(dataDir, 'jobs')).filter((d) => d.startsWith('job_'));
+    const [jobId] = readdirSync(join(dataDir, 'tasks')).filter((d) => d.startsWith('job_'));
     const journal = new Map<number, string>();
-    for (const l of readFileSync(join(dataDir, 'jobs', jobId!, 'journal.jsonl'), 'utf8').split('\n')) {
+    for (const l of readFileSync(join(dataDir, 'tasks', jobId!, 'journal.jsonl'), 'utf8').split('\n')) {
       try {
         const j = JSON.parse(l) as { i: number; s: string };
         journal.set(j.i, j.s);
@@ -104,7 +104,7 @@ describe('kill -9 with every kind of work under way', () => {
       join(dataDir, 'snapshots', 'comparisons', `cmp_x.sqlite.${dead}.session`),
       join(dataDir, 'downloads', `dl_0123456789abcdef0123456789abcdef.${dead}.part`),
       join(dataDir, 'uploads', `up_0123456789abcdef0123456789abcdef.${dead}.session`),
-      join(dataDir, 'jobs', jobId!, `.job.json.${dead}.12345678.tmp`),
+      join(dataDir, 'tasks', jobId!, `.task.json.${dead}.12345678.tmp`),
     ];
     const alive = join(dataDir, 'snapshots', `snap_fedcba9876543210.sqlite.${process.pid}.part`);
     for (const p of [...planted, alive]) {
@@ -136,12 +136,14 @@ describe('kill -9 with every kind of work under way', () => {
         expect(e.resolution, e.target!).toBe(applied ? 'applied' : 'not-applied');
       }
       expect(resolved.find((e) => e.action === 'bulk.metadata')!.error).toMatch(
-        /the job is interrupted with [\d,]+ of 2,000 users done.*resume it in Bulk edits/,
+        /the job is interrupted with [\d,]+ of 2,000 users done.*resume it in Tasks/,
       );
       expect(resolved.find((e) => e.action === 'users.import')!.error).toMatch(/the import is interrupted/);
 
       // The job: users left "sent" are unknown until read back, not "remaining".
-      const job = await routerCall<JobSummary>(app, 'jobs:get', { jobId });
+      const job = (
+        (await routerCall<TaskSummary>(app, 'tasks:get', { taskId: jobId })).detail as { job: JobSummary }
+      ).job;
       expect(job.status).toBe('interrupted');
       expect(job.counts.unknown).toBe(sentAtKill);
       expect(job.counts.done + job.counts.unknown + job.counts.remaining + job.counts.skipped).toBe(2000);
@@ -154,11 +156,13 @@ describe('kill -9 with every kind of work under way', () => {
       expect(temporaryFiles(dataDir)).toEqual([alive]);
 
       // Resumed, both finish, nothing done twice.
-      await routerCall(app, 'jobs:control', { jobId, action: 'resume' });
-      await routerCall(app, 'imports:resume', { importId: 'imp_00000000000c0a51' });
+      await routerCall(app, 'tasks:control', { taskId: jobId, action: 'resume' });
+      await routerCall(app, 'tasks:control', { taskId: 'imp_00000000000c0a51', action: 'resume' });
       let done: JobSummary;
       for (;;) {
-        done = await routerCall<JobSummary>(app, 'jobs:get', { jobId });
+        done = (
+          (await routerCall<TaskSummary>(app, 'tasks:get', { taskId: jobId })).detail as { job: JobSummary }
+        ).job;
         if (done.status !== 'running') break;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -171,7 +175,11 @@ describe('kill -9 with every kind of work under way', () => {
       );
       let imported: ImportSummary;
       for (;;) {
-        imported = await routerCall<ImportSummary>(app, 'imports:get', { importId: 'imp_00000000000c0a51' });
+        imported = (
+          (await routerCall<TaskSummary>(app, 'tasks:get', { taskId: 'imp_00000000000c0a51' })).detail as {
+            import: ImportSummary;
+          }
+        ).import;
         if (imported.status !== 'running') break;
         await new Promise((r) => setTimeout(r, 100));
       }

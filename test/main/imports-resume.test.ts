@@ -10,6 +10,7 @@ import type {
   DownloadRef,
   ImportPreview,
   ImportSummary,
+  TaskSummary,
   TenantProfile,
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
@@ -72,8 +73,8 @@ describe('an interrupted import', () => {
     const stopped = new Promise<ImportSummary>((resolve) => {
       let done = false;
       first.router.subscribe((event, payload) => {
-        if (done || event !== 'import:progress') return;
-        const s = payload as ImportSummary;
+        if (done || event !== 'task:progress' || (payload as TaskSummary).kind !== 'import') return;
+        const s = ((payload as TaskSummary).detail as { import: ImportSummary }).import;
         const states = s.chunks.map((c) => c.state);
         const inAuth0 = states.filter((x) => x === 'pending' || x === 'processing').length;
         if (inAuth0 === 2 && !states.includes('sending') && states.includes('waiting')) {
@@ -100,16 +101,24 @@ describe('an interrupted import', () => {
       secret: admin.clientSecret,
       secretStorage: 'session',
     });
-    const listed = await call<ImportSummary[]>(second, 'imports:list', { tenantId: tenant.id });
+    const listed = await (
+      await call<TaskSummary[]>(second, 'tasks:list', { tenantId: tenant.id })
+    )
+      .filter((x) => x.kind === 'import')
+      .map((x) => (x.detail as { import: ImportSummary }).import);
     expect(listed[0]).toMatchObject({ importId: preview.importId, status: 'interrupted' });
     expect(listed[0]!.message).toMatch(/stopped while this import ran/);
     expect(listed[0]!.chunks.filter((c) => c.state === 'waiting')).toHaveLength(unsent);
 
-    await call(second, 'imports:resume', { importId: preview.importId });
+    await call(second, 'tasks:control', { taskId: preview.importId, action: 'resume' });
     let s = listed[0]!;
     for (let i = 0; i < 600 && s.status !== 'completed' && s.status !== 'failed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      s = await call<ImportSummary>(second, 'imports:get', { importId: preview.importId });
+      s = (
+        (await call<TaskSummary>(second, 'tasks:get', { taskId: preview.importId })).detail as {
+          import: ImportSummary;
+        }
+      ).import;
     }
     expect(s.message ?? '', JSON.stringify(s.chunks)).toBe('');
     expect(s.status).toBe('completed');

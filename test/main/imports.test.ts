@@ -16,13 +16,14 @@ import {
   type ImportFailure,
   type ImportPreview,
   type ImportSummary,
+  type TaskSummary,
   type TenantProfile,
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { MAX_IMPORT_FILE_BYTES, prepareImport } from '../../main/imports/import-file.js';
 import { importProblems } from '../../main/imports/import-schema.js';
 import { SessionVault } from '../../main/vault/index.js';
-import { routerCall, routerFailure } from '../support/router.js';
+import { exportProgress, routerCall, routerFailure } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -69,7 +70,8 @@ async function prepare(
 }
 async function finished(id: string): Promise<ImportSummary> {
   for (let i = 0; i < 1200; i++) {
-    const s = await call<ImportSummary>('imports:get', { importId: id });
+    const s = ((await call<TaskSummary>('tasks:get', { taskId: id })).detail as { import: ImportSummary })
+      .import;
     if (s.status !== 'running') return s;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -88,9 +90,10 @@ beforeAll(async () => {
     importPollMs: 40,
   });
   app.router.subscribe((event, payload) => {
-    if (event === 'import:progress') events.push(payload as ImportSummary);
-    if (event === 'export:progress') {
-      const status = payload as ExportStatus;
+    if (event === 'task:progress' && (payload as TaskSummary).kind === 'import')
+      events.push(((payload as TaskSummary).detail as { import: ImportSummary }).import);
+    const status = exportProgress(event, payload);
+    if (status) {
       if (['completed', 'failed', 'cancelled'].includes(status.phase))
         exportsEnded.get(status.exportId)?.(status);
     }
@@ -188,7 +191,7 @@ describe('importing users', () => {
     expect(failures.items.map((f) => [f.row, f.email])).toEqual([...planted]);
     expect(new Set(failures.items.map((f) => f.code))).toEqual(new Set(['DUPLICATED_USER']));
 
-    const file = await call<DownloadRef>('imports:failures-export', { importId: preview.importId });
+    const file = await call<DownloadRef>('tasks:results', { taskId: preview.importId });
     const rows = parse(readFileSync(app.downloads.get(file.id).path, 'utf8'), {
       columns: true,
       bom: true,
@@ -204,7 +207,11 @@ describe('importing users', () => {
       email_verified: true,
       user_metadata: { plan: 'free', department: 'Dept 3' },
     });
-    const history = await call<ImportSummary[]>('imports:list', { tenantId: tenant.id });
+    const history = await (
+      await call<TaskSummary[]>('tasks:list', { tenantId: tenant.id })
+    )
+      .filter((x) => x.kind === 'import')
+      .map((x) => (x.detail as { import: ImportSummary }).import);
     expect(history[0]!.importId).toBe(preview.importId);
   }, 180_000);
 

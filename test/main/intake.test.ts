@@ -24,6 +24,7 @@ import type {
   ImportSummary,
   JobItem,
   JobSummary,
+  TaskSummary,
   TenantProfile,
   UserSearchResult,
 } from '../../preload/contract.js';
@@ -33,7 +34,7 @@ import { INTAKE_PEAK_RSS_BOUND_MB } from '../../main/intake/text.js';
 import { fromExportLine } from '../../main/offline/export-lines.js';
 import { UploadStore } from '../../main/uploads/upload-store.js';
 import { SessionVault } from '../../main/vault/index.js';
-import { routerCall, routerFailure, uploadThroughRouter } from '../support/router.js';
+import { exportProgress, routerCall, routerFailure, uploadThroughRouter } from '../support/router.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -57,9 +58,8 @@ beforeAll(async () => {
     importPollMs: 50,
   });
   app.router.subscribe((event, payload) => {
-    const s = payload as ExportStatus;
-    if (event === 'export:progress' && ['completed', 'failed', 'cancelled'].includes(s.phase))
-      exportsEnded.get(s.exportId)?.(s);
+    const s = exportProgress(event, payload);
+    if (s && ['completed', 'failed', 'cancelled'].includes(s.phase)) exportsEnded.get(s.exportId)?.(s);
   });
   tenant = await call<TenantProfile>('tenants:add', t.sessionProfile('Intake', 'development', '#336699'));
   const connections = await call<ConnectionSummary[]>('connections:list', { tenantId: tenant.id });
@@ -441,7 +441,9 @@ describe('nothing held, nothing left', () => {
     expect(readdirSync(join(dataDir, 'uploads')).filter((n) => n.startsWith(uploadId))).toEqual([]);
     let summary: ImportSummary;
     for (;;) {
-      summary = await call<ImportSummary>('imports:get', { importId });
+      summary = (
+        (await call<TaskSummary>('tasks:get', { taskId: importId })).detail as { import: ImportSummary }
+      ).import;
       if (summary.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -464,7 +466,8 @@ describe('nothing held, nothing left', () => {
 async function runPlan(planId: string): Promise<JobSummary> {
   const job = await call<JobSummary>('bulk:start', { planId });
   for (;;) {
-    const now = await call<JobSummary>('jobs:get', { jobId: job.id });
+    const now = ((await call<TaskSummary>('tasks:get', { taskId: job.id })).detail as { job: JobSummary })
+      .job;
     if (now.status !== 'running') return now;
     await new Promise((r) => setTimeout(r, 50));
   }

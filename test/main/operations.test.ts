@@ -16,6 +16,7 @@ import {
   type BulkPlanSummary,
   type JobItem,
   type JobSummary,
+  type TaskSummary,
   type TenantProfile,
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
@@ -182,7 +183,7 @@ describe('each bulk operation on the local tenant', () => {
     let job = await call<JobSummary>('bulk:start', { planId: plan.planId });
     while (job.status === 'running') {
       await new Promise((r) => setTimeout(r, 50));
-      job = await call<JobSummary>('jobs:get', { jobId: job.id });
+      job = ((await call<TaskSummary>('tasks:get', { taskId: job.id })).detail as { job: JobSummary }).job;
     }
     return { plan, job };
   }
@@ -317,7 +318,9 @@ describe('each bulk operation on the local tenant', () => {
         let undoJob = await call<JobSummary>('bulk:start', { planId: undo.planId });
         while (undoJob.status === 'running') {
           await new Promise((r) => setTimeout(r, 50));
-          undoJob = await call<JobSummary>('jobs:get', { jobId: undoJob.id });
+          undoJob = (
+            (await call<TaskSummary>('tasks:get', { taskId: undoJob.id })).detail as { job: JobSummary }
+          ).job;
         }
         expect(undoJob.counts.done, kind).toBe(1);
         expect(c.undone!(id), `${kind}: undone`).toBe(true);

@@ -7,6 +7,7 @@ import { channelNames, type ChannelName, type TenantProfile } from '../../preloa
 import { createApp, type App } from '../../main/app.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { keychainSecret } from '../support/keychain.js';
+import { exportProgress } from '../support/router.js';
 
 let t: TestTenant;
 let app: App;
@@ -199,20 +200,20 @@ describe('no secret ever crosses the bridge', () => {
       guard: { ...guard, typedCount: planned.data.willChange },
     })) as { ok: true; data: { id: string } };
     visited.add('bulk:start');
-    await run('jobs:control', { jobId: job.data.id, action: 'pause' });
-    await call('jobs:control', { jobId: job.data.id, action: 'resume' });
+    await run('tasks:control', { taskId: job.data.id, action: 'pause' });
+    await call('tasks:control', { taskId: job.data.id, action: 'resume' });
     for (let s = 'running'; s === 'running'; await new Promise((r) => setTimeout(r, 50)))
       s = (
-        (await app.router.invoke('jobs:get', { jobId: job.data.id })) as {
+        (await app.router.invoke('tasks:get', { taskId: job.data.id })) as {
           ok: true;
           data: { status: string };
         }
       ).data.status;
     t.emu.store.faults = [];
-    await run('jobs:get', { jobId: job.data.id });
-    await run('jobs:list', { tenantId: id });
+    await run('tasks:get', { taskId: job.data.id });
+    await run('tasks:list', { tenantId: id });
     await run('jobs:items', { jobId: job.data.id });
-    await run('jobs:export', { jobId: job.data.id });
+    await run('tasks:results', { taskId: job.data.id });
     await run('jobs:retry-plan', { jobId: job.data.id, planId: 'router-walk-plan-2' });
     await run('jobs:undo-plan', { jobId: job.data.id, planId: 'router-walk-plan-3' });
     await run('bulk:cancel-plan', { planId: 'router-walk-plan-3' });
@@ -228,10 +229,8 @@ describe('no secret ever crosses the bridge', () => {
     const exportDone = async (exportId: string) => {
       for (;;) {
         const last = events
-          .filter(
-            (e) => e.event === 'export:progress' && (e.payload as { exportId: string }).exportId === exportId,
-          )
-          .map((e) => e.payload as { phase: string; snapshot?: { id: string }; file?: { id: string } })
+          .map((e) => exportProgress(e.event, e.payload))
+          .filter((s) => s?.exportId === exportId)
           .at(-1);
         if (last && ['completed', 'failed', 'cancelled'].includes(last.phase)) return last;
         await new Promise((r) => setTimeout(r, 20));
@@ -250,7 +249,7 @@ describe('no secret ever crosses the bridge', () => {
     await call('exports:start', exportPayload('router-walk-export-2'));
     const snapB = (await exportDone('router-walk-export-2')).snapshot!.id;
     await call('exports:start', { ...exportPayload('router-walk-export-3'), format: 'xlsx' });
-    await run('exports:cancel', { exportId: 'router-walk-export-3' });
+    await run('tasks:control', { taskId: 'router-walk-export-3', action: 'cancel' });
     await exportDone('router-walk-export-3');
     await run('snapshots:list', {});
     await run('snapshots:search', { snapshotId: snapA, q: 'email:*' });
@@ -342,18 +341,14 @@ describe('no secret ever crosses the bridge', () => {
     });
     await run('imports:start', { importId, guard: { ...guard, typedCount: 1 } });
     for (let s = 'running'; s === 'running'; await new Promise((r) => setTimeout(r, 50)))
-      s = ((await app.router.invoke('imports:get', { importId })) as { ok: true; data: { status: string } })
-        .data.status;
-    await run('imports:get', { importId });
-    await run('imports:list', { tenantId: id });
+      s = (
+        (await app.router.invoke('tasks:get', { taskId: importId })) as { ok: true; data: { status: string } }
+      ).data.status;
     await run('imports:failures', { importId });
-    await run('imports:failures-export', { importId });
     await run('imports:template', { tenantId: id, connectionId: connection.id, format: 'csv' });
-    // Neither running nor interrupted: both are refused in words (counted below).
-    await call('imports:cancel', { importId });
-    await call('imports:resume', { importId });
-    visited.add('imports:cancel');
-    visited.add('imports:resume');
+    // Neither running nor interrupted: both are refused in words.
+    await call('tasks:control', { taskId: importId, action: 'cancel' });
+    await call('tasks:control', { taskId: importId, action: 'resume' });
     const twin = (await call('tenants:add', {
       label: 'Walk twin',
       domain: t.emu.domain,

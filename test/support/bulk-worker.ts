@@ -2,15 +2,15 @@
 // stdout (the test kills it mid-way); `resume` is the next start of the app, resuming the interrupted job.
 // The tenant's secret lives in the OS keychain, as for a user, so the second process finds it.
 import { createApp } from '../../main/app.js';
-import type { JobSummary } from '../../preload/contract.js';
+import type { JobSummary, TaskSummary } from '../../preload/contract.js';
 import { addGivenTenant } from './app-process.js';
 
 const [mode, dataDir] = process.argv.slice(2) as ['start' | 'resume', string];
 const app = await createApp({ dataDir, host: 'browser', version: 'crash-test' });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 app.router.subscribe((event, payload) => {
-  if (event === 'job:progress') {
-    const job = payload as JobSummary;
+  if (event === 'task:progress' && (payload as TaskSummary).kind === 'bulk') {
+    const job = ((payload as TaskSummary).detail as { job: JobSummary }).job;
     say(`PROGRESS ${job.counts.total - job.counts.remaining} ${job.counts.total} ${job.status}`);
   }
 });
@@ -31,11 +31,13 @@ if (mode === 'start') {
   say(`PLANNED ${plan.total}`);
   await call('bulk:start', { planId: plan.planId });
 } else {
-  const [job] = await call<JobSummary[]>('jobs:list', {});
-  say(`FOUND ${job!.id} ${job!.status} ${job!.counts.total - job!.counts.remaining}`);
-  await call('jobs:control', { jobId: job!.id, action: 'resume' });
+  const [task] = await call<TaskSummary[]>('tasks:list', {});
+  const job = (task!.detail as { job: JobSummary }).job;
+  say(`FOUND ${job.id} ${job.status} ${job.counts.total - job.counts.remaining}`);
+  await call('tasks:control', { taskId: job.id, action: 'resume' });
   for (;;) {
-    const now = await call<JobSummary>('jobs:get', { jobId: job!.id });
+    const now = ((await call<TaskSummary>('tasks:get', { taskId: job.id })).detail as { job: JobSummary })
+      .job;
     if (now.status !== 'running') {
       say(`DONE ${JSON.stringify(now)}`);
       break;

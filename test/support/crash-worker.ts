@@ -3,7 +3,7 @@
 // PROGRESS of the bulk job after that; the test kills it with SIGKILL. The tenant's secret is in the OS keychain, as
 // for a user, so that the next start finds it.
 import { createApp } from '../../main/app.js';
-import type { ImportPreview, ImportSummary, JobSummary } from '../../preload/contract.js';
+import type { ImportPreview, ImportSummary, JobSummary, TaskSummary } from '../../preload/contract.js';
 import { addGivenTenant } from './app-process.js';
 import { routerCall, uploadThroughRouter } from './router.js';
 
@@ -12,11 +12,12 @@ const app = await createApp({ dataDir, host: 'browser', version: 'crash-test', i
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const call = <T>(channel: string, input: unknown) => routerCall<T>(app, channel, input);
 app.router.subscribe((event, payload) => {
-  if (event === 'job:progress') {
-    const job = payload as JobSummary;
+  if (event === 'task:progress' && (payload as TaskSummary).kind === 'bulk') {
+    const job = ((payload as TaskSummary).detail as { job: JobSummary }).job;
     say(`PROGRESS ${job.counts.total - job.counts.remaining} ${job.counts.total}`);
   }
-  if (event === 'import:progress') say(`IMPORTING ${(payload as ImportSummary).status}`);
+  if (event === 'task:progress' && (payload as TaskSummary).kind === 'import')
+    say(`IMPORTING ${((payload as TaskSummary).detail as { import: ImportSummary }).import.status}`);
 });
 
 const profile = await addGivenTenant(app, 'Crash test');

@@ -1,5 +1,5 @@
 // Calling the router as the window does, in tests: the answer's data, or the failure's envelope.
-import type { ErrorEnvelope } from '../../preload/contract.js';
+import type { ErrorEnvelope, ExportStatus, TaskSummary } from '../../preload/contract.js';
 import type { App } from '../../main/app.js';
 
 /** The data of a successful answer; a failure is thrown with its envelope. */
@@ -42,4 +42,11 @@ export async function uploadThroughRouter(
   }
   await routerCall(app, 'uploads:finish', { uploadId });
   return uploadId;
+}
+
+/** An export's status (of a tenant, of a snapshot, or a file opened as a snapshot) from a task:progress event. */
+export function exportProgress(event: string, payload: unknown): ExportStatus | null {
+  if (event !== 'task:progress') return null;
+  const detail = (payload as TaskSummary).detail;
+  return 'export' in detail ? detail.export : null;
 }

@@ -19,6 +19,7 @@ import { runInThisContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelNames } from '../../../preload/contract.js';
+import { exportProgress } from '../../support/router.js';
 import {
   localTenantBuildOptions,
   mainBuildOptions,
@@ -355,12 +356,11 @@ describe('Electron main bundle', () => {
     expect(
       await invoke('snapshots:open-file', { exportId: 'import-from-bundle', uploadId, label: 'From a file' }),
     ).toMatchObject({ ok: true, data: { phase: 'reading' } });
-    const done = await new Promise<{ snapshot: { id: string }; phase: string }>((resolve) => {
+    const done = await new Promise<{ snapshot?: { id: string }; phase: string }>((resolve) => {
       const check = () => {
         const last = win.webContents.sent
-          .filter((m) => m.event === 'export:progress')
-          .map((m) => m.payload as { phase: string; snapshot: { id: string } })
-          .find((p) => p.phase === 'completed' || p.phase === 'failed');
+          .map((m) => exportProgress(m.event, m.payload))
+          .find((p) => p?.phase === 'completed' || p?.phase === 'failed');
         if (last) resolve(last);
         else setTimeout(check, 50);
       };
@@ -368,7 +368,7 @@ describe('Electron main bundle', () => {
     });
     expect(done.phase).toBe('completed');
     expect(
-      await invoke('snapshots:search', { snapshotId: done.snapshot.id, q: 'email:b@example.com' }),
+      await invoke('snapshots:search', { snapshotId: done.snapshot!.id, q: 'email:b@example.com' }),
     ).toMatchObject({ ok: true, data: { total: 1, users: [{ user_id: 'auth0|2' }] } });
 
     // Closing remembers the window's bounds in the data dir; quitting stops the services first.

@@ -21,6 +21,7 @@ import { createApp, type App } from '../../../main/app.js';
 import { SessionVault } from '../../../main/vault/index.js';
 import type { User } from '../../../emulator/model.js';
 import { startTestTenant, type TestTenant } from '../../support/tenant.js';
+import { exportProgress } from '../../support/router.js';
 
 let t: TestTenant;
 let app: App;
@@ -38,7 +39,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'td-exports-'));
   app = await createApp({ dataDir, host: 'browser', version: 'test', vault: new SessionVault() });
   app.router.subscribe((event, payload) => {
-    if (event === 'export:progress') events.push(payload as ExportStatus);
+    const status = exportProgress(event, payload);
+    if (status) events.push(status);
   });
   tenant = await call<TenantProfile>('tenants:add', t.sessionProfile('Exports', 'staging', '#123456'));
 }, 60_000);
@@ -563,7 +565,7 @@ describe('snapshots', () => {
       fields: [{ name: 'user_id' }],
       keepSnapshot: true,
     });
-    await call('exports:cancel', { exportId: started.exportId });
+    await call('tasks:control', { taskId: started.exportId, action: 'cancel' });
     const last = await finished(Promise.resolve(started));
     expect(last.phase).toBe('cancelled');
     expect(last.file).toBeUndefined();
