@@ -339,8 +339,8 @@ test('a job killed with Tenant Desk is offered for resume on the next start, and
     expect(atKill).toBeLessThan(600);
     host = await startHost(dataDir);
     await page.goto(host.url);
-    const banner = page.getByRole('region', { name: 'Interrupted bulk jobs' });
-    await expect(banner).toContainText('A bulk edit on Acme staging was interrupted');
+    const banner = page.getByRole('region', { name: 'Interrupted work' });
+    await expect(banner).toContainText('Bulk edit on Acme staging was interrupted');
     await noSeriousA11yProblems(page, 'interrupted banner');
     await screens(page, 'bulk-interrupted');
     await banner.getByRole('button', { name: 'Review and resume' }).click();
@@ -351,6 +351,17 @@ test('a job killed with Tenant Desk is offered for resume on the next start, and
     await expect(detail.locator('.job-state')).toHaveText('Completed', { timeout: 60_000 });
     await expect(banner).toHaveCount(0);
     expect(await counts(page)).toMatchObject({ done: 600, failed: 0, remaining: 0 });
+
+    // The job is one task among all long work: the Tasks screen (G then K) lists it, ended, with its results.
+    await page.locator('body').press('g');
+    await page.locator('body').press('k');
+    await expect(page.getByRole('heading', { name: 'Tasks', level: 1 })).toBeVisible();
+    const row = page.getByRole('list', { name: 'Tasks' }).getByRole('listitem').filter({ hasText: 'wave' });
+    await expect(row).toContainText('Completed');
+    await expect(row).toContainText('600 of 600 users');
+    await expect(row.getByRole('button', { name: 'Results as CSV' })).toBeVisible();
+    await noSeriousA11yProblems(page, 'tasks');
+    await screens(page, 'tasks');
 
     // Every user changed, each exactly once (counted by the tenant).
     const writes = [...staging.store.appliedWrites.values()];

@@ -74,8 +74,13 @@ function seed(p: ImportPreview) {
 
 beforeEach(() => {
   invoke.mockReset();
+  // A request a test doesn't answer (the started import's task, read to follow it) finds nothing.
+  invoke.mockResolvedValue({
+    ok: false,
+    error: { code: 'not_found', message: 'No such task.', retryable: false },
+  });
   useAppStore.setState({ capabilities: {} });
-  useImportsStore.setState({ drafts: {}, connections: {}, byId: {}, history: {}, openId: {} });
+  useImportsStore.setState({ drafts: {}, connections: {}, openId: {} });
 });
 afterEach(cleanup);
 

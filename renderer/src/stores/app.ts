@@ -15,7 +15,7 @@ import { bridge } from '../bridge';
 import { usePrefsStore } from './prefs';
 
 export type View =
-  'users' | 'logs' | 'bulk' | 'snapshots' | 'tenants' | 'audit' | 'roles' | 'imports' | 'across';
+  'users' | 'logs' | 'bulk' | 'snapshots' | 'tenants' | 'audit' | 'roles' | 'imports' | 'across' | 'tasks';
 
 export interface Toast {
   id: number;

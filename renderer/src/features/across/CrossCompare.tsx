@@ -12,7 +12,7 @@ import {
 } from '../../../../preload/contract';
 import { useAcrossStore, type CrossComparison } from './store';
 import { useAppStore } from '../../stores/app';
-import { useExportsStore } from '../exports/store';
+import { useExportStatus } from '../exports/store';
 import { useTenantsStore } from '../tenants/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { FieldError } from '../../ui/FieldError';
@@ -248,8 +248,8 @@ function ComparisonShown({ comparison }: { comparison: CrossComparison }) {
   const close = useAcrossStore((s) => s.closeComparison);
   const cancel = useAcrossStore((s) => s.cancelCompare);
   const showItems = useAcrossStore((s) => s.showItems);
-  const progressA = useExportsStore((s) => s.byId[`${comparison.runId}-a`]);
-  const progressB = useExportsStore((s) => s.byId[`${comparison.runId}-b`]);
+  const progressA = useExportStatus(`${comparison.runId}-a`);
+  const progressB = useExportStatus(`${comparison.runId}-b`);
   const a = tenants.find((t) => t.id === comparison.tenantA);
   const b = tenants.find((t) => t.id === comparison.tenantB);
   const labelA = a?.label ?? 'A';

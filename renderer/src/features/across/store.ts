@@ -217,7 +217,7 @@ export const useAcrossStore = create<AcrossState>((set, get) => ({
     if (!c) return;
     set({ comparison: null });
     if (c.summary.state === 'loading')
-      for (const side of ['a', 'b']) void bridge.invoke('exports:cancel', { exportId: `${c.runId}-${side}` });
+      for (const side of ['a', 'b']) useExportsStore.getState().cancel(`${c.runId}-${side}`);
   },
   async showItems(changes) {
     const c = get().comparison;

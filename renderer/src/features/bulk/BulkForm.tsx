@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
 import {
+  BULK_CHANGES,
   ID_LIST_MAX_BYTES,
   type BulkChangeKind,
   type BulkSource,
-  type Capability,
   type RoleSummary,
   type TenantProfile,
 } from '../../../../preload/contract';
@@ -15,19 +15,12 @@ import { useTenantSearch } from '../users/store';
 import { CapableButton } from '../../ui/Capable';
 import { SectionState } from '../../ui/SectionState';
 
-export const CHANGES: { kind: BulkChangeKind; label: string; capability: Capability }[] = [
-  { kind: 'metadata', label: 'Set or remove metadata keys', capability: 'users:update' },
-  { kind: 'roles', label: 'Add or remove roles', capability: 'roles:assign' },
-  { kind: 'block', label: 'Block', capability: 'users:block' },
-  { kind: 'unblock', label: 'Unblock', capability: 'users:block' },
-  { kind: 'brute-force-unblock', label: 'Remove brute-force blocks', capability: 'users:block' },
-  { kind: 'mark-verified', label: 'Mark emails verified', capability: 'users:update' },
-  { kind: 'verification-email', label: 'Send verification emails', capability: 'jobs:verification-email' },
-  { kind: 'mfa-reset', label: 'Reset MFA', capability: 'mfa:reset' },
-  { kind: 'forget-browsers', label: 'Forget remembered browsers', capability: 'users:forget-browsers' },
-  { kind: 'password-link', label: 'Create password-change links', capability: 'tickets:password-change' },
-  { kind: 'delete', label: 'Delete users', capability: 'users:delete' },
-];
+/** The changes offered, in the contract's order: each with its words and what the tenant's grant must allow. */
+export const CHANGES = (Object.keys(BULK_CHANGES) as BulkChangeKind[]).map((kind) => ({
+  kind,
+  label: BULK_CHANGES[kind].label,
+  capability: BULK_CHANGES[kind].needs,
+}));
 
 /** Who and what: the users (picked rows, every match of a query, or a list) and the change; then a preview. */
 export function BulkForm({ tenant }: { tenant: TenantProfile }) {

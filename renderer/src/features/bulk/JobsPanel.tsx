@@ -5,6 +5,7 @@ import type { ErrorEnvelope, JobItemState, JobSummary, TenantProfile } from '../
 import { fromResult } from '../../async';
 import { newPlanId, useBulkStore } from './store';
 import { PAGE, useJobsStore } from './jobs-store';
+import { jobsOf, useTasksStore } from '../tasks/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
 import { StateView } from '../../ui/StateView';
@@ -15,6 +16,7 @@ export const STATUS_WORDS: Record<JobSummary['status'], string> = {
   paused: 'Paused',
   interrupted: 'Interrupted',
   completed: 'Completed',
+  failed: 'Failed',
   cancelled: 'Cancelled',
 };
 
@@ -34,23 +36,21 @@ const live = (j: JobSummary) => j.status === 'running' || j.status === 'paused' 
 
 /** The tenant's jobs, newest first, each kept current by main's progress events; choosing one opens it. */
 export function JobsPanel({ tenant }: { tenant: TenantProfile }) {
-  const load = useJobsStore((s) => s.load);
-  const listed = useJobsStore((s) => s.listed[tenant.id]);
-  const all = useJobsStore((s) => s.jobs);
+  const load = useTasksStore((s) => s.load);
+  const listed = useTasksStore((s) => s.listed);
+  const all = useTasksStore((s) => s.byId);
   const openId = useJobsStore((s) => s.openId);
   const open = useJobsStore((s) => s.open);
-  const jobs = Object.values(all)
-    .filter((j) => j.tenantId === tenant.id)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const jobs = jobsOf(all, tenant.id);
 
   useEffect(() => {
-    void load(tenant.id);
+    void load();
   }, [load, tenant.id]);
 
   return (
     <section className="jobs-panel" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs on this tenant</h2>
-      <SectionState value={listed ?? { state: 'loading' }} what="the jobs" retry={() => void load(tenant.id)}>
+      <SectionState value={listed} what="the jobs" retry={() => void load()}>
         {() =>
           jobs.length === 0 ? (
             <p className="muted">No bulk edit has run on this tenant yet.</p>
@@ -84,7 +84,9 @@ export function JobsPanel({ tenant }: { tenant: TenantProfile }) {
 
 /** The job open on this tenant, if any. */
 export function OpenJob({ tenant }: { tenant: TenantProfile }) {
-  const job = useJobsStore((s) => (s.openId ? s.jobs[s.openId] : undefined));
+  const openId = useJobsStore((s) => s.openId);
+  const task = useTasksStore((s) => (openId ? s.byId[openId] : undefined));
+  const job = task?.detail.kind === 'bulk' ? task.detail.job : undefined;
   if (!job || job.tenantId !== tenant.id) return null;
   return <JobDetail tenant={tenant} job={job} />;
 }
@@ -98,9 +100,9 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
   const setFilter = useJobsStore((s) => s.setFilter);
   const setOffset = useJobsStore((s) => s.setOffset);
   const loadItems = useJobsStore((s) => s.loadItems);
-  const controlJob = useJobsStore((s) => s.control);
+  const controlJob = useTasksStore((s) => s.control);
   const planFromJob = useJobsStore((s) => s.planFrom);
-  const exportResults = useJobsStore((s) => s.exportResults);
+  const exportResults = useTasksStore((s) => s.results);
   const open = useJobsStore((s) => s.open);
   const show = useBulkStore((s) => s.show);
   const [error, setError] = useState<ErrorEnvelope | null>(null);

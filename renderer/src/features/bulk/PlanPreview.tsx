@@ -6,6 +6,7 @@ import { fromResult, type Async } from '../../async';
 import { useAppStore } from '../../stores/app';
 import { useBulkStore } from './store';
 import { useJobsStore } from './jobs-store';
+import { useTasksStore } from '../tasks/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
 import { StateView } from '../../ui/StateView';
@@ -44,7 +45,7 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
   const id = useId();
   const discard = useBulkStore((s) => s.discardPlan);
   const openJob = useJobsStore((s) => s.open);
-  const onProgress = useJobsStore((s) => s.onProgress);
+  const refreshTask = useTasksStore((s) => s.refresh);
   const toast = useAppStore((s) => s.toast);
   const [status, setStatus] = useState<'change' | 'skip'>(plan.willChange ? 'change' : 'skip');
   const [offset, setOffset] = useState(0);
@@ -92,7 +93,8 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
     setStarting(false);
     if (!r) return;
     if (!r.ok) return setError(r.error);
-    onProgress(r.data);
+    // The job is a task: its summary is asked for at once (its first progress event may come later).
+    void refreshTask(r.data.id);
     openJob(r.data.id);
     discard(tenant.id);
     toast('info', `Started: ${plan.changeLabel} (${tenant.label})`);

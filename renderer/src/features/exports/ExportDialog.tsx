@@ -14,7 +14,7 @@ import {
   type SnapshotSummary,
   type TenantProfile,
 } from '../../../../preload/contract';
-import { finishedPhase, newExportId, useExportsStore } from './store';
+import { finishedPhase, newExportId, useExportStatus, useExportsStore } from './store';
 import { useAppStore } from '../../stores/app';
 import { useSnapshotsStore } from '../snapshots/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -68,7 +68,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const [exportId, setExportId] = useState<string | null>(null);
-  const status = useExportsStore((s) => (exportId ? s.byId[exportId] : undefined));
+  const status = useExportStatus(exportId);
 
   useEffect(() => {
     if (!exportId) return;

@@ -21,6 +21,7 @@ const FAILURES_PAGE = 50;
 
 export const STATUS_WORDS: Record<ImportStatus, string> = {
   running: 'Running',
+  paused: 'Paused',
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
@@ -123,7 +124,21 @@ export function ImportRun({ tenant, summary: s }: { tenant: TenantProfile; summa
             Cancel the rest
           </button>
         )}
-        {s.status === 'interrupted' && (
+        {running && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              const err = await store.pause(s.importId);
+              setBusy(false);
+              if (err) setError(err);
+            }}
+          >
+            Pause
+          </button>
+        )}
+        {(s.status === 'interrupted' || s.status === 'paused') && (
           <button
             type="button"
             className="primary"

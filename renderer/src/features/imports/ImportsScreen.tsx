@@ -5,6 +5,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ErrorEnvelope, TenantProfile } from '../../../../preload/contract';
 import { useCapability } from '../../stores/app';
 import { useImportDraft, useImportsStore } from './store';
+import { importOf, importsOf, useTasksStore } from '../tasks/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
 import { TenantBadge } from '../../ui/TenantBadge';
@@ -16,7 +17,7 @@ export function ImportsScreen({ tenant }: { tenant: TenantProfile }) {
   const id = useId();
   const allowed = useCapability('jobs:import', tenant.id);
   const openId = useImportsStore((s) => s.openId[tenant.id] ?? null);
-  const open = useImportsStore((s) => (openId ? s.byId[openId] : undefined));
+  const open = useTasksStore((s) => importOf(openId ? s.byId[openId] : undefined));
   const draft = useImportDraft(tenant.id);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
 
@@ -70,27 +71,21 @@ export function ImportsScreen({ tenant }: { tenant: TenantProfile }) {
 /** The tenant's imports, newest first; choosing one opens it. */
 function ImportHistory({ tenant }: { tenant: TenantProfile }) {
   const id = useId();
-  const load = useImportsStore((s) => s.loadHistory);
-  const listed = useImportsStore((s) => s.history[tenant.id]);
-  const all = useImportsStore((s) => s.byId);
+  const load = useTasksStore((s) => s.load);
+  const listed = useTasksStore((s) => s.listed);
+  const all = useTasksStore((s) => s.byId);
   const openId = useImportsStore((s) => s.openId[tenant.id] ?? null);
   const open = useImportsStore((s) => s.open);
-  const imports = Object.values(all)
-    .filter((i) => i.tenantId === tenant.id)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const imports = importsOf(all, tenant.id);
 
   useEffect(() => {
-    void load(tenant.id);
+    void load();
   }, [load, tenant.id]);
 
   return (
     <section className="jobs-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Imports on this tenant</h2>
-      <SectionState
-        value={listed ?? { state: 'loading' }}
-        what="the imports"
-        retry={() => void load(tenant.id)}
-      >
+      <SectionState value={listed} what="the imports" retry={() => void load()}>
         {() =>
           imports.length === 0 ? (
             <p className="muted">No import has run on this tenant yet.</p>

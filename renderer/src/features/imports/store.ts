@@ -14,6 +14,7 @@ import type {
 } from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
+import { useTasksStore } from '../tasks/store';
 import { uploadFile } from '../../stores/uploads';
 import { saveAndTell } from '../../stores/downloads';
 import { guardedWrite } from '../../stores/guard';
@@ -69,10 +70,6 @@ export function freshDraft(): ImportDraft {
 interface ImportsState {
   drafts: Record<string, ImportDraft>;
   connections: Record<string, Async<ConnectionSummary[]>>;
-  /** Every import the window knows of, by id (from the history and from progress events). */
-  byId: Record<string, ImportSummary>;
-  /** Whether each tenant's history was read. */
-  history: Record<string, Async<true>>;
   /** The import open on each tenant's screen. */
   openId: Record<string, string | null>;
   of(tenantId: string): ImportDraft;
@@ -90,16 +87,13 @@ interface ImportsState {
   /** An import main started: shown, and the draft cleared. */
   started(tenantId: string, summary: ImportSummary): void;
   discard(tenantId: string): void;
-  onProgress(summary: ImportSummary): void;
-  loadHistory(tenantId: string): Promise<void>;
-  /** Imports of every tenant, read once at start: those interrupted by a stop are offered for resume. */
-  loadAll(): Promise<void>;
   open(tenantId: string, importId: string | null): void;
   /** Reads an import's state again (an open one whose events may have been missed). */
   refresh(importId: string): Promise<ErrorEnvelope | null>;
   cancel(importId: string): Promise<ErrorEnvelope | null>;
-  /** An import interrupted when Tenant Desk stopped: its sent chunks followed up, the rest sent. */
+  /** An import interrupted when Tenant Desk stopped (or paused): its sent chunks followed up, the rest sent. */
   resume(importId: string): Promise<ErrorEnvelope | null>;
+  pause(importId: string): Promise<ErrorEnvelope | null>;
   /** Starts the prepared import (through the guard): its summary, or null when the user cancelled. */
   start: ReturnType<typeof guardedWrite<'imports:start'>>;
   /** A template file for the connection, saved; the error, or null. */
@@ -114,7 +108,11 @@ interface ImportsState {
   exportFailures(importId: string): Promise<ErrorEnvelope | null>;
 }
 
-const finished = (s: ImportSummary) => s.status !== 'running';
+/** Imports are tasks: their summaries, progress and controls live in the tasks store. */
+const control = async (importId: string, action: 'pause' | 'resume' | 'cancel') => {
+  const r = await useTasksStore.getState().control(importId, action);
+  return r.ok ? null : r.error;
+};
 
 export const useImportsStore = create<ImportsState>((set, get) => ({
   drafts: {},
@@ -122,11 +120,8 @@ export const useImportsStore = create<ImportsState>((set, get) => ({
   template: async (tenantId, connectionId, format) =>
     saveAndTell(await bridge.invoke('imports:template', { tenantId, connectionId, format })),
   failures: (importId, offset, limit) => bridge.invoke('imports:failures', { importId, offset, limit }),
-  exportFailures: async (importId) =>
-    saveAndTell(await bridge.invoke('imports:failures-export', { importId })),
+  exportFailures: (importId) => useTasksStore.getState().results(importId),
   connections: {},
-  byId: {},
-  history: {},
   openId: {},
   of(tenantId) {
     return get().drafts[tenantId] ?? freshDraft();
@@ -212,7 +207,7 @@ export const useImportsStore = create<ImportsState>((set, get) => ({
     await get().prepare(tenantId, { mapping });
   },
   started(tenantId, summary) {
-    get().onProgress(summary);
+    void useTasksStore.getState().refresh(summary.importId);
     set((s) => ({ openId: { ...s.openId, [tenantId]: summary.importId } }));
     // The connection stays chosen for the next file; no answer about the old file can land in the new draft.
     const { connectionId, previewSeq } = get().of(tenantId);
@@ -225,45 +220,13 @@ export const useImportsStore = create<ImportsState>((set, get) => ({
       previewSeq: get().of(tenantId).previewSeq + 1,
     });
   },
-  onProgress(summary) {
-    const before = get().byId[summary.importId];
-    // Events can overtake the answer that started the import: a finished state is never replaced by a running one.
-    if (before && finished(before) && !finished(summary)) return;
-    set((s) => ({ byId: { ...s.byId, [summary.importId]: summary } }));
-  },
-  async loadHistory(tenantId) {
-    set((s) => ({ history: { ...s.history, [tenantId]: s.history[tenantId] ?? loading } }));
-    const r = await bridge.invoke('imports:list', { tenantId });
-    if (!r.ok) return set((s) => ({ history: { ...s.history, [tenantId]: fromResult(r) as Async<true> } }));
-    for (const summary of r.data) get().onProgress(summary);
-    set((s) => ({ history: { ...s.history, [tenantId]: { state: 'ready', data: true } } }));
-  },
-  async loadAll() {
-    const r = await bridge.invoke('imports:list', {});
-    if (r.ok) for (const summary of r.data) get().onProgress(summary);
-  },
   open(tenantId, importId) {
     set((s) => ({ openId: { ...s.openId, [tenantId]: importId } }));
   },
-  async refresh(importId) {
-    const r = await bridge.invoke('imports:get', { importId });
-    if (!r.ok) return r.error;
-    get().onProgress(r.data);
-    return null;
-  },
-  async cancel(importId) {
-    const r = await bridge.invoke('imports:cancel', { importId });
-    if (!r.ok) return r.error;
-    get().onProgress(r.data);
-    return null;
-  },
-  async resume(importId) {
-    const r = await bridge.invoke('imports:resume', { importId });
-    if (!r.ok) return r.error;
-    // A resumed import runs again: its new state replaces the interrupted one.
-    set((s) => ({ byId: { ...s.byId, [importId]: r.data } }));
-    return null;
-  },
+  refresh: (importId) => useTasksStore.getState().refresh(importId),
+  cancel: (importId) => control(importId, 'cancel'),
+  resume: (importId) => control(importId, 'resume'),
+  pause: (importId) => control(importId, 'pause'),
 }));
 
 export function useImportDraft(tenantId: string): ImportDraft {

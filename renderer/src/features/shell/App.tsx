@@ -7,10 +7,8 @@ import { DiscardEditsDialog } from '../../ui/DiscardEditsDialog';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { GuardDialog } from '../../ui/GuardDialog';
 import { Toasts } from '../../ui/Toasts';
-import { InterruptedJobsBanner } from '../bulk/InterruptedJobsBanner';
-import { useJobsStore } from '../bulk/jobs-store';
-import { InterruptedImportsBanner } from '../imports/InterruptedImportsBanner';
-import { useImportsStore } from '../imports/store';
+import { InterruptedTasksBanner } from '../tasks/InterruptedTasksBanner';
+import { useTasksStore } from '../tasks/store';
 import '../tenants/commands';
 import { FirstRun } from '../tenants/FirstRun';
 import { useTenantsStore } from '../tenants/store';
@@ -66,9 +64,8 @@ export function App() {
           useAppStore.setState({ view: last as View });
       });
     const disconnect = useShellStore.getState().connect();
-    // Jobs of an earlier run that did not finish are offered for resume.
-    void useJobsStore.getState().load();
-    void useImportsStore.getState().loadAll();
+    // Work of an earlier run that did not finish is offered for resume.
+    void useTasksStore.getState().load();
     return disconnect;
   }, [loadApp, loadTenants]);
 
@@ -93,8 +90,7 @@ export function App() {
       <div className="workspace">
         <KeychainBanner />
         <StalledBanner />
-        <InterruptedJobsBanner />
-        <InterruptedImportsBanner />
+        <InterruptedTasksBanner />
         <main>
           {!loaded ? (
             <p role="status">Loading…</p>

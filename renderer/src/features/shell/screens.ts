@@ -9,3 +9,4 @@ import '../audit/screen';
 import '../roles/screen';
 import '../imports/screen';
 import '../across/screen';
+import '../tasks/screen';

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { ErrorEnvelope } from '../../../../preload/contract';
-import { finishedPhase, useExportsStore } from '../exports/store';
+import { finishedPhase, useExportStatus, useExportsStore } from '../exports/store';
 import { useSnapshotsStore } from './store';
 import { useTenantsStore } from '../tenants/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -17,7 +17,7 @@ export function OpenFileDialog({ onClose }: { onClose: () => void }) {
   const [sent, setSent] = useState<{ sent: number; total: number } | null>(null);
   const [exportId, setExportId] = useState<string | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
-  const status = useExportsStore((s) => (exportId ? s.byId[exportId] : undefined));
+  const status = useExportStatus(exportId);
   const busy = (sent !== null && !exportId) || (!!status && !finishedPhase(status));
   const watch = useExportsStore((s) => s.watch);
   useEffect(() => {

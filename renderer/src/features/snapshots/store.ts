@@ -13,6 +13,7 @@ import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
 import { DEFAULT_COLUMNS } from '../users/store';
 import { newExportId, useExportsStore } from '../exports/store';
+import { useTasksStore } from '../tasks/store';
 import { saveAndTell } from '../../stores/downloads';
 import { uploadFile } from '../../stores/uploads';
 
@@ -193,7 +194,7 @@ export const useSnapshotsStore = create<SnapshotsState>((set, get) => ({
       ...(tenantId ? { tenantId } : {}),
     });
     if (!r.ok) return r;
-    exports.onProgress(r.data);
+    void useTasksStore.getState().refresh(exportId);
     return { ok: true, exportId };
   },
   exportComparison: async (compareId) =>

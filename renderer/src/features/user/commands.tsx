@@ -1,7 +1,7 @@
 // The open user's actions: each one function (the panel's button and the command run the same), registered as
 // commands whose availability comes from the stores — the panel on screen, the user loaded, the state the action
 // applies to (blocked or not, an unverified email, MFA factors, a database identity), and the tenant's grant.
-import type { Auth0User, Capability, TenantProfile } from '../../../../preload/contract';
+import { needsOf, type Auth0User, type TenantProfile, type WriteChannel } from '../../../../preload/contract';
 import { registerCommands, type Command } from '../../commands/registry';
 import { count } from '../../format';
 import { canNow } from '../../stores/app';
@@ -206,12 +206,15 @@ export async function sendResetEmail(): Promise<void> {
   );
 }
 
-/** An action on the open user as a command: offered while the panel shows the user, it applies and the grant allows. */
+/**
+ * An action on the open user as a command: offered while the panel shows the user, it applies and the grant allows
+ * the write it sends (the capability the contract gives its channel, as main's operation registry declares it).
+ */
 function userCommand(
   key: string,
   label: string | ((u: Auth0User) => string),
   letter: string,
-  capability: Capability,
+  channel: WriteChannel,
   applies: (u: Auth0User) => boolean,
   run: () => Promise<void>,
   order: number,
@@ -230,8 +233,12 @@ function userCommand(
     order,
     when: () => {
       const open = openUser();
+      const needs = needsOf(channel);
       return (
-        !!open && useDetailStore.getState().shown && applies(open.user) && canNow(capability, open.tenant.id)
+        !!open &&
+        useDetailStore.getState().shown &&
+        applies(open.user) &&
+        (!needs || canNow(needs, open.tenant.id))
       );
     },
     run: () => void run(),
@@ -249,7 +256,7 @@ export const USER_COMMANDS: Command[] = [
     'block',
     (u) => (u.blocked ? 'Unblock user' : 'Block user'),
     'B',
-    'users:block',
+    'users:set-blocked',
     () => true,
     toggleBlocked,
     1,
@@ -268,7 +275,7 @@ export const USER_COMMANDS: Command[] = [
     'password-link',
     'Create a password-change link',
     'L',
-    'tickets:password-change',
+    'users:password-ticket',
     hasDatabaseIdentity,
     createPasswordLink,
     3,
@@ -277,18 +284,26 @@ export const USER_COMMANDS: Command[] = [
     'send-verification',
     'Send verification email',
     'V',
-    'jobs:verification-email',
+    'users:send-verification-email',
     unverified,
     sendVerificationEmail,
     4,
   ),
-  userCommand('mark-verified', 'Mark email verified', 'E', 'users:update', unverified, markEmailVerified, 5),
-  userCommand('reset-mfa', 'Reset MFA', 'M', 'mfa:reset', hasFactors, resetMfa, 6),
+  userCommand(
+    'mark-verified',
+    'Mark email verified',
+    'E',
+    'users:set-email-verified',
+    unverified,
+    markEmailVerified,
+    5,
+  ),
+  userCommand('reset-mfa', 'Reset MFA', 'M', 'users:mfa-reset', hasFactors, resetMfa, 6),
   userCommand(
     'forget-browsers',
     'Forget remembered browsers',
     'F',
-    'users:forget-browsers',
+    'users:invalidate-remember-browser',
     () => true,
     forgetBrowsers,
     7,
