@@ -225,7 +225,7 @@ export class ExportService {
         let batch: string[] = [];
         let bytes = 0;
         const send = async () => {
-          const r = await this.o.engine.call<{ read: number; written: number }>('sink.write', {
+          const r = await this.o.engine.call('sink.write', {
             id: sinkId,
             texts: batch,
           });
@@ -374,7 +374,7 @@ export class ExportService {
             throw signal.aborted ? signal.reason : downloadFailure(err);
           }
           this.update(ctx, { phase: 'writing' });
-          result = await this.o.engine.call<SinkResult>('sink.finish', { id: sinkId });
+          result = await this.o.engine.call('sink.finish', { id: sinkId });
           sinkOpen = false;
         }
       } else {
@@ -428,7 +428,7 @@ export class ExportService {
               );
         await feed(users);
         this.update(ctx, { phase: 'writing' });
-        result = await this.o.engine.call<SinkResult>('sink.finish', { id: sinkId });
+        result = await this.o.engine.call('sink.finish', { id: sinkId });
         sinkOpen = false;
       }
       const done = await file.commit();

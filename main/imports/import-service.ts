@@ -219,7 +219,7 @@ export class ImportService {
         'validation',
         `${connection.name} is not a database connection: Auth0 imports users only into database connections.`,
       );
-    const prep = await this.o.engine.call<PreparedImport>('import.prepare', {
+    const prep = await this.o.engine.call('import.prepare', {
       path: file.path,
       fileName: input.fileName,
       dir: join(this.importDir(input.importId), 'chunks'),

@@ -9,7 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import type {
+  WorkerArgs,
+  WorkerMethod,
+  WorkerProgress,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerResult,
+} from './protocol.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -108,7 +115,12 @@ export class OfflineEngine {
     return this.ready;
   }
 
-  async call<T>(method: string, args: unknown, progress?: (data: unknown) => void): Promise<T> {
+  /** One request to the worker, typed by the protocol's table (the worker checks the arguments again). */
+  async call<M extends WorkerMethod>(
+    method: M,
+    args: WorkerArgs<M>,
+    progress?: (data: WorkerProgress<M>) => void,
+  ): Promise<WorkerResult<M>> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     const sinkId = method.startsWith('sink.') ? String((args as { id?: unknown }).id) : null;
@@ -116,11 +128,11 @@ export class OfflineEngine {
     try {
       const w = await this.get();
       const id = this.nextId++;
-      return await new Promise<T>((resolve, reject) => {
+      return await new Promise<WorkerResult<M>>((resolve, reject) => {
         this.pending.set(id, {
           resolve: resolve as (v: unknown) => void,
           reject,
-          ...(progress ? { progress } : {}),
+          ...(progress ? { progress: progress as (data: unknown) => void } : {}),
         });
         w.postMessage({ id, method, args } satisfies WorkerRequest);
       });

@@ -3,20 +3,21 @@
 // through better-sqlite3, which is synchronous). Main's event loop only moves bytes and messages. Requests arrive as
 // { id, method, args } and are answered { id, ok, result | error }; long ones also send { id, progress }.
 import { parentPort } from 'node:worker_threads';
-import {
-  compareCsv,
-  compareItems,
-  compareSnapshots,
-  type CompareNames,
-  type CompareOptions,
-} from './compare.js';
+import { compareCsv, compareItems, compareSnapshots } from './compare.js';
 import { openUsersFile } from './open-users-file.js';
 import { prepareImport } from '../imports/import-file.js';
 import { asOfflineError, OfflineError } from './offline-error.js';
-import { Sink, type SinkSpec } from './sink.js';
-import { SnapshotReader, type SnapshotMeta } from '../snapshots/snapshot-file.js';
+import { Sink } from './sink.js';
+import { SnapshotReader } from '../snapshots/snapshot-file.js';
 import { QueryError } from '../../query/index.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import type { Auth0User } from '../../preload/contract.js';
+import {
+  workerMethods,
+  type WorkerImplementation,
+  type WorkerMethod,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('the offline worker runs in a worker thread');
@@ -53,15 +54,13 @@ function sinkOf(id: string) {
   return s;
 }
 
-type Progress = (data: unknown) => void;
-
-const methods: Record<string, (args: never, progress: Progress) => unknown> = {
-  'sink.open': ({ id, spec }: { id: string; spec: SinkSpec }) => {
+const methods: WorkerImplementation = {
+  'sink.open': ({ id, spec }) => {
     sinks.set(id, { sink: new Sink(spec), signal: { aborted: false } });
     return true;
   },
-  'sink.write': ({ id, texts }: { id: string; texts: string[] }) => sinkOf(id).sink.write(texts),
-  'sink.finish': async ({ id }: { id: string }) => {
+  'sink.write': ({ id, texts }) => sinkOf(id).sink.write(texts),
+  'sink.finish': async ({ id }) => {
     const { sink } = sinkOf(id);
     try {
       return await sink.finish();
@@ -72,7 +71,7 @@ const methods: Record<string, (args: never, progress: Progress) => unknown> = {
       sinks.delete(id);
     }
   },
-  'sink.abort': async ({ id }: { id: string }) => {
+  'sink.abort': async ({ id }): Promise<true> => {
     const s = sinks.get(id);
     sinks.delete(id);
     if (s) {
@@ -82,10 +81,7 @@ const methods: Record<string, (args: never, progress: Progress) => unknown> = {
     return true;
   },
   /** A users file opened as a new snapshot (the sink holds only the snapshot). */
-  'snapshot.open-file': async (
-    { id, path, spec }: { id: string; path: string; spec: SinkSpec },
-    progress,
-  ) => {
+  'snapshot.open-file': async ({ id, path, spec }, progress) => {
     const sink = new Sink(spec);
     const signal = { aborted: false };
     sinks.set(id, { sink, signal });
@@ -104,39 +100,25 @@ const methods: Record<string, (args: never, progress: Progress) => unknown> = {
       sinks.delete(id);
     }
   },
-  'snapshot.meta': ({ path }: { path: string }): SnapshotMeta => reader(path).meta,
-  'snapshot.query': ({
-    path,
-    q,
-    sort,
-    offset,
-    limit,
-  }: {
-    path: string;
-    q: string;
-    sort?: string;
-    offset: number;
-    limit: number;
-  }) => {
+  'snapshot.meta': ({ path }) => reader(path).meta,
+  'snapshot.query': ({ path, q, sort, offset, limit }) => {
     const t0 = performance.now();
     const r = reader(path).query(q, { offset, limit, ...(sort ? { sort } : {}) });
-    return { ...r, ms: performance.now() - t0 };
+    // A snapshot keeps each user as Auth0 gave it (users are checked on the way in).
+    return { total: r.total, users: r.users as Auth0User[], ms: performance.now() - t0 };
   },
-  'snapshot.user': ({ path, userId }: { path: string; userId: string }) => {
+  'snapshot.user': ({ path, userId }) => {
     const u = reader(path).user(userId);
     if (!u) throw new OfflineError('not_found', 'That user is not in this snapshot.');
-    return u;
+    return u as Auth0User;
   },
-  'snapshot.close': ({ path }: { path: string }) => {
+  'snapshot.close': ({ path }) => {
     readers.get(path)?.close();
     readers.delete(path);
     return true;
   },
   /** A snapshot's users (every one, or a query's matches) into a sink writing a file. */
-  'snapshot.export': async (
-    { id, path, q, spec }: { id: string; path: string; q: string; spec: SinkSpec },
-    progress,
-  ) => {
+  'snapshot.export': async ({ id, path, q, spec }, progress) => {
     const sink = new Sink(spec);
     const signal = { aborted: false };
     sinks.set(id, { sink, signal });
@@ -160,28 +142,12 @@ const methods: Record<string, (args: never, progress: Progress) => unknown> = {
       sinks.delete(id);
     }
   },
-  compare: (
-    { before, after, out, options }: { before: string; after: string; out: string; options?: CompareOptions },
-    progress,
-  ) =>
+  compare: ({ before, after, out, options }, progress) =>
     compareSnapshots(reader(before), reader(after), out, (done, total) => progress({ done, total }), options),
-  'compare.items': ({
-    path,
-    kind,
-    field,
-    offset,
-    limit,
-  }: {
-    path: string;
-    kind: 'added' | 'removed' | 'changed';
-    field?: string;
-    offset: number;
-    limit: number;
-  }) => compareItems(path, kind, field, offset, limit),
+  'compare.items': ({ path, kind, field, offset, limit }) => compareItems(path, kind, field, offset, limit),
   /** A users file for an import checked and split into chunks (nothing is sent from here). */
-  'import.prepare': (args: Parameters<typeof prepareImport>[0]) => prepareImport(args),
-  'compare.csv': ({ path, csvPath, names }: { path: string; csvPath: string; names?: CompareNames }) =>
-    compareCsv(path, csvPath, names),
+  'import.prepare': (args) => prepareImport(args),
+  'compare.csv': ({ path, csvPath, names }) => compareCsv(path, csvPath, names),
 };
 
 function errorOf(err: unknown): { code: string; message: string } {
@@ -190,14 +156,26 @@ function errorOf(err: unknown): { code: string; message: string } {
   return { code: e.code, message: e.message };
 }
 
+/** Why a request is refused before anything runs: an unknown method, or arguments its schema doesn't take. */
+function refusal(req: WorkerRequest): { code: string; message: string } | { method: WorkerMethod; args: unknown } {
+  if (typeof req.method !== 'string' || !Object.hasOwn(workerMethods, req.method))
+    return { code: 'internal', message: `The offline worker has no method ${JSON.stringify(req.method)}.` };
+  const method = req.method as WorkerMethod;
+  const parsed = workerMethods[method].args.safeParse(req.args);
+  if (parsed.success) return { method, args: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length ? ` (${issue.path.join('.')})` : '';
+  return { code: 'internal', message: `The offline worker refused ${method}: ${issue.message}${where}.` };
+}
+
 port.on('message', (req: WorkerRequest) => {
   const send = (res: WorkerResponse) => port.postMessage(res);
-  const method = methods[req.method];
-  if (!method)
-    return send({ id: req.id, ok: false, error: { code: 'internal', message: `unknown ${req.method}` } });
+  const checked = refusal(req);
+  if ('code' in checked) return send({ id: req.id, ok: false, error: checked });
+  const run = methods[checked.method] as (args: unknown, progress: (data: unknown) => void) => unknown;
   void (async () => {
     try {
-      const result = await method(req.args as never, (data) => send({ id: req.id, progress: data }));
+      const result = await run(checked.args, (data) => send({ id: req.id, progress: data }));
       send({ id: req.id, ok: true, result });
     } catch (err) {
       send({ id: req.id, ok: false, error: errorOf(err) });

@@ -22,10 +22,10 @@ import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError } from '../errors.js';
 import type { OfflineEngine } from '../offline/offline-engine.js';
 import type { SinkResult } from '../offline/sink.js';
+import type { WorkerArgs, WorkerProgress } from '../offline/protocol.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import type { SnapshotMeta } from './snapshot-file.js';
-import type { CompareCounts } from '../offline/compare.js';
 import { sweepTemporary } from '../fs/sweep.js';
 import type { TaskContext, TaskEnd, TaskEngine, TaskKindModule } from '../tasks/engine.js';
 import { exportDescription, snapshotId } from '../exports/export-service.js';
@@ -107,7 +107,7 @@ export class SnapshotService {
     } catch {
       throw new AppError('not_found', 'That snapshot does not exist (it may have been deleted).');
     }
-    return this.o.engine.call<SnapshotMeta>('snapshot.meta', { path: this.path(id) });
+    return this.o.engine.call('snapshot.meta', { path: this.path(id) });
   }
 
   async list(): Promise<SnapshotSummary[]> {
@@ -129,7 +129,7 @@ export class SnapshotService {
 
   async search(input: ChannelParsedInput<'snapshots:search'>): Promise<UserSearchResult & { ms: number }> {
     await this.meta(input.snapshotId);
-    const r = await this.o.engine.call<{ total: number; users: Auth0User[]; ms: number }>('snapshot.query', {
+    const r = await this.o.engine.call('snapshot.query', {
       path: this.path(input.snapshotId),
       q: input.q,
       ...(input.sort ? { sort: input.sort } : {}),
@@ -148,7 +148,7 @@ export class SnapshotService {
 
   async user(snapshotId: string, userId: string): Promise<Auth0User> {
     await this.meta(snapshotId);
-    return this.o.engine.call<Auth0User>('snapshot.user', { path: this.path(snapshotId), userId });
+    return this.o.engine.call('snapshot.user', { path: this.path(snapshotId), userId });
   }
 
   async delete(snapshotId: string): Promise<{ deleted: true }> {
@@ -209,18 +209,16 @@ export class SnapshotService {
   }
 
   /** A worker call for a task: aborted (its half-written output removed) when the task is asked to stop. */
-  private async workerCall<T>(
+  private async workerCall<M extends 'snapshot.open-file' | 'snapshot.export'>(
     ctx: TaskContext<unknown, StatusState>,
-    method: 'snapshot.open-file' | 'snapshot.export',
-    args: Record<string, unknown>,
-    onProgress: (p: Record<string, number>) => void,
-  ): Promise<T> {
+    method: M,
+    args: Omit<WorkerArgs<M>, 'id'>,
+    onProgress: (p: WorkerProgress<M>) => void,
+  ): Promise<SinkResult> {
     const abort = () => void this.o.engine.call('sink.abort', { id: ctx.id }).catch(() => undefined);
     ctx.signal.addEventListener('abort', abort, { once: true });
     try {
-      return await this.o.engine.call<T>(method, { id: ctx.id, ...args }, (p) =>
-        onProgress(p as Record<string, number>),
-      );
+      return await this.o.engine.call(method, { id: ctx.id, ...args } as WorkerArgs<M>, onProgress);
     } finally {
       ctx.signal.removeEventListener('abort', abort);
     }
@@ -250,7 +248,7 @@ export class SnapshotService {
       delete status.error;
       ctx.save(true);
       try {
-        const r = await this.workerCall<SinkResult>(
+        const r = await this.workerCall(
           ctx as TaskContext<unknown, StatusState>,
           'snapshot.open-file',
           {
@@ -346,7 +344,7 @@ export class SnapshotService {
       const file = this.o.downloads.reserve(ctx.spec.fileName, CONTENT_TYPES[input.format]);
       try {
         await this.meta(input.snapshotId);
-        const r = await this.workerCall<SinkResult>(
+        const r = await this.workerCall(
           ctx as TaskContext<unknown, StatusState>,
           'snapshot.export',
           {
@@ -443,7 +441,7 @@ export class SnapshotService {
         await this.meta(before.id);
         await this.meta(after.id);
         rmSync(out, { force: true });
-        const counts = await this.o.engine.call<CompareCounts>('compare', {
+        const counts = await this.o.engine.call('compare', {
           before: this.path(before.id),
           after: this.path(after.id),
           out,

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OfflineEngine } from '../../../main/offline/offline-engine.js';
 import { SnapshotWriter } from '../../../main/snapshots/snapshot-file.js';
@@ -31,27 +32,61 @@ describe('the offline worker’s life', () => {
     const engine = new OfflineEngine(undefined, 300);
     try {
       expect(engine.running).toBe(false);
-      const meta = await engine.call<{ count: number }>('snapshot.meta', { path: snap });
+      const meta = await engine.call('snapshot.meta', { path: snap });
       expect(meta.count).toBe(1);
       expect(engine.running).toBe(true);
       await wait(700);
       expect(engine.running).toBe(false);
 
       const spec = {
-        input: 'user',
-        file: { path: join(dir, 'out.csv'), format: 'csv', fields: [{ name: 'user_id' }], bom: false },
+        input: 'user' as const,
+        file: { path: join(dir, 'out.csv'), format: 'csv' as const, fields: [{ name: 'user_id' }], bom: false },
       };
       await engine.call('sink.open', { id: 's1', spec });
       await engine.call('sink.write', { id: 's1', texts: [JSON.stringify({ user_id: 'auth0|1' })] });
       await wait(700);
       expect(engine.running).toBe(true);
-      const done = await engine.call<{ written: number }>('sink.finish', { id: 's1' });
+      const done = await engine.call('sink.finish', { id: 's1' });
       expect(done.written).toBe(1);
       await wait(50);
       expect(engine.running).toBe(false);
 
-      expect((await engine.call<{ count: number }>('snapshot.meta', { path: snap })).count).toBe(1);
+      expect((await engine.call('snapshot.meta', { path: snap })).count).toBe(1);
       expect(engine.running).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+});
+
+describe('the offline worker’s protocol', () => {
+  it('refuses a request its schema does not take, or a method it does not have, before anything runs', async () => {
+    const engine = new OfflineEngine(undefined, 5_000);
+    const call = engine.call.bind(engine) as (method: string, args: unknown) => Promise<unknown>;
+    try {
+      const out = join(dir, 'bad.csv');
+      // A sink whose file has an unknown format: refused, and no file is made.
+      await expect(
+        call('sink.open', {
+          id: 'x',
+          spec: { input: 'user', file: { path: out, format: 'exe', fields: [], bom: false } },
+        }),
+      ).rejects.toThrow(/refused sink\.open: .*\(spec\.file\.format\)/);
+      expect(existsSync(out)).toBe(false);
+      await expect(call('sink.write', { id: 'x', texts: [] })).rejects.toThrow(/no longer running/);
+      // An argument the method doesn't know, a wrong type, a method that doesn't exist, a prototype's name.
+      await expect(call('snapshot.meta', { path: join(dir, 'a.sqlite'), extra: 1 })).rejects.toThrow(
+        /refused snapshot\.meta/,
+      );
+      await expect(call('snapshot.query', { path: 'p', q: 1, offset: 0, limit: 10 })).rejects.toThrow(
+        /refused snapshot\.query: .*\(q\)/,
+      );
+      await expect(call('shell.exec', {})).rejects.toThrow(/no method "shell\.exec"/);
+      await expect(call('__proto__', {})).rejects.toThrow(/no method "__proto__"/);
+      await expect(call('toString', {})).rejects.toThrow(/no method "toString"/);
+      // The worker is still there and answers a good request.
+      expect(engine.running).toBe(true);
+      await expect(call('snapshot.close', { path: join(dir, 'nothing.sqlite') })).resolves.toBe(true);
     } finally {
       await engine.close();
     }
