@@ -6,12 +6,11 @@ import type { Worker } from 'node:worker_threads';
 import { userInfo } from 'node:os';
 import { AuditLog } from './audit/audit-log.js';
 import { resolveInterruptedWrites } from './audit/recovery.js';
-import type { AuditEntry } from '../preload/contract.js';
-import { writeAuditCsv } from './audit/csv.js';
+import { tenantOf, type AuditEntry } from '../preload/contract.js';
 import { WritePath } from './operations/write-path.js';
 import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
 import { DownloadStore, type Download } from './downloads/download-store.js';
-import { toEnvelope } from './errors.js';
+import { incidentEnvelope } from './diagnostics/incident.js';
 import { ExportService } from './exports/export-service.js';
 import { JobsService } from './jobs/jobs-service.js';
 import { TaskEngine } from './tasks/engine.js';
@@ -24,26 +23,19 @@ import { LocalTenantService } from './local-tenant/local-tenant-service.js';
 import type { SchedulerOptions } from './scheduler/rate-scheduler.js';
 import { ProfileStore } from './tenants/profile-store.js';
 import { TenantService } from './tenants/tenant-service.js';
-import { changeRoles } from './operations/user/change-roles.js';
-import { createUser } from './operations/user/create.js';
-import { deleteUser } from './operations/user/delete.js';
-import { invalidateRememberBrowser } from './operations/user/invalidate-remember-browser.js';
-import { mfaReset } from './operations/user/mfa-reset.js';
-import { passwordTicket } from './operations/user/password-ticket.js';
-import { resetEmail } from './operations/user/reset-email.js';
-import { sendVerificationEmail } from './operations/user/send-verification-email.js';
-import { setBlocked } from './operations/user/set-blocked.js';
-import { setEmailVerified } from './operations/user/set-email-verified.js';
-import { setPassword } from './operations/user/set-password.js';
-import { unblockBruteForce } from './operations/user/unblock-brute-force.js';
-import { updateMetadata } from './operations/user/update-metadata.js';
-import { updateProfile } from './operations/user/update-profile.js';
-import { addRoleMembers } from './operations/role/add-members.js';
-import { createRole } from './operations/role/create.js';
-import { deleteRole } from './operations/role/delete.js';
-import { addRolePermissions, removeRolePermissions } from './operations/role/permissions.js';
-import { updateRole } from './operations/role/update.js';
 import { PrefsStore } from './prefs/prefs-store.js';
+import { auditHandlers } from './audit/handlers.js';
+import { crossHandlers } from './cross/handlers.js';
+import { exportsHandlers } from './exports/handlers.js';
+import { importsHandlers } from './imports/handlers.js';
+import { bulkHandlers } from './jobs/handlers.js';
+import { logsHandlers } from './logs/handlers.js';
+import { rolesHandlers } from './roles/handlers.js';
+import { shellHandlers } from './shell/handlers.js';
+import { snapshotsHandlers } from './snapshots/handlers.js';
+import { tasksHandlers } from './tasks/handlers.js';
+import { tenantsHandlers } from './tenants/handlers.js';
+import { usersHandlers } from './users/handlers.js';
 import { LogReads } from './logs/log-reads.js';
 import { UserReads } from './users/user-reads.js';
 import { CrossTenant } from './cross/cross-tenant.js';
@@ -209,19 +201,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   late.tenants = service;
   late.localTenant = localTenantService;
-  /** A failure of background work (an export) as the window shows it, logged with an incident id like a request's. */
-  const envelope = (err: unknown, what: string) => {
-    const error = toEnvelope(err, knownSecrets());
-    error.incidentId = DiagnosticsLog.incidentId();
-    if (error.code === 'internal')
-      error.message = `${error.message} Quote incident ${error.incidentId} when you report it.`;
-    log.write(error.code === 'internal' ? 'error' : 'warn', `${what} failed`, {
-      incidentId: error.incidentId,
-      code: error.code,
-      message: error.message,
-    });
-    return error;
-  };
+  /** A failure of background work (a task) as the window shows it, logged with an incident id like a request's. */
+  const envelope = (err: unknown, what: string) =>
+    incidentEnvelope(err, knownSecrets(), log, `${what} failed`);
   const engine = new OfflineEngine(options.offlineWorker);
   const snapshots = new SnapshotService({
     dir: join(options.dataDir, 'snapshots'),
@@ -259,147 +241,47 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const router = createRouter(
     {
-      'app:info': () => {
-        let firstRun: boolean;
-        try {
-          firstRun = service.list().length === 0;
-        } catch {
-          firstRun = true;
-        }
-        return { version: options.version, host: options.host, dataDir: options.dataDir, firstRun };
-      },
-      'keychain:status': async () => {
-        await keychainChecked;
-        const missing = secrets.missingSecrets();
-        return {
-          ...(await secrets.keychain.status()),
-          ...(missing.length ? { missingSecrets: missing } : {}),
-        };
-      },
-      'tenants:list': () => service.list(),
-      'tenants:add': (input) => service.add(input),
-      'tenants:update': (input) => service.update(input.id, input.patch, input.guard),
-      'tenants:set-secret': (input) =>
-        service.setSecret(input.id, input.secret, input.secretStorage, input.guard),
-      'tenants:remove-secret': (input) => service.removeSecret(input.id, input.guard),
-      'tenants:remove': async (input) => {
-        const removed = service.stored(input.id);
-        const result = await service.remove(input.id, input.guard);
-        if (removed.localTenant) await localTenantService.stop();
-        return result;
-      },
-      'tenants:test-connection': (input) => service.testConnection(input.id),
-      'local-tenant:start': () => localTenantService.start(),
-      'local-tenant:status': () => localTenantService.current(),
-      'audit:list': (input) => audit.list(input),
-      'audit:export-csv': async (input) => {
-        const file = downloads.reserve(
-          `tenant-desk-audit-${new Date().toISOString().slice(0, 10)}.csv`,
-          'text/csv; charset=utf-8',
-        );
-        try {
-          await writeAuditCsv(audit.entries(input), file.path);
-        } catch (err) {
-          file.discard();
-          throw err;
-        }
-        const { id, filename, bytes } = await file.commit();
-        return { id, filename, bytes };
-      },
-      'downloads:save': async (input) => {
-        const download = downloads.get(input.id);
-        if (!options.chooseSavePath) return { url: downloads.link(download.id) };
-        const path = await options.chooseSavePath(download);
-        if (!path) return { saved: false };
-        downloads.saveTo(download.id, path);
-        return { saved: true, path };
-      },
-      'users:search': (input) => users.search(input),
-      'users:get': (input) => users.get(input.tenantId, input.userId),
-      'users:create': (input) => writes.run(createUser, input),
-      'users:update-metadata': (input) => writes.run(updateMetadata, input),
-      'users:update-profile': (input) => writes.run(updateProfile, input),
-      'users:set-blocked': (input) => writes.run(setBlocked, input),
-      'users:unblock-brute-force': (input) => writes.run(unblockBruteForce, input),
-      'users:blocks': (input) => users.blocks(input.tenantId, input.userId),
-      'users:delete': (input) => writes.run(deleteUser, input),
-      'users:set-email-verified': (input) => writes.run(setEmailVerified, input),
-      'users:send-verification-email': (input) => writes.run(sendVerificationEmail, input),
-      'users:password-ticket': (input) => writes.run(passwordTicket, input),
-      'users:reset-email': (input) => writes.run(resetEmail, input),
-      'users:set-password': (input) => writes.run(setPassword, input),
-      'users:mfa': (input) => users.mfa(input.tenantId, input.userId),
-      'users:mfa-reset': (input) => writes.run(mfaReset, input),
-      'users:invalidate-remember-browser': (input) => writes.run(invalidateRememberBrowser, input),
-      'users:roles': (input) => users.roles(input.tenantId, input.userId),
-      'users:assign-roles': async ({ roleIds, ...input }) => {
-        await writes.run(changeRoles, { ...input, add: roleIds, remove: [] });
-        return users.roles(input.tenantId, input.userId);
-      },
-      'users:remove-roles': async ({ roleIds, ...input }) => {
-        await writes.run(changeRoles, { ...input, add: [], remove: roleIds });
-        return users.roles(input.tenantId, input.userId);
-      },
-      'users:logs': (input) => users.logs(input.tenantId, input.userId, input.page),
-      'prefs:get': () => prefs.all(),
-      'prefs:set': (input) => {
-        prefs.set(input.key, input.value);
-        return { saved: true as const };
-      },
-      'logs:search': (input) => logs.search(input),
-      'logs:checkpoint': (input) => logs.checkpoint(input),
-      'logs:get': (input) => logs.get(input.tenantId, input.logId),
-      'bulk:plan': (input) => jobs.plan(input),
-      'bulk:cancel-plan': (input) => jobs.cancelPlan(input.planId),
-      'bulk:plan-items': (input) => jobs.planItems(input),
-      'bulk:save-users': (input) => jobs.saveUsers(input.planId),
-      'bulk:start': (input) => jobs.start(input.planId, input.guard),
-      'jobs:items': (input) => jobs.items(input),
-      'jobs:retry-plan': (input) => jobs.retryPlan(input.jobId, input.planId),
-      'jobs:undo-plan': (input) => jobs.undoPlan(input.jobId, input.planId),
-      'tasks:list': (input) => tasks.list(input.tenantId ? { tenantId: input.tenantId } : {}),
-      'tasks:get': (input) => tasks.describe(input.taskId),
-      'tasks:control': (input) => tasks.control(input.taskId, input.action),
-      'tasks:results': (input) => tasks.results(input.taskId),
-      'roles:search': (input) => users.searchRoles(input.tenantId, input.nameFilter),
-      'connections:list': (input) => users.connections(input.tenantId),
-      'roles:list': (input) => roleAdmin.list(input),
-      'roles:get': (input) => roleAdmin.get(input.tenantId, input.roleId),
-      'roles:create': (input) => writes.run(createRole, input),
-      'roles:update': (input) => writes.run(updateRole, input),
-      'roles:delete': (input) => writes.run(deleteRole, input),
-      'roles:members': (input) => roleAdmin.members(input),
-      'roles:add-members': (input) => writes.run(addRoleMembers, input),
-      'roles:remove-members': (input) => roleAdmin.removeMembers(input),
-      'roles:add-permissions': (input) => writes.run(addRolePermissions, input),
-      'roles:remove-permissions': (input) => writes.run(removeRolePermissions, input),
-      'roles:export-members': (input) => roleAdmin.exportMembers(input.tenantId, input.roleId),
-      'resource-servers:list': (input) => roleAdmin.resourceServers(input.tenantId),
-      'imports:prepare': (input) => imports.prepare(input),
-      'imports:start': (input) => imports.start(input),
-      'imports:failures': (input) => imports.failures(input),
-      'imports:template': (input) => imports.template(input),
-      'cross:search': (input) => cross.search(input),
-      'cross:compare': (input) => cross.compare(input),
-      'exports:start': (input) => exportsService.start(input),
-      'snapshots:list': () => snapshots.list(),
-      'snapshots:search': (input) => snapshots.search(input),
-      'snapshots:user': (input) => snapshots.user(input.snapshotId, input.userId),
-      'snapshots:delete': (input) => snapshots.delete(input.snapshotId),
-      'snapshots:open-file': (input) => snapshots.openFile(input),
-      'snapshots:export': (input) => snapshots.export(input),
-      'snapshots:compare': (input) => snapshots.compare(input.before, input.after),
-      'snapshots:compare-items': (input) => snapshots.compareItems(input),
-      'snapshots:compare-export': (input) => snapshots.compareExport(input.compareId),
-      'uploads:begin': (input) => uploads.begin(input.name, input.bytes),
-      'uploads:chunk': (input) => uploads.chunk(input.uploadId, input.offset, input.data),
-      'uploads:finish': (input) => uploads.finish(input.uploadId),
+      ...shellHandlers({
+        version: options.version,
+        host: options.host,
+        dataDir: options.dataDir,
+        firstRun: () => {
+          try {
+            return service.list().length === 0;
+          } catch {
+            return true;
+          }
+        },
+        keychainStatus: async () => {
+          await keychainChecked;
+          const missing = secrets.missingSecrets();
+          return {
+            ...(await secrets.keychain.status()),
+            ...(missing.length ? { missingSecrets: missing } : {}),
+          };
+        },
+        prefs,
+        uploads,
+        downloads,
+        chooseSavePath: options.chooseSavePath,
+      }),
+      ...tenantsHandlers({ tenants: service, localTenant: localTenantService }),
+      ...auditHandlers({ audit, downloads }),
+      ...usersHandlers({ users, writes }),
+      ...logsHandlers({ logs }),
+      ...bulkHandlers({ jobs }),
+      ...tasksHandlers({ tasks }),
+      ...rolesHandlers({ roleAdmin, writes }),
+      ...importsHandlers({ imports }),
+      ...crossHandlers({ cross }),
+      ...exportsHandlers({ exports: exportsService }),
+      ...snapshotsHandlers({ snapshots }),
     },
     knownSecrets,
     log,
-    async (input) => {
-      const { tenantId, id } = (input ?? {}) as { tenantId?: unknown; id?: unknown };
-      const tenant = typeof tenantId === 'string' ? tenantId : typeof id === 'string' ? id : null;
+    // A request bound to a tenant waits while that tenant (a local one) is restarting.
+    async (channel, input) => {
+      const tenant = tenantOf(channel, input);
       if (tenant) await localTenantService.settled(tenant);
     },
   );

@@ -10,8 +10,9 @@ import {
   type Events,
   type Result,
 } from '../preload/contract.js';
-import { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
-import { AppError, toEnvelope } from './errors.js';
+import type { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
+import { incidentEnvelope } from './diagnostics/incident.js';
+import { AppError } from './errors.js';
 
 export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -23,27 +24,22 @@ export interface Router {
   subscribe(listener: EventListener): () => void;
 }
 
-export type Handlers = {
-  [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+/** The handlers of one contract slice (`typeof usersChannels`): one per channel, typed by its input and output. */
+export type SliceHandlers<Slice> = {
+  [C in keyof Slice & ChannelName]: (
+    input: ChannelParsedInput<C>,
+  ) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
 };
 
-/** Where a failure came from, for the diagnostics log (never sent to the window). */
-function origin(err: unknown): Record<string, unknown> {
-  const e = err as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
-  return {
-    error: typeof e?.name === 'string' ? e.name : typeof err,
-    ...(typeof e?.message === 'string' ? { detail: e.message.slice(0, 2000) } : {}),
-    ...(typeof e?.stack === 'string' ? { stack: e.stack.split('\n').slice(0, 12).join('\n') } : {}),
-    ...(e?.cause ? { cause: String((e.cause as Error)?.message ?? e.cause).slice(0, 500) } : {}),
-  };
-}
+/** Every channel's handler: the features' handler sets, composed by app.ts. */
+export type Handlers = SliceHandlers<typeof channels>;
 
 export function createRouter(
   handlers: Handlers,
   secrets: () => Iterable<string>,
   log?: DiagnosticsLog,
   /** Runs before a valid request's handler (the local tenant's restart is waited for there). */
-  before?: (input: unknown) => Promise<void>,
+  before?: <C extends ChannelName>(channel: C, input: ChannelParsedInput<C>) => Promise<void>,
 ): Router & { emit: EventListener } {
   const listeners = new Set<EventListener>();
   const isChannel = (c: string): c is ChannelName => Object.prototype.hasOwnProperty.call(channels, c);
@@ -63,23 +59,12 @@ export function createRouter(
             { details: { issues } },
           );
         }
-        if (before) await before(parsed.data);
+        if (before) await before(channel, parsed.data as ChannelParsedInput<typeof channel>);
         const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
         return { ok: true, data: await handler(parsed.data) };
       } catch (err) {
-        const error = toEnvelope(err, secrets());
-        error.incidentId = DiagnosticsLog.incidentId();
-        const internal = error.code === 'internal';
-        if (internal)
-          error.message = `${error.message} Quote incident ${error.incidentId} when you report it.`;
-        log?.write(internal ? 'error' : 'warn', 'request failed', {
+        const error = incidentEnvelope(err, secrets(), log, 'request failed', {
           channel: typeof channel === 'string' ? channel.slice(0, 64) : typeof channel,
-          incidentId: error.incidentId,
-          code: error.code,
-          message: error.message,
-          ...(error.status !== undefined ? { status: error.status } : {}),
-          ...(error.auth0ErrorCode ? { auth0ErrorCode: error.auth0ErrorCode } : {}),
-          ...(internal ? origin(err) : {}),
         });
         return { ok: false, error };
       }

@@ -14,7 +14,12 @@ import { rolesChannels } from './contract/roles.js';
 import type { Environment, GuardAnswer, GuardLevel, Result, WriteRisk } from './contract/shared.js';
 import { snapshotsChannels } from './contract/snapshots.js';
 import { tasksChannels, type TaskSummary } from './contract/tasks.js';
-import { tenantsChannels, type LocalTenantStatus, type TenantProfile } from './contract/tenants.js';
+import {
+  tenantsChannels,
+  type Capability,
+  type LocalTenantStatus,
+  type TenantProfile,
+} from './contract/tenants.js';
 import { usersChannels } from './contract/users.js';
 
 export * from './contract/rules.js';
@@ -56,6 +61,38 @@ export type ChannelParsedInput<C extends ChannelName> = z.output<Channels[C]['in
 export type ChannelOutput<C extends ChannelName> = Channels[C]['output'];
 export const channelNames = Object.keys(channels) as ChannelName[];
 
+// ---------- the tenant a request is bound to ----------
+
+/** The channels bound to one tenant: those that declare where their input names it. */
+export type TenantChannel = {
+  [C in ChannelName]: Channels[C] extends { tenant: (input: never) => string } ? C : never;
+}[ChannelName];
+
+/**
+ * Compile-time check: a channel whose input always names a tenant declares `tenant`, and what it declares takes that
+ * input. A channel that breaks either rule shows up here by name.
+ */
+type TenantDeclarationProblem = {
+  [C in ChannelName]: Channels[C] extends { tenant: (input: infer I) => string }
+    ? ChannelParsedInput<C> extends I
+      ? never
+      : C
+    : ChannelParsedInput<C> extends { tenantId: string }
+      ? C
+      : never;
+}[ChannelName];
+const tenantDeclarationsHold: [TenantDeclarationProblem] extends [never]
+  ? true
+  : `the tenant of ${TenantDeclarationProblem}: declare it, or make it fit the input` = true;
+/** True, or the build fails naming the channel whose tenant isn't declared (see above). */
+export const tenantDeclarationsChecked = tenantDeclarationsHold;
+
+/** The tenant a valid request is bound to, or null for a channel that isn't bound to one. */
+export function tenantOf<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): string | null {
+  const declared = (channels[channel] as { tenant?: (input: ChannelParsedInput<C>) => string }).tenant;
+  return declared ? declared(input) : null;
+}
+
 // ---------- the production guard: one policy, used by the window and enforced again by main ----------
 
 /** The channels that change a tenant (or the profile that points at one): those that declare a risk. */
@@ -66,6 +103,11 @@ export const writeChannels = channelNames.filter((c) => 'risk' in channels[c]) a
 
 /** What a write channel's risk is judged from (its input, or the part of it that matters). */
 export type RiskInput<C extends WriteChannel> = Parameters<Channels[C]['risk']>[0];
+
+/** What a write channel's operation needs the tenant's grant to allow (none for writes to the console's own profiles). */
+export function needsOf(channel: WriteChannel): Capability | undefined {
+  return (channels[channel] as { needs?: Capability }).needs;
+}
 
 /** What the production guard asks before this write on a tenant of this environment. */
 export function guardLevel<C extends WriteChannel>(

@@ -1,6 +1,6 @@
 // A bulk change in words, and a plan line's write as its operation (operations/) reads it — including the lines of
 // jobs planned by an earlier version, which named the write differently.
-import type { BulkChange, BulkChangeKind } from '../../preload/contract.js';
+import { BULK_CHANGES, type BulkChange } from '../../preload/contract.js';
 import type { OpCall } from '../operations/operation.js';
 import { operationNamed } from '../operations/registry.js';
 
@@ -21,17 +21,11 @@ export function describeChange(change: BulkChange, roleNames: (id: string) => st
       ].join('; ');
     case 'password-link':
       return `create password-change links (valid ${Math.round(change.ttlSec / 3600)} h)`;
-    default:
-      return {
-        block: 'block',
-        unblock: 'unblock',
-        'brute-force-unblock': 'remove brute-force blocks',
-        'mark-verified': 'mark emails verified',
-        'verification-email': 'send verification emails',
-        'mfa-reset': 'reset MFA',
-        'forget-browsers': 'forget remembered browsers',
-        delete: 'delete',
-      }[change.kind as Exclude<BulkChangeKind, 'metadata' | 'roles' | 'password-link'>];
+    default: {
+      // A change with no parameters says what it does in its contract label ("Block" → "block").
+      const label: string = BULK_CHANGES[change.kind].label;
+      return label[0]!.toLowerCase() + label.slice(1);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // Bulk edits: who (a selection, a query, a list), what (the change), the plan, and the job that runs it.
 import { z } from 'zod';
 import { jsonValueSchema, metadataKeyProblem } from './rules.js';
-import { guardSchema, idSchema, uploadIdSchema, userIdSchema, type WriteRisk } from './shared.js';
+import { guardSchema, idSchema, uploadIdSchema, userIdSchema, type WriteRisk, byTenantId } from './shared.js';
 import type { DownloadRef } from './app.js';
 import type { Capability } from './tenants.js';
 
@@ -247,6 +247,7 @@ export const bulkChannels = {
       })
       .strict(),
     output: {} as BulkPlanSummary,
+    tenant: byTenantId,
   },
   'bulk:cancel-plan': {
     input: z.object({ planId: z.string().max(64) }).strict(),

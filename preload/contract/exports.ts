@@ -1,7 +1,7 @@
 // Exports of users to CSV, NDJSON and XLSX.
 import { z } from 'zod';
 import { fieldPathSchema } from './rules.js';
-import { idSchema, userIdSchema, type ErrorEnvelope } from './shared.js';
+import { idSchema, userIdSchema, type ErrorEnvelope, byTenantId } from './shared.js';
 import type { DownloadRef } from './app.js';
 
 export const exportFormats = ['csv', 'ndjson', 'xlsx'] as const;
@@ -195,5 +195,6 @@ export const exportsChannels = {
       })
       .strict(),
     output: {} as ExportStatus,
+    tenant: byTenantId,
   },
 } as const;

@@ -1,7 +1,15 @@
 // Imports of users from a file into a database connection.
 import { z } from 'zod';
+import type { Capability } from './tenants.js';
 import { IMPORT_TARGET_PATTERN, importFormats, type ImportFormat } from './rules.js';
-import { guardSchema, idSchema, importIdSchema, uploadIdSchema, type WriteRisk } from './shared.js';
+import {
+  guardSchema,
+  idSchema,
+  importIdSchema,
+  uploadIdSchema,
+  type WriteRisk,
+  byTenantId,
+} from './shared.js';
 import type { DownloadRef } from './app.js';
 
 export const importMappingSchema = z.record(
@@ -116,6 +124,7 @@ export const importsChannels = {
       })
       .strict(),
     output: {} as ImportPreview,
+    tenant: byTenantId,
   },
   /** Sends a prepared import, chunk by chunk, two Auth0 jobs at a time: a task (progress: task:progress). */
   'imports:start': {
@@ -128,6 +137,7 @@ export const importsChannels = {
       })
       .strict(),
     output: {} as ImportSummary,
+    needs: 'jobs:import' as Capability,
     risk: (): WriteRisk => 'bulk',
   },
   'imports:failures': {
@@ -150,5 +160,6 @@ export const importsChannels = {
       })
       .strict(),
     output: {} as DownloadRef,
+    tenant: byTenantId,
   },
 } as const;

@@ -1,6 +1,6 @@
 // A tenant's log events: searched, read by checkpoint, one by one.
 import { z } from 'zod';
-import { idSchema } from './shared.js';
+import { idSchema, byTenantId } from './shared.js';
 import type { LogEventSummary } from './users.js';
 
 export const logsChannels = {
@@ -16,6 +16,7 @@ export const logsChannels = {
       })
       .strict(),
     output: {} as { logs: LogEventSummary[]; total: number; capped: boolean },
+    tenant: byTenantId,
   },
   /**
    * Events after a checkpoint (a log id), oldest first, with no 1,000 limit; Auth0 ignores a query there, so `q` is
@@ -35,6 +36,7 @@ export const logsChannels = {
       })
       .strict(),
     output: {} as { logs: LogEventSummary[]; next: string | null; read: number },
+    tenant: byTenantId,
   },
   /** One log event whole (the detail drawer's raw event). */
   'logs:get': {
@@ -45,5 +47,6 @@ export const logsChannels = {
       })
       .strict(),
     output: {} as Record<string, unknown>,
+    tenant: byTenantId,
   },
 } as const;

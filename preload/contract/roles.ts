@@ -1,6 +1,14 @@
 // Roles administration: roles, their members and permissions, and the tenant's APIs.
 import { z } from 'zod';
-import { guardSchema, idSchema, userIdSchema, type ErrorEnvelope, type WriteRisk } from './shared.js';
+import type { Capability } from './tenants.js';
+import {
+  guardSchema,
+  idSchema,
+  userIdSchema,
+  type ErrorEnvelope,
+  type WriteRisk,
+  byTenantId,
+} from './shared.js';
 import type { DownloadRef } from './app.js';
 import type { RoleSummary } from './users.js';
 import { roleIdSchema } from './bulk.js';
@@ -68,10 +76,12 @@ export const rolesChannels = {
       })
       .strict(),
     output: {} as { roles: RoleSummary[]; total: number },
+    tenant: byTenantId,
   },
   'roles:get': {
     input: z.object({ tenantId: idSchema, roleId: roleIdSchema }).strict(),
     output: {} as RoleDetail,
+    tenant: byTenantId,
   },
   'roles:create': {
     input: z
@@ -83,7 +93,9 @@ export const rolesChannels = {
       })
       .strict(),
     output: {} as RoleSummary,
+    needs: 'roles:manage' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'roles:update': {
     input: z
@@ -100,12 +112,16 @@ export const rolesChannels = {
         'Change the name or the description.',
       ),
     output: {} as RoleSummary,
+    needs: 'roles:manage' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'roles:delete': {
     input: z.object({ tenantId: idSchema, roleId: roleIdSchema, guard: guardSchema }).strict(),
     output: {} as { deleted: true },
+    needs: 'roles:manage' as Capability,
     risk: (): WriteRisk => 'destructive',
+    tenant: byTenantId,
   },
   /** One page of a role's members by checkpoint (no limit on how far); `next` is null on the last page. */
   'roles:members': {
@@ -118,6 +134,7 @@ export const rolesChannels = {
       })
       .strict(),
     output: {} as { members: RoleMember[]; next: string | null },
+    tenant: byTenantId,
   },
   'roles:add-members': {
     input: z
@@ -129,7 +146,9 @@ export const rolesChannels = {
       })
       .strict(),
     output: {} as { added: number },
+    needs: 'roles:members' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   /** Each user loses the role by its own audited write (Auth0 removes roles only from a user). */
   'roles:remove-members': {
@@ -142,25 +161,33 @@ export const rolesChannels = {
       })
       .strict(),
     output: {} as { removed: number; failed: { userId: string; error: ErrorEnvelope }[] },
+    needs: 'roles:members' as Capability,
     risk: (): WriteRisk => 'destructive',
+    tenant: byTenantId,
   },
   'roles:add-permissions': {
     input: rolePermissionsChangeSchema,
     output: {} as RolePermission[],
+    needs: 'roles:manage' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'roles:remove-permissions': {
     input: rolePermissionsChangeSchema,
     output: {} as RolePermission[],
+    needs: 'roles:manage' as Capability,
     risk: (): WriteRisk => 'destructive',
+    tenant: byTenantId,
   },
   /** Every member (read by checkpoint) as CSV. */
   'roles:export-members': {
     input: z.object({ tenantId: idSchema, roleId: roleIdSchema }).strict(),
     output: {} as DownloadRef,
+    tenant: byTenantId,
   },
   'resource-servers:list': {
     input: z.object({ tenantId: idSchema }).strict(),
     output: {} as ResourceServerSummary[],
+    tenant: byTenantId,
   },
 } as const;

@@ -23,6 +23,15 @@ export const domainSchema = z
   );
 export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'Colour is a #rrggbb value');
 export const idSchema = z.string().min(1).max(64);
+
+/**
+ * A channel bound to one tenant declares where its input names it (`tenant: byTenantId`); main waits for that tenant
+ * (a local tenant restarting) before the request runs, and the CLI and the audit read it the same way. contract.ts
+ * checks at compile time that every channel whose input has a `tenantId` declares it, and that it fits the input.
+ */
+export const byTenantId = (input: { tenantId: string }): string => input.tenantId;
+/** The tenants' own channels name the tenant profile they change by `id`. */
+export const byId = (input: { id: string }): string => input.id;
 export const userIdSchema = z.string().min(1).max(512);
 export const snapshotIdSchema = z.string().regex(/^snap_[0-9a-f]{16}$/, 'Not a snapshot id');
 export const uploadIdSchema = z.string().regex(/^up_[0-9a-f]{32}$/, 'Not an upload id');

@@ -14,6 +14,7 @@ import {
   type Environment,
   type SecretStorage,
   type WriteRisk,
+  byId,
 } from './shared.js';
 
 /** A tenant profile as the renderer sees it: never a secret, only whether one is stored and where. */
@@ -114,6 +115,7 @@ export const tenantsChannels = {
     output: {} as TenantProfile,
     risk: (input: { patch: Record<string, unknown> }) =>
       TENANT_IDENTITY_FIELDS.some((f) => input.patch[f] !== undefined) ? 'destructive' : 'none',
+    tenant: byId,
   },
   'tenants:set-secret': {
     input: z
@@ -129,20 +131,24 @@ export const tenantsChannels = {
       .strict(),
     output: {} as TenantProfile,
     risk: (): WriteRisk => 'write',
+    tenant: byId,
   },
   'tenants:remove-secret': {
     input: z.object({ id: idSchema, guard: guardSchema }).strict(),
     output: {} as TenantProfile,
     risk: (): WriteRisk => 'write',
+    tenant: byId,
   },
   'tenants:remove': {
     input: z.object({ id: idSchema, guard: guardSchema }).strict(),
     output: {} as { id: string },
     risk: (): WriteRisk => 'write',
+    tenant: byId,
   },
   'tenants:test-connection': {
     input: z.object({ id: idSchema }).strict(),
     output: {} as ConnectionTestResult,
+    tenant: byId,
   },
   /** Start the local tenant (its own process) and point its profile at it, adding the profile on first run. */
   'local-tenant:start': { input: z.object({}).strict(), output: {} as TenantProfile },

@@ -1,7 +1,15 @@
 // Users as Auth0 returns them, their searches, details and every write on one user.
 import { z } from 'zod';
+import type { Capability } from './tenants.js';
 import { hasProtoKey, metadataChangesSchema, metadataKeyProblem, profileChangesSchema } from './rules.js';
-import { guardSchema, idSchema, searchPageFields, userIdSchema, type WriteRisk } from './shared.js';
+import {
+  guardSchema,
+  idSchema,
+  searchPageFields,
+  userIdSchema,
+  type WriteRisk,
+  byTenantId,
+} from './shared.js';
 
 export interface UserIdentity {
   connection: string;
@@ -106,10 +114,12 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as UserSearchResult,
+    tenant: byTenantId,
   },
   'users:get': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
     output: {} as Auth0User,
+    tenant: byTenantId,
   },
   'users:create': {
     input: z
@@ -125,7 +135,9 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as Auth0User,
+    needs: 'users:create' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:update-metadata': {
     input: z
@@ -151,7 +163,9 @@ export const usersChannels = {
         }
       }),
     output: {} as Auth0User,
+    needs: 'users:update' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:update-profile': {
     input: z
@@ -165,7 +179,9 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as Auth0User,
+    needs: 'users:update' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:set-blocked': {
     input: z
@@ -177,31 +193,42 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as Auth0User,
+    needs: 'users:block' as Capability,
     risk: (input: { blocked: boolean }): WriteRisk => (input.blocked ? 'destructive' : 'write'),
+    tenant: byTenantId,
   },
   'users:unblock-brute-force': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { ok: true },
+    needs: 'users:block' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:blocks': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
     output: {} as { identifier: string; ip?: string; connection?: string }[],
+    tenant: byTenantId,
   },
   'users:delete': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { userId: string },
+    needs: 'users:delete' as Capability,
     risk: (): WriteRisk => 'destructive',
+    tenant: byTenantId,
   },
   'users:set-email-verified': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as Auth0User,
+    needs: 'users:update' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:send-verification-email': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { jobId: string },
+    needs: 'jobs:verification-email' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:password-ticket': {
     input: z
@@ -215,12 +242,16 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as { ticket: string; expiresAt: string },
+    needs: 'tickets:password-change' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:reset-email': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { sentTo: string },
+    needs: 'users:reset-email' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:set-password': {
     input: z
@@ -232,25 +263,33 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as Auth0User,
+    needs: 'users:update' as Capability,
     risk: (): WriteRisk => 'destructive',
+    tenant: byTenantId,
   },
   'users:mfa': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
     output: {} as MfaState,
+    tenant: byTenantId,
   },
   'users:mfa-reset': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as MfaState,
+    needs: 'mfa:reset' as Capability,
     risk: (): WriteRisk => 'destructive',
+    tenant: byTenantId,
   },
   'users:invalidate-remember-browser': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema, guard: guardSchema }).strict(),
     output: {} as { ok: true },
+    needs: 'users:forget-browsers' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:roles': {
     input: z.object({ tenantId: idSchema, userId: userIdSchema }).strict(),
     output: {} as RoleSummary[],
+    tenant: byTenantId,
   },
   'users:assign-roles': {
     input: z
@@ -262,7 +301,9 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as RoleSummary[],
+    needs: 'roles:assign' as Capability,
     risk: (): WriteRisk => 'write',
+    tenant: byTenantId,
   },
   'users:remove-roles': {
     input: z
@@ -274,17 +315,25 @@ export const usersChannels = {
       })
       .strict(),
     output: {} as RoleSummary[],
+    needs: 'roles:assign' as Capability,
     risk: (): WriteRisk => 'destructive',
+    tenant: byTenantId,
   },
   'users:logs': {
     input: z
       .object({ tenantId: idSchema, userId: userIdSchema, page: z.number().int().min(0).max(19).default(0) })
       .strict(),
     output: {} as { logs: LogEventSummary[]; total: number },
+    tenant: byTenantId,
   },
   'roles:search': {
     input: z.object({ tenantId: idSchema, nameFilter: z.string().max(100).default('') }).strict(),
     output: {} as { roles: RoleSummary[]; total: number },
+    tenant: byTenantId,
   },
-  'connections:list': { input: z.object({ tenantId: idSchema }).strict(), output: {} as ConnectionSummary[] },
+  'connections:list': {
+    input: z.object({ tenantId: idSchema }).strict(),
+    output: {} as ConnectionSummary[],
+    tenant: byTenantId,
+  },
 } as const;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BULK_CHANGES,
   capabilityNames,
+  needsOf,
   writeChannels,
   type AuditEntry,
   type BulkChange,
@@ -42,7 +43,11 @@ describe('the operation registry', () => {
         typeof op.risk === 'function'
           ? [riskOf(op, { add: ['r'], remove: [] }), riskOf(op, { add: [], remove: ['r'] })]
           : [op.risk];
-      for (const risk of risks) expect(writeChannels, at).toContain(risk);
+      for (const risk of risks) {
+        expect(writeChannels, at).toContain(risk);
+        // The contract gives the channel the same capability: what the window's buttons and palette check.
+        expect(needsOf(risk), `${at}: ${risk} needs`).toBe(op.needs);
+      }
       // The scopes it needs, through the capability map.
       expect(capabilityNames, at).toContain(op.needs);
       const scopes = CAPABILITY_ENDPOINTS[op.needs].map((e) => ENDPOINT_SCOPES[e]);

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelNames, type ChannelName, type TenantProfile } from '../../preload/contract.js';
+import {
+  channelNames,
+  channels,
+  tenantOf,
+  type ChannelName,
+  type TenantProfile,
+} from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 import { keychainSecret } from '../support/keychain.js';
@@ -63,6 +69,33 @@ describe('router validation', () => {
       expect(r.error.message).toMatch(/domain: Domain is a host name/);
       expect(r.error.message).toMatch(/color: Colour is a #rrggbb value/);
     }
+  });
+});
+
+describe('the tenant a request is bound to', () => {
+  it('is read from the field its channel declares, never guessed from the input', () => {
+    expect(tenantOf('users:get', { tenantId: 'ten_a', userId: 'auth0|1' })).toBe('ten_a');
+    expect(
+      tenantOf(
+        'roles:add-permissions',
+        channels['roles:add-permissions'].input.parse({
+          tenantId: 'ten_b',
+          roleId: 'rol_1',
+          permissions: [{ resourceServer: 'https://api', name: 'read:x' }],
+          guard: { confirmed: true },
+        }),
+      ),
+    ).toBe('ten_b');
+    expect(tenantOf('tenants:test-connection', { id: 'ten_c' })).toBe('ten_c');
+    // A filter by tenant is not a binding; nor are channels about several tenants or none.
+    expect(tenantOf('audit:list', { tenantId: 'ten_d', limit: 10 } as never)).toBeNull();
+    expect(tenantOf('cross:search', { tenantIds: ['ten_a', 'ten_b'] } as never)).toBeNull();
+    expect(tenantOf('tasks:get', { taskId: 'job_1' })).toBeNull();
+    // Every channel that names one tenant declares it: the write channels all do.
+    const bound = channelNames.filter((c) => 'tenant' in channels[c]);
+    expect(bound.length).toBeGreaterThan(40);
+    for (const c of ['users:update-metadata', 'bulk:plan', 'exports:start', 'imports:prepare', 'logs:search'])
+      expect(bound).toContain(c);
   });
 });
 
