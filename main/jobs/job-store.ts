@@ -6,7 +6,7 @@
 // <data dir>/plans/. Jobs of an earlier version (<data dir>/jobs/<id>/) are moved into the engine's folder once.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BulkChange, JobCounts, JobItemState, JobStatus } from '../../preload/contract.js';
+import type { BulkChange, JobCounts, JobItemState, JobSummary } from '../../preload/contract.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { linesForward } from '../fs/lines.js';
 import type { OpCall } from '../operations/operation.js';
@@ -82,24 +82,11 @@ export async function replayJournal(file: string): Promise<Map<number, JournalLi
   return latest;
 }
 
-/** job.json as an earlier version wrote it. */
-interface EarlierJob {
-  id: string;
-  tenantId: string;
-  tenantDomain: string;
-  change: BulkChange;
-  changeLabel: string;
-  sourceLabel: string;
-  createdAt: string;
-  finishedAt?: string;
-  status: JobStatus;
-  pausedReason?: string;
+/** job.json as an earlier version wrote it: a job's summary with flat counts and its audit entry's id. */
+type EarlierJob = Omit<JobSummary, 'counts' | 'rps' | 'etaSeconds'> & {
   total: number;
-  undoable: boolean;
-  undoOf?: string;
-  retryOf?: string;
   auditId: string;
-}
+};
 
 /**
  * Jobs an earlier version kept in <data dir>/jobs/: each folder becomes a task (its record written next to its plan

@@ -10,15 +10,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
 import { StateView } from '../../ui/StateView';
 import { count, duration, when } from '../../format';
-
-export const STATUS_WORDS: Record<JobSummary['status'], string> = {
-  running: 'Running',
-  paused: 'Paused',
-  interrupted: 'Interrupted',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
+import { TASK_STATUS_WORDS as STATUS_WORDS } from '../tasks/words';
 
 const STATE_WORDS: Record<JobItemState, string> = {
   planned: 'Not yet sent',

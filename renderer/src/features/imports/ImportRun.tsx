@@ -5,7 +5,6 @@ import type {
   ErrorEnvelope,
   ImportChunkState,
   ImportFailure,
-  ImportStatus,
   ImportSummary,
   TenantProfile,
 } from '../../../../preload/contract';
@@ -16,17 +15,9 @@ import { ErrorMessage } from '../../ui/ErrorMessage';
 import { Pager } from '../../ui/Pager';
 import { SectionState } from '../../ui/SectionState';
 import { count } from '../../format';
+import { TASK_STATUS_WORDS as STATUS_WORDS } from '../tasks/words';
 
 const FAILURES_PAGE = 50;
-
-export const STATUS_WORDS: Record<ImportStatus, string> = {
-  running: 'Running',
-  paused: 'Paused',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-};
 
 const CHUNK_WORDS: Record<ImportChunkState, string> = {
   waiting: 'Waiting',

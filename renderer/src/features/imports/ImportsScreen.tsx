@@ -10,7 +10,8 @@ import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
 import { TenantBadge } from '../../ui/TenantBadge';
 import { ImportForm } from './ImportForm';
-import { ImportRun, STATUS_WORDS } from './ImportRun';
+import { ImportRun } from './ImportRun';
+import { TASK_STATUS_WORDS as STATUS_WORDS } from '../tasks/words';
 import { count, when } from '../../format';
 
 export function ImportsScreen({ tenant }: { tenant: TenantProfile }) {

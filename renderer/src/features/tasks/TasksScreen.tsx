@@ -9,7 +9,6 @@ import {
   taskKinds,
   type ErrorEnvelope,
   type TaskKind,
-  type TaskStatus,
   type TaskSummary,
 } from '../../../../preload/contract';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -18,15 +17,7 @@ import { useTenantsStore } from '../tenants/store';
 import { count, when } from '../../format';
 import { hasOwnScreen, openTask } from './navigate';
 import { useTasksStore } from './store';
-
-export const TASK_STATUS_WORDS: Record<TaskStatus, string> = {
-  running: 'Running',
-  paused: 'Paused',
-  interrupted: 'Interrupted',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
+import { TASK_STATUS_WORDS } from './words';
 
 type Shown = 'all' | 'under-way' | 'ended';
 
