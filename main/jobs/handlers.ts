@@ -8,6 +8,7 @@ export function bulkHandlers(d: { jobs: JobsService }): SliceHandlers<typeof bul
   const { jobs } = d;
   return {
     'bulk:plan': (input) => jobs.plan(input),
+    'bulk:plan-summary': (input) => jobs.planSummary(input.planId),
     'bulk:cancel-plan': (input) => jobs.cancelPlan(input.planId),
     'bulk:plan-items': (input) => jobs.planItems(input),
     'bulk:save-users': (input) => jobs.saveUsers(input.planId),

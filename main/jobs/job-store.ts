@@ -19,6 +19,8 @@ export interface BulkSpec {
   sourceLabel: string;
   total: number;
   undoable: boolean;
+  /** The plan it was started from (a plan id names its job too: after a kill its id may never have been seen). */
+  planId?: string;
   undoOf?: string;
   retryOf?: string;
 }

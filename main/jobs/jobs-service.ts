@@ -3,7 +3,8 @@
 // jobs run in the background, report progress, can be paused, resumed (after a crash too), cancelled, retried for
 // their failures and undone from their journal.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
@@ -176,8 +177,7 @@ export class JobsService {
               'changed on the tenant since you selected them (someone else blocked or edited them?): the plan uses how they are now',
             count: changedSinceSeen,
           });
-        const state: PlanState = { summary, file: this.planFile(planId), sourceLabel, ...extra };
-        this.plans.set(planId, state);
+        this.keepPlan(planId, { summary, file: this.planFile(planId), sourceLabel, ...extra });
         return summary;
       });
     } catch (err) {
@@ -271,8 +271,30 @@ export class JobsService {
     return { ok: true };
   }
 
+  /**
+   * A plan kept in memory and beside its users (plans/<id>.json, written atomically), so that another Tenant Desk on
+   * the same data directory — the command line, or the window — can show it and start it.
+   */
+  private keepPlan(planId: string, state: PlanState): void {
+    this.plans.set(planId, state);
+    const { file: _file, ...kept } = state;
+    writeFileAtomic(join(this.plansDir, `${planId}.json`), JSON.stringify(kept));
+  }
+
+  planSummary(planId: string): BulkPlanSummary {
+    return this.planOf(planId).summary;
+  }
+
   private planOf(planId: string): PlanState {
-    const plan = this.plans.get(planId);
+    let plan = this.plans.get(planId);
+    const kept = join(this.plansDir, `${planId}.json`);
+    if (!plan && /^[\w-]{1,64}$/.test(planId) && existsSync(kept)) {
+      try {
+        plan = { ...(JSON.parse(readFileSync(kept, 'utf8')) as Omit<PlanState, 'file'>), file: this.planFile(planId) };
+      } catch {
+        plan = undefined;
+      }
+    }
     if (!plan || !existsSync(plan.file))
       throw new AppError(
         'not_found',
@@ -347,6 +369,7 @@ export class JobsService {
       sourceLabel: plan.sourceLabel,
       total: summary.total,
       undoable: summary.undoable,
+      planId,
       ...(plan.undoOf ? { undoOf: plan.undoOf } : {}),
       ...(plan.retryOf ? { retryOf: plan.retryOf } : {}),
     };
@@ -364,9 +387,17 @@ export class JobsService {
         jobId: id,
         before: { users: plan.sourceLabel, change: summary.changeLabel, total: summary.total },
       },
-      adopt: (dir) => renameSync(plan.file, join(dir, 'plan.jsonl')),
+      adopt: (dir) => {
+        try {
+          renameSync(plan.file, join(dir, 'plan.jsonl'));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          throw new AppError('conflict', 'That plan has just been started (by another Tenant Desk?): see its job.');
+        }
+      },
     });
     this.plans.delete(planId);
+    rmSync(join(this.plansDir, `${planId}.json`), { force: true });
     return (task.detail as { job: JobSummary }).job;
   }
 
@@ -427,6 +458,10 @@ export class JobsService {
     kind: 'bulk',
     pausable: true,
     // Jobs that may go on, or whose counts were never saved, are read back from their plan and journal.
+    // Another Tenant Desk ran it meanwhile: its users are read again from the plan and journal when next needed.
+    reload: (record) => {
+      this.runners.delete(record.id);
+    },
     restore: async (record) => {
       if (!ENDED_TASK.includes(record.status) || !record.state.counts) await this.runner(record);
     },
@@ -538,6 +573,7 @@ export class JobsService {
       change: record.spec.change,
       changeLabel: record.spec.changeLabel,
       sourceLabel: record.spec.sourceLabel,
+      ...(record.spec.planId ? { planId: record.spec.planId } : {}),
       createdAt: record.createdAt,
       ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
       status,
@@ -593,6 +629,7 @@ export class JobsService {
       const state = this.plans.get(planId)!;
       state.sourceLabel = `the ${failed.length} users that failed in an earlier job`;
       summary.sourceLabel = state.sourceLabel;
+      this.keepPlan(planId, state);
       return summary;
     });
   }
@@ -693,7 +730,7 @@ export class JobsService {
       },
     );
     if (how.undoOf) summary.undoable = false;
-    this.plans.set(planId, {
+    this.keepPlan(planId, {
       summary,
       file: this.planFile(planId),
       sourceLabel: how.sourceLabel,

@@ -5,7 +5,18 @@
 // `task:progress` event, pause / resume / cancel, the tasks a stopped run left running (offered for resume as
 // "interrupted"), the task's own audit entry (begun when it is created, finished when it ends), its results as CSV,
 // and the sweep of old tasks and of half-created ones.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   ENDED_TASK,
@@ -24,6 +35,7 @@ import { AppError, classify } from '../errors.js';
 import { AppendOnlyFile } from '../fs/append-only-file.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { linesForward } from '../fs/lines.js';
+import { processAlive } from '../fs/sweep.js';
 
 /** A task as it is kept on disk. Spec: what it was asked to do (never changed); state: how far it got. */
 export interface TaskRecord<Spec = unknown, State = unknown> {
@@ -108,6 +120,11 @@ export interface TaskKindModule<Spec = unknown, State = unknown> {
   /** Its audit entry at the end: whether it fully succeeded, and what it did. */
   audit?(record: TaskRecord<Spec, State>): { success: boolean; after: unknown; error?: string };
   results?(record: TaskRecord<Spec, State>, dir: string): TaskResults | Promise<TaskResults>;
+  /**
+   * The record was read again from disk (another Tenant Desk on the same data directory — the window or the command
+   * line — ran it meanwhile): whatever the kind keeps in memory for it is out of date.
+   */
+  reload?(record: TaskRecord<Spec, State>): void;
 }
 
 export interface TaskEngineOptions {
@@ -129,7 +146,17 @@ interface Live {
   stop: StopRequest | null;
   run: Promise<void> | null;
   lastEmit: number;
+  /** Another process running this task now (its owner file), or null. */
+  elsewhere: number | null;
+  /** task.json's mtime when this process last wrote or read it. */
+  seen: number;
 }
+
+/**
+ * Who runs a task: `owner` in its folder, created exclusively with the process id before a run starts and removed
+ * when it stops. Two Tenant Desks on one data directory (the window and the command line) never run one task at once.
+ */
+const OWNER_FILE = 'owner';
 
 const KEEP_ENDED_MS = 30 * 24 * 3600_000;
 /** A task of each kind in words, for the audit log. */
@@ -203,12 +230,15 @@ export class TaskEngine {
         rmSync(dir, { recursive: true, force: true });
         continue;
       }
-      if (record.status === 'running') {
+      const elsewhere = this.ownerElsewhere(id);
+      if (record.status === 'running' && elsewhere === null) {
         record.status = 'interrupted';
         record.reason = stoppedWords(record.kind);
         this.write(record);
       }
-      this.tasks.set(id, this.live(record, kind));
+      const live = this.live(record, kind);
+      live.elsewhere = record.status === 'running' ? elsewhere : null;
+      this.tasks.set(id, live);
     }
     const restoring = [...this.tasks.values()].map((l) =>
       (l.kind.restore?.(l.record) ?? Promise.resolve()).catch((err: unknown) =>
@@ -233,11 +263,101 @@ export class TaskEngine {
       stop: null,
       run: null,
       lastEmit: 0,
+      elsewhere: null,
+      seen: this.mtime(record.id),
     };
+  }
+
+  private mtime(id: string): number {
+    try {
+      return statSync(join(this.taskDir(id), 'task.json')).mtimeMs;
+    } catch {
+      return 0;
+    }
   }
 
   private write(record: TaskRecord): void {
     writeFileAtomic(join(this.taskDir(record.id), 'task.json'), JSON.stringify(record));
+    const live = this.tasks.get(record.id);
+    if (live) live.seen = this.mtime(record.id);
+  }
+
+  /** The id of another live process that runs this task now, or null. */
+  private ownerElsewhere(id: string): number | null {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(this.taskDir(id), OWNER_FILE), 'utf8').trim());
+    } catch {
+      return null;
+    }
+    // This process's own mark is stale (an engine of this process that closed); a dead process's too.
+    if (pid === process.pid || !processAlive(pid)) return null;
+    return pid;
+  }
+
+  /** Marks this process as the task's runner, or refuses in words when another process runs it. */
+  private claim(live: Live): void {
+    const file = join(this.taskDir(live.record.id), OWNER_FILE);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(file, 'wx', 0o600);
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        live.elsewhere = null;
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const other = this.ownerElsewhere(live.record.id);
+        if (other !== null) {
+          live.elsewhere = other;
+          throw new AppError(
+            'conflict',
+            `This ${TASK_NOUN[live.record.kind]} is running in another Tenant Desk (process ${other}) on this data directory: it can\u2019t run in two places at once. Follow it there, or stop it there first.`,
+          );
+        }
+        rmSync(file, { force: true }); // a stopped process's mark
+      }
+    }
+    throw new AppError('conflict', 'This work could not be claimed; try again.');
+  }
+
+  private release(live: Live): void {
+    if (this.ownerElsewhere(live.record.id) === null)
+      rmSync(join(this.taskDir(live.record.id), OWNER_FILE), { force: true });
+  }
+
+  /**
+   * Reads again what another process changed: tasks it created since this one started, and the records of tasks not
+   * running here that it wrote since (a task it ran and that is no longer running there is interrupted).
+   */
+  private rescan(): void {
+    if (!this.loaded) return;
+    for (const id of readdirSync(this.dir)) {
+      const live = this.tasks.get(id);
+      if (live?.run) continue;
+      const seen = this.mtime(id);
+      if (seen === 0 || (live && live.seen === seen && live.elsewhere === null)) continue;
+      let record: TaskRecord;
+      try {
+        record = JSON.parse(readFileSync(join(this.taskDir(id), 'task.json'), 'utf8')) as TaskRecord;
+      } catch {
+        continue;
+      }
+      const kind = this.kinds.get(record.kind);
+      if (!kind) continue;
+      const elsewhere = this.ownerElsewhere(id);
+      if (record.status === 'running' && elsewhere === null) {
+        record.status = 'interrupted';
+        record.reason = stoppedWords(record.kind);
+        writeFileAtomic(join(this.taskDir(id), 'task.json'), JSON.stringify(record));
+      }
+      const fresh = live ?? this.live(record, kind);
+      fresh.record = record;
+      fresh.elsewhere = record.status === 'running' ? elsewhere : null;
+      fresh.seen = this.mtime(id);
+      this.tasks.set(id, fresh);
+      kind.reload?.(record);
+    }
   }
 
   /**
@@ -263,7 +383,12 @@ export class TaskEngine {
       throw new AppError('conflict', 'That task exists already.');
     const dir = this.taskDir(init.id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    init.adopt?.(dir);
+    try {
+      init.adopt?.(dir);
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     let auditId: string | undefined;
     if (init.audit) {
       const begun = this.o.audit.begin(init.audit);
@@ -298,6 +423,7 @@ export class TaskEngine {
   }
 
   private start(live: Live, afterCrash: boolean): void {
+    this.claim(live);
     const controller = new AbortController();
     live.controller = controller;
     live.stop = null;
@@ -319,6 +445,7 @@ export class TaskEngine {
       .finally(() => {
         live.run = null;
         live.controller = null;
+        this.release(live);
       });
   }
 
@@ -431,10 +558,13 @@ export class TaskEngine {
       createdAt: r.createdAt,
       ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
       progress: d.progress,
+      ...(live.elsewhere !== null
+        ? { reason: `Running in another Tenant Desk (process ${live.elsewhere}) on this data directory.` }
+        : {}),
       can: {
-        pause: r.status === 'running' && live.kind.pausable,
+        pause: r.status === 'running' && live.kind.pausable && live.elsewhere === null,
         resume: r.status === 'paused' || r.status === 'interrupted',
-        cancel: !ended,
+        cancel: !ended && live.elsewhere === null,
         results: live.kind.results !== undefined,
       },
       // A copy: the kind goes on changing its own state after this summary is sent.
@@ -464,11 +594,13 @@ export class TaskEngine {
 
   async describe(id: string): Promise<TaskSummary> {
     await this.ready();
+    this.rescan();
     return this.summary(this.get(id));
   }
 
   async list(filter: { tenantId?: string; kind?: TaskKind } = {}): Promise<TaskSummary[]> {
     await this.ready();
+    this.rescan();
     return [...this.tasks.values()]
       .filter(
         (l) =>
@@ -495,8 +627,14 @@ export class TaskEngine {
 
   async control(id: string, action: 'pause' | 'resume' | 'cancel', reason?: string): Promise<TaskSummary> {
     await this.ready();
+    this.rescan();
     const live = this.get(id);
     const status = live.record.status;
+    if (live.elsewhere !== null)
+      throw new AppError(
+        'conflict',
+        `This ${TASK_NOUN[live.record.kind]} is running in another Tenant Desk (process ${live.elsewhere}) on this data directory: ${action} it there.`,
+      );
     if (action === 'pause') {
       if (status !== 'running' || !live.run)
         throw new AppError('validation', 'Only running work can be paused.');

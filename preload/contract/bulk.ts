@@ -210,6 +210,8 @@ export interface JobSummary {
   change: BulkChange;
   changeLabel: string;
   sourceLabel: string;
+  /** The plan it was started from. */
+  planId?: string;
   createdAt: string;
   finishedAt?: string;
   status: JobStatus;
@@ -248,6 +250,11 @@ export const bulkChannels = {
       .strict(),
     output: {} as BulkPlanSummary,
     tenant: byTenantId,
+  },
+  /** A plan's preview again, by its id (one made by another Tenant Desk on this data directory, too). */
+  'bulk:plan-summary': {
+    input: z.object({ planId: z.string().regex(/^[\w-]{8,64}$/) }).strict(),
+    output: {} as BulkPlanSummary,
   },
   'bulk:cancel-plan': {
     input: z.object({ planId: z.string().max(64) }).strict(),
