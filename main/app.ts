@@ -47,7 +47,12 @@ import { migrateKeytarSecrets } from './vault/migrate-keytar.js';
 
 export interface AppOptions {
   dataDir: string;
-  host: 'electron' | 'browser';
+  /** Which face: the Electron window, the browser host, or the command line (its writes are audited as such). */
+  host: 'electron' | 'browser' | 'cli';
+  /** The command line: a secret from the environment for a tenant whose keychain entry this machine lacks. */
+  secretFallback?: () => string | null;
+  /** Whether the local tenant of an earlier run is started again (not by the command line: the window owns it). */
+  resumeLocalTenant?: boolean;
   version: string;
   vault?: CredentialVault;
   /**
@@ -98,7 +103,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // Temporary files of atomic writes and half-built files a killed run left (another running Tenant Desk's stay).
   const swept = sweepTemporary(options.dataDir, 3);
-  const secrets = new SecretStore(options.vault ?? new KeyringVault());
+  const secrets = new SecretStore(options.vault ?? new KeyringVault(), options.secretFallback);
   // Services made below; the scrubber reads them lazily.
   const late: { tenants?: TenantService; localTenant?: LocalTenantService } = {};
   const knownSecrets = () => [
@@ -114,6 +119,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     knownSecrets,
     (err) =>
       log.write('error', 'audit entry not written', { detail: String((err as Error)?.message ?? err) }),
+    options.host === 'cli' ? 'command-line' : undefined,
   );
   log.write('info', 'started', { version: options.version, host: options.host, node: process.versions.node });
   if (swept.length) log.write('info', 'removed what a stopped run left', { files: swept.length });
@@ -289,7 +295,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Work of earlier runs: a task that was running when Tenant Desk stopped is "interrupted", offered for resume.
   tasks.load();
   // The local tenant of an earlier run comes back with the app, in the background.
-  localTenantService.resume();
+  if (options.resumeLocalTenant !== false) localTenantService.resume();
   // Writes a stopped run left pending are read back from their tenants, in the background.
   const recovered = resolveInterruptedWrites({
     audit,

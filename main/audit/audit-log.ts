@@ -15,6 +15,8 @@ export interface AuditQuery {
   action?: string | undefined;
   target?: string | undefined;
   jobId?: string | undefined;
+  /** Only entries at or after this time (ISO 8601). */
+  since?: string | undefined;
   limit: number;
 }
 
@@ -27,6 +29,7 @@ function matches(e: AuditEntry, q: Omit<AuditQuery, 'limit'>): boolean {
   if (q.action && e.action !== q.action) return false;
   if (q.target && !(e.target ?? '').includes(q.target)) return false;
   if (q.jobId && e.jobId !== q.jobId) return false;
+  if (q.since && Date.parse(e.time) < Date.parse(q.since)) return false;
   return true;
 }
 
@@ -55,6 +58,8 @@ export class AuditLog {
     private readonly secrets: () => Iterable<string> = () => [],
     /** An entry that could not be written (a full disk): reported, since the caller has moved on. */
     private readonly onError: (err: unknown) => void = () => undefined,
+    /** Where this process's writes are asked from, when not the window. */
+    private readonly via?: AuditEntry['via'],
   ) {
     this.file = join(dataDir, AUDIT_FILE);
     this.out = new AppendOnlyFile(this.file);
@@ -68,7 +73,13 @@ export class AuditLog {
   }
 
   private stamp(id: string, entry: Omit<AuditEntry, 'id' | 'time' | 'osUser'>): AuditEntry {
-    return { id, time: this.now().toISOString(), osUser: this.osUser, ...entry };
+    return {
+      id,
+      time: this.now().toISOString(),
+      osUser: this.osUser,
+      ...(this.via ? { via: this.via } : {}),
+      ...entry,
+    };
   }
 
   static newId(): string {

@@ -1,15 +1,11 @@
 // `npm run serve [-- --port N --data-dir DIR]`: Tenant Desk in your browser. The first stdout line is the URL to open.
 import { readFileSync, existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
+import { defaultDataDir } from '../fs/data-dir.js';
 import { startBrowserHost } from './server.js';
 
-function defaultDataDir(): string {
-  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return join(base, 'tenant-desk');
-}
 
 const { values } = parseArgs({
   options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'static-dir': { type: 'string' } },

@@ -9,7 +9,7 @@ import type { UploadStore } from '../uploads/upload-store.js';
 
 export interface ShellDeps {
   version: string;
-  host: 'electron' | 'browser';
+  host: 'electron' | 'browser' | 'cli';
   dataDir: string;
   /** Whether no tenant is set up yet (the first run's welcome). */
   firstRun: () => boolean;

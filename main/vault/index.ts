@@ -170,7 +170,14 @@ export class SecretStore {
   private puts = 0;
   private readonly putAt = new Map<string, number>();
 
-  constructor(readonly keychain: CredentialVault) {}
+  constructor(
+    readonly keychain: CredentialVault,
+    /**
+     * The command line on a machine without the tenant's keychain entry (a CI runner): a secret from the environment
+     * (TENANT_DESK_CLIENT_SECRET), used for this run only and never written anywhere.
+     */
+    private readonly fallback?: () => string | null,
+  ) {}
 
   async put(account: string, secret: string, where: SecretStorage): Promise<void> {
     this.known.add(secret);
@@ -185,10 +192,19 @@ export class SecretStore {
   }
 
   async read(account: string, where: SecretStorage | null): Promise<string | null> {
-    if (!where) return null;
-    const secret = where === 'keychain' ? await this.keychain.get(account) : await this.session.get(account);
+    const fallback = this.fallback?.() || null;
+    if (fallback) this.known.add(fallback);
+    if (!where) return fallback;
+    let secret: string | null;
+    try {
+      secret = where === 'keychain' ? await this.keychain.get(account) : await this.session.get(account);
+    } catch (err) {
+      // A keychain that is locked or absent: the environment's secret, when given, stands in for this run.
+      if (fallback) return fallback;
+      throw err;
+    }
     if (secret) this.known.add(secret);
-    return secret;
+    return secret ?? fallback;
   }
 
   async remove(account: string, where: SecretStorage | null): Promise<void> {

@@ -15,7 +15,7 @@ export interface KeychainStatus {
 
 export interface AppInfo {
   version: string;
-  host: 'electron' | 'browser';
+  host: 'electron' | 'browser' | 'cli';
   dataDir: string;
   firstRun: boolean;
 }

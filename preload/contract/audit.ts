@@ -38,6 +38,8 @@ export interface AuditEntry {
   intent?: unknown;
   /** The process that made the write (a pending write of a process still running is its own, not interrupted). */
   pid?: number;
+  /** Where the write was asked from, when not the window: the command line (`tenant-desk`). */
+  via?: 'command-line';
 }
 
 export const auditChannels = {
@@ -47,6 +49,12 @@ export const auditChannels = {
         tenantId: idSchema.optional(),
         action: z.string().max(64).optional(),
         target: z.string().max(256).optional(),
+        /** Only entries at or after this time: a date (2026-12-01) or a date and time (ISO 8601). */
+        since: z
+          .string()
+          .max(40)
+          .refine((v) => !Number.isNaN(Date.parse(v)), 'A date such as 2026-12-01 or 2026-12-01T08:00:00Z')
+          .optional(),
         /** Only the entries of one bulk job (the job's own and each user's). */
         jobId: z.string().max(64).optional(),
         limit: z.number().int().min(1).max(5000).default(200),
@@ -61,6 +69,12 @@ export const auditChannels = {
         tenantId: idSchema.optional(),
         action: z.string().max(64).optional(),
         target: z.string().max(256).optional(),
+        /** Only entries at or after this time: a date (2026-12-01) or a date and time (ISO 8601). */
+        since: z
+          .string()
+          .max(40)
+          .refine((v) => !Number.isNaN(Date.parse(v)), 'A date such as 2026-12-01 or 2026-12-01T08:00:00Z')
+          .optional(),
       })
       .strict(),
     output: {} as DownloadRef,
