@@ -597,6 +597,59 @@ Examples:
       }),
     );
 
+  // ---------------------------------------------------------------- roles
+  const roles = program.command('roles').description('roles of a tenant and who holds them');
+  roles
+    .command('list')
+    .description('every role with its description')
+    .requiredOption('--tenant <tenant>', 'its label, domain or id')
+    .action(
+      withSession(async (s, out, o: { tenant: string }) => {
+        const t = await s.tenant(o.tenant);
+        const all = [];
+        for (let page = 0; ; page++) {
+          const r = await s.call('roles:list', { tenantId: t.id, page, perPage: 100 });
+          all.push(...r.roles);
+          if (r.roles.length < 100 || all.length >= r.total) break;
+        }
+        out.document(all);
+        out.say(
+          table([['ID', 'NAME', 'DESCRIPTION'], ...all.map((r) => [r.id, r.name, r.description ?? ''])]),
+        );
+      }),
+    );
+  roles
+    .command('members')
+    .description('every user holding a role (read by checkpoint: no limit)')
+    .requiredOption('--tenant <tenant>', 'its label, domain or id')
+    .requiredOption('--role <name>', 'the role’s name or id')
+    .addHelpText(
+      'after',
+      '\nExample:\n  tenant-desk roles members --tenant Acme --role Admin --json > admins.json',
+    )
+    .action(
+      withSession(async (s, out, o: { tenant: string; role: string }) => {
+        const t = await s.tenant(o.tenant);
+        const roleIdOf = await roleId(s, t, o.role);
+        const members = [];
+        let from: string | undefined;
+        do {
+          const r = await s.call('roles:members', {
+            tenantId: t.id,
+            roleId: roleIdOf,
+            take: 100,
+            ...(from ? { from } : {}),
+          });
+          members.push(...r.members);
+          from = r.next ?? undefined;
+        } while (from);
+        out.document(members);
+        out.say(
+          table([['USER', 'EMAIL', 'NAME'], ...members.map((m) => [m.user_id, m.email ?? '', m.name ?? ''])]),
+        );
+      }),
+    );
+
   // ---------------------------------------------------------------- import
   program
     .command('import')

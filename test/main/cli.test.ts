@@ -424,6 +424,11 @@ describe('tenant-desk, the command line', () => {
     expect(readFileSync(audit.data.output, 'utf8').split('\n')[0]).toMatch(/time/i);
     const logs = await json<unknown[]>(['logs', '--tenant', 'Local', '--limit', '5']);
     expect(logs.data).toHaveLength(5);
+    const roleList = await json<{ id: string; name: string }[]>(['roles', 'list', '--tenant', 'Local']);
+    expect(roleList.data.length).toBe(t.emu.store.roles.size);
+    const role = roleList.data[0]!;
+    const holders = await json<{ user_id: string }[]>(['roles', 'members', '--tenant', 'Local', '--role', role.name]);
+    expect(holders.data.map((m) => m.user_id).sort()).toEqual([...(t.emu.store.roleUsers.get(role.id) ?? [])].sort());
     const tenants = await json<unknown[]>(['tenants', 'list']);
     expect(tenants.code).toBe(0);
     const tested = await json<{ scopes: string[] }>(['tenants', 'test', 'Local']);
