@@ -827,6 +827,36 @@ Examples:
       }),
     );
 
+  // An example under every command's help (those above that have none of their own).
+  const EXAMPLES: Record<string, string> = {
+    'tenants list': 'tenant-desk tenants list --json',
+    'tenants test': 'tenant-desk tenants test Acme',
+    'tenants remove': 'tenant-desk tenants remove "Acme prod" --confirm acme.eu.auth0.com',
+    'snapshot list': 'tenant-desk snapshot list',
+    'snapshot search':
+      "tenant-desk snapshot search snap_0123456789abcdef --query 'blocked:true' --fields user_id,email",
+    'snapshot compare':
+      'tenant-desk snapshot compare snap_0123456789abcdef snap_fedcba9876543210 --output changes.csv',
+    'snapshot delete': 'tenant-desk snapshot delete snap_0123456789abcdef',
+    'bulk run': 'tenant-desk bulk run plan-1a2b3c4d5e6f7a8b --confirm acme.eu.auth0.com --count 1200',
+    'bulk list': 'tenant-desk bulk list --tenant Acme',
+    'bulk status': 'tenant-desk bulk status plan-1a2b3c4d5e6f7a8b',
+    'bulk resume': 'tenant-desk bulk resume plan-1a2b3c4d5e6f7a8b',
+    'bulk undo': 'tenant-desk bulk undo job_0123456789abcdef --confirm acme.eu.auth0.com --count 1200',
+    'bulk results': 'tenant-desk bulk results job_0123456789abcdef --output outcomes.csv',
+    'roles list': 'tenant-desk roles list --tenant Acme --json',
+    audit: 'tenant-desk audit --tenant Acme --since 2026-12-01 --output audit.csv',
+    logs: "tenant-desk logs --tenant Acme --query 'type:f' --follow",
+  };
+  const walk = (c: Command, path: string[]): void => {
+    for (const sub of c.commands) {
+      const name = [...path, sub.name()].join(' ');
+      if (EXAMPLES[name]) sub.addHelpText('after', `\nExample:\n  ${EXAMPLES[name]}`);
+      walk(sub, [...path, sub.name()]);
+    }
+  };
+  walk(program, []);
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -16,6 +16,8 @@ import type {
   UserSearchResult,
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
+import { runCli } from '../../main/cli/program.js';
+import { PassThrough } from 'node:stream';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -72,6 +74,19 @@ async function json<T>(
     );
   }
   return { code: r.code, data, stderr: r.stderr };
+}
+
+/** A command's --help, in this process (help opens no app). */
+async function helpOf(args: string[]): Promise<{ code: number; stdout: string }> {
+  const stdout = new PassThrough();
+  let text = '';
+  stdout.on('data', (d: Buffer) => (text += d.toString()));
+  const code = await runCli(
+    args,
+    { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {} },
+    'test',
+  );
+  return { code, stdout: text };
 }
 
 const auditLines = () =>
@@ -427,8 +442,17 @@ describe('tenant-desk, the command line', () => {
     const roleList = await json<{ id: string; name: string }[]>(['roles', 'list', '--tenant', 'Local']);
     expect(roleList.data.length).toBe(t.emu.store.roles.size);
     const role = roleList.data[0]!;
-    const holders = await json<{ user_id: string }[]>(['roles', 'members', '--tenant', 'Local', '--role', role.name]);
-    expect(holders.data.map((m) => m.user_id).sort()).toEqual([...(t.emu.store.roleUsers.get(role.id) ?? [])].sort());
+    const holders = await json<{ user_id: string }[]>([
+      'roles',
+      'members',
+      '--tenant',
+      'Local',
+      '--role',
+      role.name,
+    ]);
+    expect(holders.data.map((m) => m.user_id).sort()).toEqual(
+      [...(t.emu.store.roleUsers.get(role.id) ?? [])].sort(),
+    );
     const tenants = await json<unknown[]>(['tenants', 'list']);
     expect(tenants.code).toBe(0);
     const tested = await json<{ scopes: string[] }>(['tenants', 'test', 'Local']);
@@ -452,6 +476,35 @@ describe('tenant-desk, the command line', () => {
     const bulkHelp = await cli(['bulk', 'plan', '--help']);
     expect(bulkHelp.stdout).toContain('--set-app-metadata');
     expect(bulkHelp.stdout).toContain('Examples:');
+    // Every command's help has an example.
+    for (const c of [
+      ['tenants', 'list'],
+      ['tenants', 'add'],
+      ['tenants', 'test'],
+      ['tenants', 'remove'],
+      ['users', 'search'],
+      ['export'],
+      ['snapshot', 'take'],
+      ['snapshot', 'list'],
+      ['snapshot', 'search'],
+      ['snapshot', 'compare'],
+      ['snapshot', 'delete'],
+      ['bulk', 'plan'],
+      ['bulk', 'run'],
+      ['bulk', 'list'],
+      ['bulk', 'status'],
+      ['bulk', 'resume'],
+      ['bulk', 'undo'],
+      ['bulk', 'results'],
+      ['roles', 'list'],
+      ['roles', 'members'],
+      ['import'],
+      ['audit'],
+      ['logs'],
+    ]) {
+      const h = await helpOf([...c, '--help']);
+      expect(h.stdout, c.join(' ')).toMatch(/Examples?[^\n]*:\n {2}.*tenant-desk /);
+    }
     const bad = await cli(['export', '--tenant', 'Local', '--format', 'pdf', '--output', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('pdf');
