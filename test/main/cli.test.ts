@@ -35,7 +35,12 @@ interface Run {
 /** `tenant-desk ARGS` in its own process, as a user runs it; `onErr` sees stderr as it comes (to kill it). */
 function cli(
   args: string[],
-  o: { env?: Record<string, string>; input?: string; onErr?: (text: string, kill: () => void) => void } = {},
+  o: {
+    env?: Record<string, string>;
+    input?: string;
+    onErr?: (text: string, kill: () => void, signal: (s: NodeJS.Signals) => void) => void;
+    onOut?: (text: string, signal: (s: NodeJS.Signals) => void) => void;
+  } = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -48,10 +53,17 @@ function cli(
     );
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      o.onOut?.(stdout, (sig) => child.kill(sig));
+    });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      o.onErr?.(stderr, () => child.kill('SIGKILL'));
+      o.onErr?.(
+        stderr,
+        () => child.kill('SIGKILL'),
+        (sig) => child.kill(sig),
+      );
     });
     child.stdin.end(o.input ?? '');
     child.on('error', reject);
@@ -466,6 +478,64 @@ describe('tenant-desk, the command line', () => {
     expect(missing.code).toBe(2);
     expect(missing.data.error.message).toContain('No tenant "Nope"');
   }, 180_000);
+
+  it('Ctrl+C pauses a running job (resumable), and logs --follow tails new events until it', async () => {
+    const plan = await json<BulkPlanSummary>([
+      'bulk',
+      'plan',
+      '--tenant',
+      'Local',
+      '--query',
+      '',
+      '--set-user-metadata',
+      'paused_test=1',
+    ]);
+    let sent = false;
+    const run = await cli(['bulk', 'run', plan.data.planId], {
+      onErr: (text, _kill, signal) => {
+        if (!sent && /^\s+[\d,]+ of [\d,]+ users/m.test(text)) {
+          sent = true;
+          signal('SIGINT');
+        }
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/: paused/);
+    expect(run.stdout).toContain(`Resume it: tenant-desk bulk resume ${plan.data.planId}`);
+    const status = await json<JobSummary>(['bulk', 'status', plan.data.planId]);
+    expect(status.data.status).toBe('paused');
+    expect(status.data.counts.remaining).toBeGreaterThan(0);
+    const cancelled = await cli(['bulk', 'resume', plan.data.planId]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+
+    // logs --follow: the newest events, then new ones as JSON lines, until SIGINT.
+    let lines = 0;
+    let made = false;
+    let stopped = false;
+    const follow = await cli(['logs', '--tenant', 'Local', '--limit', '2', '--follow', '--json'], {
+      onOut: (text, signal) => {
+        lines = text.split('\n').filter(Boolean).length;
+        if (lines >= 2 && !made) {
+          made = true;
+          void t
+            .client()
+            .users.update([...t.emu.store.users.keys()][0]!, { user_metadata: { followed: true } });
+        }
+        const later = text.split('\n').filter(Boolean).slice(2);
+        if (!stopped && later.some((l) => l.includes('"type":"sapi"'))) {
+          stopped = true;
+          signal('SIGINT');
+        }
+      },
+    });
+    expect(follow.code).toBe(0);
+    const events = follow.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events.slice(2).some((e) => e.type === 'sapi')).toBe(true);
+  }, 120_000);
 
   it('--help lists every command with examples and the exit codes; a bad option is a usage error', async () => {
     const help = await cli(['--help']);
