@@ -228,6 +228,7 @@ describe('no secret ever crosses the bridge', () => {
     })) as { ok: true; data: { planId: string; willChange: number } };
     visited.add('bulk:plan');
     await run('bulk:plan-items', { planId: planned.data.planId });
+    await run('bulk:plan-summary', { planId: planned.data.planId });
     const job = (await call('bulk:start', {
       planId: planned.data.planId,
       guard: { ...guard, typedCount: planned.data.willChange },
