@@ -58,6 +58,11 @@ export interface RunningEmulator {
   store: TenantStore;
   /** Each Management API route's scope rule, by "METHOD /path". */
   scopeRules: ReadonlyMap<string, ScopeRule>;
+  /**
+   * New signing keys, as when a tenant rotates them (or restarts without its data): every access token issued so far
+   * is refused with Auth0's "Invalid signature" 401 (a test extension; also POST /__emulator/rotate-keys).
+   */
+  rotateSigningKey(): Promise<void>;
   save(): void;
   close(): Promise<void>;
 }
@@ -137,6 +142,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     outbox: () => [...store.outbox],
     store,
     scopeRules: ctx.scopeRules,
+    async rotateSigningKey() {
+      ctx.signer = await TokenSigner.create();
+    },
     save,
     async close() {
       if (closed) return;

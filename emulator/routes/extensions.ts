@@ -4,6 +4,7 @@
 // failures for chosen endpoints (PUT /__emulator/faults), answered before anything is applied.
 import type { FastifyInstance } from 'fastify';
 import type { TenantContext } from '../context.js';
+import { TokenSigner } from '../tokens.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -58,6 +59,11 @@ export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext
     } catch (err) {
       return reply.code(400).send({ message: (err as Error).message });
     }
+    return reply.code(204).send();
+  });
+  // New signing keys: every access token issued so far is refused (a rotation, or a restart that lost the keys).
+  app.post('/__emulator/rotate-keys', async (_req, reply) => {
+    ctx.signer = await TokenSigner.create();
     return reply.code(204).send();
   });
   app.delete('/__emulator/writes', async (_req, reply) => {

@@ -73,12 +73,38 @@ export class TenantConnection {
       domain: profile.domain,
       audience: this.audience,
       token: async () => (await this.tokens.get()).token,
-      fetch: this.scheduler.fetch,
+      fetch: this.renewingFetch(),
       maxRetries: 0,
       timeoutInSeconds: SDK_TIMEOUT_SECONDS,
       telemetry: false,
     });
   }
+
+  /**
+   * The Management API's fetch: through the scheduler; a 401 to a token this connection issued (the tenant rotated
+   * its keys, or revoked the token) drops that token, fetches a new one once, and sends the request once more with
+   * it. A 401 is answered before anything is done, so sending again is safe for a write too. When the new token is
+   * refused as well, that answer stands: no loop.
+   */
+  private renewingFetch(): typeof fetch {
+    return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const res = await this.scheduler.fetch(input, init);
+      if (res.status !== 401) return res;
+      const used = new Headers(init?.headers).get('authorization')?.replace(/^Bearer\s+/i, '');
+      if (!used || !this.tokens.issued.has(used)) return res;
+      this.tokens.invalidate(used);
+      const fresh = (await this.tokens.get()).token;
+      if (fresh === used) return res;
+      await res.body?.cancel().catch(() => undefined);
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${fresh}`);
+      this.renewals++;
+      return this.scheduler.fetch(input, { ...init, headers });
+    }) as typeof fetch;
+  }
+
+  /** How many times a refused token was renewed and a request sent again (diagnostics). */
+  renewals = 0;
 
   async close(): Promise<void> {
     this.stopWatchdog();

@@ -44,8 +44,9 @@ export class TokenProvider {
     return this.pending;
   }
 
-  invalidate(): void {
-    this.cached = null;
+  /** Drops the cached token — only if it is still `token` when one is named (another request may have renewed it). */
+  invalidate(token?: string): void {
+    if (token === undefined || this.cached?.token === token) this.cached = null;
   }
 
   private async fetchToken(): Promise<AccessToken> {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const invoke = vi.fn();
 vi.mock('../../renderer/src/bridge', () => ({ bridge: { invoke, on: vi.fn(() => () => undefined) } }));
-const { composeLogQuery, emptyLogFilters, useLogsStore, freshLogs } =
+const { composeLogQuery, emptyLogFilters, useLogsStore, freshLogs, tailDelay } =
   await import('../../renderer/src/features/logs/store');
 const { useUsersStore, freshSearch } = await import('../../renderer/src/features/users/store');
 const { usePrefsStore, PREF_WRITE_DELAY_MS } = await import('../../renderer/src/stores/prefs');
@@ -93,6 +93,38 @@ describe('the live tail', () => {
     expect(invoke.mock.calls[0]![1]).not.toHaveProperty('from');
     expect(s.logs).toEqual([]);
     expect(s.tail.newest).toBe(ev(8).log_id);
+  });
+
+  it('says it is not following while reads fail, waits longer each time, and follows again by itself', async () => {
+    vi.useFakeTimers();
+    const refused = { ok: false, error: { code: 'unauthorized', message: 'refused', retryable: false } };
+    invoke.mockResolvedValue(refused);
+    const store = useLogsStore.getState();
+    store.startTail(T);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(invoke).toHaveBeenCalledTimes(1);
+    let s = useLogsStore.getState().of(T).tail;
+    expect(s).toMatchObject({ on: true, failures: 1, error: { code: 'unauthorized' } });
+    expect(s.retryAt).not.toBeNull();
+    // Backing off: 4 s, then 8 s, then 16 s — not every 2 s.
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(invoke).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(7_900);
+    expect(invoke).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(invoke).toHaveBeenCalledTimes(3);
+    expect(useLogsStore.getState().of(T).tail.failures).toBe(3);
+    expect(tailDelay(3)).toBe(16_000);
+    expect(tailDelay(10)).toBe(60_000);
+    // The tenant answers again: following, the error gone, every 2 s.
+    invoke.mockResolvedValue({ ok: true, data: { logs: [], next: ev(1).log_id, read: 0 } });
+    await vi.advanceTimersByTimeAsync(16_100);
+    s = useLogsStore.getState().of(T).tail;
+    expect(s).toMatchObject({ failures: 0, error: null, retryAt: null });
+    const calls = invoke.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(4_050);
+    expect(invoke.mock.calls.length - calls).toBe(2);
+    store.stopTail(T);
   });
 
   it('polls on a timer while on, within the rate limit, and stops when stopped', async () => {

@@ -12,12 +12,15 @@ export function AuditScreen() {
   const [tenantId, setTenantId] = useState('');
   const [action, setAction] = useState('');
   const [target, setTarget] = useState('');
+  /** A day (yyyy-mm-dd): entries from its start, local time. */
+  const [since, setSince] = useState('');
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const filters = {
     ...(tenantId ? { tenantId } : {}),
     ...(action ? { action } : {}),
     ...(target ? { target } : {}),
+    ...(since ? { since: new Date(`${since}T00:00:00`).toISOString() } : {}),
   };
 
   const load = async () => {
@@ -29,17 +32,25 @@ export function AuditScreen() {
   };
   useEffect(() => {
     let live = true;
-    void audit.list({ ...(tenantId ? { tenantId } : {}), ...(action ? { action } : {}) }).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setEntries(r.data);
-        setError(null);
-      } else setError(r.error);
-    });
+    void audit
+      .list({
+        ...(tenantId ? { tenantId } : {}),
+        ...(action ? { action } : {}),
+        ...(since ? { since: new Date(`${since}T00:00:00`).toISOString() } : {}),
+      })
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) {
+          setEntries(r.data);
+          setError(null);
+        } else setError(r.error);
+      });
     return () => {
       live = false;
     };
-  }, [audit, tenantId, action]);
+  }, [audit, tenantId, action, since]);
+  // Two profiles may share a domain (an admin grant and a support-desk grant): each entry names its profile.
+  const labelOf = new Map(tenants.map((t) => [t.id, t.label]));
 
   const actions = [...new Set((entries ?? []).map((e) => e.action))].sort();
   return (
@@ -87,6 +98,10 @@ export function AuditScreen() {
           User or target
           <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder="auth0|…" />
         </label>
+        <label>
+          Since
+          <input type="date" value={since} onChange={(e) => setSince(e.target.value)} />
+        </label>
         <button type="submit">Filter</button>
       </form>
       <ErrorMessage error={error} />
@@ -110,7 +125,15 @@ export function AuditScreen() {
             {entries.map((e, i) => (
               <tr key={`${e.time}-${i}`} className={e.outcome}>
                 <td>{when(e.time)}</td>
-                <td>{e.tenantDomain}</td>
+                <td>
+                  {labelOf.get(e.tenantId) ? (
+                    <>
+                      {labelOf.get(e.tenantId)} <span className="muted">{e.tenantDomain}</span>
+                    </>
+                  ) : (
+                    e.tenantDomain
+                  )}
+                </td>
                 <td>{e.action}</td>
                 <td>{e.target ?? ''}</td>
                 <td>
@@ -123,7 +146,10 @@ export function AuditScreen() {
                     outcomeInWords(e)
                   )}
                 </td>
-                <td>{e.osUser}</td>
+                <td>
+                  {e.osUser}
+                  {e.via === 'command-line' && <span className="muted"> (command line)</span>}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -96,10 +96,15 @@ export function LogsScreen({ tenant }: { tenant: TenantProfile }) {
               </button>
             ) : (
               <>
-                <span className={`tail-state${s.tail.paused ? '' : ' live'}`} role="status">
+                <span
+                  className={`tail-state${s.tail.paused ? '' : s.tail.failures ? ' failing' : ' live'}`}
+                  role="status"
+                >
                   {s.tail.paused
                     ? 'Tail paused'
-                    : `Following new events${s.tail.arrived ? ` · ${count(s.tail.arrived)} new` : ''}`}
+                    : s.tail.failures
+                      ? `Not following: ${s.tail.failures === 1 ? 'the last read' : `${count(s.tail.failures)} reads in a row`} failed; trying again by itself${s.tail.retryAt ? ` at ${new Date(s.tail.retryAt).toLocaleTimeString('en-GB')}` : ''}`
+                      : `Following new events${s.tail.arrived ? ` · ${count(s.tail.arrived)} new` : ''}`}
                 </span>
                 <button type="button" onClick={() => store.pauseTail(tenant.id, !s.tail.paused)}>
                   {s.tail.paused ? 'Resume' : 'Pause'}

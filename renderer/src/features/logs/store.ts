@@ -74,7 +74,17 @@ export interface TenantLogs {
   error: ErrorEnvelope | null;
   /** Checkpoint reading: where to read on from, events read so far, whether it caught up with the newest. */
   checkpoint: { next: string | null; read: number; caughtUp: boolean } | null;
-  tail: { on: boolean; paused: boolean; newest: string | null; arrived: number; error: ErrorEnvelope | null };
+  tail: {
+    on: boolean;
+    paused: boolean;
+    newest: string | null;
+    arrived: number;
+    error: ErrorEnvelope | null;
+    /** Reads that failed in a row (0 while it follows); the next one waits longer each time, up to a minute. */
+    failures: number;
+    /** When the next read after a failure goes (ms since the epoch), or null. */
+    retryAt: number | null;
+  };
   /** Log ids that arrived through the tail (highlighted). */
   fresh: Record<string, true>;
   openId: string | null;
@@ -95,7 +105,7 @@ export function freshLogs(): TenantLogs {
     loading: false,
     error: null,
     checkpoint: null,
-    tail: { on: false, paused: false, newest: null, arrived: 0, error: null },
+    tail: { on: false, paused: false, newest: null, arrived: 0, error: null, failures: 0, retryAt: null },
     fresh: {},
     openId: null,
     seq: 0,
@@ -218,7 +228,9 @@ export const useLogsStore = create<LogsState>((set, get) => ({
   },
   startTail(tenantId) {
     const t = get().of(tenantId).tail;
-    get().update(tenantId, { tail: { ...t, on: true, paused: false, error: null } });
+    get().update(tenantId, {
+      tail: { ...t, on: true, paused: false, error: null, failures: 0, retryAt: null },
+    });
     schedule(tenantId, 0);
   },
   stopTail(tenantId) {
@@ -246,7 +258,13 @@ export const useLogsStore = create<LogsState>((set, get) => ({
     });
     const now = get().of(tenantId);
     if (!now.tail.on) return;
-    if (!r.ok) return get().update(tenantId, { tail: { ...now.tail, error: r.error } });
+    if (!r.ok) {
+      // Said as it is: not following while reads fail; tried again later and later, and back by itself once one works.
+      const failures = now.tail.failures + 1;
+      return get().update(tenantId, {
+        tail: { ...now.tail, error: r.error, failures, retryAt: Date.now() + tailDelay(failures) },
+      });
+    }
     // The first poll without a checkpoint only learns where "now" is.
     const first = !now.tail.newest;
     const arrived = first ? [] : r.data.logs;
@@ -266,11 +284,18 @@ export const useLogsStore = create<LogsState>((set, get) => ({
         newest: r.data.next ?? now.tail.newest,
         arrived: now.tail.arrived + added.length,
         error: null,
+        failures: 0,
+        retryAt: null,
       },
     });
     if (added.length) performance.mark('logs:tail-shown');
   },
 }));
+
+/** The wait before the next read: every 2 s while it follows; after failures 4 s, 8 s, … up to a minute. */
+export function tailDelay(failures: number): number {
+  return failures === 0 ? TAIL_INTERVAL_MS : Math.min(60_000, TAIL_INTERVAL_MS * 2 ** failures);
+}
 
 function schedule(tenantId: string, delay: number): void {
   clearTimeout(timers.get(tenantId));
@@ -282,7 +307,7 @@ function schedule(tenantId: string, delay: number): void {
         .pollTail(tenantId)
         .finally(() => {
           const t = useLogsStore.getState().of(tenantId).tail;
-          if (t.on && !t.paused) schedule(tenantId, TAIL_INTERVAL_MS);
+          if (t.on && !t.paused) schedule(tenantId, tailDelay(t.failures));
         });
     }, delay),
   );
