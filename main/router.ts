@@ -8,8 +8,12 @@ import {
   type ChannelParsedInput,
   type EventName,
   type Events,
+  type Reason,
   type Result,
+  reasonSchema,
+  takesReason,
 } from '../preload/contract.js';
+import { withReason } from './audit/reason-context.js';
 import type { DiagnosticsLog } from './diagnostics/diagnostics-log.js';
 import { incidentEnvelope } from './diagnostics/incident.js';
 import { AppError } from './errors.js';
@@ -50,7 +54,29 @@ export function createRouter(
         if (typeof channel !== 'string') throw new AppError('validation', 'A channel name is a string.');
         if (!isChannel(channel))
           throw new AppError('validation', `Unknown channel "${channel.slice(0, 64)}".`);
-        const parsed = channels[channel].input.safeParse(payload ?? {});
+        // A write to a tenant may carry why it is made, beside its input: checked on its own, kept for the audit.
+        let body: unknown = payload ?? {};
+        let reason: Reason | undefined;
+        if (
+          takesReason(channel) &&
+          body &&
+          typeof body === 'object' &&
+          !Array.isArray(body) &&
+          'reason' in body
+        ) {
+          const { reason: given, ...rest } = body as Record<string, unknown>;
+          const r = reasonSchema.safeParse(given);
+          if (!r.success)
+            throw new AppError(
+              'validation',
+              r.error.issues
+                .map((i) => `reason${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`)
+                .join('; '),
+            );
+          reason = r.data;
+          body = rest;
+        }
+        const parsed = channels[channel].input.safeParse(body);
         if (!parsed.success) {
           const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
           throw new AppError(
@@ -61,7 +87,7 @@ export function createRouter(
         }
         if (before) await before(channel, parsed.data as ChannelParsedInput<typeof channel>);
         const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
-        return { ok: true, data: await handler(parsed.data) };
+        return { ok: true, data: await withReason(reason, () => handler(parsed.data)) };
       } catch (err) {
         const error = incidentEnvelope(err, secrets(), log, 'request failed', {
           channel: typeof channel === 'string' ? channel.slice(0, 64) : typeof channel,

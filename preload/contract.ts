@@ -104,6 +104,15 @@ export const writeChannels = channelNames.filter((c) => 'risk' in channels[c]) a
 /** What a write channel's risk is judged from (its input, or the part of it that matters). */
 export type RiskInput<C extends WriteChannel> = Parameters<Channels[C]['risk']>[0];
 
+/**
+ * The channels that write to a tenant (those whose operation needs a capability of its grant, and the starts of bulk
+ * jobs and imports): each may carry a `reason` beside its input, and a tenant set to require one refuses it without.
+ * The console's own profile channels (tenants:*) don't.
+ */
+export const reasonChannels = writeChannels.filter((c) => !c.startsWith('tenants:'));
+export const takesReason = (channel: string): channel is WriteChannel =>
+  (reasonChannels as string[]).includes(channel);
+
 /** What a write channel's operation needs the tenant's grant to allow (none for writes to the console's own profiles). */
 export function needsOf(channel: WriteChannel): Capability | undefined {
   return (channels[channel] as { needs?: Capability }).needs;

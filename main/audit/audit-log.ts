@@ -1,6 +1,7 @@
 // Append-only audit trail (JSONL in the data dir), flushed to disk off the event loop. A write to a tenant is
 // recorded twice under one id: `pending` (with its before-state), on disk before the write is sent, then its
 // outcome; so even a crash mid-write leaves a trace and what it changed. Refusals by the guard are recorded too.
+import { currentReason } from './reason-context.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AuditEntry, AuditOutcome, AuditResolution } from '../../preload/contract.js';
@@ -78,6 +79,7 @@ export class AuditLog {
       time: this.now().toISOString(),
       osUser: this.osUser,
       ...(this.via ? { via: this.via } : {}),
+      ...(currentReason() ? { reason: currentReason() } : {}),
       ...entry,
     };
   }

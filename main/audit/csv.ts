@@ -19,6 +19,10 @@ export const AUDIT_CSV_COLUMNS = [
   'before',
   'after',
   'audit_id',
+  // Later additions go at the end, so that a sheet reading the columns above by position keeps working.
+  'reason_ticket',
+  'reason_note',
+  'via',
 ];
 
 function cell(v: unknown): string {
@@ -39,6 +43,9 @@ export function auditRow(e: AuditEntry): string[] {
     e.before,
     e.after,
     e.id,
+    e.reason?.ticket,
+    e.reason?.note,
+    e.via,
   ].map(cell);
 }
 

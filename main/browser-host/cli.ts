@@ -6,7 +6,6 @@ import { createApp } from '../app.js';
 import { defaultDataDir } from '../fs/data-dir.js';
 import { startBrowserHost } from './server.js';
 
-
 const { values } = parseArgs({
   options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'static-dir': { type: 'string' } },
   strict: true,

@@ -30,6 +30,8 @@ const newId = (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}`;
 interface Global {
   dataDir?: string;
   json?: boolean;
+  reasonTicket?: string;
+  reason?: string;
 }
 
 /** Runs one command line; resolves with its exit code (it never calls process.exit). */
@@ -48,6 +50,10 @@ export async function runCli(argv: string[], io: Io, version: string): Promise<n
         dataDir: resolve(g.dataDir ?? defaultDataDir(io.env)),
         version,
         envSecret: io.env.TENANT_DESK_CLIENT_SECRET,
+        reason: {
+          ...(g.reasonTicket ? { ticket: g.reasonTicket } : {}),
+          ...(g.reason ? { note: g.reason } : {}),
+        },
       });
       try {
         exitCode = (await body(session, out, ...args)) ?? EXIT.ok;
@@ -68,6 +74,8 @@ export async function runCli(argv: string[], io: Io, version: string): Promise<n
       'the data directory (default: $TENANT_DESK_DATA_DIR, else ~/.local/share/tenant-desk)',
     )
     .option('--json', 'print one JSON document on stdout, nothing else there')
+    .option('--reason-ticket <ref>', 'why the writes are made: a ticket reference (kept in the audit log)')
+    .option('--reason <note>', 'why the writes are made: a note (a tenant may require a ticket or a note)')
     .showHelpAfterError('(tenant-desk --help lists the commands)')
     .exitOverride()
     .configureOutput({

@@ -3,6 +3,9 @@
 // router, every write through the one write path. Nothing here re-implements a feature; it only turns a command into
 // requests and their answers into words or JSON.
 import {
+  hasReason,
+  takesReason,
+  type Reason,
   type ChannelInput,
   type ChannelName,
   type ChannelOutput,
@@ -44,10 +47,15 @@ export interface SessionOptions {
   version: string;
   /** TENANT_DESK_CLIENT_SECRET: for a tenant whose keychain entry this machine lacks, this run only. */
   envSecret?: string | undefined;
+  /** --reason-ticket / --reason: why this command's writes are made (kept in their audit entries). */
+  reason?: Reason | undefined;
 }
 
 export class Session {
-  private constructor(readonly app: App) {}
+  private constructor(
+    readonly app: App,
+    private readonly reason?: Reason,
+  ) {}
 
   static async open(o: SessionOptions): Promise<Session> {
     const app = await createApp({
@@ -58,12 +66,15 @@ export class Session {
       resumeLocalTenant: false,
       ...(o.envSecret ? { secretFallback: () => o.envSecret ?? null } : {}),
     });
-    return new Session(app);
+    return new Session(app, hasReason(o.reason) ? o.reason : undefined);
   }
 
   /** One request through the router, as the window sends it; a refusal becomes a CliError with its exit code. */
   async call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-    const r = await this.app.router.invoke(channel, input);
+    // A write to a tenant carries the command's reason, as the window sends the one typed in its dialog.
+    const payload =
+      this.reason && takesReason(channel) ? { ...(input as object), reason: this.reason } : input;
+    const r = await this.app.router.invoke(channel, payload);
     if (!r.ok) throw new CliError(r.error.message, errorExit(r.error), r.error);
     return r.data as ChannelOutput<C>;
   }

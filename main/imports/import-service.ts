@@ -273,7 +273,12 @@ export class ImportService {
     enforceGuard(
       this.o.audit,
       'imports:start',
-      { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
+      {
+        tenantId: profile.id,
+        environment: profile.environment,
+        domain: profile.domain,
+        requireReason: profile.requireReason ?? false,
+      },
       input,
       { action: 'users.import', target },
       { count: rows, verb: 'import' },

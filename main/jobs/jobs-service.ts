@@ -3,7 +3,15 @@
 // jobs run in the background, report progress, can be paused, resumed (after a crash too), cancelled, retried for
 // their failures and undone from their journal.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -290,7 +298,10 @@ export class JobsService {
     const kept = join(this.plansDir, `${planId}.json`);
     if (!plan && /^[\w-]{1,64}$/.test(planId) && existsSync(kept)) {
       try {
-        plan = { ...(JSON.parse(readFileSync(kept, 'utf8')) as Omit<PlanState, 'file'>), file: this.planFile(planId) };
+        plan = {
+          ...(JSON.parse(readFileSync(kept, 'utf8')) as Omit<PlanState, 'file'>),
+          file: this.planFile(planId),
+        };
       } catch {
         plan = undefined;
       }
@@ -355,7 +366,12 @@ export class JobsService {
     enforceGuard(
       this.o.audit,
       'bulk:start',
-      { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
+      {
+        tenantId: profile.id,
+        environment: profile.environment,
+        domain: profile.domain,
+        requireReason: profile.requireReason ?? false,
+      },
       { guard },
       { action, target },
       { count: summary.willChange, verb: 'start' },
@@ -392,7 +408,10 @@ export class JobsService {
           renameSync(plan.file, join(dir, 'plan.jsonl'));
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          throw new AppError('conflict', 'That plan has just been started (by another Tenant Desk?): see its job.');
+          throw new AppError(
+            'conflict',
+            'That plan has just been started (by another Tenant Desk?): see its job.',
+          );
         }
       },
     });

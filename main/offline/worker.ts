@@ -157,7 +157,9 @@ function errorOf(err: unknown): { code: string; message: string } {
 }
 
 /** Why a request is refused before anything runs: an unknown method, or arguments its schema doesn't take. */
-function refusal(req: WorkerRequest): { code: string; message: string } | { method: WorkerMethod; args: unknown } {
+function refusal(
+  req: WorkerRequest,
+): { code: string; message: string } | { method: WorkerMethod; args: unknown } {
   if (typeof req.method !== 'string' || !Object.hasOwn(workerMethods, req.method))
     return { code: 'internal', message: `The offline worker has no method ${JSON.stringify(req.method)}.` };
   const method = req.method as WorkerMethod;

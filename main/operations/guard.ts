@@ -10,11 +10,14 @@ import {
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
+import { currentReason } from '../audit/reason-context.js';
 
 export interface GuardedTarget {
   tenantId: string;
   environment: 'production' | 'staging' | 'development' | 'custom';
   domain: string;
+  /** The tenant asks for a reason on every write (not given for changes to the console's own profile). */
+  requireReason?: boolean;
 }
 
 export function enforceGuard<C extends WriteChannel>(
@@ -30,6 +33,14 @@ export function enforceGuard<C extends WriteChannel>(
     verb?: string;
   } = {},
 ): void {
+  if (tenant.requireReason && !currentReason()) {
+    const error = new AppError(
+      'confirmation_required',
+      'This tenant asks for a reason on every write: give a ticket reference or a note.',
+      { details: { reasonRequired: true } },
+    );
+    refuse(audit, tenant, entry, error);
+  }
   const level = guardLevel(channel, tenant.environment, input as RiskInput<C>);
   const { count } = how;
   if (guardSatisfied(level, tenant.domain, input.guard, count)) return;
@@ -40,7 +51,16 @@ export function enforceGuard<C extends WriteChannel>(
       : level === 'typed-domain'
         ? `This is a production tenant. Type its domain (${tenant.domain}) to confirm.`
         : 'This is a production tenant: confirm this change first.';
-  const error = new AppError('confirmation_required', message, { details });
+  refuse(audit, tenant, entry, new AppError('confirmation_required', message, { details }));
+}
+
+/** A refusal, written to the audit log before it is thrown. */
+function refuse(
+  audit: AuditLog,
+  tenant: GuardedTarget,
+  entry: { action: string; target: string | null; jobId?: string; op?: string },
+  error: AppError,
+): never {
   audit.record({
     tenantId: tenant.tenantId,
     tenantDomain: tenant.domain,

@@ -63,7 +63,12 @@ export class WritePath {
       enforceGuard(
         this.audit,
         riskOf(op, input),
-        { tenantId: profile.id, environment: profile.environment, domain: profile.domain },
+        {
+          tenantId: profile.id,
+          environment: profile.environment,
+          domain: profile.domain,
+          requireReason: profile.requireReason ?? false,
+        },
         input as never,
         entry,
         { count: op.guardCount?.(input) },

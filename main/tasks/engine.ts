@@ -22,6 +22,7 @@ import {
   ENDED_TASK,
   type AuditResolution,
   type DownloadRef,
+  type Reason,
   type TaskDetail,
   type TaskKind,
   type TaskProgress,
@@ -36,6 +37,7 @@ import { AppendOnlyFile } from '../fs/append-only-file.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { linesForward } from '../fs/lines.js';
 import { processAlive } from '../fs/sweep.js';
+import { currentReason, withReason } from '../audit/reason-context.js';
 
 /** A task as it is kept on disk. Spec: what it was asked to do (never changed); state: how far it got. */
 export interface TaskRecord<Spec = unknown, State = unknown> {
@@ -50,6 +52,8 @@ export interface TaskRecord<Spec = unknown, State = unknown> {
   /** The task's own audit entry, when it writes to a tenant: its id, and what it was begun as. */
   auditId?: string;
   auditAs?: { action: string; target: string | null; jobId?: string };
+  /** Why the work was started (a ticket, a note): its writes carry it, after a restart too. */
+  why?: Reason;
   spec: Spec;
   state: State;
 }
@@ -412,6 +416,7 @@ export class TaskEngine {
             },
           }
         : {}),
+      ...(currentReason() ? { why: currentReason() } : {}),
       spec: init.spec,
       state: init.state,
     };
@@ -432,8 +437,8 @@ export class TaskEngine {
     this.write(live.record);
     this.emit(live, true);
     const ctx = this.context(live, afterCrash, controller.signal);
-    live.run = live.kind
-      .run(ctx)
+    // Its writes carry the reason it was started with, resumed after a restart or not.
+    live.run = withReason(live.record.why, () => live.kind.run(ctx))
       .catch((err: unknown): TaskEnd => {
         if (live.stop?.kind === 'cancel') return { status: 'cancelled' };
         if (live.stop) return { status: 'paused', reason: live.stop.reason ?? 'Paused.' };

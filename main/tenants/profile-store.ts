@@ -22,6 +22,8 @@ export interface StoredProfile {
   caCert: string | null;
   secretStorage: SecretStorage | null;
   localTenant: boolean;
+  /** Every write needs a reason (absent in an earlier version's file: false). */
+  requireReason?: boolean;
   createdAt: string;
   updatedAt: string;
 }

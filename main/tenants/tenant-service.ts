@@ -29,6 +29,7 @@ export function publicProfile(p: StoredProfile): TenantProfile {
     hasCaCert: !!p.caCert,
     secretStorage: p.secretStorage,
     localTenant: p.localTenant,
+    requireReason: p.requireReason ?? false,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
@@ -103,6 +104,7 @@ export class TenantService {
         caCert: input.caCert ?? null,
         secretStorage: input.secretStorage,
         localTenant: input.localTenant ?? false,
+        ...(input.requireReason ? { requireReason: true } : {}),
       });
     } catch (err) {
       await this.o.secrets.remove(id, input.secretStorage).catch(() => undefined);
@@ -145,6 +147,7 @@ export class TenantService {
     if (patch.color !== undefined) next.color = patch.color.toLowerCase();
     if (patch.audience !== undefined) next.audience = patch.audience;
     if (patch.caCert !== undefined) next.caCert = patch.caCert;
+    if (patch.requireReason !== undefined) next.requireReason = patch.requireReason;
     const after = this.o.profiles.update(id, next);
     // A new label, colour or tag leaves the connection as it is: running work goes on.
     const reaches = (p: StoredProfile) => [p.domain, p.clientId, p.authMethod, p.audience, p.caCert];

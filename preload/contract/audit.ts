@@ -1,6 +1,6 @@
 // The audit log: entries, their outcomes, and reading and exporting it.
 import { z } from 'zod';
-import { idSchema } from './shared.js';
+import { idSchema, type Reason } from './shared.js';
 import type { DownloadRef } from './app.js';
 
 /**
@@ -40,6 +40,8 @@ export interface AuditEntry {
   pid?: number;
   /** Where the write was asked from, when not the window: the command line (`tenant-desk`). */
   via?: 'command-line';
+  /** Why it was made: the ticket and note given with it (or with the bulk job or import it belongs to). */
+  reason?: Reason;
 }
 
 export const auditChannels = {

@@ -50,6 +50,21 @@ export const guardSchema = z
   .strict()
   .optional();
 export type GuardAnswer = z.infer<typeof guardSchema>;
+
+/**
+ * Why a write is made: a ticket reference and/or a note. Any write to a tenant may carry one (beside its input, as
+ * `reason`); a tenant set to require one refuses writes without it. Kept in the audit entry of the write, and of each
+ * user of a bulk job or import.
+ */
+export const reasonSchema = z
+  .object({
+    ticket: z.string().trim().max(64, 'A ticket reference is at most 64 characters.').optional(),
+    note: z.string().trim().max(500, 'A note is at most 500 characters.').optional(),
+  })
+  .strict();
+export type Reason = z.infer<typeof reasonSchema>;
+/** Whether a reason says anything. */
+export const hasReason = (r: Reason | undefined): boolean => !!(r?.ticket?.trim() || r?.note?.trim());
 export const pemSchema = z
   .string()
   .max(64 * 1024)

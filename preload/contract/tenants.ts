@@ -31,6 +31,8 @@ export interface TenantProfile {
   /** null when no secret is stored (the profile cannot connect until one is set). */
   secretStorage: SecretStorage | null;
   localTenant: boolean;
+  /** Every write to this tenant needs a reason (a ticket or a note); suggested for production. */
+  requireReason: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -90,6 +92,8 @@ export const tenantFields = z.object({
   color: colorSchema,
   audience: z.string().url().max(512).nullable().optional(),
   caCert: pemSchema.nullable().optional(),
+  /** Every write to the tenant needs a reason (a ticket or a note). */
+  requireReason: z.boolean().optional(),
 });
 export const tenantInput = tenantFields.extend({ authMethod: authMethodSchema.default('client_secret') });
 /** Only the fields given: no defaults, or an edit of the label would reset the auth method. */

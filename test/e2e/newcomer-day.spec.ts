@@ -147,11 +147,11 @@ test('a newcomer\u2019s day on the local tenant', async ({ page, host }) => {
   const dialog = page.getByRole('dialog', { name: 'Delete this user?' });
   const confirm = dialog.getByRole('button', { name: 'Delete user' });
   await expect(confirm).toBeDisabled();
-  await dialog.getByRole('textbox').fill('not-the-domain');
+  await dialog.getByRole('textbox', { name: /to confirm/ }).fill('not-the-domain');
   await expect(confirm).toBeDisabled();
   await noSeriousA11yProblems(page, 'production guard');
   await page.screenshot({ path: 'test-results/screens/production-guard.png' });
-  await dialog.getByRole('textbox').fill(info.domain);
+  await dialog.getByRole('textbox', { name: /to confirm/ }).fill(info.domain);
   await confirm.click();
   await expect(page.getByRole('status').filter({ hasText: 'User deleted' })).toBeVisible();
   expect((await api.getUser(userId)).statusCode).toBe(404);

@@ -246,12 +246,12 @@ test('on a production tenant every write asks first, and destructive ones and a 
   await expect(guard).toHaveAccessibleName('Block this user?');
   const block = guard.getByRole('button', { name: 'Block user' });
   await expect(block).toBeDisabled();
-  await expect(guard.getByRole('textbox')).toBeFocused();
-  await guard.getByRole('textbox').fill('wrong.example.com');
+  await expect(guard.getByRole('textbox', { name: /to confirm/ })).toBeFocused();
+  await guard.getByRole('textbox', { name: /to confirm/ }).fill('wrong.example.com');
   await expect(block).toBeDisabled();
   await noSeriousA11yProblems(page, 'guard typed domain');
   await screens(page, 'guard-typed-domain');
-  await guard.getByRole('textbox').fill(info.domain);
+  await guard.getByRole('textbox', { name: /to confirm/ }).fill(info.domain);
   await block.click();
   await expect(detail.getByText('This user is blocked')).toBeVisible();
   expect((await api.getUser(userId)).blocked).toBe(true);
@@ -283,7 +283,7 @@ test('on a production tenant every write asks first, and destructive ones and a 
   await page.keyboard.press('Escape');
   await expect(card.locator('.tenant-head .env-tag')).toHaveText('Production');
   await form.getByRole('button', { name: 'Save changes' }).click();
-  await guard.getByRole('textbox').fill(info.domain);
+  await guard.getByRole('textbox', { name: /to confirm/ }).fill(info.domain);
   await guard.getByRole('button', { name: 'Save changes' }).click();
   await expect(card.locator('.tenant-head .env-tag')).toHaveText('Development');
 });

@@ -358,8 +358,8 @@ describe('tenant-desk, the command line', () => {
     expect(t.emu.store.appliedWrites.size).toBe(0);
     const refusals = auditLines().filter((e) => e.outcome === 'refused' && e.via === 'command-line');
     expect(refusals.length).toBeGreaterThanOrEqual(2);
-    // With the domain and the count typed back, it runs.
-    const ok = await cli([
+    // With the domain and the count typed back, it runs; --reason-ticket goes into every entry of the job.
+    const ok = await json<JobSummary>([
       'bulk',
       'run',
       plan.data.planId,
@@ -367,8 +367,13 @@ describe('tenant-desk, the command line', () => {
       t.emu.domain,
       '--count',
       String(plan.data.willChange),
+      '--reason-ticket',
+      'CHG-2024',
     ]);
     expect(ok.code, ok.stderr).toBe(0);
+    const ofJob = auditLines().filter((e) => e.jobId === ok.data.id && e.outcome !== 'pending');
+    expect(ofJob.length).toBe(plan.data.willChange + 1);
+    expect(ofJob.every((e) => e.reason?.ticket === 'CHG-2024')).toBe(true);
     expect(t.emu.store.appliedWrites.size).toBe(plan.data.willChange);
   }, 90_000);
 

@@ -34,7 +34,10 @@ afterEach(cleanup);
 it('names each entry’s profile beside its domain, says a write came from the command line, and filters by date', async () => {
   invoke.mockResolvedValue({
     ok: true,
-    data: [entry('ten_admin', 'auth0|1'), entry('ten_desk', 'auth0|2', { via: 'command-line' })],
+    data: [
+      entry('ten_admin', 'auth0|1', { reason: { ticket: 'INC-4711', note: 'Compromised' } }),
+      entry('ten_desk', 'auth0|2', { via: 'command-line' }),
+    ],
   });
   render(<AuditScreen />);
   const rows = await screen.findAllByRole('row');
@@ -43,6 +46,7 @@ it('names each entry’s profile beside its domain, says a write came from the c
   expect(rows[2]!.textContent).toContain('Acme support desk');
   expect(rows[2]!.textContent).toContain('sam (command line)');
   expect(rows[1]!.textContent).not.toContain('command line');
+  expect(rows[1]!.textContent).toContain('INC-4711 Compromised');
 
   fireEvent.change(screen.getByLabelText('Since'), { target: { value: '2026-12-01' } });
   await waitFor(() =>

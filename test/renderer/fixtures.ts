@@ -15,6 +15,7 @@ export function tenantProfile(over: Partial<TenantProfile> = {}): TenantProfile 
     hasCaCert: false,
     secretStorage: 'keychain',
     localTenant: false,
+    requireReason: false,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...over,

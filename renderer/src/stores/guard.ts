@@ -5,10 +5,12 @@ import type { ReactNode } from 'react';
 import { create } from 'zustand';
 import {
   guardLevel,
+  takesReason,
   type ChannelInput,
   type ChannelOutput,
   type GuardAnswer,
   type GuardLevel,
+  type Reason,
   type Result,
   type TenantProfile,
   type WriteChannel,
@@ -26,16 +28,24 @@ export interface GuardCopy {
   count?: number;
 }
 
+/** What the dialog answers: the guard's answer, and why the write is made (a ticket, a note), when given. */
+export interface DialogAnswer {
+  guard: NonNullable<GuardAnswer>;
+  reason?: Reason;
+}
+
 export interface GuardRequest extends GuardCopy {
   tenant: TenantProfile;
   level: GuardLevel;
-  resolve(answer: GuardAnswer | null): void;
+  /** The write goes to the tenant: the dialog offers a reason (required where the tenant says). */
+  reasonAsked?: boolean;
+  resolve(answer: DialogAnswer | null): void;
 }
 
 export const useGuardStore = create<{ request: GuardRequest | null }>(() => ({ request: null }));
 
 /** Shows the guard dialog; resolves with the answer, or null when the user cancels. */
-export function askGuard(request: Omit<GuardRequest, 'resolve'>): Promise<GuardAnswer | null> {
+export function askGuard(request: Omit<GuardRequest, 'resolve'>): Promise<DialogAnswer | null> {
   // A request still open (it can't be, modals are exclusive) is cancelled rather than lost.
   useGuardStore.getState().request?.resolve(null);
   return new Promise((resolve) =>
@@ -53,10 +63,13 @@ export function askGuard(request: Omit<GuardRequest, 'resolve'>): Promise<GuardA
 
 type WriteInput<C extends WriteChannel> = Omit<ChannelInput<C>, 'guard'>;
 
-/** What the guard asks of this write on this tenant, with the window's own "always confirm" added. */
+/**
+ * What the guard asks of this write on this tenant, with the window's own "always confirm" added; a tenant that
+ * requires a reason on every write is always asked (the dialog takes the reason).
+ */
 export function needsAsking(tenant: TenantProfile, channel: WriteChannel, input: unknown, always = false) {
   const level = guardLevel(channel, tenant.environment, input as never);
-  return { level, ask: level !== 'none' || always };
+  return { level, ask: level !== 'none' || always || (tenant.requireReason && takesReason(channel)) };
 }
 
 /**
@@ -73,13 +86,19 @@ export async function guardedInvoke<C extends WriteChannel>(
 ): Promise<Result<ChannelOutput<C>> | null> {
   const { level, ask } = needsAsking(tenant, channel, input, copy.always);
   let guard: GuardAnswer | undefined;
+  let reason: Reason | undefined;
   if (ask) {
-    const answer = await askGuard({ ...copy, tenant, level });
+    const answer = await askGuard({ ...copy, tenant, level, reasonAsked: takesReason(channel) });
     if (!answer) return null;
-    guard = level === 'none' ? undefined : answer;
+    guard = level === 'none' ? undefined : answer.guard;
+    reason = answer.reason;
   }
   onSend?.();
-  return bridge.invoke(channel, { ...input, ...(guard ? { guard } : {}) } as ChannelInput<C>);
+  return bridge.invoke(channel, {
+    ...input,
+    ...(guard ? { guard } : {}),
+    ...(reason ? { reason } : {}),
+  } as ChannelInput<C>);
 }
 
 /** A store's action for one guarded write channel: (tenant, input, what the guard says) → the result, or null. */

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { guardSatisfied } from '../../../preload/contract';
+import { guardSatisfied, hasReason, type Reason } from '../../../preload/contract';
 import { useGuardStore } from '../stores/guard';
 import { count } from '../format';
 import { Modal } from './Modal';
@@ -18,6 +18,8 @@ function GuardDialogBody() {
   const id = useId();
   const [typed, setTyped] = useState('');
   const [typedCount, setTypedCount] = useState('');
+  const [ticket, setTicket] = useState('');
+  const [note, setNote] = useState('');
   const { tenant, level } = request;
   // "1,500" and "1 500" are read as 1500.
   const countDigits = typedCount.replace(/[\s,]/g, '');
@@ -30,14 +32,20 @@ function GuardDialogBody() {
       : {}),
   };
   const countWrong = countDigits !== '' && countDigits !== String(request.count ?? '');
-  const ready = guardSatisfied(level, tenant.domain, answer, request.count);
+  const reason: Reason = {
+    ...(ticket.trim() ? { ticket: ticket.trim() } : {}),
+    ...(note.trim() ? { note: note.trim() } : {}),
+  };
+  const reasonRequired = !!request.reasonAsked && tenant.requireReason;
+  const ready =
+    guardSatisfied(level, tenant.domain, answer, request.count) && (!reasonRequired || hasReason(reason));
   const cancel = () => request.resolve(null);
   return (
     <Modal labelledBy={`${id}-title`} onClose={cancel} className="guard-dialog">
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (ready) request.resolve(answer);
+          if (ready) request.resolve({ guard: answer, ...(hasReason(reason) ? { reason } : {}) });
         }}
       >
         <TenantBadge tenant={tenant} />
@@ -84,11 +92,43 @@ function GuardDialogBody() {
             )}
           </label>
         )}
+        {request.reasonAsked && (
+          <fieldset className="reason">
+            <legend>
+              Why{' '}
+              <span className="muted">
+                {reasonRequired
+                  ? `(${tenant.label} asks for a ticket or a note on every write)`
+                  : '(optional; kept in the audit log)'}
+              </span>
+            </legend>
+            <label>
+              <span>Ticket</span>
+              <input
+                value={ticket}
+                onChange={(e) => setTicket(e.target.value)}
+                maxLength={64}
+                placeholder="INC-4711"
+                autoComplete="off"
+                aria-required={reasonRequired}
+                {...(reasonRequired && !wantsDomain ? { 'data-autofocus': true } : {})}
+              />
+            </label>
+            <label>
+              <span>Note</span>
+              <textarea value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} rows={2} />
+            </label>
+          </fieldset>
+        )}
         <div className="actions">
           <button type="submit" className={request.danger ? 'danger-solid' : 'primary'} disabled={!ready}>
             {request.confirmLabel}
           </button>
-          <button type="button" onClick={cancel} {...(wantsDomain ? {} : { 'data-autofocus': true })}>
+          <button
+            type="button"
+            onClick={cancel}
+            {...(wantsDomain || (reasonRequired && request.reasonAsked) ? {} : { 'data-autofocus': true })}
+          >
             Cancel
           </button>
         </div>

@@ -118,6 +118,7 @@ export function AuditScreen() {
               <th scope="col">Action</th>
               <th scope="col">Target</th>
               <th scope="col">Outcome</th>
+              <th scope="col">Why</th>
               <th scope="col">By</th>
             </tr>
           </thead>
@@ -145,6 +146,11 @@ export function AuditScreen() {
                   ) : (
                     outcomeInWords(e)
                   )}
+                </td>
+                <td>
+                  {e.reason?.ticket && <strong>{e.reason.ticket}</strong>}
+                  {e.reason?.ticket && e.reason.note ? ' ' : ''}
+                  {e.reason?.note}
                 </td>
                 <td>
                   {e.osUser}

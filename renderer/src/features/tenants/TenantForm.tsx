@@ -19,6 +19,7 @@ const FIELD_LABELS: Record<string, string> = {
   clientId: 'Client ID',
   authMethod: 'Authentication',
   environment: 'Environment',
+  requireReason: 'Reason on every write',
   color: 'Colour',
   audience: 'Audience',
   caCert: 'CA certificate',
@@ -103,6 +104,8 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
   const keychain = useAppStore((s) => s.keychain);
   const [environment, setEnvironment] = useState<Environment>(tenant?.environment ?? 'development');
   const [color, setColor] = useState(tenant?.color ?? DEFAULT_COLORS.development);
+  // Suggested for production: every write asks why (a ticket or a note), kept in the audit log.
+  const [requireReason, setRequireReason] = useState(tenant?.requireReason ?? false);
   const [authMethod, setAuthMethod] = useState<AuthMethod>(tenant?.authMethod ?? 'client_secret');
   const [storage, setStorage] = useState<SecretStorage>('keychain');
   // A keychain found unavailable after the form opened still decides: then the session is the only place.
@@ -131,12 +134,13 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
       environment,
       color,
       audience: text('audience') || null,
+      requireReason,
     };
     let result: ErrorEnvelope | null | 'cancelled';
     if (tenant) {
       // Only what changed; an empty CA box keeps the stored certificate unless the user asked to drop it.
       const patch: Patch = {};
-      for (const [key, value] of Object.entries(fields) as [keyof typeof fields, string | null][])
+      for (const [key, value] of Object.entries(fields) as [keyof typeof fields, string | boolean | null][])
         if (value !== tenant[key]) Object.assign(patch, { [key]: value });
       if (text('caCert')) patch.caCert = text('caCert');
       else if (dropCaCert) patch.caCert = null;
@@ -274,6 +278,7 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
               const env = e.target.value as Environment;
               setEnvironment(env);
               setColor(DEFAULT_COLORS[env]);
+              if (!tenant && env === 'production') setRequireReason(true);
             }}
           >
             <option value="production">Production</option>
@@ -294,6 +299,15 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
         </label>
         {problem('color')}
       </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          name="requireReason"
+          checked={requireReason}
+          onChange={(e) => setRequireReason(e.target.checked)}
+        />
+        Ask for a reason (a ticket or a note) on every write — kept in the audit log
+      </label>
       <details open={!!tenant && (tenant.hasCaCert || tenant.audience !== null)}>
         <summary>Advanced</summary>
         <label>
