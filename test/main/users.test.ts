@@ -192,7 +192,7 @@ describe('support-desk actions', () => {
     expect(file.filename).toMatch(/^tenant-desk-audit-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync(app.downloads.get(file.id).path, 'utf8');
     expect(csv.split('\n')[0]).toBe(
-      'time,os_user,tenant_id,tenant_domain,action,target,outcome,error,job_id,before,after,audit_id',
+      'time,os_user,tenant_id,tenant_domain,action,target,outcome,error,job_id,before,after,audit_id,reason_ticket,reason_note,via',
     );
     expect(csv).not.toContain('Desk-Set-Pass-9');
     // Each write is one row with its outcome (its pending line is folded into it).
