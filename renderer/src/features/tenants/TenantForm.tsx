@@ -278,7 +278,6 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
               const env = e.target.value as Environment;
               setEnvironment(env);
               setColor(DEFAULT_COLORS[env]);
-              if (!tenant && env === 'production') setRequireReason(true);
             }}
           >
             <option value="production">Production</option>
@@ -306,7 +305,8 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
           checked={requireReason}
           onChange={(e) => setRequireReason(e.target.checked)}
         />
-        Ask for a reason (a ticket or a note) on every write — kept in the audit log
+        Ask for a reason (a ticket or a note) on every write, kept in the audit log
+        {environment === 'production' && !requireReason ? ' (suggested for a production tenant)' : ''}
       </label>
       <details open={!!tenant && (tenant.hasCaCert || tenant.audience !== null)}>
         <summary>Advanced</summary>
