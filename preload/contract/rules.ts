@@ -299,3 +299,54 @@ export const IMPORT_CONCURRENT_JOBS = 2;
 /** A CSV column goes to an import field, into a metadata object by key (`user_metadata.plan`), or nowhere (''). */
 export const IMPORT_TARGET_PATTERN =
   /^(?:|email|email_verified|user_id|username|given_name|family_name|name|nickname|picture|blocked|password_hash|custom_password_hash|app_metadata|user_metadata|mfa_factors|(?:app|user)_metadata\.[^.\s$][^.\s$]{0,254})$/;
+
+// ---------- database connections' password policies ----------
+
+/**
+ * What a database connection's password policy asks, in words (Auth0's policies: none, low, fair, good — the
+ * default —, excellent; `password_complexity_options.min_length` raises the length).
+ */
+export function passwordPolicyWords(policy: string | null, minLength: number | null): string {
+  const min = minLength ?? 8;
+  switch (policy) {
+    case 'none':
+      return 'At least 1 character.';
+    case 'low':
+      return `At least ${Math.max(6, min)} characters.`;
+    case 'fair':
+      return `At least ${min} characters, with lower case, upper case and numbers.`;
+    case 'excellent':
+      return `At least ${Math.max(10, min)} characters, 3 of 4 kinds (lower, upper, numbers, symbols), no character three times in a row.`;
+    default:
+      return `At least ${min} characters, 3 of 4 kinds: lower case, upper case, numbers, symbols.`;
+  }
+}
+
+/** Why a password is too weak for the policy (the same rules Auth0 applies), or null when it is strong enough. */
+export function passwordProblem(
+  policy: string | null,
+  minLength: number | null,
+  password: string,
+): string | null {
+  const min = minLength ?? 8;
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length;
+  const ok = (() => {
+    switch (policy) {
+      case 'none':
+        return password.length >= 1;
+      case 'low':
+        return password.length >= Math.max(6, min);
+      case 'fair':
+        return (
+          password.length >= min && /[a-z]/.test(password) && /[A-Z]/.test(password) && /[0-9]/.test(password)
+        );
+      case 'excellent':
+        return password.length >= Math.max(10, min) && kinds >= 3 && !/(.)\1\1/.test(password);
+      default:
+        return password.length >= min && kinds >= 3;
+    }
+  })();
+  return ok
+    ? null
+    : `Too weak for this connection’s password policy (${policy ?? 'good'}): ${passwordPolicyWords(policy, minLength)}`;
+}

@@ -1,3 +1,5 @@
+import { passwordPolicyWords } from '../../preload/contract';
+
 // A strong random password for "set password" and "create user": 20 characters from all four kinds.
 const SETS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#$%^&*-_=+?'];
 
@@ -13,18 +15,5 @@ export function generatePassword(length = 20): string {
   return chars.join('');
 }
 
-export function passwordRules(policy: string | null, minLength: number | null): string {
-  const min = minLength ?? 8;
-  switch (policy) {
-    case 'none':
-      return 'At least 1 character.';
-    case 'low':
-      return `At least ${Math.max(6, min)} characters.`;
-    case 'fair':
-      return `At least ${min} characters, with lower case, upper case and numbers.`;
-    case 'excellent':
-      return `At least ${Math.max(10, min)} characters, 3 of 4 kinds (lower, upper, numbers, symbols), no character three times in a row.`;
-    default:
-      return `At least ${min} characters, 3 of 4 kinds: lower case, upper case, numbers, symbols.`;
-  }
-}
+/** What the connection's password policy asks, in words (the contract's rules, shared with main). */
+export const passwordRules = passwordPolicyWords;

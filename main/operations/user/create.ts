@@ -1,8 +1,27 @@
 // Creating a user in a database connection. Safe to repeat: a retried create that meets 409 is checked against the
 // user it may itself have made.
-import { channels, type Auth0User, type ChannelParsedInput } from '../../../preload/contract.js';
-import { asUser } from '../../users/user-reads.js';
-import { operation } from '../operation.js';
+import {
+  channels,
+  passwordProblem,
+  type Auth0User,
+  type ChannelParsedInput,
+} from '../../../preload/contract.js';
+import { AppError } from '../../errors.js';
+import { asUser, readConnections } from '../../users/user-reads.js';
+import { operation, type TenantApi } from '../operation.js';
+
+/** The connection's password policy, for words on Auth0's refusal (the defaults when it can't be read). */
+async function connectionPolicy(
+  management: TenantApi['management'],
+  name: string,
+): Promise<{ passwordPolicy: string | null; minLength: number | null }> {
+  try {
+    const found = (await readConnections(management)).find((c) => c.name === name);
+    return { passwordPolicy: found?.passwordPolicy ?? 'good', minLength: found?.minLength ?? null };
+  } catch {
+    return { passwordPolicy: 'good', minLength: null };
+  }
+}
 
 /** How long before our own call a user found after a 409 may have been created and still be ours. */
 const CREATE_WINDOW_MS = 5_000;
@@ -31,7 +50,16 @@ export const createUser = operation<ChannelParsedInput<'users:create'>, { retrie
           }),
         );
       } catch (err) {
-        const e = err as { statusCode?: number };
+        const e = err as { statusCode?: number; message?: string };
+        if (e.statusCode === 400 && /PasswordStrengthError|password is too weak/i.test(e.message ?? '')) {
+          const policy = await connectionPolicy(management, input.connection);
+          const words = passwordProblem(policy.passwordPolicy, policy.minLength, input.password);
+          throw new AppError(
+            'validation',
+            words ?? 'Auth0 refused the password as too weak for the connection’s policy.',
+            { status: 400, details: { issues: [{ path: 'password', message: words ?? 'Too weak' }] } },
+          );
+        }
         if (e.statusCode === 409 && connection.scheduler.stats.retried > retriedBefore) {
           const found = await management.users.listUsersByEmail({ email: input.email });
           const mine = found.find(

@@ -1,3 +1,4 @@
+import { passwordProblem } from '../../../../preload/contract';
 import { useId, useState } from 'react';
 import type { ConnectionSummary, ErrorEnvelope, TenantProfile } from '../../../../preload/contract';
 import { fieldErrors, unplacedError } from '../../fields';
@@ -41,6 +42,15 @@ export function CreateUserDialog({
       <form
         onSubmit={async (e) => {
           e.preventDefault();
+          // The connection's policy is known: a weak password is said beside its field, before any confirmation.
+          const weak = chosen ? passwordProblem(chosen.passwordPolicy, chosen.minLength, password) : null;
+          if (weak)
+            return setError({
+              code: 'validation',
+              message: weak,
+              retryable: false,
+              details: { issues: [{ path: 'password', message: weak }] },
+            });
           setBusy(true);
           const r = await useUsersStore.getState().createUser(
             tenant,
