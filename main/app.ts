@@ -311,6 +311,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     return [];
   });
+  tasks.waitBeforeResuming(recovered);
 
   return {
     router: { channelNames: router.channelNames, invoke: router.invoke, subscribe: router.subscribe },

@@ -184,6 +184,8 @@ export class TaskEngine {
   private readonly tasks = new Map<string, Live>();
   private readonly now: () => number;
   private loaded = false;
+  /** The reading back of the writes a stopped run left pending (app start); resumed work waits for it. */
+  private recovery: Promise<unknown> = Promise.resolve();
   private restored: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: TaskEngineOptions) {
@@ -250,6 +252,11 @@ export class TaskEngine {
       ),
     );
     this.restored = Promise.all(restoring).then(() => undefined);
+  }
+
+  /** Work a stopped run left resumes only after this (the app's recovery of pending writes). */
+  waitBeforeResuming(recovery: Promise<unknown>): void {
+    this.recovery = recovery;
   }
 
   /** Resolves once the tasks of earlier runs are read back (listing and resuming wait for it). */
@@ -437,8 +444,12 @@ export class TaskEngine {
     this.write(live.record);
     this.emit(live, true);
     const ctx = this.context(live, afterCrash, controller.signal);
-    // Its writes carry the reason it was started with, resumed after a restart or not.
-    live.run = withReason(live.record.why, () => live.kind.run(ctx))
+    // Its writes carry the reason it was started with, resumed after a restart or not. Work a stopped run left goes on
+    // only once that run's pending writes are read back (so a write in flight then is judged before anything is sent
+    // again, and the audit says it once).
+    const after = afterCrash ? this.recovery.catch(() => undefined) : Promise.resolve();
+    live.run = after
+      .then(() => withReason(live.record.why, () => live.kind.run(ctx)))
       .catch((err: unknown): TaskEnd => {
         if (live.stop?.kind === 'cancel') return { status: 'cancelled' };
         if (live.stop) return { status: 'paused', reason: live.stop.reason ?? 'Paused.' };
