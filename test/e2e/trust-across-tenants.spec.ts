@@ -315,7 +315,8 @@ test('failures are said in words with a retry: a 5xx, a tenant that is down, a g
       .or(logs.getByText('No log events for this user.')),
   ).toBeVisible();
 
-  // A field the tenant refuses is named beside the field.
+  // A password the connection's policy refuses is named beside the field, in the policy's words, before anything is
+  // asked or sent.
   await detail.getByRole('button', { name: 'Close user detail' }).click();
   await page.getByRole('button', { name: 'Create user' }).click();
   const create = page.getByRole('dialog', { name: /Create a user on Local tenant/ });
@@ -323,7 +324,9 @@ test('failures are said in words with a retry: a 5xx, a tenant that is down, a g
   await create.getByLabel('Password', { exact: true }).fill('weak');
   await create.getByRole('button', { name: 'Create user' }).click();
   await expect(create.getByLabel('Password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
-  await expect(create.locator('.field-error')).toContainText('Password is too weak');
+  await expect(create.locator('.field-error')).toContainText(
+    'Too weak for this connection’s password policy (good): At least 8 characters',
+  );
   await create.getByRole('button', { name: 'Cancel' }).click();
 
   // A tenant that is down: the search says so; the connection filter says why it is empty, with a retry.
