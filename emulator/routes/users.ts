@@ -5,6 +5,7 @@ import { api, logApi, projectFields, userOr404, type TenantContext } from '../co
 import { ApiError, errors } from '../errors.js';
 import type { Connection, User } from '../model.js';
 import { QueryError } from '../../query/index.js';
+import { passwordProblem } from '../../preload/contract/rules.js';
 import { parseQueryParams, validateBody, type Schema } from '../validate.js';
 import { sendVerificationEmail } from './mail.js';
 import { fieldsProps, offsetPagingProps } from './paging.js';
@@ -120,31 +121,14 @@ function checkMetadata(
   }
 }
 
-/** Auth0's "good" policy, the default of new database connections: 8+ characters, 3 of 4 character kinds. */
+/** Auth0's policies (none, low, fair, good — the default of new database connections —, excellent), by the rules the
+ * console checks a password against before sending it (contract/rules.ts). */
 export function passwordIsStrongEnough(connection: Connection, password: string): boolean {
   const policy = String(connection.options.passwordPolicy ?? 'good');
   const minLength = Number(
     (connection.options.password_complexity_options as { min_length?: number } | undefined)?.min_length ?? 8,
   );
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length;
-  switch (policy) {
-    case 'none':
-      return password.length >= 1;
-    case 'low':
-      return password.length >= Math.max(6, minLength);
-    case 'fair':
-      return (
-        password.length >= minLength &&
-        kinds >= 3 &&
-        /[a-z]/.test(password) &&
-        /[A-Z]/.test(password) &&
-        /[0-9]/.test(password)
-      );
-    case 'excellent':
-      return password.length >= Math.max(10, minLength) && kinds >= 3 && !/(.)\1\1/.test(password);
-    default:
-      return password.length >= minLength && kinds >= 3;
-  }
+  return passwordProblem(policy, minLength, password) === null;
 }
 
 function passwordTooWeak(): ApiError {

@@ -20,6 +20,7 @@ import type {
   TaskSummary,
   TenantProfile,
 } from '../../preload/contract.js';
+import { valueAtPath } from '../../preload/contract.js';
 import { defaultDataDir } from '../fs/data-dir.js';
 import { CliError, EXIT, Session } from './session.js';
 import { n, Output, table, type Io } from './output.js';
@@ -254,7 +255,7 @@ Example:
               );
           }
           out.document({ total, users: users.map((u) => pick(u, fields)) });
-          out.say(table([fields, ...users.map((u) => fields.map((f) => cell(valueAt(u, f))))]));
+          out.say(table([fields, ...users.map((u) => fields.map((f) => cell(valueAtPath(u, f))))]));
         },
       ),
     );
@@ -404,7 +405,7 @@ Example:
         }
         const shown = users.slice(0, o.limit);
         out.document({ total, users: shown.map((u) => pick(u, fields)) });
-        out.say(table([fields, ...shown.map((u) => fields.map((f) => cell(valueAt(u, f))))]));
+        out.say(table([fields, ...shown.map((u) => fields.map((f) => cell(valueAtPath(u, f))))]));
         if (total > shown.length) out.note(`${n(total)} users match; ${n(shown.length)} shown (--limit).`);
       }),
     );
@@ -1165,17 +1166,8 @@ function parseCount(value: string): number {
   return x;
 }
 
-function valueAt(u: Auth0User, path: string): unknown {
-  let v: unknown = u;
-  for (const part of path.split('.')) {
-    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, part)) return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}
-
 function pick(u: Auth0User, fields: string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.map((f) => [f, valueAt(u, f) ?? null]));
+  return Object.fromEntries(fields.map((f) => [f, valueAtPath(u, f) ?? null]));
 }
 
 function cell(v: unknown): string {
