@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ErrorEnvelope } from '../../../preload/contract';
 
 /** Failures a user can't fix by changing their input: the incident id helps whoever they report it to. */
@@ -10,13 +11,27 @@ export function incidentOf(error: ErrorEnvelope): string | null {
     : null;
 }
 
-/** An error from main, in words for people (the envelope's message), announced to screen readers. */
-export function ErrorMessage({ error }: { error: ErrorEnvelope | null }) {
+/**
+ * An error from main, in words for people (the envelope's message), announced to screen readers; `action` is what
+ * can be done about it there (a Reload button), shown beside the words.
+ */
+export function ErrorMessage({ error, action }: { error: ErrorEnvelope | null; action?: ReactNode }) {
   if (!error) return null;
-  return (
-    <p className="error" role="alert">
+  const words = (
+    <>
       {error.message}
       {incidentOf(error) && <span className="incident"> (incident {error.incidentId})</span>}
+    </>
+  );
+  if (!action)
+    return (
+      <p className="error" role="alert">
+        {words}
+      </p>
+    );
+  return (
+    <p className="error with-action" role="alert">
+      <span>{words}</span> {action}
     </p>
   );
 }

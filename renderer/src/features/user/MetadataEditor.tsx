@@ -6,7 +6,7 @@ import {
   type TenantProfile,
 } from '../../../../preload/contract';
 import { fieldErrors } from '../../fields';
-import { useDetailStore } from './store';
+import { isStaleEdit, useDetailStore } from './store';
 import { CapableButton } from '../../ui/Capable';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 
@@ -40,6 +40,21 @@ function parse(kind: Kind, text: string): { value: Record<string, unknown> | nul
   }
 }
 
+/** What a Reload carries for an editor: its changes (applied to the reloaded user), or text that didn't parse. */
+type Carried = { changes: Record<string, unknown> } | { text: string };
+
+/** The editor's text for the reloaded user: the carried changes on top of what the user holds now. */
+function carriedText(original: Record<string, unknown>, carried: Carried | undefined): string | null {
+  if (!carried) return null;
+  if ('text' in carried) return carried.text;
+  const out = { ...original };
+  for (const [k, v] of Object.entries(carried.changes)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return JSON.stringify(out, null, 2);
+}
+
 /** A JSON editor with validation; saving shows the diff first and sends only changed top-level keys. */
 export function MetadataEditor({
   tenant,
@@ -52,12 +67,18 @@ export function MetadataEditor({
 }) {
   const id = useId();
   const original = useMemo(() => (user[kind] ?? {}) as Record<string, unknown>, [user, kind]);
-  const [text, setText] = useState(() => JSON.stringify(original, null, 2));
+  // The panel remakes the editor for a reloaded user; edits a stale edit's Reload carried start it.
+  const [typedSince, setTypedSince] = useState(false);
+  const [carried] = useState(() => carriedText(original, useDetailStore.getState().carried[kind] as Carried));
+  const [text, setText] = useState(() => carried ?? JSON.stringify(original, null, 2));
   const [reviewing, setReviewing] = useState(false);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const act = useDetailStore((s) => s.act);
   const running = useDetailStore((s) => s.running);
   const setDirty = useDetailStore((s) => s.setDirty);
+  const reload = useDetailStore((s) => s.reload);
+  const takeCarried = useDetailStore((s) => s.takeCarried);
+  useEffect(() => takeCarried(kind), [kind, takeCarried]);
   const { value, problem } = parse(kind, text);
   const changes = value ? metadataChanges(original, value) : {};
   const changed = Object.keys(changes);
@@ -81,6 +102,7 @@ export function MetadataEditor({
             setText(e.target.value);
             setReviewing(false);
             setError(null);
+            setTypedSince(true);
           }}
           aria-invalid={!!problem}
           aria-describedby={`${id}-problem`}
@@ -182,7 +204,27 @@ export function MetadataEditor({
           </div>
         </div>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage
+        error={error}
+        action={
+          isStaleEdit(error) && (
+            <button
+              type="button"
+              onClick={() =>
+                void reload({ [kind]: value ? { changes } : { text } } satisfies Record<string, Carried>)
+              }
+            >
+              Reload user
+            </button>
+          )
+        }
+      />
+      {carried !== null && !typedSince && (
+        <p className="hint" role="status">
+          Reloaded: your edits are kept on top of the user&rsquo;s {title.toLowerCase()} as it is now. Review
+          them and save again.
+        </p>
+      )}
     </section>
   );
 }

@@ -8,7 +8,7 @@ import {
   type TenantProfile,
 } from '../../../../preload/contract';
 import { fieldErrors, unplacedError } from '../../fields';
-import { useDetailStore } from './store';
+import { isStaleEdit, useDetailStore } from './store';
 import { useTenantSearch, useUsersStore } from '../users/store';
 import { CapableButton } from '../../ui/Capable';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -33,6 +33,12 @@ const FIELDS: { field: ProfileField; label: string; type?: string; hint?: string
 
 type EmailChoice = 'send' | 'verified' | 'silent';
 
+const valuesOf = (user: Auth0User) =>
+  Object.fromEntries(FIELDS.map(({ field }) => [field, String(user[field] ?? '')])) as Record<
+    ProfileField,
+    string
+  >;
+
 /** The profile as Auth0 holds it; editing shows which fields this user's connections let Auth0 change, and why not. */
 export function ProfileSection({ tenant, user }: { tenant: TenantProfile; user: Auth0User }) {
   const id = useId();
@@ -48,7 +54,8 @@ export function ProfileSection({ tenant, user }: { tenant: TenantProfile; user: 
         )}
       </div>
       {editing ? (
-        <ProfileForm key={user.updated_at} tenant={tenant} user={user} onDone={() => setEditing(false)} />
+        // Not remade when the user is reloaded: the form keeps what was typed (see ProfileForm).
+        <ProfileForm key={user.user_id} tenant={tenant} user={user} onDone={() => setEditing(false)} />
       ) : (
         <dl className="facts">
           <dt>Email</dt>
@@ -113,14 +120,29 @@ function ProfileForm({
   const loadConnections = useUsersStore((s) => s.loadConnections);
   const act = useDetailStore((s) => s.act);
   const setDirty = useDetailStore((s) => s.setDirty);
-  const initial = Object.fromEntries(FIELDS.map(({ field }) => [field, String(user[field] ?? '')])) as Record<
-    ProfileField,
-    string
-  >;
+  const reload = useDetailStore((s) => s.reload);
+  const initial = valuesOf(user);
   const [values, setValues] = useState(initial);
   const [emailChoice, setEmailChoice] = useState<EmailChoice>('send');
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const [busy, setBusy] = useState(false);
+  // The user reloaded (a stale edit's Reload, or another write): what was typed stays, fields not touched take the
+  // user's values as they are now — so saving never puts back what someone else changed meanwhile.
+  const [shownUser, setShownUser] = useState(user);
+  const [reloaded, setReloaded] = useState(false);
+  if (shownUser !== user) {
+    const before = valuesOf(shownUser);
+    setShownUser(user);
+    setValues((v) => {
+      const next = { ...v };
+      for (const { field } of FIELDS) if (v[field] === before[field]) next[field] = initial[field];
+      return next;
+    });
+    if (error && isStaleEdit(error)) {
+      setError(null);
+      setReloaded(true);
+    }
+  }
 
   useEffect(() => {
     if (connections.state === 'loading') void loadConnections(tenant.id);
@@ -215,6 +237,7 @@ function ProfileForm({
               onChange={(e) => {
                 setValues((v) => ({ ...v, [field]: e.target.value }));
                 setError(null);
+                setReloaded(false);
               }}
               aria-invalid={!!problem}
               aria-describedby={
@@ -276,7 +299,19 @@ function ProfileForm({
           'email_verified',
           'verify_email',
         ])}
+        action={
+          isStaleEdit(error) && (
+            <button type="button" onClick={() => void reload()}>
+              Reload user
+            </button>
+          )
+        }
       />
+      {reloaded && (
+        <p className="hint" role="status">
+          Reloaded: the fields show the user as it is now, with your edits kept. Review them and save again.
+        </p>
+      )}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy || changed.length === 0 || bothIdentifiers}>
           Review and save

@@ -7,6 +7,7 @@ import type {
   Capability,
   ChannelInput,
   ChannelOutput,
+  ErrorEnvelope,
   LogEventSummary,
   MfaState,
   Result,
@@ -52,11 +53,20 @@ interface DetailState {
   shown: boolean;
   /** Counts the writes that change how the user reads in a list (blocked, verified, deleted): lists search again. */
   changed: number;
+  /**
+   * Unsaved edits carried over a reload of the user (a stale edit's Reload): an editor that is remade for the
+   * reloaded user starts from them, applied to the user as it is now.
+   */
+  carried: Record<string, unknown>;
   /** The password-change link: how long it lasts, where it sends the user after, and the one created. */
   link: { ttlHours: number; resultUrl: string; created: { ticket: string; expiresAt: string } | null };
   open(tenantId: string, userId: string): Promise<void>;
   close(): void;
   refresh(): Promise<void>;
+  /** Reloads the user, keeping what `carry` holds for the editors remade for it (see `carried`). */
+  reload(carry?: Record<string, unknown>): Promise<void>;
+  /** An editor took what was carried for it. */
+  takeCarried(part: string): void;
   /** Loads a section; for logs, optionally another page of them. */
   load(section: Section, page?: number): Promise<void>;
   setDirty(part: string, dirty: boolean): void;
@@ -86,12 +96,21 @@ const closed = {
   blocks: loading,
   running: null,
   dirty: {},
+  carried: {},
   link: { ttlHours: 24, resultUrl: '', created: null },
 };
 
 /** The tenant a panel was opened for (its profile as the window knows it now). */
 export function detailTenant(tenantId: string | null): TenantProfile | undefined {
   return useTenantsStore.getState().tenants.find((t) => t.id === tenantId);
+}
+
+/**
+ * A write refused because the user changed on the tenant since the panel loaded it: the form says so beside itself
+ * with a Reload button, so no toast is raised for it.
+ */
+export function isStaleEdit(error: ErrorEnvelope | null | undefined): boolean {
+  return error?.code === 'conflict' && (error.details as { stale?: unknown } | undefined)?.stale === true;
 }
 
 export function hasUnsavedEdits(state: Pick<DetailState, 'dirty'>): boolean {
@@ -122,6 +141,17 @@ export const useDetailStore = create<DetailState>((set, get) => {
       if (!tenantId || !userId) return;
       const r = await bridge.invoke('users:get', { tenantId, userId });
       forOpening(seq, { user: fromResult(r) });
+    },
+    async reload(carry) {
+      set({ carried: carry ?? {} });
+      await get().refresh();
+    },
+    takeCarried(part) {
+      if (part in get().carried) {
+        const rest = { ...get().carried };
+        delete rest[part];
+        set({ carried: rest });
+      }
     },
     async load(section, page) {
       const { tenantId, userId, seq } = get();
@@ -170,6 +200,8 @@ export const useDetailStore = create<DetailState>((set, get) => {
       // The write is done either way; the panel may have moved on meanwhile — then only the toast tells.
       forOpening(seq, { running: null });
       if (!r.ok) {
+        // A stale edit is said beside the form that made it, with its Reload button; a toast would cover it.
+        if (isStaleEdit(r.error)) return r;
         const issues = (r.error.details as { issues?: unknown[] } | undefined)?.issues;
         // Problems with fields are shown beside them; the toast only says where to look.
         toast(
