@@ -266,7 +266,7 @@ export class ExportService {
         method = total <= SEARCH_CAP ? 'search' : 'export-job';
         if (method === 'export-job')
           status.notes.push(
-            `${total.toLocaleString('en')} users match: past Auth0's 1,000-result search limit, so Auth0 exported every user and the query was applied here, with the tenant's rules`,
+            `${total.toLocaleString('en')} users match: past Auth0's 1,000-result search limit, so Auth0 exports every user and the query is applied here, with the tenant's rules`,
           );
       } else if (source.kind === 'users') method = 'lookup';
       this.update(ctx, { method });
@@ -281,10 +281,10 @@ export class ExportService {
       if (wholeExport && !passthrough && input.format !== 'xlsx')
         status.notes.push(
           snapshot
-            ? 'Asked Auth0 for JSON with every field (a snapshot keeps whole users); the file was written from it here'
+            ? 'Auth0 is asked for JSON with every field (a snapshot keeps whole users); the file is written from it here'
             : input.fields.length > AUTH0_CSV_MAX_FIELDS
-              ? `Asked Auth0 for JSON: ${input.fields.length} fields are more than its CSV takes (${AUTH0_CSV_MAX_FIELDS}); the CSV was written here`
-              : "Asked Auth0 for JSON: its CSV can't hold whole metadata objects; the CSV was written here",
+              ? `Auth0 is asked for JSON: ${input.fields.length} fields are more than its CSV takes (${AUTH0_CSV_MAX_FIELDS}); the CSV is written here`
+              : "Auth0 is asked for JSON: its CSV can't hold whole metadata objects; the CSV is written here",
         );
 
       let result: SinkResult;

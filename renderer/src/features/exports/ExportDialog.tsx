@@ -352,7 +352,13 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
           </div>
         </form>
       ) : (
-        <ExportProgress status={status} onSave={() => void save(status)} onClose={onClose} error={error} />
+        <ExportProgress
+          status={status}
+          onSave={() => void save(status)}
+          onRetry={() => void start()}
+          onClose={onClose}
+          error={error}
+        />
       )}
     </Modal>
   );
@@ -361,26 +367,31 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
 function ExportProgress({
   status,
   onSave,
+  onRetry,
   onClose,
   error,
 }: {
   status: ExportStatus;
   onSave: () => void;
+  /** Runs the same export again, with the same choices (a new export). */
+  onRetry: () => void;
   onClose: () => void;
   error: ErrorEnvelope | null;
 }) {
   const setView = useAppStore((s) => s.setView);
   const running = !finishedPhase(status);
+  const failed = status.phase === 'failed';
   const percent =
     status.phase === 'pending' || status.phase === 'processing' ? (status.percentDone ?? 0) : null;
+  const problem = status.error ?? error;
   return (
     <div className="export-progress">
       <p>{status.label}</p>
       <p
         role="status"
-        className={`job-state status-${status.phase === 'completed' ? 'completed' : running ? 'running' : 'cancelled'}`}
+        className={`job-state status-${status.phase === 'completed' ? 'completed' : running ? 'running' : failed ? 'failed' : 'cancelled'}`}
       >
-        <strong>{status.message}</strong>
+        <strong>{failed ? 'The export failed' : status.message}</strong>
         {status.users > 0 &&
           ` — ${count(status.users, 'user')} read${status.written !== status.users ? `, ${count(status.written)} kept` : ''}`}
         {percent !== null && ` — Auth0 ${percent} % done`}
@@ -401,15 +412,26 @@ function ExportProgress({
           />
         </div>
       )}
-      {status.notes.length > 0 && (
+      {/* How the file was made: only true of an export that made it (or is making it). */}
+      {!failed && status.phase !== 'cancelled' && status.notes.length > 0 && (
         <ul className="export-notes">
           {status.notes.map((n) => (
             <li key={n}>{n}.</li>
           ))}
         </ul>
       )}
-      <ErrorMessage error={status.error ?? error} />
+      {failed && !problem && (
+        <p className="error" role="alert">
+          Tenant Desk was not told why; retrying may work.
+        </p>
+      )}
+      <ErrorMessage error={problem} />
       <div className="actions">
+        {failed && (
+          <button type="button" className="primary" onClick={onRetry} data-autofocus>
+            Retry export
+          </button>
+        )}
         {running && (
           <>
             <button type="button" onClick={onClose}>
