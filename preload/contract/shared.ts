@@ -12,14 +12,34 @@ export type AuthMethod = z.infer<typeof authMethodSchema>;
 export const secretStorageSchema = z.enum(['keychain', 'session']);
 export type SecretStorage = z.infer<typeof secretStorageSchema>;
 
+/**
+ * A tenant's host, with its port if one is given, from what was typed or pasted: a URL ("https://acme.eu.auth0.com/",
+ * "https://acme.eu.auth0.com/api/v2/"), a host with a path or a trailing slash, or the host itself ("127.0.0.1:8443").
+ * The scheme, any user name, path, query and fragment are dropped; the host is lower-cased.
+ */
+export function hostOfDomain(value: string): string {
+  return value
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/^[^/?#@]*@/, '')
+    .split(/[/?#]/, 1)[0]!
+    .replace(/\.$/, '')
+    .toLowerCase();
+}
+
+/** A tenant's domain: a URL or a host with a path is taken as its host (and port), then checked. */
 export const domainSchema = z
   .string()
-  .trim()
-  .min(1, 'Domain is required')
-  .max(253)
-  .regex(
-    /^[a-z0-9.-]+(:\d{1,5})?$/i,
-    'Domain is a host name with an optional port, without https:// or a path',
+  .transform(hostOfDomain)
+  .pipe(
+    z
+      .string()
+      .min(1, 'Domain is required')
+      .max(253)
+      .regex(
+        /^[a-z0-9.-]+(:\d{1,5})?$/i,
+        'Domain is a host name with an optional port, like acme.eu.auth0.com or 127.0.0.1:8443',
+      ),
   );
 export const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'Colour is a #rrggbb value');
 export const idSchema = z.string().min(1).max(64);

@@ -1,13 +1,17 @@
-import { useId, useState, type FormEvent } from 'react';
-import type {
-  AuthMethod,
-  ChannelInput,
-  Environment,
-  ErrorEnvelope,
-  SecretStorage,
-  TenantProfile,
+import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import {
+  hostOfDomain,
+  tenantPatch,
+  tenantsChannels,
+  type AuthMethod,
+  type ChannelInput,
+  type Environment,
+  type ErrorEnvelope,
+  type SecretStorage,
+  type TenantProfile,
 } from '../../../../preload/contract';
-import { fieldErrors, unplacedError } from '../../fields';
+import { fieldErrors, unplacedError, type FieldErrors } from '../../fields';
+import { formatBytes } from '../../format';
 import { useAppStore } from '../../stores/app';
 import { useTenantsStore } from './store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -33,6 +37,38 @@ export const DEFAULT_COLORS: Record<Environment, string> = {
 };
 
 type Patch = ChannelInput<'tenants:update'>['patch'];
+
+/** The most a CA certificate file may be (the contract's limit on the PEM text). */
+export const CA_FILE_MAX_BYTES = 64 * 1024;
+const CERT_BEGIN = '-----BEGIN CERTIFICATE-----';
+
+/** A CA certificate file picked in the form, read as text here (a public certificate, not a secret): its PEM or why not. */
+export async function readCaFile(file: File): Promise<{ pem: string } | { problem: string }> {
+  if (file.size > CA_FILE_MAX_BYTES)
+    return {
+      problem: `${file.name} is ${formatBytes(file.size)}; a CA certificate file may be at most ${formatBytes(CA_FILE_MAX_BYTES)}.`,
+    };
+  const text = await file.text();
+  if (!text.includes(CERT_BEGIN))
+    return {
+      problem: `${file.name} has no ${CERT_BEGIN} line: choose a PEM certificate (a binary DER file can be converted with openssl x509 -inform der).`,
+    };
+  return { pem: text.trim() };
+}
+
+/** The contract's own check of a form's input, run before anything is sent: an envelope like main's, or null. */
+function checked(result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[]; message: string }[] };
+}) {
+  if (result.success || !result.error) return null;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return {
+    code: 'validation',
+    message: issues.map((i) => i.message).join('; '),
+    details: { issues },
+  } as ErrorEnvelope;
+}
 
 /** Where the secret goes: the OS keychain (when it works) or memory until quit; says which and why. */
 export function SecretStorageChoice({
@@ -77,17 +113,38 @@ export function SecretStorageChoice({
   );
 }
 
-/** The secret input: masked for a client secret, a PEM box for a private key. Write-only: never filled back. */
-export function SecretInput({ authMethod, label }: { authMethod: AuthMethod; label?: string }) {
+/**
+ * The secret input: masked for a client secret, a PEM box for a private key. Write-only: never filled back. With
+ * `problem`, what is wrong with it, beside it.
+ */
+export function SecretInput({
+  authMethod,
+  label,
+  problem,
+}: {
+  authMethod: AuthMethod;
+  label?: string;
+  problem?: string;
+}) {
+  const id = useId();
+  const props = {
+    name: 'secret',
+    required: true,
+    'aria-invalid': !!problem,
+    'aria-describedby': problem ? `${id}-error` : undefined,
+  };
   return (
-    <label>
-      {label ?? (authMethod === 'client_secret' ? 'Client secret' : 'Private key (PEM)')}
-      {authMethod === 'client_secret' ? (
-        <input name="secret" type="password" required autoComplete="off" />
-      ) : (
-        <textarea name="secret" required rows={4} spellCheck={false} className="secret-pem" />
-      )}
-    </label>
+    <>
+      <label>
+        {label ?? (authMethod === 'client_secret' ? 'Client secret' : 'Private key (PEM)')}
+        {authMethod === 'client_secret' ? (
+          <input {...props} type="password" autoComplete="off" />
+        ) : (
+          <textarea {...props} rows={4} spellCheck={false} className="secret-pem" />
+        )}
+      </label>
+      <FieldError id={`${id}-error`} message={problem} />
+    </>
   );
 }
 
@@ -112,9 +169,27 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
   const storageChoice: SecretStorage = keychain?.available === false ? 'session' : storage;
   const authChanged = !!tenant && authMethod !== tenant.authMethod;
   const [dropCaCert, setDropCaCert] = useState(false);
+  const [caCert, setCaCert] = useState('');
+  /** What is wrong with the CA certificate file picked (too large, not a PEM certificate). */
+  const [caFileProblem, setCaFileProblem] = useState<string | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
+  const [advanced, setAdvanced] = useState(!!tenant && (tenant.hasCaCert || tenant.audience !== null));
+  /** Counts the submits that found a problem: each one moves focus to the first field marked. */
+  const [refused, setRefused] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
   const title = tenant ? `Edit ${tenant.label}` : 'Add a tenant';
-  const errors = fieldErrors(error, tenant ? 'patch.' : '');
+  const errors: FieldErrors = {
+    ...fieldErrors(error, tenant ? 'patch.' : ''),
+    ...(caFileProblem ? { caCert: caFileProblem } : {}),
+  };
+  // A problem in the Advanced part opens it, so the field marked can be seen and focused.
+  const advancedShown = advanced || !!errors.audience || !!errors.caCert;
+  useEffect(() => {
+    if (!refused) return;
+    const first = form.current?.querySelector<HTMLElement>('[aria-invalid="true"], .tenant-form-error');
+    first?.focus();
+    first?.scrollIntoView?.({ block: 'center' });
+  }, [refused]);
   /** What a field needs to point at its problem. */
   const fieldProps = (name: string) => ({
     'aria-invalid': !!errors[name],
@@ -122,13 +197,32 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
   });
   const problem = (name: string) => <FieldError id={`${id}-${name}-error`} message={errors[name]} />;
 
+  async function pickCaFile(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    // Emptied, so that choosing the same file again (after fixing it) is a change too.
+    e.target.value = '';
+    if (!file) return;
+    const read = await readCaFile(file);
+    if ('problem' in read) return setCaFileProblem(read.problem);
+    setCaFileProblem(null);
+    setCaCert(read.pem);
+  }
+
+  /** Shows a problem: beside its field when it has one, and focus goes to the first field marked. */
+  function refuse(problem: ErrorEnvelope) {
+    setError(problem);
+    setRefused((n) => n + 1);
+  }
+
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
+    if (caFileProblem) return setRefused((n) => n + 1);
     const fields = {
       label: text('label'),
-      domain: text('domain'),
+      // A URL or a host with a path is taken as its host (the contract does the same in main).
+      domain: hostOfDomain(text('domain')),
       clientId: text('clientId'),
       authMethod,
       environment,
@@ -144,6 +238,26 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
         if (value !== tenant[key]) Object.assign(patch, { [key]: value });
       if (text('caCert')) patch.caCert = text('caCert');
       else if (dropCaCert) patch.caCert = null;
+      const secret = String(form.get('secret') ?? '');
+      const problem =
+        checked(tenantPatch.safeParse(patch)) ??
+        (authChanged && !secret
+          ? ({
+              code: 'validation',
+              message: 'Secret is required',
+              details: { issues: [{ path: 'secret', message: 'Secret is required' }] },
+            } as ErrorEnvelope)
+          : null);
+      if (problem) {
+        // The patch's issues read as main's do ("patch.domain").
+        const issues = (problem.details as { issues: { path: string; message: string }[] }).issues;
+        return refuse({
+          ...problem,
+          details: {
+            issues: issues.map((i) => (i.path === 'secret' ? i : { ...i, path: `patch.${i.path}` })),
+          },
+        });
+      }
       const changed = Object.keys(patch) as (keyof Patch)[];
       result = changed.length
         ? await update(tenant, patch, {
@@ -169,7 +283,7 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
       if (!result && authChanged)
         result = await setSecret(
           tenant,
-          { secret: String(form.get('secret') ?? ''), secretStorage: tenant.secretStorage ?? storageChoice },
+          { secret, secretStorage: tenant.secretStorage ?? storageChoice },
           {
             title: `Set the new credential of ${tenant.label}?`,
             body: (
@@ -180,19 +294,30 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
         );
       if (result === 'cancelled') return;
     } else {
-      result = await add({
+      const input = {
         ...fields,
         caCert: text('caCert') || null,
         secret: String(form.get('secret') ?? ''),
         secretStorage: storageChoice,
-      });
+      };
+      const problem = checked(tenantsChannels['tenants:add'].input.safeParse(input));
+      if (problem) return refuse(problem);
+      result = await add(input);
     }
-    setError(result);
-    if (!result) onDone();
+    if (result) return refuse(result);
+    setError(null);
+    onDone();
   }
 
   return (
-    <form className="tenant-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
+    <form
+      ref={form}
+      className="tenant-form"
+      onSubmit={submit}
+      aria-labelledby={`${id}-title`}
+      // Every problem is said beside its field, in the form's words (the browser's bubbles would say less).
+      noValidate
+    >
       <h2 id={`${id}-title`}>{title}</h2>
       <label>
         Label
@@ -216,9 +341,18 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
           autoComplete="off"
           spellCheck={false}
           defaultValue={tenant?.domain}
+          aria-describedby={errors.domain ? `${id}-domain-error` : `${id}-domain-hint`}
+          // A pasted URL ("https://acme.eu.auth0.com/") is shown as the host it is taken as.
+          onBlur={(e) => {
+            const host = hostOfDomain(e.currentTarget.value);
+            if (host) e.currentTarget.value = host;
+          }}
         />
       </label>
       {problem('domain')}
+      <span id={`${id}-domain-hint`} className="hint">
+        The host, with its port if it has one; a pasted URL is cut to its host.
+      </span>
       <label>
         Client ID
         <input
@@ -254,13 +388,14 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
       </fieldset>
       {!tenant && (
         <>
-          <SecretInput authMethod={authMethod} />
+          <SecretInput authMethod={authMethod} problem={errors.secret} />
           <SecretStorageChoice value={storageChoice} onChange={setStorage} />
         </>
       )}
       {authChanged && (
         <SecretInput
           authMethod={authMethod}
+          problem={errors.secret}
           label={
             authMethod === 'client_secret'
               ? 'Client secret for the new method'
@@ -308,7 +443,7 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
         Ask for a reason (a ticket or a note) on every write, kept in the audit log
         {environment === 'production' && !requireReason ? ' (suggested for a production tenant)' : ''}
       </label>
-      <details open={!!tenant && (tenant.hasCaCert || tenant.audience !== null)}>
+      <details open={advancedShown} onToggle={(e) => setAdvanced(e.currentTarget.open)}>
         <summary>Advanced</summary>
         <label>
           Audience (optional)
@@ -330,6 +465,20 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
             rows={4}
             spellCheck={false}
             placeholder="-----BEGIN CERTIFICATE-----"
+            value={caCert}
+            onChange={(e) => {
+              setCaCert(e.target.value);
+              setCaFileProblem(null);
+            }}
+            {...fieldProps('caCert')}
+          />
+        </label>
+        <label>
+          Or read it from a file (.pem, .crt or .cer, at most {formatBytes(CA_FILE_MAX_BYTES)})
+          <input
+            type="file"
+            accept=".pem,.crt,.cer"
+            onChange={(e) => void pickCaFile(e)}
             {...fieldProps('caCert')}
           />
         </label>
@@ -341,9 +490,19 @@ export function TenantForm({ tenant, onDone }: { tenant?: TenantProfile; onDone:
           </label>
         )}
       </details>
-      <ErrorMessage
-        error={unplacedError(error, errors, ['label', 'domain', 'clientId', 'color', 'audience', 'caCert'])}
-      />
+      <div className="tenant-form-error" tabIndex={-1}>
+        <ErrorMessage
+          error={unplacedError(error, errors, [
+            'label',
+            'domain',
+            'clientId',
+            'color',
+            'audience',
+            'caCert',
+            'secret',
+          ])}
+        />
+      </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : tenant ? 'Save changes' : 'Add tenant'}
