@@ -6,7 +6,10 @@ import { allCommands, isAvailable, shortcutsOf, type Command } from './registry'
 /** How long the second key of a chord may wait for. */
 export const CHORD_MS = 1500;
 
-/** "Alt+Shift+B" for a key event: its modifiers, then the key's place on the keyboard (a letter, a digit). */
+/**
+ * "Alt+Shift+B" for a key event: its modifiers, then the key's place on the keyboard (a letter, a digit, "`" for the
+ * key left of 1).
+ */
 export function keyCombo(e: {
   altKey: boolean;
   shiftKey: boolean;
@@ -18,7 +21,9 @@ export function keyCombo(e: {
     ? e.code.slice(3)
     : e.code.startsWith('Digit')
       ? e.code.slice(5)
-      : e.code;
+      : e.code === 'Backquote'
+        ? '`'
+        : e.code;
   return [e.ctrlKey && 'Ctrl', e.metaKey && 'Meta', e.altKey && 'Alt', e.shiftKey && 'Shift', key]
     .filter(Boolean)
     .join('+');

@@ -1,11 +1,11 @@
 // "?": every keyboard shortcut of the window, grouped: read from the command registry (its screens with their
-// Alt+digit and chord, the open user's actions, the keys a table or list handles itself).
+// Alt+digit and chord, the tenants on Ctrl+digit, the open user's actions, the keys a table or list handles itself).
 import { useId } from 'react';
 import { helpSections, useRegistry } from '../../commands/registry';
 import { Modal } from '../../ui/Modal';
 
 /** The overlay's sections in order (others after). */
-const SECTIONS = ['Anywhere', 'In a table', 'In a list of roles', 'On the open user'];
+const SECTIONS = ['Anywhere', 'Switch tenant', 'In a table', 'In a list of roles', 'On the open user'];
 
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
   const id = useId();
