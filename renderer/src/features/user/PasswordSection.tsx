@@ -1,10 +1,16 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Auth0User, TenantProfile } from '../../../../preload/contract';
 import { useAppStore } from '../../stores/app';
 import { useDetailStore } from './store';
 import { CapableButton } from '../../ui/Capable';
 import { generatePassword } from '../../password';
-import { createPasswordLink, hasDatabaseIdentity, sendResetEmail } from './commands';
+import {
+  LINK_PROGRESS,
+  createPasswordLink,
+  hasDatabaseIdentity,
+  sendResetEmail,
+  setPasswordSection,
+} from './commands';
 import { count, when } from '../../format';
 
 /** Password-change link, reset email and a new password, for database users only. */
@@ -17,13 +23,25 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
   const setLink = useDetailStore((s) => s.setLink);
   const [newPassword, setNewPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
+  const creating = useDetailStore((s) => s.running === LINK_PROGRESS);
+  // A link created now (by the button, Alt+Shift+L or the palette) is shown and focused, selected for copying; one
+  // already there when the section appears is left alone.
+  const linkInput = useRef<HTMLInputElement>(null);
+  const shownTicket = useRef(ticket);
+  useEffect(() => {
+    if (ticket && ticket !== shownTicket.current) {
+      linkInput.current?.scrollIntoView?.({ block: 'nearest' });
+      linkInput.current?.focus({ preventScroll: true });
+    }
+    shownTicket.current = ticket;
+  }, [ticket]);
   useEffect(() => {
     setDirty('password', newPassword !== '');
     return () => setDirty('password', false);
   }, [newPassword, setDirty]);
 
   return (
-    <section aria-labelledby={`${id}-password`}>
+    <section aria-labelledby={`${id}-password`} ref={setPasswordSection}>
       <h3 id={`${id}-password`}>Password</h3>
       {!hasDatabaseIdentity(user) ? (
         <p className="muted">
@@ -54,6 +72,7 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
             </label>
             <CapableButton
               aria-keyshortcuts="Alt+Shift+L"
+              data-password-link
               capability="tickets:password-change"
               tenantId={tenant.id}
               onClick={() => void createPasswordLink()}
@@ -69,11 +88,21 @@ export function PasswordSection({ tenant, user }: { tenant: TenantProfile; user:
               Send reset email
             </CapableButton>
           </div>
+          {creating && (
+            <p role="status" className="progress">
+              {LINK_PROGRESS}…
+            </p>
+          )}
           {ticket && (
             <div className="ticket">
               <label>
                 Password-change link (valid until {when(ticket.expiresAt)})
-                <input readOnly value={ticket.ticket} onFocus={(e) => e.currentTarget.select()} />
+                <input
+                  ref={linkInput}
+                  readOnly
+                  value={ticket.ticket}
+                  onFocus={(e) => e.currentTarget.select()}
+                />
               </label>
               <button
                 type="button"

@@ -162,16 +162,37 @@ export async function forgetBrowsers(): Promise<void> {
   );
 }
 
+/** The panel's password section while it is on screen (it registers itself): the link is made and shown there. */
+let passwordSection: HTMLElement | null = null;
+export function setPasswordSection(section: HTMLElement | null): void {
+  passwordSection = section;
+}
+
+/**
+ * Brings the password section into view with focus on its Create button — run from a key or the palette, the panel
+ * may be scrolled anywhere — so the guard dialog gives focus back there and the link is seen where it appears.
+ */
+function showPasswordSection(): void {
+  const section = passwordSection;
+  if (!section?.isConnected) return;
+  section.scrollIntoView?.({ block: 'nearest' });
+  section.querySelector<HTMLElement>('[data-password-link]')?.focus({ preventScroll: true });
+}
+
+/** What the panel says while a password-change link is being made. */
+export const LINK_PROGRESS = 'Creating a password-change link';
+
 /** A password-change link, valid for the hours chosen in the panel, then sending the user where it says. */
 export async function createPasswordLink(): Promise<void> {
   const open = openUser();
   if (!open) return;
+  showPasswordSection();
   const { ttlHours, resultUrl } = useDetailStore.getState().link;
   const r = await act(
     'users:password-ticket',
     { ttlSec: ttlHours * 3600, ...(resultUrl.trim() ? { resultUrl: resultUrl.trim() } : {}) },
     {
-      progress: 'Creating a password-change link',
+      progress: LINK_PROGRESS,
       success: 'Password-change link created',
       confirm: {
         title: 'Create a password-change link?',
