@@ -33,6 +33,12 @@ export const ADMIN_SCOPES = [
   'delete:guardian_enrollments',
   'read:stats',
   'read:clients',
+  'read:sessions',
+  'delete:sessions',
+  'read:refresh_tokens',
+  'delete:refresh_tokens',
+  'read:grants',
+  'delete:grants',
   'read:resource_servers',
   'create:resource_servers',
   'update:resource_servers',
@@ -77,3 +83,12 @@ export function createClients(): Client[] {
     { name: 'no-grant', client_id: randomAlnum(32), client_secret: randomAlnum(64), scopes: [] },
   ];
 }
+
+/**
+ * The tenant's applications users sign in to (they hold no Management API grant and no secret here): what the
+ * seeded sessions, refresh tokens and consents name as their client.
+ */
+export const APPLICATIONS = [
+  { client_id: 'tdDemoSpa0000000000000000000000001', name: 'Tenant Desk Demo App', app_type: 'spa' },
+  { client_id: 'tdAcmeMobile00000000000000000000002', name: 'Acme Mobile', app_type: 'native' },
+] as const;

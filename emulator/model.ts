@@ -164,3 +164,57 @@ export interface Job {
   created_at: string;
   [key: string]: unknown;
 }
+
+/** A user's session as Auth0's session layer reports it (GET /users/{id}/sessions, GET /sessions/{id}). */
+export interface Session {
+  id: string;
+  user_id: string;
+  created_at: string;
+  updated_at: string;
+  authenticated_at: string;
+  idle_expires_at: string;
+  expires_at: string;
+  last_interacted_at: string;
+  device: {
+    initial_user_agent: string;
+    initial_ip: string;
+    initial_asn: string;
+    last_user_agent: string;
+    last_ip: string;
+    last_asn: string;
+  };
+  clients: { client_id: string }[];
+  authentication: { methods: { name: string; timestamp: string; type?: string }[] };
+  cookie?: { mode: 'persistent' | 'non-persistent' };
+}
+
+/** A refresh token's metadata (the token itself is never returned). */
+export interface RefreshToken {
+  id: string;
+  user_id: string;
+  created_at: string;
+  idle_expires_at?: string;
+  expires_at?: string;
+  last_exchanged_at?: string;
+  device: {
+    initial_ip: string;
+    initial_asn: string;
+    initial_user_agent: string;
+    last_ip: string;
+    last_asn: string;
+    last_user_agent: string;
+  };
+  client_id: string;
+  session_id?: string;
+  rotating: boolean;
+  resource_servers: { audience: string; scopes: string }[];
+}
+
+/** A user's consent to an application for an API (GET /grants). */
+export interface Grant {
+  id: string;
+  clientID: string;
+  user_id: string;
+  audience: string;
+  scope: string[];
+}

@@ -2,7 +2,16 @@
 // (dates are relative to the start of the current UTC day, so "recent logins" stay recent).
 import { createHash } from 'node:crypto';
 import { defaultResourceServers, permissionKey, type TenantStore } from './store.js';
-import type { AuthenticationMethod, Connection, Enrollment, Identity, User } from './model.js';
+import { APPLICATIONS } from './clients.js';
+import type {
+  AuthenticationMethod,
+  Connection,
+  Enrollment,
+  Identity,
+  RefreshToken,
+  Session,
+  User,
+} from './model.js';
 
 export function prng(seed: string): () => number {
   let h = createHash('sha256').update(seed).digest().readUInt32LE(0);
@@ -383,6 +392,121 @@ export function seedTenant(store: TenantStore, options: SeedOptions): void {
       date: new Date(when),
       details: { prompts: [] },
     });
+  }
+  seedSessions(store, prng(`${options.seed}:sessions`), dayStart);
+}
+
+const BROWSERS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+  'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+];
+const PHONES = [
+  'AcmeMobile/4.2 (iPhone; iOS 18.1; Scale/3.00)',
+  'AcmeMobile/4.2 (Linux; Android 15; Pixel 8)',
+];
+
+/**
+ * Sessions, refresh tokens and consents for the users who signed in within 30 days (from a generator of their own,
+ * so the rest of a seeded tenant is what the same seed always gave): a browser session at their last login; for
+ * some a second one on the phone app, with a rotating refresh token bound to it and the app's consent.
+ */
+function seedSessions(store: TenantStore, rand: () => number, dayStart: number): void {
+  const [web, mobile] = APPLICATIONS;
+  const reports = [...store.resourceServers.values()].find((rs) => rs.name === 'Reports API');
+  const iso = (t: number) => new Date(t).toISOString();
+  const day = 86_400_000;
+  for (const user of store.users.values()) {
+    if (!user.last_login || !user.last_ip) continue;
+    const at = Date.parse(user.last_login);
+    if (dayStart - at > 30 * day) continue;
+    const sid = () => alnumId(rand, 32);
+    const interacted = at + Math.floor(rand() * day);
+    const browser = pick(rand, BROWSERS);
+    const sessions: Session[] = [
+      {
+        id: sid(),
+        user_id: user.user_id,
+        created_at: iso(at),
+        updated_at: iso(interacted),
+        authenticated_at: iso(at),
+        idle_expires_at: iso(interacted + 3 * day),
+        expires_at: iso(at + 30 * day),
+        last_interacted_at: iso(interacted),
+        device: {
+          initial_user_agent: browser,
+          initial_ip: user.last_ip,
+          initial_asn: '64496',
+          last_user_agent: browser,
+          last_ip: user.last_ip,
+          last_asn: '64496',
+        },
+        clients: [{ client_id: web.client_id }],
+        authentication: { methods: [{ name: 'pwd', timestamp: iso(at) }] },
+        cookie: { mode: 'persistent' },
+      },
+    ];
+    if (rand() < 0.4) {
+      const phone = pick(rand, PHONES);
+      const started = at - Math.floor(rand() * 10 * day);
+      const ip = `198.51.100.${1 + Math.floor(rand() * 250)}`;
+      const session: Session = {
+        id: sid(),
+        user_id: user.user_id,
+        created_at: iso(started),
+        updated_at: iso(at),
+        authenticated_at: iso(started),
+        idle_expires_at: iso(at + 14 * day),
+        expires_at: iso(started + 30 * day),
+        last_interacted_at: iso(at),
+        device: {
+          initial_user_agent: phone,
+          initial_ip: ip,
+          initial_asn: '64500',
+          last_user_agent: phone,
+          last_ip: ip,
+          last_asn: '64500',
+        },
+        clients: [{ client_id: mobile.client_id }],
+        authentication: { methods: [{ name: 'pwd', timestamp: iso(started) }] },
+        cookie: { mode: 'persistent' },
+      };
+      sessions.push(session);
+      const token: RefreshToken = {
+        id: `rt_${alnumId(rand, 16)}`,
+        user_id: user.user_id,
+        created_at: iso(started),
+        idle_expires_at: iso(at + 15 * day),
+        expires_at: iso(started + 30 * day),
+        last_exchanged_at: iso(at),
+        device: {
+          initial_ip: ip,
+          initial_asn: '64500',
+          initial_user_agent: phone,
+          last_ip: ip,
+          last_asn: '64500',
+          last_user_agent: phone,
+        },
+        client_id: mobile.client_id,
+        session_id: session.id,
+        rotating: true,
+        resource_servers: reports
+          ? [{ audience: reports.identifier, scopes: 'openid profile offline_access read:reports' }]
+          : [],
+      };
+      store.refreshTokens.set(user.user_id, [token]);
+      if (reports)
+        store.grants.set(user.user_id, [
+          {
+            id: `cgr_${alnumId(rand, 16)}`,
+            clientID: mobile.client_id,
+            user_id: user.user_id,
+            audience: reports.identifier,
+            scope: ['openid', 'profile', 'offline_access', 'read:reports'],
+          },
+        ]);
+    }
+    store.sessions.set(user.user_id, sessions);
   }
 }
 

@@ -10,11 +10,14 @@ import type {
   Client,
   Connection,
   Enrollment,
+  Grant,
   Job,
   LogEvent,
   OutboxEmail,
+  RefreshToken,
   ResourceServer,
   Role,
+  Session,
   Ticket,
   User,
 } from './model.js';
@@ -42,6 +45,10 @@ export interface Snapshot {
   enrollments: Record<string, Enrollment[]>;
   authenticationMethods: Record<string, AuthenticationMethod[]>;
   blocks: Record<string, BlockedFor[]>;
+  /** Per user: sessions, refresh tokens and consents (absent in data files written before they existed). */
+  sessions?: Record<string, Session[]>;
+  refreshTokens?: Record<string, RefreshToken[]>;
+  grants?: Record<string, Grant[]>;
 }
 
 export function randomHex(bytes: number): string {
@@ -127,6 +134,9 @@ export const TABLES = [
   'enrollments',
   'authenticationMethods',
   'blocks',
+  'sessions',
+  'refreshTokens',
+  'grants',
 ] as const;
 export type Table = (typeof TABLES)[number];
 
@@ -164,6 +174,10 @@ export class TenantStore {
   readonly enrollments = new TrackedMap<Enrollment[]>('enrollments', this.mark);
   readonly authenticationMethods = new TrackedMap<AuthenticationMethod[]>('authenticationMethods', this.mark);
   readonly blocks = new TrackedMap<BlockedFor[]>('blocks', this.mark);
+  /** Per user id: their sessions, refresh tokens and consents (grants), as Auth0 lists them. */
+  readonly sessions = new TrackedMap<Session[]>('sessions', this.mark);
+  readonly refreshTokens = new TrackedMap<RefreshToken[]>('refreshTokens', this.mark);
+  readonly grants = new TrackedMap<Grant[]>('grants', this.mark);
   // Jobs, tickets, export files and the outbox are short-lived, as on Auth0, and not persisted.
   readonly jobs = new Map<string, Job>();
   readonly jobErrors = new Map<string, unknown[]>();
@@ -273,6 +287,9 @@ export class TenantStore {
     this.enrollments.delete(userId);
     this.authenticationMethods.delete(userId);
     this.blocks.delete(userId);
+    this.sessions.delete(userId);
+    this.refreshTokens.delete(userId);
+    this.grants.delete(userId);
   }
 
   /** Replaces a connection (by id), keeping its place in the list. */
@@ -410,6 +427,9 @@ export class TenantStore {
       enrollments: Object.fromEntries(this.enrollments),
       authenticationMethods: Object.fromEntries(this.authenticationMethods),
       blocks: Object.fromEntries(this.blocks),
+      sessions: Object.fromEntries(this.sessions),
+      refreshTokens: Object.fromEntries(this.refreshTokens),
+      grants: Object.fromEntries(this.grants),
     };
   }
 
@@ -450,6 +470,9 @@ export class TenantStore {
     for (const [k, v] of Object.entries(s.enrollments)) this.enrollments.set(k, v);
     for (const [k, v] of Object.entries(s.authenticationMethods)) this.authenticationMethods.set(k, v);
     for (const [k, v] of Object.entries(s.blocks)) this.blocks.set(k, v);
+    for (const [k, v] of Object.entries(s.sessions ?? {})) this.sessions.set(k, v);
+    for (const [k, v] of Object.entries(s.refreshTokens ?? {})) this.refreshTokens.set(k, v);
+    for (const [k, v] of Object.entries(s.grants ?? {})) this.grants.set(k, v);
   }
 }
 

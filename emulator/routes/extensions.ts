@@ -9,7 +9,14 @@ import { TokenSigner } from '../tokens.js';
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 /** The users a successful write applied to: the user in its path, the user it created, or the members it added. */
-function usersWritten(method: string, path: string, body: unknown, payload: unknown): string[] {
+function usersWritten(
+  method: string,
+  path: string,
+  body: unknown,
+  payload: unknown,
+  appliedTo: string | undefined,
+): string[] {
+  if (appliedTo) return [appliedTo];
   const m = /^\/api\/v2\/users\/([^/]+)/.exec(path);
   if (m) return [decodeURIComponent(m[1]!)];
   if (method === 'POST' && path === '/api/v2/users' && typeof payload === 'string') {
@@ -31,7 +38,7 @@ export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext
   app.addHook('onSend', async (req, reply, payload) => {
     if (!WRITE_METHODS.has(req.method) || reply.statusCode >= 300) return payload;
     const path = req.url.split('?')[0]!;
-    for (const id of usersWritten(req.method, path, req.body, payload))
+    for (const id of usersWritten(req.method, path, req.body, payload, (req as { appliedTo?: string }).appliedTo))
       ctx.store.appliedWrites.set(id, (ctx.store.appliedWrites.get(id) ?? 0) + 1);
     return payload;
   });

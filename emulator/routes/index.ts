@@ -8,6 +8,7 @@ import { registerJobRoutes } from './jobs.js';
 import { registerLogRoutes } from './logs.js';
 import { registerResourceServerRoutes } from './resource-servers.js';
 import { registerRoleRoutes } from './roles.js';
+import { registerSessionRoutes } from './sessions.js';
 import { registerTicketRoutes } from './tickets.js';
 import { registerUserSecurityRoutes } from './user-security.js';
 import { registerUserRoutes } from './users.js';
@@ -15,6 +16,7 @@ import { registerUserRoutes } from './users.js';
 export function registerRoutes(app: FastifyInstance, ctx: TenantContext): void {
   registerUserRoutes(app, ctx);
   registerUserSecurityRoutes(app, ctx);
+  registerSessionRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
   registerResourceServerRoutes(app, ctx);
   registerConnectionRoutes(app, ctx);
