@@ -35,7 +35,9 @@ import { shellHandlers } from './shell/handlers.js';
 import { snapshotsHandlers } from './snapshots/handlers.js';
 import { tasksHandlers } from './tasks/handlers.js';
 import { tenantsHandlers } from './tenants/handlers.js';
+import { accessHandlers } from './users/access-handlers.js';
 import { usersHandlers } from './users/handlers.js';
+import { IncidentResponse } from './users/incident.js';
 import { LogReads } from './logs/log-reads.js';
 import { UserReads } from './users/user-reads.js';
 import { CrossTenant } from './cross/cross-tenant.js';
@@ -274,6 +276,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...tenantsHandlers({ tenants: service, localTenant: localTenantService }),
       ...auditHandlers({ audit, downloads }),
       ...usersHandlers({ users, writes }),
+      ...accessHandlers({
+        tenants: service,
+        writes,
+        incidents: new IncidentResponse(service, writes, audit),
+      }),
       ...logsHandlers({ logs }),
       ...bulkHandlers({ jobs }),
       ...tasksHandlers({ tasks }),

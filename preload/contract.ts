@@ -3,6 +3,7 @@
 // guard judges it by; and the events main sends. Auth0's own rules live in contract/rules.ts. It imports nothing but
 // zod and its slices, so the renderer, the preload and main can all depend on it.
 import type { z } from 'zod';
+import { accessChannels } from './contract/access.js';
 import { appChannels } from './contract/app.js';
 import { auditChannels } from './contract/audit.js';
 import { bulkChannels } from './contract/bulk.js';
@@ -28,6 +29,7 @@ export * from './contract/app.js';
 export * from './contract/tenants.js';
 export * from './contract/audit.js';
 export * from './contract/users.js';
+export * from './contract/access.js';
 export * from './contract/logs.js';
 export * from './contract/bulk.js';
 export * from './contract/exports.js';
@@ -44,6 +46,7 @@ export const channels = {
   ...tenantsChannels,
   ...auditChannels,
   ...usersChannels,
+  ...accessChannels,
   ...logsChannels,
   ...bulkChannels,
   ...rolesChannels,

@@ -16,6 +16,10 @@ export interface AuditQuery {
   action?: string | undefined;
   target?: string | undefined;
   jobId?: string | undefined;
+  /** Entries whose reason (ticket or note) contains this, case-insensitively. */
+  reason?: string | undefined;
+  /** Only the entries of one incident response (its own entry and each write it made). */
+  incidentId?: string | undefined;
   /** Only entries at or after this time (ISO 8601). */
   since?: string | undefined;
   limit: number;
@@ -30,6 +34,12 @@ function matches(e: AuditEntry, q: Omit<AuditQuery, 'limit'>): boolean {
   if (q.action && e.action !== q.action) return false;
   if (q.target && !(e.target ?? '').includes(q.target)) return false;
   if (q.jobId && e.jobId !== q.jobId) return false;
+  if (q.incidentId && e.incidentId !== q.incidentId) return false;
+  if (q.reason) {
+    const needle = q.reason.trim().toLowerCase();
+    const said = `${e.reason?.ticket ?? ''}\n${e.reason?.note ?? ''}`.toLowerCase();
+    if (needle && !said.includes(needle)) return false;
+  }
   if (q.since && Date.parse(e.time) < Date.parse(q.since)) return false;
   return true;
 }

@@ -42,6 +42,17 @@ export const ENDPOINT_SCOPES = {
   'POST /jobs/users-exports': { any: ['read:users'] },
   'POST /jobs/users-imports': { any: ['create:users'] },
   'GET /connections': { any: ['read:connections'] },
+  'DELETE /users/:id/authentication-methods/:method': { any: ['delete:authentication_methods'] },
+  'GET /users/:id/sessions': { any: ['read:sessions'] },
+  'DELETE /users/:id/sessions': { any: ['delete:sessions'] },
+  'DELETE /sessions/:id': { any: ['delete:sessions'] },
+  'GET /users/:id/refresh-tokens': { any: ['read:refresh_tokens'] },
+  'DELETE /users/:id/refresh-tokens': { any: ['delete:refresh_tokens'] },
+  'DELETE /refresh-tokens/:id': { any: ['delete:refresh_tokens'] },
+  'GET /grants': { any: ['read:grants'] },
+  'DELETE /grants/:id': { any: ['delete:grants'] },
+  'DELETE /grants': { any: ['delete:grants'] },
+  'GET /clients': { any: ['read:clients'] },
 } satisfies Record<string, ScopeRule>;
 
 export type Endpoint = keyof typeof ENDPOINT_SCOPES;
@@ -81,9 +92,21 @@ export const CAPABILITY_ENDPOINTS: Record<Capability, Endpoint[]> = {
     'GET /users/:id/enrollments',
     'GET /users/:id/authentication-methods',
     'DELETE /users/:id/authentication-methods',
+    'DELETE /users/:id/authentication-methods/:method',
   ],
   'logs:read': ['GET /users/:id/logs', 'GET /logs'],
   'connections:read': ['GET /connections'],
+  'sessions:read': ['GET /users/:id/sessions'],
+  'sessions:revoke': ['GET /users/:id/sessions', 'DELETE /users/:id/sessions', 'DELETE /sessions/:id'],
+  'refresh-tokens:read': ['GET /users/:id/refresh-tokens'],
+  'refresh-tokens:revoke': [
+    'GET /users/:id/refresh-tokens',
+    'DELETE /users/:id/refresh-tokens',
+    'DELETE /refresh-tokens/:id',
+  ],
+  'grants:read': ['GET /grants'],
+  'grants:revoke': ['GET /grants', 'DELETE /grants/:id', 'DELETE /grants'],
+  'clients:read': ['GET /clients'],
 };
 
 /** The scopes a rule misses in a grant: the first of an any-of list, or each absent one of an all-of list. */

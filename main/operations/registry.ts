@@ -9,6 +9,16 @@ import { createRole } from './role/create.js';
 import { deleteRole } from './role/delete.js';
 import { addRolePermissions, removeRolePermissions } from './role/permissions.js';
 import { updateRole } from './role/update.js';
+import {
+  deleteAuthenticationMethod,
+  revokeGrant,
+  revokeGrants,
+  revokeRefreshToken,
+  revokeRefreshTokens,
+  revokeSession,
+  revokeSessions,
+  signOut,
+} from './user/access.js';
 import { changeRoles } from './user/change-roles.js';
 import { createUser } from './user/create.js';
 import { deleteUser } from './user/delete.js';
@@ -41,6 +51,14 @@ export const OPERATIONS: readonly AnyOperation[] = [
   setPassword,
   mfaReset,
   invalidateRememberBrowser,
+  revokeSession,
+  revokeSessions,
+  revokeRefreshToken,
+  revokeRefreshTokens,
+  revokeGrant,
+  revokeGrants,
+  deleteAuthenticationMethod,
+  signOut,
   changeRoles,
   createRole,
   updateRole,

@@ -21,6 +21,8 @@ export interface RunOptions<B = unknown> {
   lane?: Lane;
   /** The bulk job this write is part of (recorded with its audit entry). */
   jobId?: string;
+  /** The incident response this write is part of (recorded with its audit entry). */
+  incidentId?: string;
   /**
    * Set by a bulk job or an import for its writes: the guard judged the whole work once, when it started (on a
    * production tenant with the domain and the number of users typed back), so its writes are not judged one by one.
@@ -58,6 +60,7 @@ export class WritePath {
       target: op.target(input),
       op: op.name,
       ...(options.jobId ? { jobId: options.jobId } : {}),
+      ...(options.incidentId ? { incidentId: options.incidentId } : {}),
     };
     if (!options.judgedAtStart)
       enforceGuard(

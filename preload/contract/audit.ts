@@ -31,6 +31,8 @@ export interface AuditEntry {
   error?: string;
   /** The bulk job this write belongs to. */
   jobId?: string;
+  /** The incident response ("sign out everywhere") this write belongs to; its own entry has action user.incident. */
+  incidentId?: string;
   /** For an interrupted write: what reading it back at the next start found (its words are in `error`). */
   resolution?: AuditResolution;
   /** The write's command, and what it meant to do: recorded while pending, so that it can be read back. */
@@ -59,6 +61,10 @@ export const auditChannels = {
           .optional(),
         /** Only the entries of one bulk job (the job's own and each user's). */
         jobId: z.string().max(64).optional(),
+        /** Only the entries of one incident response. */
+        incidentId: z.string().max(64).optional(),
+        /** Entries whose reason (ticket reference or note) contains this. */
+        reason: z.string().max(200).optional(),
         limit: z.number().int().min(1).max(5000).default(200),
       })
       .strict(),
@@ -77,6 +83,8 @@ export const auditChannels = {
           .max(40)
           .refine((v) => !Number.isNaN(Date.parse(v)), 'A date such as 2026-12-01 or 2026-12-01T08:00:00Z')
           .optional(),
+        /** Entries whose reason (ticket reference or note) contains this. */
+        reason: z.string().max(200).optional(),
       })
       .strict(),
     output: {} as DownloadRef,

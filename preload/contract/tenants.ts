@@ -59,6 +59,13 @@ export const capabilityNames = [
   'mfa:reset',
   'logs:read',
   'connections:read',
+  'sessions:read',
+  'sessions:revoke',
+  'refresh-tokens:read',
+  'refresh-tokens:revoke',
+  'grants:read',
+  'grants:revoke',
+  'clients:read',
 ] as const;
 export type Capability = (typeof capabilityNames)[number];
 

@@ -57,9 +57,25 @@ const BY_OPERATION: Record<string, [string, WriteChannel, GuardLevel][]> = {
   'role.add-members': [['add members', 'roles:add-members', 'confirm']],
   'role.add-permissions': [['add permissions', 'roles:add-permissions', 'confirm']],
   'role.remove-permissions': [['remove permissions', 'roles:remove-permissions', 'typed-domain']],
+  'user.revoke-session': [['revoke session', 'users:revoke-session', 'confirm']],
+  'user.revoke-sessions': [['revoke sessions', 'users:revoke-sessions', 'confirm']],
+  'user.revoke-refresh-token': [['revoke refresh token', 'users:revoke-refresh-token', 'confirm']],
+  'user.revoke-refresh-tokens': [['revoke refresh tokens', 'users:revoke-refresh-tokens', 'confirm']],
+  'user.revoke-grant': [['revoke consent', 'users:revoke-grant', 'confirm']],
+  'user.revoke-grants': [['revoke consents', 'users:revoke-grants', 'confirm']],
+  'user.delete-authentication-method': [
+    ['remove MFA method', 'users:delete-authentication-method', 'typed-domain'],
+  ],
+  // Bulk edits' "sign out everywhere"; one user's is the incident response below (INCIDENT).
+  'user.sign-out': [],
   // Each part of an import is judged with the whole import, once, when it starts (imports.test.ts).
   'import.chunk': [],
 };
+
+/** The incident response: judged once, then its steps run as the operations above (incident.test.ts). */
+const INCIDENT: [string, WriteChannel, GuardLevel][] = [
+  ['sign out everywhere', 'users:sign-out-everywhere', 'typed-domain'],
+];
 
 /** Writes to the console's own tenant profiles (not to a tenant): guarded the same way. */
 const PROFILE_WRITES: [string, WriteChannel, GuardLevel][] = [
@@ -73,6 +89,7 @@ const PROFILE_WRITES: [string, WriteChannel, GuardLevel][] = [
 
 const ON_PRODUCTION: [string, WriteChannel, GuardLevel][] = [
   ...PROFILE_WRITES,
+  ...INCIDENT,
   ...Object.values(BY_OPERATION).flat(),
 ];
 /** The operation each case runs, as its audit entries record it. */
@@ -81,7 +98,7 @@ const operationOf = new Map(
 );
 
 beforeAll(async () => {
-  t = await startTestTenant({ users: 200, seed: 'guard' });
+  t = await startTestTenant({ users: 400, seed: 'guard' });
   dataDir = mkdtempSync(join(tmpdir(), 'td-guard-'));
   app = await createApp({ dataDir, host: 'browser', version: 'test', vault: new SessionVault() });
 });
@@ -115,7 +132,7 @@ const dbUsers = () =>
   [...t.emu.store.users.values()].filter((u) => u.identities[0]?.provider === 'auth0' && u.email);
 
 /** A valid request for each case, on a fresh tenant profile (tenants:*) or a fresh user (users:*). */
-async function request(name: string, channel: WriteChannel, environment: Environment) {
+async function request(name: string, channel: WriteChannel, environment: Environment, requireReason = false) {
   if (channel.startsWith('tenants:')) {
     const p = await addTenant(environment, `${name} ${environment}`);
     const patch =
@@ -132,11 +149,27 @@ async function request(name: string, channel: WriteChannel, environment: Environ
       ...(channel === 'tenants:set-secret' ? { secret: 'a-new-secret-value', secretStorage: 'session' } : {}),
     };
   }
-  const tenant = await addTenant(environment, `users ${environment}`);
+  let tenant = await addTenant(environment, `users ${environment}`);
+  if (requireReason) {
+    const r = await invoke('tenants:update', { id: tenant.id, patch: { requireReason: true } });
+    if (!r.ok) throw new Error(r.error.message);
+    tenant = r.data as TenantProfile;
+  }
   const user = dbUsers()[nextUser++]!;
   const role = [...t.emu.store.roles.keys()][0]!;
   const base = { tenantId: tenant.id, userId: user.user_id };
+  const access = giveAccess(user.user_id);
   switch (name) {
+    case 'revoke session':
+      return { ...base, sessionId: access.sessionId };
+    case 'revoke refresh token':
+      return { ...base, tokenId: access.tokenId };
+    case 'revoke consent':
+      return { ...base, grantId: access.grantId };
+    case 'remove MFA method':
+      return { ...base, methodId: access.methodId };
+    case 'sign out everywhere':
+      return { ...base, options: { block: false, mfaReset: false, grants: true, password: 'none' } };
     case 'create':
       return {
         tenantId: tenant.id,
@@ -190,8 +223,54 @@ async function request(name: string, channel: WriteChannel, environment: Environ
   }
 }
 
+/** A session, a refresh token, a consent and an MFA method for a user, as the local tenant seeds them. */
+function giveAccess(userId: string) {
+  const now = new Date().toISOString();
+  const n = `${nextUser}`;
+  const device = { initial_user_agent: 'UA', initial_ip: '192.0.2.1', initial_asn: '1' };
+  const full = { ...device, last_user_agent: 'UA', last_ip: '192.0.2.1', last_asn: '1' };
+  const ids = { sessionId: `sess_g${n}`, tokenId: `rt_g${n}`, grantId: `cgr_g${n}`, methodId: `totp|g${n}` };
+  t.emu.store.sessions.set(userId, [
+    {
+      id: ids.sessionId,
+      user_id: userId,
+      created_at: now,
+      updated_at: now,
+      authenticated_at: now,
+      idle_expires_at: now,
+      expires_at: now,
+      last_interacted_at: now,
+      device: full,
+      clients: [{ client_id: 'app' }],
+      authentication: { methods: [] },
+    },
+  ]);
+  t.emu.store.refreshTokens.set(userId, [
+    {
+      id: ids.tokenId,
+      user_id: userId,
+      created_at: now,
+      device: full,
+      client_id: 'app',
+      rotating: false,
+      resource_servers: [],
+    },
+  ]);
+  t.emu.store.grants.set(userId, [
+    { id: ids.grantId, clientID: 'app', user_id: userId, audience: 'https://api.example', scope: ['openid'] },
+  ]);
+  t.emu.store.authenticationMethods.set(userId, [
+    { id: ids.methodId, type: 'totp', confirmed: true, created_at: now, authentication_methods: [] },
+  ]);
+  return ids;
+}
+
 function tenantState() {
   return JSON.stringify({
+    sessions: [...t.emu.store.sessions],
+    refreshTokens: [...t.emu.store.refreshTokens],
+    grants: [...t.emu.store.grants],
+    methods: [...t.emu.store.authenticationMethods],
     writes: [...t.emu.store.appliedWrites],
     users: t.emu.store.users.size,
     outbox: t.emu.outbox().length,
@@ -277,5 +356,36 @@ describe('the production guard in main', () => {
     expect(
       refused.every((e) => e.tenantDomain === t.emu.domain && /production tenant/.test(e.error ?? '')),
     ).toBe(true);
+  });
+
+  it('with a reason required, refuses every write to a tenant without one, whatever the window sent; takes it with one', async () => {
+    const cases = ON_PRODUCTION.filter(([, channel]) => !channel.startsWith('tenants:'));
+    // Every write channel but the console's own profiles, bulk:start and imports:start (reason.test.ts).
+    expect([...new Set([...cases.map(([, c]) => c), 'bulk:start', 'imports:start'])].sort()).toEqual(
+      writeChannels.filter((c) => !c.startsWith('tenants:')).sort(),
+    );
+    const reason = { ticket: 'CHG-77', note: 'Requested by the account owner' };
+    for (const [name, channel, level] of cases) {
+      const input = await request(name, channel, 'production', true);
+      const answer =
+        level === 'typed-domain' ? { confirmed: true, typedDomain: t.emu.domain } : { confirmed: true };
+      const before = tenantState();
+      for (const sent of [undefined, {}, { ticket: '   ' }, { note: '' }]) {
+        const r = await invoke(channel, { ...input, guard: answer, ...(sent ? { reason: sent } : {}) });
+        expect(r.ok, `${name} with reason ${JSON.stringify(sent)}`).toBe(false);
+        if (!r.ok) {
+          expect(r.error.code, name).toBe('confirmation_required');
+          expect(r.error.message, name).toBe(
+            'This tenant asks for a reason on every write: give a ticket reference or a note.',
+          );
+        }
+      }
+      expect(tenantState(), `${name}: changed without a reason`).toBe(before);
+      const accepted = await invoke(channel, { ...input, guard: answer, reason });
+      expect(accepted.ok, `${name} with a reason: ${JSON.stringify(accepted)}`).toBe(true);
+      const latest = ((await invoke('audit:list', { limit: 1 })) as { ok: true; data: AuditEntry[] })
+        .data[0]!;
+      expect(latest.reason, name).toEqual(reason);
+    }
   });
 });

@@ -197,6 +197,56 @@ describe('each bulk operation on the local tenant', () => {
   const role = () => [...t.emu.store.roles.values()][0]!.id;
   const holds = (id: string, r: string) => t.emu.store.roleUsers.get(r)?.has(id) ?? false;
 
+  /** A session, a refresh token bound to it and a consent, as the local tenant seeds them. */
+  function giveAccess(id: string): void {
+    const now = new Date().toISOString();
+    const device = {
+      initial_user_agent: 'UA',
+      initial_ip: '192.0.2.1',
+      initial_asn: '1',
+      last_user_agent: 'UA',
+      last_ip: '192.0.2.1',
+      last_asn: '1',
+    };
+    const sid = `sess_${id.slice(-8)}`;
+    t.emu.store.sessions.set(id, [
+      {
+        id: sid,
+        user_id: id,
+        created_at: now,
+        updated_at: now,
+        authenticated_at: now,
+        idle_expires_at: now,
+        expires_at: now,
+        last_interacted_at: now,
+        device,
+        clients: [{ client_id: 'app' }],
+        authentication: { methods: [{ name: 'pwd', timestamp: now }] },
+      },
+    ]);
+    t.emu.store.refreshTokens.set(id, [
+      {
+        id: `rt_${id.slice(-8)}`,
+        user_id: id,
+        created_at: now,
+        device,
+        client_id: 'app',
+        session_id: sid,
+        rotating: true,
+        resource_servers: [],
+      },
+    ]);
+    t.emu.store.grants.set(id, [
+      {
+        id: `cgr_${id.slice(-8)}`,
+        clientID: 'app',
+        user_id: id,
+        audience: 'https://api.example',
+        scope: ['openid'],
+      },
+    ]);
+  }
+
   /** Each kind: how its user is set up, what shows it done, and (undoable) what shows it undone. */
   const CASES: {
     change: () => BulkChange;
@@ -265,6 +315,27 @@ describe('each bulk operation on the local tenant', () => {
       done: (id) => [...t.emu.store.tickets.values()].some((k) => k.user_id === id),
     },
     { change: () => ({ kind: 'delete' }), done: (id) => !user(id) },
+    {
+      change: () => ({ kind: 'revoke-sessions' }),
+      setup: (id) => giveAccess(id),
+      done: (id) => !t.emu.store.sessions.has(id) && t.emu.store.refreshTokens.has(id),
+    },
+    {
+      change: () => ({ kind: 'revoke-refresh-tokens' }),
+      setup: (id) => giveAccess(id),
+      done: (id) => !t.emu.store.refreshTokens.has(id) && t.emu.store.sessions.has(id),
+    },
+    {
+      change: () => ({ kind: 'revoke-grants' }),
+      setup: (id) => giveAccess(id),
+      done: (id) => !t.emu.store.grants.has(id) && t.emu.store.sessions.has(id),
+    },
+    {
+      change: () => ({ kind: 'sign-out-everywhere' }),
+      setup: (id) => giveAccess(id),
+      done: (id) =>
+        !t.emu.store.sessions.has(id) && !t.emu.store.refreshTokens.has(id) && t.emu.store.grants.has(id),
+    },
   ];
 
   it('covers every change the bulk form offers', () => {
