@@ -40,15 +40,22 @@ export function duration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** A size in honest units: bytes under a kilobyte, then KB, MB, GB with at most one decimal (1,024 per step). */
+/**
+ * A size in honest units, the one way the window writes one: bytes under a kilobyte ("170 bytes"), then KB, MB, GB
+ * and TB of 1,024 each, with one decimal under 100 ("1.4 KB", "12.3 MB") and none from 100 ("488 KB"); a value that
+ * rounds to 1,024 of a unit is written as 1 of the next ("1 MB", never "1,024 KB").
+ */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return count(bytes, 'byte');
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1024) return count(Math.round(bytes), 'byte');
   const units = ['KB', 'MB', 'GB', 'TB'];
   let value = bytes / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  const rounded = (v: number) => (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+  while (rounded(value) >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${value >= 100 ? count(Math.round(value)) : +value.toFixed(1)} ${units[unit]}`;
+  const shown = rounded(value);
+  return `${shown >= 100 ? count(shown) : shown} ${units[unit]}`;
 }

@@ -29,6 +29,18 @@ export const FORMAT_WORDS: Record<ImportFormat, string> = {
 export const UPSERT_WARNING =
   'Auth0 replaces app_metadata and user_metadata of existing users on upsert; it does not merge them.';
 
+/**
+ * How many chunks (Auth0 import jobs) the file goes in as. Main packs the valid rows, as Auth0's import JSON, into
+ * chunks of at most IMPORT_CHUNK_BYTES, and only for a file without problems: before that there is no count to give,
+ * and no 0 is shown in its place.
+ */
+export function chunksInWords(p: Pick<ImportPreview, 'chunks' | 'errorCount' | 'valid'>): string {
+  if (p.chunks > 0) return count(p.chunks);
+  if (p.errorCount > 0) return 'Not split yet: the file is split once no row has a problem';
+  if (p.valid === 0) return 'None: the file has no user to import';
+  return 'Not split yet';
+}
+
 export function ImportForm({ tenant }: { tenant: TenantProfile }) {
   const id = useId();
   const d = useImportDraft(tenant.id);
@@ -96,7 +108,8 @@ export function ImportForm({ tenant }: { tenant: TenantProfile }) {
       </label>
       {d.sending && (
         <p role="status" className="progress">
-          Handing {d.file?.name} over: {Math.floor((d.sending.sent / Math.max(1, d.sending.total)) * 100)} %
+          Handing {d.file?.name} over: {formatBytes(d.sending.sent)} of {formatBytes(d.sending.total)} (
+          {Math.floor((d.sending.sent / Math.max(1, d.sending.total)) * 100)} %)
         </p>
       )}
       <ErrorMessage error={d.error} />
@@ -208,11 +221,12 @@ function Preview({ tenant, preview: p }: { tenant: TenantProfile; preview: Impor
         <dt>Valid</dt>
         <dd className={p.valid < p.rows ? 'bad' : undefined}>{count(p.valid)}</dd>
         <dt>Chunks</dt>
-        <dd>
-          {count(p.chunks)}{' '}
+        <dd data-testid="import-chunks">
+          {chunksInWords(p)}{' '}
           <span className="muted">
-            (Auth0 takes files of at most {Math.round(IMPORT_CHUNK_BYTES / 1000)} KB and runs{' '}
-            {IMPORT_CONCURRENT_JOBS} import jobs at a time)
+            (each one Auth0 import job of at most {formatBytes(IMPORT_CHUNK_BYTES)} —{' '}
+            {count(IMPORT_CHUNK_BYTES, 'byte')}, Auth0&rsquo;s limit; {IMPORT_CONCURRENT_JOBS} jobs run at a
+            time)
           </span>
         </dd>
       </dl>

@@ -14,7 +14,7 @@ import { useImportsStore } from './store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { Pager } from '../../ui/Pager';
 import { SectionState } from '../../ui/SectionState';
-import { count } from '../../format';
+import { count, formatBytes } from '../../format';
 import { TASK_STATUS_WORDS as STATUS_WORDS } from '../tasks/words';
 
 const FAILURES_PAGE = 50;
@@ -166,6 +166,7 @@ export function ImportRun({ tenant, summary: s }: { tenant: TenantProfile; summa
           <tr>
             <th scope="col">Chunk</th>
             <th scope="col">Rows</th>
+            <th scope="col">Size</th>
             <th scope="col">State</th>
             <th scope="col">Auth0 job</th>
             <th scope="col">Inserted · updated · failed</th>
@@ -178,6 +179,7 @@ export function ImportRun({ tenant, summary: s }: { tenant: TenantProfile; summa
               <td>
                 {count(c.firstRow)}–{count(c.lastRow)} <span className="muted">({count(c.rows)})</span>
               </td>
+              <td className="num">{formatBytes(c.bytes)}</td>
               <td>
                 <span className={`outcome outcome-${c.state === 'completed' ? 'done' : c.state}`}>
                   {CHUNK_WORDS[c.state]}

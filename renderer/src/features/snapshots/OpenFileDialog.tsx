@@ -5,7 +5,7 @@ import { useSnapshotsStore } from './store';
 import { useTenantsStore } from '../tenants/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { Modal } from '../../ui/Modal';
-import { count } from '../../format';
+import { count, formatBytes } from '../../format';
 
 /** A users file exported elsewhere (Auth0's NDJSON or CSV export, gzipped or not; a JSON array) as a snapshot. */
 export function OpenFileDialog({ onClose }: { onClose: () => void }) {
@@ -92,7 +92,7 @@ export function OpenFileDialog({ onClose }: { onClose: () => void }) {
         <div className="export-progress">
           <p role="status">
             {!exportId
-              ? `Handing the file over: ${Math.floor((sent.sent / Math.max(1, sent.total)) * 100)} %`
+              ? `Handing the file over: ${formatBytes(sent.sent)} of ${formatBytes(sent.total)} (${Math.floor((sent.sent / Math.max(1, sent.total)) * 100)} %)`
               : status
                 ? `${status.message}${status.users ? ` — ${count(status.users)} users read` : ''}`
                 : 'Reading the file'}
