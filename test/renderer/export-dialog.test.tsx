@@ -89,6 +89,7 @@ it('a failed export says what failed, not how the file was made, and Retry runs 
         error: {
           code: 'auth0_error',
           message: 'Auth0 refused the export job: the plan does not include it.',
+          retryable: false,
         },
       }),
     (id) => status(id, { phase: 'completed', message: 'Done', users: 5000, written: 312 }),
