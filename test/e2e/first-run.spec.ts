@@ -73,19 +73,21 @@ test('a tenant is added with its secret in the keychain, edited, and removed aft
   const form = page.getByRole('form', { name: 'Add a tenant' });
   await expect(form.getByText('The OS keychain is available.')).toBeVisible();
   await form.getByLabel('Label').fill('Acme staging');
-  await form.getByLabel('Domain').fill('https://acme-staging.eu.auth0.com/');
+  await form.getByLabel('Domain').fill('acme staging.eu.auth0.com');
   await form.getByLabel('Client ID').fill('acme-staging-client');
   await form.getByLabel('Client secret', { exact: true }).fill('a-secret-the-page-never-sees-again');
   await expect(form.getByLabel('Client secret', { exact: true })).toHaveAttribute('type', 'password');
   await form.getByLabel('Environment').selectOption('staging');
   await form.getByRole('button', { name: 'Add tenant' }).click();
-  // main's validation answer (the contract's envelope), in words for people.
+  // The contract's check, in words for people beside the field, which gets focus; nothing is sent.
   await expect(form.getByRole('alert')).toContainText('Domain is a host name');
+  await expect(form.getByLabel('Domain')).toBeFocused();
   const formCheck = await new AxeBuilder({ page }).analyze();
   expect(formCheck.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
   await page.screenshot({ path: 'test-results/screens/add-tenant.png', fullPage: true });
 
-  await form.getByLabel('Domain').fill('acme-staging.eu.auth0.com');
+  // A pasted URL is taken as its host.
+  await form.getByLabel('Domain').fill('https://acme-staging.eu.auth0.com/');
   await form.getByRole('button', { name: 'Add tenant' }).click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tenants' }).click();
   const card = page.getByRole('listitem', { name: 'Tenant Acme staging' });

@@ -58,7 +58,8 @@ describe('router validation', () => {
     });
     const r = await app.router.invoke('tenants:add', {
       label: 'x',
-      domain: 'https://evil.example/path',
+      // A URL is taken as its host (https://acme.eu.auth0.com/ is acme.eu.auth0.com); this host is no host name.
+      domain: 'https://evil_example/path',
       clientId: 'c',
       environment: 'production',
       color: 'red',
