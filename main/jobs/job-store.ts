@@ -23,6 +23,8 @@ export interface BulkSpec {
   planId?: string;
   undoOf?: string;
   retryOf?: string;
+  /** The names of the roles a roles change adds or removes, by id, as the plan read them. */
+  roleNames?: Record<string, string>;
 }
 
 /** How far it got, as last saved (the journal is the truth; this lets a list show it without reading that). */

@@ -30,6 +30,7 @@ import {
   type JobItem,
   type JobItemState,
   type JobSummary,
+  type TenantRateLimit,
 } from '../../preload/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { DownloadStore } from '../downloads/download-store.js';
@@ -178,6 +179,7 @@ export class JobsService {
           enumeration,
           unknown,
           ambiguous,
+          ...(roleNames.size ? { roleNames: Object.fromEntries(roleNames) } : {}),
         });
         if (changedSinceSeen)
           summary.warnings.push({
@@ -220,7 +222,7 @@ export class JobsService {
     lines: AsyncIterable<{ user: Auth0User; plan: ItemPlan }>,
     head: Pick<
       BulkPlanSummary,
-      'change' | 'changeLabel' | 'sourceLabel' | 'enumeration' | 'unknown' | 'ambiguous'
+      'change' | 'changeLabel' | 'sourceLabel' | 'enumeration' | 'unknown' | 'ambiguous' | 'roleNames'
     >,
   ): Promise<BulkPlanSummary> {
     const out = createWriteStream(this.planFile(planId), { mode: 0o600 });
@@ -386,6 +388,7 @@ export class JobsService {
       total: summary.total,
       undoable: summary.undoable,
       planId,
+      ...(summary.roleNames ? { roleNames: summary.roleNames } : {}),
       ...(plan.undoOf ? { undoOf: plan.undoOf } : {}),
       ...(plan.retryOf ? { retryOf: plan.retryOf } : {}),
     };
@@ -585,6 +588,9 @@ export class JobsService {
       };
     const rps = live && runner ? runner.rps() : 0;
     const status = record.status;
+    // While it runs, the tenant's limit as its answers reported it (its connection is open then).
+    const tenantLimit =
+      status === 'running' && live && runner?.running ? this.tenantLimit(record.tenantId!) : null;
     return {
       id: record.id,
       tenantId: record.tenantId!,
@@ -600,10 +606,21 @@ export class JobsService {
       counts,
       ...(status === 'running' ? { rps: Math.round(rps * 10) / 10 } : {}),
       ...(status === 'running' && rps > 0 ? { etaSeconds: Math.ceil(counts.remaining / rps) } : {}),
+      ...(tenantLimit ? { tenantLimit } : {}),
+      ...(record.spec.roleNames ? { roleNames: record.spec.roleNames } : {}),
       undoable: record.spec.undoable,
       ...(record.spec.undoOf ? { undoOf: record.spec.undoOf } : {}),
       ...(record.spec.retryOf ? { retryOf: record.spec.retryOf } : {}),
     };
+  }
+
+  /** The tenant's Management API limit as its scheduler last read it from Auth0's x-ratelimit-* headers. */
+  private tenantLimit(tenantId: string): TenantRateLimit | null {
+    try {
+      return this.o.tenants.connection(tenantId).scheduler.rateLimit('management');
+    } catch {
+      return null;
+    }
   }
 
   /** A job's plan, line by line, each write as its operation reads it. */
@@ -746,6 +763,7 @@ export class JobsService {
         enumeration: 'job',
         unknown: [],
         ambiguous: [],
+        ...(job.spec.roleNames ? { roleNames: job.spec.roleNames } : {}),
       },
     );
     if (how.undoOf) summary.undoable = false;

@@ -5,6 +5,7 @@
 // Every send is accounted for exactly once (answered or failed), so no lost answer can starve the bucket; a
 // watchdog reports a tenant whose queue stops moving. The SDK's own retries and timeouts are off.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TenantRateLimit } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
 import { realClock, sleep, type Clock } from './clock.js';
 
@@ -88,6 +89,8 @@ class BucketMirror {
   private tokens = 0;
   private at = 0;
   private rate = 1;
+  /** The rate was read from the tenant's headers (not the starting guess). */
+  private measured = false;
   private resyncedSeq = -1;
   /** Sends counted against this bucket so far; each send's number tells which later sends a report can't know. */
   private sends = 0;
@@ -126,10 +129,17 @@ class BucketMirror {
       // Reset is whole seconds rounded up, so one reading errs slow: keep the fastest seen for this limit.
       const estimate = Math.max(0.1, (limit - remaining) / (untilFull / 1000));
       this.rate = this.limit === limit ? Math.max(this.rate, estimate) : estimate;
+      this.measured = true;
     }
     this.limit = limit;
     this.tokens = remaining - (this.sends - seq);
     this.at = now;
+  }
+
+  /** What the tenant's headers said of its limit: null before any answer carried them. */
+  report(): TenantRateLimit | null {
+    if (this.limit === null) return null;
+    return { limit: this.limit, ...(this.measured ? { perSecond: Math.round(this.rate * 10) / 10 } : {}) };
   }
 
   /** The tenant refused: we were faster than it refills; trust the slower reading until proven wrong. */
@@ -389,6 +399,11 @@ export class RateScheduler {
   }
 
   // ---------- health ----------
+
+  /** The tenant's rate limit for one bucket, as its x-ratelimit-* headers reported it (null before they did). */
+  rateLimit(bucket: BucketName = 'management'): TenantRateLimit | null {
+    return this.buckets[bucket].report();
+  }
 
   health(): SchedulerHealth {
     const now = this.clock.now();

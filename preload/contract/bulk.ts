@@ -173,6 +173,16 @@ export interface BulkPlanSummary {
   destructive: boolean;
   undoable: boolean;
   createdAt: string;
+  /** The names of the roles a roles change adds or removes, by id (the users' before / after hold ids). */
+  roleNames?: Record<string, string>;
+}
+
+/** A tenant's Management API rate limit as Auth0's x-ratelimit-* headers report it. */
+export interface TenantRateLimit {
+  /** The bucket's size (x-ratelimit-limit): how many requests may go at once. */
+  limit: number;
+  /** How fast the bucket refills, in requests per second, as measured from the headers; absent until measured. */
+  perSecond?: number;
 }
 
 export type BulkPlanItemStatus = 'change' | 'skip';
@@ -221,6 +231,10 @@ export interface JobSummary {
   /** Requests per second over the last seconds, and the time left at that pace. */
   rps?: number;
   etaSeconds?: number;
+  /** While it runs: the tenant's rate limit, once the tenant's answers have reported it. */
+  tenantLimit?: TenantRateLimit;
+  /** The names of the roles a roles change adds or removes, by id (outcomes hold ids). */
+  roleNames?: Record<string, string>;
   undoable: boolean;
   undoOf?: string;
   retryOf?: string;

@@ -322,6 +322,25 @@ describe('running', () => {
     expect(targets.every((u) => t.emu.store.users.get(u.user_id)!.blocked)).toBe(true);
   });
 
+  it('shows the tenant\u2019s rate limit (from its x-ratelimit-* headers) while it runs, and not after', async () => {
+    const targets = db().slice(1200, 1500);
+    const p = await plan(
+      { kind: 'users', userIds: targets.map((u) => u.user_id) },
+      { kind: 'metadata', metadata: 'app_metadata', set: { rate_probe: true } },
+    );
+    const started = await call<JobSummary>('bulk:start', { planId: p.planId });
+    let seen: JobSummary['tenantLimit'];
+    const done = await finished(started.id, (j) => {
+      if (j.status === 'running' && j.tenantLimit) seen ??= j.tenantLimit;
+      return j.status !== 'running';
+    });
+    expect(done.status).toBe('completed');
+    // The local tenant's bucket (not enforced in these tests): 1,000 requests.
+    expect(seen).toMatchObject({ limit: 1000 });
+    expect(done.tenantLimit).toBeUndefined();
+    expect(done.finishedAt).toBeDefined();
+  });
+
   it('can be paused, resumed and cancelled; cancelled users are listed as such', async () => {
     const targets = db().slice(400, 700);
     const p = await plan(
@@ -474,6 +493,9 @@ describe('undo', () => {
       },
     );
     const r = await run({ kind: 'users', userIds: ids }, { kind: 'roles', add: [role.id] });
+    // The users' before / after hold role ids: the plan and the job carry the roles' names for the window.
+    expect(r.plan.roleNames).toEqual({ [role.id]: 'Auditor' });
+    expect(r.job.roleNames).toEqual({ [role.id]: 'Auditor' });
     expect(m.job.status).toBe('completed');
     expect(r.job.counts.done).toBe(ids.length - heldBefore.size);
     // Meanwhile, someone else edits one user and removes the role from another.
@@ -487,6 +509,7 @@ describe('undo', () => {
       planId: nextPlanId(),
     });
     expect(undoRoles.skipReasons).toEqual([{ note: 'its roles changed since the job', count: 1 }]);
+    expect(undoRoles.roleNames).toEqual({ [role.id]: 'Auditor' });
     const ur = await finished((await call<JobSummary>('bulk:start', { planId: undoRoles.planId })).id);
     expect(ur).toMatchObject({ status: 'completed', undoOf: r.job.id });
     for (const id of ids) expect(t.emu.store.roleUsers.get(role.id)!.has(id), id).toBe(heldBefore.has(id));

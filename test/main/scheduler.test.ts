@@ -105,6 +105,32 @@ describe('RateScheduler retries', () => {
     expect(s.scheduler.stats.rateLimited).toBe(1);
   });
 
+  it('reports the tenant\u2019s limit from its x-ratelimit-* headers: the bucket, then its refill once measured', async () => {
+    const s = scripted([
+      (now) =>
+        response(200, {
+          'x-ratelimit-limit': '10',
+          'x-ratelimit-remaining': '10',
+          'x-ratelimit-reset': String(Math.ceil(now / 1000)),
+        }),
+      (now) =>
+        response(200, {
+          'x-ratelimit-limit': '10',
+          'x-ratelimit-remaining': '8',
+          'x-ratelimit-reset': String(Math.ceil(now / 1000) + 1),
+        }),
+    ]);
+    expect(s.scheduler.rateLimit()).toBeNull();
+    await s.run({ method: 'GET' });
+    // A full bucket says its size but not how fast it refills.
+    expect(s.scheduler.rateLimit()).toEqual({ limit: 10 });
+    await s.run({ method: 'GET' });
+    const limit = s.scheduler.rateLimit()!;
+    expect(limit.limit).toBe(10);
+    expect(limit.perSecond).toBeGreaterThan(0);
+    expect(s.scheduler.rateLimit('authentication')).toBeNull();
+  });
+
   it('retries a 429 even for a POST, because the tenant applied nothing', async () => {
     const s = scripted([429]);
     const { res } = await s.run({ method: 'POST', body: '{}' });
