@@ -37,7 +37,9 @@ beforeEach(() => {
     if (channel === 'users:get') return { ok: true, data: user };
     if (channel === 'users:mfa') return { ok: true, data: { authenticationMethods: [], enrollments: [] } };
     if (channel === 'users:logs') return { ok: true, data: { logs: [], total: 0 } };
-    return { ok: true, data: [] };
+    if (channel === 'users:roles' || channel === 'users:blocks') return { ok: true, data: [] };
+    // Whatever else a section reads is not this test's: it says it could not.
+    return { ok: false, error: { code: 'not_found', message: 'Not in this test.', retryable: false } };
   });
   scrolled = [];
   vi.spyOn(Element.prototype, 'scrollIntoView').mockImplementation(function (this: Element) {
