@@ -4,7 +4,7 @@ import { Pager } from '../../ui/Pager';
 import type { ErrorEnvelope, JobItemState, JobSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult } from '../../async';
 import { newPlanId, useBulkStore } from './store';
-import { PAGE, useJobsStore } from './jobs-store';
+import { PAGE, finishedPace, finishedUsers, limitWords, useJobsStore } from './jobs-store';
 import { jobsOf, useTasksStore } from '../tasks/store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
@@ -22,8 +22,7 @@ const STATE_WORDS: Record<JobItemState, string> = {
   cancelled: 'Cancelled',
 };
 
-/** Users the job has dealt with (sent, skipped or failed) — not those a cancel left unsent. */
-const finished = (j: JobSummary) => j.counts.total - j.counts.remaining - j.counts.cancelled;
+const finished = finishedUsers;
 const live = (j: JobSummary) => j.status === 'running' || j.status === 'paused' || j.status === 'interrupted';
 
 /** The tenant's jobs, newest first, each kept current by main's progress events; choosing one opens it. */
@@ -102,6 +101,7 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
   const { counts } = job;
   const done = finished(job);
   const percent = counts.total ? Math.floor((done / counts.total) * 100) : 100;
+  const pace = finishedPace(job);
 
   const control = async (action: 'pause' | 'resume' | 'cancel') => {
     setBusy(action);
@@ -135,6 +135,7 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
       <p className="muted">
         {job.sourceLabel} · started {when(job.createdAt)}
         {job.finishedAt ? ` · finished ${when(job.finishedAt)}` : ''}
+        {pace && !live(job) && <span className="job-pace"> · {pace}</span>}
       </p>
       <p role="status" className={`job-state status-${job.status}`}>
         <strong>{STATUS_WORDS[job.status]}</strong>
@@ -189,6 +190,12 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
             <div>
               <dt>Time left</dt>
               <dd>{job.etaSeconds !== undefined ? `about ${duration(job.etaSeconds)}` : '—'}</dd>
+            </div>
+            <div>
+              <dt>Tenant&rsquo;s limit</dt>
+              <dd title="As Auth0's x-ratelimit-* headers report it; jobs pace themselves under it">
+                {limitWords(job.tenantLimit)}
+              </dd>
             </div>
           </>
         )}
@@ -283,10 +290,10 @@ function JobDetail({ tenant, job }: { tenant: TenantProfile; job: JobSummary }) 
                       )}
                     </td>
                     <td>
-                      <StateView value={row.before} />
+                      <StateView value={row.before} roleNames={job.roleNames} />
                     </td>
                     <td>
-                      <StateView value={row.after} />
+                      <StateView value={row.after} roleNames={job.roleNames} />
                     </td>
                   </tr>
                 ))}

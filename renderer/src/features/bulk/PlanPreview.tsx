@@ -192,10 +192,10 @@ function Plan({ tenant, plan }: { tenant: TenantProfile; plan: BulkPlanSummary }
                     <tr key={row.index}>
                       <UserCell email={row.email} userId={row.userId} />
                       <td>
-                        <StateView value={row.before} />
+                        <StateView value={row.before} roleNames={plan.roleNames} />
                       </td>
                       <td>
-                        <StateView value={row.after} />
+                        <StateView value={row.after} roleNames={plan.roleNames} />
                       </td>
                       <td>{row.note ?? ''}</td>
                     </tr>

@@ -1,7 +1,15 @@
 // The bulk job open in detail, with a page of its per-user outcomes (the jobs themselves, their progress and their
 // controls are tasks: features/tasks/store.ts), and the plans made from a job (its failed users again, its inverse).
 import { create } from 'zustand';
-import type { BulkPlanSummary, JobItem, JobItemState, Result } from '../../../../preload/contract';
+import type {
+  BulkPlanSummary,
+  JobItem,
+  JobItemState,
+  JobSummary,
+  Result,
+  TenantRateLimit,
+} from '../../../../preload/contract';
+import { count, duration } from '../../format';
 import { fromResult, loading, type Async } from '../../async';
 import { bridge } from '../../bridge';
 import { useTasksStore } from '../tasks/store';
@@ -24,6 +32,35 @@ interface JobsState {
 }
 
 export const PAGE = 50;
+
+/** Users a job has dealt with (sent, skipped or failed) — not those a cancel left unsent. */
+export const finishedUsers = (j: JobSummary) => j.counts.total - j.counts.remaining - j.counts.cancelled;
+
+/**
+ * How long a finished job took and its pace over that time, in words ("took 2 min 14 s · 8.9 users/s"), from its
+ * start and finish times (a pause in between counts); null while it has not finished.
+ */
+export function finishedPace(job: JobSummary): string | null {
+  if (!job.finishedAt) return null;
+  const ms = Date.parse(job.finishedAt) - Date.parse(job.createdAt);
+  if (!Number.isFinite(ms) || ms < 0) return null;
+  const seconds = ms / 1000;
+  const users = finishedUsers(job);
+  const took = `took ${seconds < 1 ? 'under 1 s' : duration(seconds)}`;
+  if (users === 0 || seconds < 1) return took;
+  const rate = users / seconds;
+  return `${took} · ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} users/s`;
+}
+
+/** A tenant's rate limit in words ("10 requests at once, refilled at 2 a second"). */
+export function limitWords(limit: TenantRateLimit | undefined): string {
+  if (!limit) return 'not reported yet';
+  const refill =
+    limit.perSecond !== undefined
+      ? `, refilled at ${limit.perSecond >= 10 ? Math.round(limit.perSecond) : limit.perSecond} a second`
+      : '';
+  return `${count(limit.limit)} requests at once${refill}`;
+}
 
 export const useJobsStore = create<JobsState>((set, get) => ({
   openId: null,
