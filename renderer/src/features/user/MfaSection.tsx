@@ -6,6 +6,25 @@ import { SectionState } from '../../ui/SectionState';
 import { forgetBrowsers, resetMfa } from './commands';
 import { day } from '../../format';
 
+/** Removes one factor (the others stay), after the guard's confirmation. */
+async function removeMethod(methodId: string, what: string): Promise<void> {
+  await useDetailStore.getState().act(
+    'users:delete-authentication-method',
+    { methodId },
+    {
+      progress: 'Removing the authentication method',
+      success: 'Authentication method removed',
+      confirm: {
+        title: 'Remove this authentication method?',
+        body: <p>{what} no longer works as a second factor; the user's other factors stay.</p>,
+        confirmLabel: 'Remove method',
+        danger: true,
+        always: true,
+      },
+    },
+  );
+}
+
 /** Enrolled factors (or why they can't be shown), MFA reset and forgetting remembered browsers. */
 export function MfaSection({ tenant }: { tenant: TenantProfile }) {
   const id = useId();
@@ -23,7 +42,15 @@ export function MfaSection({ tenant }: { tenant: TenantProfile }) {
               {state.authenticationMethods.map((m) => (
                 <li key={m.id}>
                   {m.type}
-                  {m.name ? ` — ${m.name}` : ''} {m.created_at ? `(since ${day(m.created_at)})` : ''}
+                  {m.name ? ` — ${m.name}` : ''} {m.created_at ? `(since ${day(m.created_at)})` : ''}{' '}
+                  <CapableButton
+                    capability="mfa:reset"
+                    tenantId={tenant.id}
+                    aria-label={`Remove ${m.type}${m.name ? ` (${m.name})` : ''}`}
+                    onClick={() => void removeMethod(m.id, `${m.type}${m.name ? ` (${m.name})` : ''}`)}
+                  >
+                    Remove
+                  </CapableButton>
                 </li>
               ))}
             </ul>

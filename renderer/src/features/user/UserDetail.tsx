@@ -5,6 +5,7 @@ import { DiscardEditsDialog } from '../../ui/DiscardEditsDialog';
 import { MetadataEditor } from './MetadataEditor';
 import { SectionState } from '../../ui/SectionState';
 import { TenantBadge } from '../../ui/TenantBadge';
+import { AccessSection } from './AccessSection';
 import { AccountSection } from './AccountSection';
 import { IdentitiesSection } from './IdentitiesSection';
 import { LogsSection } from './LogsSection';
@@ -105,6 +106,7 @@ export function UserDetail() {
             <AccountSection tenant={tenant} user={u} />
             <PasswordSection tenant={tenant} user={u} />
             <MfaSection tenant={tenant} />
+            <AccessSection tenant={tenant} who={u.email ?? u.user_id} />
             <MetadataEditor
               key={`${u.user_id}:u:${u.updated_at}`}
               tenant={tenant}

@@ -5,6 +5,7 @@ import { needsOf, type Auth0User, type TenantProfile, type WriteChannel } from '
 import { registerCommands, type Command } from '../../commands/registry';
 import { count } from '../../format';
 import { canNow } from '../../stores/app';
+import { useAccessStore } from './access-store';
 import { detailTenant, useDetailStore } from './store';
 
 /** The panel's user and tenant, when the panel shows a loaded user. */
@@ -227,6 +228,13 @@ export async function sendResetEmail(): Promise<void> {
   );
 }
 
+/** Opens "Sign out everywhere" (its options, then the guard): the incident response for a compromised account. */
+export async function signOutEverywhere(): Promise<void> {
+  if (!openUser()) return;
+  useAccessStore.getState().setAsking(true);
+  await Promise.resolve();
+}
+
 /**
  * An action on the open user as a command: offered while the panel shows the user, it applies and the grant allows
  * the write it sends (the capability the contract gives its channel, as main's operation registry declares it).
@@ -330,6 +338,15 @@ export const USER_COMMANDS: Command[] = [
     7,
   ),
   userCommand('delete', 'Delete user', 'D', 'users:delete', () => true, deleteUser, 8),
+  userCommand(
+    'sign-out',
+    'Sign out everywhere…',
+    'O',
+    'users:sign-out-everywhere',
+    () => true,
+    signOutEverywhere,
+    9,
+  ),
 ];
 
 registerCommands(USER_COMMANDS);
