@@ -245,10 +245,20 @@ describe('the palette and the open user', () => {
       'Open userSend verification emailAlt+Shift+V',
       'Open userMark email verifiedAlt+Shift+E',
       'Open userForget remembered browsersAlt+Shift+F',
+      'Open userSign out everywhere…Alt+Shift+O',
     ]);
     cleanup();
 
-    // Blocked and verified: Unblock instead, nothing about the email.
+    // Blocked and verified: Unblock instead, nothing about the email; a grant that can't revoke sessions can't sign
+    // the user out.
+    useAppStore.setState({
+      capabilities: {
+        [tenant.id]: {
+          'users:delete': { allowed: false, missingScopes: ['delete:users'] },
+          'sessions:revoke': { allowed: false, missingScopes: ['delete:sessions'] },
+        } as never,
+      },
+    });
     openPanel({ blocked: true, email_verified: true });
     render(<CommandPalette onClose={() => undefined} />);
     expect(options().filter((o) => o.startsWith('Open user'))).toEqual([

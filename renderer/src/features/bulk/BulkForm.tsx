@@ -43,11 +43,15 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
         : null
       : d.source === 'query'
         ? { kind: 'query', q: d.q }
-        : d.listFile
-          ? { kind: 'file', file: d.listFile }
-          : d.listText.trim()
-            ? { kind: 'list', text: d.listText, ...(d.listName ? { name: d.listName } : {}) }
-            : null;
+        : d.source === 'log-events'
+          ? d.logQuery.trim()
+            ? { kind: 'log-events', q: d.logQuery }
+            : null
+          : d.listFile
+            ? { kind: 'file', file: d.listFile }
+            : d.listText.trim()
+              ? { kind: 'list', text: d.listText, ...(d.listName ? { name: d.listName } : {}) }
+              : null;
 
   return (
     <form
@@ -61,7 +65,9 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
             problem:
               d.source === 'selection'
                 ? 'No user is selected: tick users in the results first, or choose another way.'
-                : 'The list is empty.',
+                : d.source === 'log-events'
+                  ? 'Say which log events: a log query such as type:s AND ip:"203.0.113.7".'
+                  : 'The list is empty.',
           });
         void preview(tenant.id, src);
       }}
@@ -90,6 +96,26 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
           <label>
             Query (Auth0 syntax; empty for every user)
             <input value={d.q} onChange={(e) => set({ q: e.target.value })} spellCheck={false} />
+          </label>
+        )}
+        <label className="inline">
+          <input
+            type="radio"
+            name={`${id}-source`}
+            checked={d.source === 'log-events'}
+            onChange={() => set({ source: 'log-events' })}
+          />
+          The users of log events (every matching event, past 1,000 too)
+        </label>
+        {d.source === 'log-events' && (
+          <label>
+            Log query (Auth0&rsquo;s log search syntax, e.g. type:s AND ip:&quot;203.0.113.7&quot; AND
+            date:[2026-12-01T02:00 TO 2026-12-01T03:00])
+            <input
+              value={d.logQuery}
+              onChange={(e) => set({ logQuery: e.target.value })}
+              spellCheck={false}
+            />
           </label>
         )}
         <label className="inline">

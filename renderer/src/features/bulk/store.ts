@@ -19,11 +19,13 @@ import { uploadFile } from '../../stores/uploads';
 import { saveAndTell } from '../../stores/downloads';
 import { guardedWrite } from '../../stores/guard';
 
-export type SourceKind = 'selection' | 'query' | 'list';
+export type SourceKind = 'selection' | 'query' | 'list' | 'log-events';
 
 export interface BulkDraft {
   source: SourceKind;
   q: string;
+  /** The users of the log events matching this log query (from the Logs screen's "Act on these users"). */
+  logQuery: string;
   listText: string;
   listName: string | null;
   /** A list file picked (read by main through its bounded intake when the plan is asked for, not here). */
@@ -48,6 +50,7 @@ export function freshDraft(): BulkDraft {
   return {
     source: 'selection',
     q: '',
+    logQuery: '',
     listText: '',
     listName: null,
     listFile: null,

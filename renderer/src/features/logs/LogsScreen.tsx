@@ -8,7 +8,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { LogEventSummary, TenantProfile } from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
 import { categoryOf, LOG_CATEGORIES, logType, type LogCategory } from './log-types';
-import { useCapability } from '../../stores/app';
+import { useAppStore, useCapability } from '../../stores/app';
+import { useBulkStore } from '../bulk/store';
 import { useDetailStore } from '../user/store';
 import { composeLogQuery, LOG_PAGE, useLogsStore, useTenantLogs } from './store';
 import { isSizes, isStringArray, usePref, usePrefsStore } from '../../stores/prefs';
@@ -43,6 +44,18 @@ export function LogsScreen({ tenant }: { tenant: TenantProfile }) {
   const order = usePref(`table:logs:${tenant.id}:columns`, COLUMNS, isStringArray);
   const sizes = usePref(`table:logs:${tenant.id}:sizes`, { date: 215, type: 280, description: 300 }, isSizes);
   const composed = composeLogQuery(s.typed, s.filters);
+  // The users of the events shown, by their query, to Bulk edits (main reads every matching event, past 1,000).
+  const actOnUsers = (q: string) => {
+    const bulk = useBulkStore.getState();
+    bulk.discardPlan(tenant.id);
+    bulk.update(tenant.id, {
+      source: 'log-events',
+      logQuery: q.trim(),
+      kind: 'sign-out-everywhere',
+      problem: null,
+    });
+    useAppStore.getState().setView('bulk');
+  };
 
   useEffect(() => {
     // Opening the screen shows the newest events at once.
@@ -261,6 +274,17 @@ export function LogsScreen({ tenant }: { tenant: TenantProfile }) {
             </span>
           )}
         </div>
+        {s.searched && s.logs.length > 0 && (s.shownQuery ?? composed).trim() && (
+          <p className="act-on-users">
+            <button type="button" onClick={() => actOnUsers(s.shownQuery ?? composed)}>
+              Act on the users of these events…
+            </button>{' '}
+            <span className="muted">
+              Every matching event&rsquo;s user (past 1,000 events too) in Bulk edits: sign them out, block
+              them, reset MFA…
+            </span>
+          </p>
+        )}
         {s.error && s.logs.length > 0 && (
           <p className="stale" role="note">
             These events are from before the failed request: they may not match the query above.
