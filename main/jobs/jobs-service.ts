@@ -35,6 +35,7 @@ import {
 import type { AuditLog } from '../audit/audit-log.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError } from '../errors.js';
+import { logEventUserIds } from '../logs/log-users.js';
 import { linesForward } from '../fs/lines.js';
 import { enforceGuard } from '../operations/guard.js';
 import type { ItemPlan, OpCall, RoleMembers } from '../operations/operation.js';
@@ -138,12 +139,20 @@ export class JobsService {
             ? `every user matching ${source.q.trim()}`
             : 'every user of the tenant';
         } else {
+          let events = 0;
           const entries =
             source.kind === 'users'
               ? source.userIds
               : source.kind === 'list'
                 ? await listEntries(source.text)
-                : await this.listFile(source.uploadId);
+                : source.kind === 'log-events'
+                  ? await logEventUserIds(
+                      ctx.connection.management,
+                      source.q,
+                      controller.signal,
+                      (phase, done, total) => ctx.progress(phase, done, total),
+                    ).then((r) => ((events = r.events), r.userIds))
+                  : await this.listFile(source.uploadId);
           const found = await resolveList(ctx, entries);
           ({ users, unknown, ambiguous } = {
             users: found.users,
@@ -154,7 +163,9 @@ export class JobsService {
           sourceLabel =
             source.kind === 'users'
               ? `${entries.length} selected user${entries.length === 1 ? '' : 's'}`
-              : `${entries.length} listed entr${entries.length === 1 ? 'y' : 'ies'}${source.name ? ` from ${source.name}` : ''}`;
+              : source.kind === 'log-events'
+                ? `the ${entries.length} user${entries.length === 1 ? '' : 's'} of ${events} log event${events === 1 ? '' : 's'} matching ${source.q.trim()}`
+                : `${entries.length} listed entr${entries.length === 1 ? 'y' : 'ies'}${source.name ? ` from ${source.name}` : ''}`;
         }
         const op = operationFor(change.kind);
         const roleIds = op.bulk.roles?.(change) ?? [];

@@ -37,6 +37,11 @@ export const bulkSourceSchema = z.discriminatedUnion('kind', [
       name: z.string().min(1).max(260),
     })
     .strict(),
+  /**
+   * The users of the tenant's log events matching a log query (Auth0's log search syntax, e.g. successful logins from
+   * an address in a time window) — every event, past Auth0's 1,000-result search limit.
+   */
+  z.object({ kind: z.literal('log-events'), q: z.string().trim().min(1).max(4000) }).strict(),
 ]);
 export type BulkSource = z.infer<typeof bulkSourceSchema>;
 
@@ -86,6 +91,10 @@ export const bulkChangeSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('delete') }).strict(),
+  z.object({ kind: z.literal('revoke-sessions') }).strict(),
+  z.object({ kind: z.literal('revoke-refresh-tokens') }).strict(),
+  z.object({ kind: z.literal('revoke-grants') }).strict(),
+  z.object({ kind: z.literal('sign-out-everywhere') }).strict(),
 ]);
 export type BulkChange = z.infer<typeof bulkChangeSchema>;
 export type BulkChangeKind = BulkChange['kind'];
@@ -141,6 +150,30 @@ export const BULK_CHANGES = {
     undoable: false,
   },
   delete: { label: 'Delete users', needs: 'users:delete', operation: 'user.delete', undoable: false },
+  'revoke-sessions': {
+    label: 'Revoke sessions',
+    needs: 'sessions:revoke',
+    operation: 'user.revoke-sessions',
+    undoable: false,
+  },
+  'revoke-refresh-tokens': {
+    label: 'Revoke refresh tokens',
+    needs: 'refresh-tokens:revoke',
+    operation: 'user.revoke-refresh-tokens',
+    undoable: false,
+  },
+  'revoke-grants': {
+    label: 'Revoke consents (grants)',
+    needs: 'grants:revoke',
+    operation: 'user.revoke-grants',
+    undoable: false,
+  },
+  'sign-out-everywhere': {
+    label: 'Sign out everywhere (sessions and refresh tokens)',
+    needs: 'sessions:revoke',
+    operation: 'user.sign-out',
+    undoable: false,
+  },
 } as const satisfies Record<
   BulkChangeKind,
   { label: string; needs: Capability; operation: string; undoable: boolean }
