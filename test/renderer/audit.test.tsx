@@ -56,3 +56,31 @@ it('names each entry’s profile beside its domain, says a write came from the c
     }),
   );
 });
+
+it('searches by reason, and shows one incident response’s entries from any of them', async () => {
+  invoke.mockResolvedValue({
+    ok: true,
+    data: [
+      entry('ten_admin', 'auth0|9', {
+        action: 'user.incident',
+        incidentId: 'inc_00000000000000aa',
+        reason: { ticket: 'SEC-311' },
+      }),
+    ],
+  });
+  render(<AuditScreen />);
+  await screen.findAllByRole('row');
+  fireEvent.change(screen.getByLabelText('Reason'), { target: { value: ' sec-311 ' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Filter' }));
+  await waitFor(() =>
+    expect(invoke).toHaveBeenLastCalledWith('audit:list', expect.objectContaining({ reason: 'sec-311' })),
+  );
+  fireEvent.click(screen.getByRole('button', { name: 'Incident inc_00000000000000aa' }));
+  await waitFor(() =>
+    expect(invoke).toHaveBeenLastCalledWith(
+      'audit:list',
+      expect.objectContaining({ incidentId: 'inc_00000000000000aa' }),
+    ),
+  );
+  expect(screen.getByRole('note').textContent).toContain('Showing incident inc_00000000000000aa');
+});

@@ -14,6 +14,10 @@ export function AuditScreen() {
   const [target, setTarget] = useState('');
   /** A day (yyyy-mm-dd): entries from its start, local time. */
   const [since, setSince] = useState('');
+  /** Words of a reason: a ticket reference or part of a note. */
+  const [reason, setReason] = useState('');
+  /** One incident response's entries (its own and each of its writes). */
+  const [incidentId, setIncidentId] = useState('');
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const filters = {
@@ -21,10 +25,11 @@ export function AuditScreen() {
     ...(action ? { action } : {}),
     ...(target ? { target } : {}),
     ...(since ? { since: new Date(`${since}T00:00:00`).toISOString() } : {}),
+    ...(reason.trim() ? { reason: reason.trim() } : {}),
   };
 
   const load = async () => {
-    const r = await audit.list(filters);
+    const r = await audit.list({ ...filters, ...(incidentId ? { incidentId } : {}) });
     if (r.ok) {
       setEntries(r.data);
       setError(null);
@@ -37,6 +42,7 @@ export function AuditScreen() {
         ...(tenantId ? { tenantId } : {}),
         ...(action ? { action } : {}),
         ...(since ? { since: new Date(`${since}T00:00:00`).toISOString() } : {}),
+        ...(incidentId ? { incidentId } : {}),
       })
       .then((r) => {
         if (!live) return;
@@ -48,7 +54,7 @@ export function AuditScreen() {
     return () => {
       live = false;
     };
-  }, [audit, tenantId, action, since]);
+  }, [audit, tenantId, action, since, incidentId]);
   // Two profiles may share a domain (an admin grant and a support-desk grant): each entry names its profile.
   const labelOf = new Map(tenants.map((t) => [t.id, t.label]));
 
@@ -102,8 +108,24 @@ export function AuditScreen() {
           Since
           <input type="date" value={since} onChange={(e) => setSince(e.target.value)} />
         </label>
+        <label>
+          Reason
+          <input
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="ticket or words of the note"
+          />
+        </label>
         <button type="submit">Filter</button>
       </form>
+      {incidentId && (
+        <p className="notice" role="note">
+          Showing incident {incidentId}: its own entry and each write it made.{' '}
+          <button type="button" className="link" onClick={() => setIncidentId('')}>
+            Show every entry
+          </button>
+        </p>
+      )}
       <ErrorMessage error={error} />
       {!entries ? (
         <p role="status">Loading…</p>
@@ -151,6 +173,13 @@ export function AuditScreen() {
                   {e.reason?.ticket && <strong>{e.reason.ticket}</strong>}
                   {e.reason?.ticket && e.reason.note ? ' ' : ''}
                   {e.reason?.note}
+                  {e.incidentId && !incidentId && (
+                    <div>
+                      <button type="button" className="link" onClick={() => setIncidentId(e.incidentId!)}>
+                        Incident {e.incidentId}
+                      </button>
+                    </div>
+                  )}
                 </td>
                 <td>
                   {e.osUser}
