@@ -10,6 +10,7 @@ import {
   memo,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -19,7 +20,7 @@ import {
   type RefObject,
 } from 'react';
 import { isDensity, usePref } from '../stores/prefs';
-import { dropColumn, moveColumn, nextActive } from './table-logic';
+import { dropColumn, fitWidths, moveColumn, nextActive, widthToKeep } from './table-logic';
 import { registerCommands } from '../commands/registry';
 
 // The keys of every data table, handled by the table itself: listed in the shortcuts overlay.
@@ -303,8 +304,14 @@ export function DataTable<T extends object>({
   rowClass,
   emptyRow,
   className,
+  fill = false,
 }: {
   className?: string;
+  /**
+   * The columns fill the table's box: on a wide window they grow in proportion to their widths (kept as given,
+   * narrower windows scroll sideways). A width the user sets is the width drawn.
+   */
+  fill?: boolean;
   label: string;
   testId?: string;
   rows: T[];
@@ -353,8 +360,21 @@ export function DataTable<T extends object>({
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [columns, orderKey]);
-  // While a column's edge is dragged, its width lives here; the caller is told once the drag ends.
-  const [drag, setDrag] = useState<{ id: string; width: number } | null>(null);
+  // While a column's edge is dragged, its width lives here (the others stay as drawn when it started); the caller is
+  // told once the drag ends.
+  const [drag, setDrag] = useState<{ id: string; width: number; drawn: Record<string, number> } | null>(null);
+  // The box the columns fill (fill only): its inner width, followed as the window or the side panel changes it.
+  const [box, setBox] = useState<number | null>(null);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!fill || !el) return;
+    const measure = () => setBox(el.clientWidth || null);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [fill]);
   // The table holds no state of its own (columns come in order; widths are drawn by the colgroup), so the hook need
   // not re-render on its own.
   const table = useTable(
@@ -367,19 +387,20 @@ export function DataTable<T extends object>({
     noSelection,
   );
   const startDrag = (id: string, startX: number) => {
-    const start = width(id);
+    const frozen = widths;
+    const start = frozen[id]!;
     const clamp = (w: number) => Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w)));
     let last = start;
     const onMove = (e: MouseEvent) => {
       last = clamp(start + e.clientX - startX);
-      setDrag({ id, width: last });
+      setDrag({ id, width: last, drawn: frozen });
     };
     const onUp = () => {
       window.removeEventListener('mousemove', onMove);
       window.removeEventListener('mouseup', onUp);
       setDrag(null);
       if (last !== start)
-        onLayout({ order: ordered.map((c) => c.id), sizes: { ...layout.sizes, [id]: last } });
+        onLayout({ order: ordered.map((c) => c.id), sizes: { ...layout.sizes, [id]: keep(id, last) } });
     };
     window.addEventListener('mousemove', onMove);
     window.addEventListener('mouseup', onUp);
@@ -404,14 +425,32 @@ export function DataTable<T extends object>({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [active]);
 
-  const width = (id: string) => (drag?.id === id ? drag.width : (layout.sizes[id] ?? DEFAULT_COLUMN_WIDTH));
-  // Each column's width, the same object while only the scroll position changes (the header is memoised on it).
-  const widths = useMemo(
-    () => Object.fromEntries(ordered.map((c) => [c.id, width(c.id)])) as Record<string, number>,
+  const reserved = selection ? 44 : 0;
+  // The widths the caller keeps for the columns.
+  const given = useMemo(
+    () =>
+      Object.fromEntries(ordered.map((c) => [c.id, layout.sizes[c.id] ?? DEFAULT_COLUMN_WIDTH])) as Record<
+        string,
+        number
+      >,
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [orderKey, layout.sizes, drag],
+    [orderKey, layout.sizes],
   );
-  const total = ordered.reduce((n, c) => n + widths[c.id]!, 0) + (selection ? 44 : 0);
+  // Each column's width as drawn, the same object while only the scroll position changes (the header is memoised
+  // on it): as given, or grown to fill the box; while an edge is dragged, the others as they were drawn.
+  const widths = useMemo(() => {
+    if (drag) return { ...drag.drawn, [drag.id]: drag.width };
+    return fill ? fitWidths(given, Object.keys(given), box, reserved) : given;
+  }, [given, drag, fill, box, reserved]);
+  /** The width to keep for a column the user made `drawn` px wide (in a filling table, so that it is drawn so). */
+  const keep = (id: string, drawn: number) =>
+    fill
+      ? Math.min(
+          MAX_WIDTH,
+          Math.max(MIN_WIDTH, widthToKeep(given, Object.keys(given), id, drawn, box, reserved)),
+        )
+      : drawn;
+  const total = ordered.reduce((n, c) => n + widths[c.id]!, 0) + reserved;
   const visibleRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 540) / rowHeight) - 1);
   const rowId = (index: number) => `${gridId}-row-${index}`;
   const tableRows = table.getRowModel().rows;
@@ -434,7 +473,10 @@ export function DataTable<T extends object>({
   const resizeBy = (id: string, by: number) =>
     onLayout({
       order: ordered.map((c) => c.id),
-      sizes: { ...layout.sizes, [id]: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width(id) + by)) },
+      sizes: {
+        ...layout.sizes,
+        [id]: keep(id, Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widths[id]! + by))),
+      },
     });
 
   // The header's columns keep their identity while only the scroll position changes, so it is not drawn again.

@@ -14,8 +14,9 @@ export function PageControls({
   loading: boolean;
   onChange: (change: { page: number; perPage?: number }) => void;
 }) {
+  // One group that wraps as a whole (never Next alone on a line of its own).
   return (
-    <>
+    <span className="page-controls">
       <label className="inline">
         Per page
         <select value={perPage} onChange={(e) => onChange({ perPage: Number(e.target.value), page: 0 })}>
@@ -37,6 +38,6 @@ export function PageControls({
       >
         Next
       </button>
-    </>
+    </span>
   );
 }

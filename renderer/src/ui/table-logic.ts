@@ -42,3 +42,39 @@ export function nextActive(key: string, active: number, count: number, page: num
       return null;
   }
 }
+
+/**
+ * Each column's width as drawn when the table fills its box: the widths given, grown in proportion to fill the
+ * `available` px (less `reserved`, a checkbox column) when they leave room — never shrunk: narrower, the table
+ * scrolls sideways. Floored, so rounding never makes it scroll; without a measured box, the widths as given.
+ */
+export function fitWidths(
+  widths: Record<string, number>,
+  order: readonly string[],
+  available: number | null,
+  reserved = 0,
+): Record<string, number> {
+  const total = order.reduce((n, id) => n + (widths[id] ?? 0), 0);
+  const room = (available ?? 0) - reserved;
+  const grow = total > 0 && room > total ? room / total : 1;
+  return Object.fromEntries(order.map((id) => [id, Math.floor((widths[id] ?? 0) * grow)]));
+}
+
+/**
+ * The width to keep for a column the user made `drawn` px wide in a table that fills its box: the width that, fitted
+ * again (`fitWidths`), draws it `drawn` px wide, the other columns sharing what is left in their proportions. Where
+ * the others don't fill what is left, the table no longer grows anything: the column keeps `drawn`.
+ */
+export function widthToKeep(
+  widths: Record<string, number>,
+  order: readonly string[],
+  id: string,
+  drawn: number,
+  available: number | null,
+  reserved = 0,
+): number {
+  const others = order.reduce((n, c) => (c === id ? n : n + (widths[c] ?? 0)), 0);
+  const room = (available ?? 0) - reserved - drawn;
+  if (available === null || others === 0 || room <= others) return Math.round(drawn);
+  return Math.round(drawn / (room / others));
+}

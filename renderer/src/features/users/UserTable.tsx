@@ -117,6 +117,8 @@ export function UserTable({
       label={label}
       className="user-table"
       testId="results-scroller"
+      // On a wide window the columns grow to fill the table; beside the user panel it scrolls sideways.
+      fill
       rows={users}
       rowKey={(u) => u.user_id}
       columns={tableColumns}
