@@ -60,7 +60,9 @@ beforeEach(() => {
     }
     if (channel === 'users:logs') return { ok: true, data: { logs: [], total: 0 } };
     if (channel === 'users:mfa') return { ok: true, data: { enrollments: [], authenticationMethods: [] } };
-    return { ok: true, data: [] };
+    if (['users:roles', 'users:blocks', 'connections:list'].includes(channel)) return { ok: true, data: [] };
+    // Any other section of the panel: not this test's business (it says it could not load).
+    return { ok: false, error: { code: 'network', message: 'Not in this test.', retryable: true } };
   });
   useTenantsStore.setState({ tenants: [tenant], loaded: true });
   useAppStore.setState({ activeTenantId: tenant.id, view: 'users', capabilities: {}, toasts: [] });
