@@ -204,9 +204,116 @@ Example:
     );
 
   // ---------------------------------------------------------------- users
-  program
-    .command('users')
-    .description('users of a tenant')
+  const users = program.command('users').description('users of a tenant');
+  users
+    .command('sessions')
+    .argument('<user>', 'the user id')
+    .description(
+      'where the user is signed in: sessions, refresh tokens and consents (no token is ever shown)',
+    )
+    .requiredOption('--tenant <tenant>', 'its label, domain or id')
+    .action(
+      withSession(async (s, out, userId: string, o: { tenant: string }) => {
+        const t = await s.tenant(o.tenant);
+        const a = await s.call('users:access', { tenantId: t.id, userId });
+        out.document(a);
+        const part = <T>(p: { ok: true; items: T[] } | { ok: false; reason: string }, what: string) =>
+          p.ok ? p.items : (out.note(`Could not read ${what}: ${p.reason}`), []);
+        const sessions = part(a.sessions, 'sessions');
+        out.say(
+          `${n(sessions.length)} session${sessions.length === 1 ? '' : 's'}\n` +
+            table([
+              ['id', 'address', 'last active', 'expires', 'application', 'device'],
+              ...sessions.map((x) => [
+                x.id,
+                x.ip ?? '',
+                x.lastInteractedAt ?? '',
+                x.expiresAt ?? '',
+                x.clients.map((c) => c.name ?? c.clientId).join(' '),
+                x.userAgent ?? '',
+              ]),
+            ]),
+        );
+        const tokens = part(a.refreshTokens, 'refresh tokens');
+        out.say(
+          `${n(tokens.length)} refresh token${tokens.length === 1 ? '' : 's'}\n` +
+            table([
+              ['id', 'application', 'created', 'last used', 'expires'],
+              ...tokens.map((x) => [
+                x.id,
+                x.clientName ?? x.clientId ?? '',
+                x.createdAt ?? '',
+                x.lastUsedAt ?? '',
+                x.expiresAt ?? '',
+              ]),
+            ]),
+        );
+        const grants = part(a.grants, 'consents');
+        out.say(
+          `${n(grants.length)} consent${grants.length === 1 ? '' : 's'}\n` +
+            table([
+              ['id', 'application', 'audience', 'scope'],
+              ...grants.map((x) => [x.id, x.clientName ?? x.clientId, x.audience ?? '', x.scope.join(' ')]),
+            ]),
+        );
+      }),
+    );
+  users
+    .command('sign-out')
+    .argument('<user>', 'the user id')
+    .description(
+      'incident response: revokes every session and refresh token, and as asked blocks the user, resets MFA, revokes consents, sends a reset email or makes a link',
+    )
+    .requiredOption('--tenant <tenant>', 'its label, domain or id')
+    .option('--block', 'block the user in the same step')
+    .option('--mfa-reset', 'remove every MFA factor')
+    .option('--revoke-grants', 'revoke their consents to applications')
+    .option('--reset-email', 'send Auth0’s password reset email')
+    .option('--password-link', 'make a password-change link (printed once)')
+    .option('--confirm <domain>', 'on a production tenant: its domain, typed back')
+    .addHelpText(
+      'after',
+      "\nExample:\n  tenant-desk users sign-out 'auth0|64f1…' --tenant Acme --block --reset-email --reason-ticket SEC-311",
+    )
+    .action(
+      withSession(
+        async (
+          s,
+          out,
+          userId: string,
+          o: {
+            tenant: string;
+            block?: boolean;
+            mfaReset?: boolean;
+            revokeGrants?: boolean;
+            resetEmail?: boolean;
+            passwordLink?: boolean;
+            confirm?: string;
+          },
+        ) => {
+          if (o.resetEmail && o.passwordLink)
+            throw new CliError('Give --reset-email or --password-link, not both.', EXIT.usage);
+          const t = await s.tenant(o.tenant);
+          const report = await s.call('users:sign-out-everywhere', {
+            tenantId: t.id,
+            userId,
+            options: {
+              block: o.block === true,
+              mfaReset: o.mfaReset === true,
+              grants: o.revokeGrants === true,
+              password: o.resetEmail ? 'email' : o.passwordLink ? 'link' : 'none',
+            },
+            guard: s.guard(t, o),
+          });
+          out.document(report);
+          for (const step of report.steps) out.say(`${step.ok ? '✓' : '✗'} ${step.step}: ${step.detail}`);
+          if (report.ticket) out.say(`Password-change link (shown once): ${report.ticket.ticket}`);
+          out.note(`Incident ${report.incidentId} is in the audit log.`);
+          return report.steps.every((x) => x.ok) ? EXIT.ok : EXIT.someFailed;
+        },
+      ),
+    );
+  users
     .command('search')
     .description(
       'searches with Auth0’s query syntax; --all reads past the 1,000-result cap the way the window does',
@@ -450,6 +557,10 @@ Example:
     .requiredOption('--tenant <tenant>', 'its label, domain or id')
     .option('--query <q>', 'every user matching this query (past the 1,000 cap)')
     .option('--ids <file>', 'a CSV or text file of user ids and/or emails')
+    .option(
+      '--log-query <q>',
+      'the users of the log events matching this log query (every event, past 1,000), e.g. \'type:s AND ip:"203.0.113.7"\'',
+    )
     .option('--set-app-metadata <key=value>', 'set an app_metadata key (value: JSON, or text)', collect, [])
     .option('--set-user-metadata <key=value>', 'set a user_metadata key', collect, [])
     .option('--remove-app-metadata <key>', 'remove an app_metadata key', collect, [])
@@ -465,22 +576,32 @@ Example:
     .option('--forget-browsers', 'forget remembered browsers')
     .option('--password-link [hours]', 'create password-change links (valid this many hours; default 24)')
     .option('--delete', 'delete them (can’t be undone)')
+    .option('--revoke-sessions', 'revoke every session (each application asks them to sign in again)')
+    .option('--revoke-refresh-tokens', 'revoke every refresh token')
+    .option('--revoke-grants', 'revoke their consents to applications')
+    .option('--sign-out', 'sign them out everywhere: every session and refresh token')
     .addHelpText(
       'after',
       `
 Examples:
   tenant-desk bulk plan --tenant Acme --query 'app_metadata.plan:"trial"' --set-app-metadata plan=free --remove-app-metadata trial_ends
-  tenant-desk bulk plan --tenant Acme --ids leavers.csv --block`,
+  tenant-desk bulk plan --tenant Acme --ids leavers.csv --block
+  tenant-desk bulk plan --tenant Acme --log-query 'type:s AND ip:"203.0.113.7"' --sign-out`,
     );
   plan.action(
     withSession(async (s, out, o: PlanOptions) => {
-      if ((o.query === undefined) === (o.ids === undefined))
-        throw new CliError('Give --query (an empty one for every user) or --ids, one of them.', EXIT.usage);
+      if ([o.query, o.ids, o.logQuery].filter((x) => x !== undefined).length !== 1)
+        throw new CliError(
+          'Give --query (an empty one for every user), --ids or --log-query, one of them.',
+          EXIT.usage,
+        );
       const t = await s.tenant(o.tenant);
       const change = await changeOf(s, t, o);
       const source: BulkSource = o.ids
         ? { kind: 'list-file', uploadId: await upload(s, o.ids), name: basename(o.ids) }
-        : { kind: 'query', q: o.query ?? '' };
+        : o.logQuery !== undefined
+          ? { kind: 'log-events', q: o.logQuery }
+          : { kind: 'query', q: o.query ?? '' };
       const planId = newId('plan-');
       const summary = await s.call('bulk:plan', { tenantId: t.id, planId, source, change });
       out.document(summary);
@@ -934,6 +1055,11 @@ interface PlanOptions {
   forgetBrowsers?: boolean;
   passwordLink?: boolean | string;
   delete?: boolean;
+  logQuery?: string;
+  revokeSessions?: boolean;
+  revokeRefreshTokens?: boolean;
+  revokeGrants?: boolean;
+  signOut?: boolean;
 }
 
 /** The one change the options ask for (a bulk job makes one kind of change). */
@@ -977,6 +1103,10 @@ async function changeOf(s: Session, t: TenantProfile, o: PlanOptions): Promise<B
     kinds.push({ kind: 'password-link', ttlSec: Math.round(hours * 3600) });
   }
   if (o.delete) kinds.push({ kind: 'delete' });
+  if (o.revokeSessions) kinds.push({ kind: 'revoke-sessions' });
+  if (o.revokeRefreshTokens) kinds.push({ kind: 'revoke-refresh-tokens' });
+  if (o.revokeGrants) kinds.push({ kind: 'revoke-grants' });
+  if (o.signOut) kinds.push({ kind: 'sign-out-everywhere' });
   if (kinds.length !== 1)
     throw new CliError(
       kinds.length

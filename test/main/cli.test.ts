@@ -377,6 +377,67 @@ describe('tenant-desk, the command line', () => {
     expect(t.emu.store.appliedWrites.size).toBe(plan.data.willChange);
   }, 90_000);
 
+  it('users sessions lists where a user is signed in; users sign-out revokes it all, guarded, with the reason', async () => {
+    const store = t.emu.store;
+    const userId = [...store.refreshTokens.keys()].find(
+      (u) => store.users.get(u)?.identities[0]?.provider === 'auth0' && !store.users.get(u)?.blocked,
+    )!;
+    const listed = await json<{ sessions: { ok: true; items: { id: string }[] } }>([
+      'users',
+      'sessions',
+      userId,
+      '--tenant',
+      'Prod',
+    ]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.data.sessions.items.map((x) => x.id).sort()).toEqual(
+      store.sessions
+        .get(userId)!
+        .map((x) => x.id)
+        .sort(),
+    );
+    const refused = await cli(['users', 'sign-out', userId, '--tenant', 'Prod', '--block']);
+    expect(refused.code).toBe(3);
+    expect(store.sessions.has(userId)).toBe(true);
+    const done = await json<{ incidentId: string; steps: { step: string; ok: boolean }[] }>([
+      'users',
+      'sign-out',
+      userId,
+      '--tenant',
+      'Prod',
+      '--block',
+      '--confirm',
+      t.emu.domain,
+      '--reason-ticket',
+      'SEC-9',
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.data.steps.map((x) => x.step)).toEqual(['block', 'revoke-sessions', 'revoke-refresh-tokens']);
+    expect(store.sessions.has(userId) || store.refreshTokens.has(userId)).toBe(false);
+    expect(store.users.get(userId)!.blocked).toBe(true);
+    const ofIncident = auditLines().filter(
+      (e) => e.incidentId === done.data.incidentId && e.outcome !== 'pending',
+    );
+    expect(ofIncident.map((e) => e.action).sort()).toEqual(
+      ['user.block', 'user.incident', 'user.revoke-refresh-tokens', 'user.revoke-sessions'].sort(),
+    );
+    expect(ofIncident.every((e) => e.reason?.ticket === 'SEC-9' && e.via === 'command-line')).toBe(true);
+    // The users of log events, planned from the command line.
+    const plan = await json<BulkPlanSummary>([
+      'bulk',
+      'plan',
+      '--tenant',
+      'Local',
+      '--log-query',
+      'type:f',
+      '--sign-out',
+    ]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const failed = new Set(store.logs.filter((l) => l.type === 'f').map((l) => l.user_id));
+    expect(plan.data.total).toBe(failed.size);
+    expect(plan.data.change).toEqual({ kind: 'sign-out-everywhere' });
+  }, 90_000);
+
   it('runs a plan made through the window’s channels, and undoes it', async () => {
     const local = ((await window!.router.invoke('tenants:list', {})) as { ok: true; data: TenantProfile[] })
       .data;
