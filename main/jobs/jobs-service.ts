@@ -164,7 +164,7 @@ export class JobsService {
             source.kind === 'users'
               ? `${entries.length} selected user${entries.length === 1 ? '' : 's'}`
               : source.kind === 'log-events'
-                ? `the ${entries.length} user${entries.length === 1 ? '' : 's'} of ${events} log event${events === 1 ? '' : 's'} matching ${source.q.trim()}`
+                ? `the ${entries.length.toLocaleString('en-US')} user${entries.length === 1 ? '' : 's'} of ${events.toLocaleString('en-US')} log event${events === 1 ? '' : 's'} matching ${source.q.trim()}`
                 : `${entries.length} listed entr${entries.length === 1 ? 'y' : 'ies'}${source.name ? ` from ${source.name}` : ''}`;
         }
         const op = operationFor(change.kind);

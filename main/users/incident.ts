@@ -69,14 +69,14 @@ export class IncidentResponse {
     await step('revoke-sessions', async () => {
       const held = await this.writes.run(revokeSessions, base, {
         ...run,
-        skipIf: (h) => (h.sessions?.length ? null : 'No sessions were open.'),
+        skipIf: (h) => (h.sessions?.length ? null : 'None open: nothing to revoke.'),
       });
       return `Revoked ${plural(held.sessions?.length ?? 0, 'session')}.`;
     });
     await step('revoke-refresh-tokens', async () => {
       const held = await this.writes.run(revokeRefreshTokens, base, {
         ...run,
-        skipIf: (h) => (h.refreshTokens?.length ? null : 'No refresh tokens were issued.'),
+        skipIf: (h) => (h.refreshTokens?.length ? null : 'None left to revoke.'),
       });
       return `Revoked ${plural(held.refreshTokens?.length ?? 0, 'refresh token')}.`;
     });
@@ -84,7 +84,7 @@ export class IncidentResponse {
       await step('revoke-grants', async () => {
         const held = await this.writes.run(revokeGrants, base, {
           ...run,
-          skipIf: (h) => (h.grants?.length ? null : 'No consents were given.'),
+          skipIf: (h) => (h.grants?.length ? null : 'None given: nothing to revoke.'),
         });
         return `Revoked ${plural(held.grants?.length ?? 0, 'consent')}.`;
       });
@@ -92,7 +92,7 @@ export class IncidentResponse {
       await step('mfa-reset', async () => {
         const before = await this.writes.run(mfaReset, base, {
           ...run,
-          skipIf: (m) => (m.authenticationMethods.length ? null : 'No MFA factors were enrolled.'),
+          skipIf: (m) => (m.authenticationMethods.length ? null : 'None enrolled: nothing to remove.'),
         });
         return before.authenticationMethods.length === 0
           ? 'Every MFA factor removed: they enrol again at their next sign-in.'

@@ -191,7 +191,9 @@ describe('bulk, for the users of log events', () => {
     });
     expect(plan.total).toBe(expected.size);
     expect(plan.sourceLabel).toMatch(
-      new RegExp(`^the ${expected.size} users of \\d+ log events matching type:s$`),
+      new RegExp(
+        `^the ${expected.size.toLocaleString('en-US')} users of [\\d,]+ log events matching type:s$`,
+      ),
     );
     const holders = [...expected].filter(
       (u) => (store.sessions.get(u)?.length ?? 0) + (store.refreshTokens.get(u)?.length ?? 0) > 0,

@@ -128,8 +128,8 @@ it('lists sessions and tokens in words, says why consents are not shown, and rev
   openPanel(tenantProfile());
   const region = section();
   const row = await within(region).findByText('Chrome 131 on Windows');
-  expect(row.closest('tr')!.textContent).toContain('203.0.113.9');
-  expect(row.closest('tr')!.textContent).toContain('Tenant Desk Demo App');
+  expect(row.closest('li')!.textContent).toContain('203.0.113.9');
+  expect(row.closest('li')!.textContent).toContain('Tenant Desk Demo App');
   expect(within(region).getByText('Acme Mobile 4.2 on iOS 18.1')).toBeTruthy();
   expect(region.textContent).toContain('Could not read consents: The grant lacks read:grants.');
 

@@ -97,90 +97,64 @@ function AccessLists({ tenant, access }: { tenant: TenantProfile; access: UserAc
       <h4>Sessions</h4>
       <Part part={access.sessions} what="sessions">
         {(items) => (
-          <table className="access-table">
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Address</th>
-                <th scope="col">Last active</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Application</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => {
-                const device = deviceWords(s.userAgent);
-                const apps = s.clients.map((c) => c.name ?? c.clientId).join(', ') || '—';
-                return (
-                  <tr key={s.id} data-session={s.id}>
-                    <td title={s.userAgent}>{device}</td>
-                    <td>
-                      {s.ip ?? '—'}
-                      {s.location ? ` · ${s.location}` : ''}
-                      {s.initialIp ? <span className="muted"> (first {s.initialIp})</span> : null}
-                    </td>
-                    <td>{when(s.lastInteractedAt ?? s.authenticatedAt)}</td>
-                    <td>{when(s.expiresAt)}</td>
-                    <td>{apps}</td>
-                    <td>
-                      {button('session', s.id, `${device} session (${s.ip ?? 'unknown address'})`, 'Revoke')}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <ul className="access-list">
+            {items.map((s) => {
+              const device = deviceWords(s.userAgent);
+              const apps = s.clients.map((c) => c.name ?? c.clientId).join(', ') || 'no application';
+              return (
+                <li key={s.id} data-session={s.id}>
+                  <div>
+                    <strong title={s.userAgent}>{device}</strong> · {apps}
+                    <div className="muted">
+                      {s.ip ?? 'address unknown'}
+                      {s.location ? ` (${s.location})` : ''}
+                      {s.initialIp ? `, first from ${s.initialIp}` : ''} · active{' '}
+                      {when(s.lastInteractedAt ?? s.authenticatedAt)} · expires {when(s.expiresAt)}
+                    </div>
+                  </div>
+                  {button('session', s.id, `${device} session (${s.ip ?? 'unknown address'})`, 'Revoke')}
+                </li>
+              );
+            })}
+          </ul>
         )}
       </Part>
       <h4>Refresh tokens</h4>
       <Part part={access.refreshTokens} what="refresh tokens">
         {(items) => (
-          <table className="access-table">
-            <thead>
-              <tr>
-                <th scope="col">Application</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => {
-                const app = t.clientName ?? t.clientId ?? 'Unknown application';
-                return (
-                  <tr key={t.id} data-refresh-token={t.id}>
-                    <td title={t.userAgent}>
-                      {app}
-                      {t.rotating ? <span className="muted"> · rotating</span> : null}
-                    </td>
-                    <td>{when(t.createdAt)}</td>
-                    <td>{when(t.lastUsedAt)}</td>
-                    <td>{when(t.expiresAt)}</td>
-                    <td>{button('refresh-token', t.id, `${app} refresh token`, 'Revoke')}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <ul className="access-list">
+            {items.map((t) => {
+              const app = t.clientName ?? t.clientId ?? 'Unknown application';
+              return (
+                <li key={t.id} data-refresh-token={t.id}>
+                  <div>
+                    <strong title={t.userAgent}>{app}</strong>
+                    {t.rotating ? ' · rotating' : ''}
+                    {t.userAgent ? ` · ${deviceWords(t.userAgent)}` : ''}
+                    <div className="muted">
+                      created {when(t.createdAt)} · last used {when(t.lastUsedAt)} · expires{' '}
+                      {when(t.expiresAt)}
+                    </div>
+                  </div>
+                  {button('refresh-token', t.id, `${app} refresh token`, 'Revoke')}
+                </li>
+              );
+            })}
+          </ul>
         )}
       </Part>
       <h4>Consents</h4>
       <Part part={access.grants} what="consents">
         {(items) => (
-          <ul className="access-grants">
+          <ul className="access-list">
             {items.map((g) => {
               const app = g.clientName ?? g.clientId;
               return (
                 <li key={g.id} data-grant={g.id}>
-                  <span>
-                    <strong>{app}</strong> for {g.audience ?? 'an API'}: {g.scope.join(' ') || 'no scopes'}
-                  </span>{' '}
+                  <div>
+                    <strong>{app}</strong> for {g.audience ?? 'an API'}
+                    <div className="muted">{g.scope.join(' ') || 'no scopes'}</div>
+                  </div>
                   {button('grant', g.id, `${app} consent`, 'Revoke')}
                 </li>
               );
