@@ -38,7 +38,13 @@ export function registerExtensionRoutes(app: FastifyInstance, ctx: TenantContext
   app.addHook('onSend', async (req, reply, payload) => {
     if (!WRITE_METHODS.has(req.method) || reply.statusCode >= 300) return payload;
     const path = req.url.split('?')[0]!;
-    for (const id of usersWritten(req.method, path, req.body, payload, (req as { appliedTo?: string }).appliedTo))
+    for (const id of usersWritten(
+      req.method,
+      path,
+      req.body,
+      payload,
+      (req as { appliedTo?: string }).appliedTo,
+    ))
       ctx.store.appliedWrites.set(id, (ctx.store.appliedWrites.get(id) ?? 0) + 1);
     return payload;
   });

@@ -40,7 +40,12 @@ describe('the offline worker’s life', () => {
 
       const spec = {
         input: 'user' as const,
-        file: { path: join(dir, 'out.csv'), format: 'csv' as const, fields: [{ name: 'user_id' }], bom: false },
+        file: {
+          path: join(dir, 'out.csv'),
+          format: 'csv' as const,
+          fields: [{ name: 'user_id' }],
+          bom: false,
+        },
       };
       await engine.call('sink.open', { id: 's1', spec });
       await engine.call('sink.write', { id: 's1', texts: [JSON.stringify({ user_id: 'auth0|1' })] });
