@@ -81,8 +81,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: TenantContext):
       user_id: user.user_id,
       ...userName(user.user_id),
     });
+    // As Auth0 answers (go-auth0 TestUserManager_DeleteUserSessions): 202 Accepted with `{}`.
     reply.code(202);
-    return undefined;
+    return {};
   });
 
   api(app, 'GET', '/sessions/:id', ['read:sessions'], (req) => {
@@ -109,7 +110,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: TenantContext):
   api(app, 'GET', '/users/:id/refresh-tokens', ['read:refresh_tokens'], (req) => {
     const query = parseQueryParams(cpQuery, req.query as Record<string, unknown>);
     const user = userOr404(ctx, id(req));
-    return checkpoint(store.refreshTokens.get(user.user_id) ?? [], query, 'tokens');
+    const list = store.refreshTokens.get(user.user_id) ?? [];
+    // With include_totals Auth0 adds the count (go-auth0 TestUserManager_DeleteRefreshTokens: {"tokens":[],"total":0}).
+    return { ...checkpoint(list, query, 'tokens'), ...(query.include_totals ? { total: list.length } : {}) };
   });
 
   api(app, 'DELETE', '/users/:id/refresh-tokens', ['delete:refresh_tokens'], (req, reply, auth) => {
@@ -119,8 +122,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: TenantContext):
       user_id: user.user_id,
       ...userName(user.user_id),
     });
+    // go-auth0 TestUserManager_DeleteRefreshTokens: 202 Accepted with `{}`.
     reply.code(202);
-    return undefined;
+    return {};
   });
 
   api(app, 'GET', '/refresh-tokens/:id', ['read:refresh_tokens'], (req) => {
@@ -139,7 +143,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: TenantContext):
       ...userName(token.user_id),
       details: { refresh_token_id: token.id },
     });
-    reply.code(202);
+    // go-auth0 TestRefreshTokenManager_Delete: 204.
+    reply.code(204);
     return undefined;
   });
 

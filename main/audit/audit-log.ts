@@ -58,6 +58,9 @@ export class AuditLog {
   private readonly out: AppendOnlyFile;
   /** Writes begun in this process whose outcome is not recorded yet. */
   private readonly open = new Set<string>();
+  /** interrupted() calls under way, and the writes finished meanwhile (their outcome may be past what was read). */
+  private reading = 0;
+  private readonly finishedWhileReading = new Set<string>();
   /** Interrupted writes read back in this run. */
   private readonly resolved = new Map<string, AuditEntry>();
 
@@ -122,6 +125,7 @@ export class AuditLog {
     if (settled && settled.resolution !== 'unknown') return settled;
     const { entry: written } = this.append(this.stamp(id, entry));
     this.open.delete(id);
+    if (this.reading > 0) this.finishedWhileReading.add(id);
     return written;
   }
 
@@ -130,17 +134,26 @@ export class AuditLog {
    * Tenant Desk still running (the window and the command line share the data dir). Oldest first.
    */
   async interrupted(alive: (pid: number) => boolean): Promise<AuditEntry[]> {
-    await this.flush();
-    const pending = new Map<string, AuditEntry>();
-    for await (const line of linesForward(this.file)) {
-      const e = parse(line);
-      if (!e) continue;
-      if (e.outcome === 'pending') pending.set(e.id, e);
-      else if (e.id) pending.delete(e.id);
+    this.reading++;
+    try {
+      await this.flush();
+      const pending = new Map<string, AuditEntry>();
+      for await (const line of linesForward(this.file)) {
+        const e = parse(line);
+        if (!e) continue;
+        if (e.outcome === 'pending') pending.set(e.id, e);
+        else if (e.id) pending.delete(e.id);
+      }
+      return [...pending.values()].filter(
+        (e) =>
+          !this.open.has(e.id) &&
+          !(e.pid !== undefined && e.pid !== process.pid && alive(e.pid)) &&
+          // Finished while the file was being read (its outcome line came after the read): not interrupted.
+          !this.finishedWhileReading.has(e.id),
+      );
+    } finally {
+      if (--this.reading === 0) this.finishedWhileReading.clear();
     }
-    return [...pending.values()].filter(
-      (e) => !this.open.has(e.id) && !(e.pid !== undefined && e.pid !== process.pid && alive(e.pid)),
-    );
   }
 
   /** An interrupted write's outcome as read back: recorded under its id, with the resolution in words. */

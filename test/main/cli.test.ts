@@ -415,6 +415,7 @@ describe('tenant-desk, the command line', () => {
     expect(done.data.steps.map((x) => x.step)).toEqual(['block', 'revoke-sessions', 'revoke-refresh-tokens']);
     expect(store.sessions.has(userId) || store.refreshTokens.has(userId)).toBe(false);
     expect(store.users.get(userId)!.blocked).toBe(true);
+    // Each write once, with one outcome (never also read back as interrupted by a command started meanwhile).
     const ofIncident = auditLines().filter(
       (e) => e.incidentId === done.data.incidentId && e.outcome !== 'pending',
     );

@@ -203,6 +203,74 @@ describe('no secret ever crosses the bridge', () => {
     await run('users:roles', { tenantId: id, userId });
     await run('users:remove-roles', { tenantId: id, userId, roleIds: [role.id], guard });
     await run('users:logs', { tenantId: id, userId });
+    // A user's access: two of each, one revoked by id, the other with the rest; then signed out everywhere.
+    {
+      const now = new Date().toISOString();
+      const device = {
+        initial_user_agent: 'UA',
+        initial_ip: '192.0.2.1',
+        initial_asn: '1',
+        last_user_agent: 'UA',
+        last_ip: '192.0.2.1',
+        last_asn: '1',
+      };
+      const store = t.emu.store;
+      store.sessions.set(
+        userId,
+        ['sess_walk1', 'sess_walk2'].map((sid) => ({
+          id: sid,
+          user_id: userId,
+          created_at: now,
+          updated_at: now,
+          authenticated_at: now,
+          idle_expires_at: now,
+          expires_at: now,
+          last_interacted_at: now,
+          device,
+          clients: [{ client_id: 'app' }],
+          authentication: { methods: [] },
+        })),
+      );
+      store.refreshTokens.set(
+        userId,
+        ['rt_walk1', 'rt_walk2'].map((rid) => ({
+          id: rid,
+          user_id: userId,
+          created_at: now,
+          device,
+          client_id: 'app',
+          rotating: true,
+          resource_servers: [],
+        })),
+      );
+      store.grants.set(
+        userId,
+        ['cgr_walk1', 'cgr_walk2'].map((gid) => ({
+          id: gid,
+          clientID: 'app',
+          user_id: userId,
+          audience: 'https://api.example',
+          scope: ['openid'],
+        })),
+      );
+      store.authenticationMethods.set(userId, [
+        { id: 'totp|walk', type: 'totp', confirmed: true, created_at: now, authentication_methods: [] },
+      ]);
+      await run('users:access', { tenantId: id, userId });
+      await run('users:revoke-session', { tenantId: id, userId, sessionId: 'sess_walk1', guard });
+      await run('users:revoke-refresh-token', { tenantId: id, userId, tokenId: 'rt_walk1', guard });
+      await run('users:revoke-grant', { tenantId: id, userId, grantId: 'cgr_walk1', guard });
+      await run('users:delete-authentication-method', { tenantId: id, userId, methodId: 'totp|walk', guard });
+      await run('users:revoke-sessions', { tenantId: id, userId, guard });
+      await run('users:revoke-refresh-tokens', { tenantId: id, userId, guard });
+      await run('users:revoke-grants', { tenantId: id, userId, guard });
+      await run('users:sign-out-everywhere', {
+        tenantId: id,
+        userId,
+        options: { block: false, mfaReset: false, grants: false, password: 'none' },
+        guard,
+      });
+    }
     await run('logs:search', { tenantId: id, q: 'type:sapi' });
     const checkpoint = (await call('logs:checkpoint', { tenantId: id, take: 5 })) as {
       ok: true;
