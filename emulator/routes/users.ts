@@ -257,6 +257,14 @@ export function registerUserRoutes(app: FastifyInstance, ctx: TenantContext): vo
         'Cannot set username for connection without requires_username',
         'operation_not_supported',
       );
+    const lengths = (
+      connection.options.validation as { username?: { min?: number; max?: number } } | undefined
+    )?.username;
+    if (requiresUsername && lengths && typeof input.username === 'string') {
+      const [min, max] = [lengths.min ?? 1, lengths.max ?? 128];
+      if (input.username.length < min || input.username.length > max)
+        throw new ApiError(400, `Username must be between ${min} and ${max} characters.`, 'invalid_body');
+    }
     if (typeof input.password !== 'string') throw errors.payload('Missing required property: password');
     if (!passwordIsStrongEnough(connection, input.password)) throw passwordTooWeak();
     checkMetadata('user_metadata', input.user_metadata as Record<string, unknown> | undefined);

@@ -74,6 +74,7 @@ export async function readConnections(api: ManagementClient): Promise<Connection
       passwordPolicy?: string;
       password_complexity_options?: { min_length?: number };
       requires_username?: boolean;
+      validation?: { username?: { min?: number; max?: number } | null } | null;
       set_user_root_attributes?: string;
     };
     const database = c.strategy === 'auth0';
@@ -89,6 +90,10 @@ export async function readConnections(api: ManagementClient): Promise<Connection
       passwordPolicy: database ? (options.passwordPolicy ?? 'good') : null,
       minLength: database ? (options.password_complexity_options?.min_length ?? 8) : null,
       requiresUsername: database && options.requires_username === true,
+      usernameLength:
+        database && options.validation?.username
+          ? { min: options.validation.username.min ?? 1, max: options.validation.username.max ?? 128 }
+          : null,
       syncsProfileAttributes: !database && sync === 'on_each_login',
     });
   }

@@ -192,6 +192,17 @@ export function profileEditRules(
   return rules;
 }
 
+/** The characters Auth0 takes in a username (its Lock widget's rule, and its API's). */
+export const USERNAME_PATTERN = /^[\w.+\-!#$'^`~@]+$/;
+
+/** A username as the API takes it (a connection may ask for less: see `usernameProblem`). */
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(1, 'A username is at least 1 character')
+  .max(128, 'A username is at most 128 characters')
+  .regex(USERNAME_PATTERN, "A username has letters, digits and _+-.!#$'^`~@ only");
+
 export const profileChangesSchema = z
   .object({
     email: z.string().trim().email('Enter a valid email address').max(254).optional(),
@@ -199,13 +210,7 @@ export const profileChangesSchema = z
     email_verified: z.boolean().optional(),
     /** With a new email: send the user a verification email (Auth0's default when it is not marked verified). */
     verify_email: z.boolean().optional(),
-    username: z
-      .string()
-      .trim()
-      .min(1, 'A username is at least 1 character')
-      .max(128, 'A username is at most 128 characters')
-      .regex(/^[\w.+\-!#$'^`~@]+$/, "A username has letters, digits and _+-.!#$'^`~@ only")
-      .optional(),
+    username: usernameSchema.optional(),
     name: z.string().trim().min(1, 'A name cannot be empty').max(300).optional(),
     given_name: z.string().trim().min(1, 'A given name cannot be empty').max(150).optional(),
     family_name: z.string().trim().min(1, 'A family name cannot be empty').max(150).optional(),
@@ -320,6 +325,23 @@ export function passwordPolicyWords(policy: string | null, minLength: number | n
     default:
       return `At least ${min} characters, 3 of 4 kinds: lower case, upper case, numbers, symbols.`;
   }
+}
+
+/**
+ * Why a username doesn't fit the connection (its `validation.username` length, 1–128 when it sets none, and Auth0's
+ * characters), in words for beside the field — or null.
+ */
+export function usernameProblem(
+  username: string,
+  length: { min: number; max: number } | null = null,
+): string | null {
+  const u = username.trim();
+  if (!u) return 'This connection asks for a username.';
+  const { min, max } = length ?? { min: 1, max: 128 };
+  if (u.length < min || u.length > max)
+    return `A username here is ${min === max ? `${min}` : `${min} to ${max}`} characters long (this one is ${u.length}).`;
+  if (!USERNAME_PATTERN.test(u)) return "A username has letters, digits and _+-.!#$'^`~@ only.";
+  return null;
 }
 
 /** Why a password is too weak for the policy (the same rules Auth0 applies), or null when it is strong enough. */

@@ -1,7 +1,13 @@
 // Users as Auth0 returns them, their searches, details and every write on one user.
 import { z } from 'zod';
 import type { Capability } from './tenants.js';
-import { hasProtoKey, metadataChangesSchema, metadataKeyProblem, profileChangesSchema } from './rules.js';
+import {
+  hasProtoKey,
+  metadataChangesSchema,
+  metadataKeyProblem,
+  profileChangesSchema,
+  usernameSchema,
+} from './rules.js';
 import {
   guardSchema,
   idSchema,
@@ -68,6 +74,8 @@ export interface ConnectionSummary {
   minLength: number | null;
   /** Database connections only: users have a username besides their email. */
   requiresUsername: boolean;
+  /** The connection's username length (`validation.username`), where it sets one; else 1–128. */
+  usernameLength?: { min: number; max: number } | null;
   /**
    * The connection overwrites name, nickname, given/family name and picture from the identity provider at each
    * login (Auth0's "Sync user profile attributes at each login"), so Auth0 refuses to change them.
@@ -127,6 +135,8 @@ export const usersChannels = {
         tenantId: idSchema,
         connection: z.string().min(1).max(128),
         email: z.string().trim().email('Enter a valid email address'),
+        /** For a connection that requires usernames. */
+        username: usernameSchema.optional(),
         password: z.string().min(1).max(512),
         name: z.string().trim().max(300).optional(),
         emailVerified: z.boolean().default(false),

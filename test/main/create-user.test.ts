@@ -51,3 +51,50 @@ it('words Auth0’s refusal of a weak password by the connection’s policy', as
   expect(entry).toMatchObject({ outcome: 'failure', error: r.error.message });
   expect(JSON.stringify(audit.data)).not.toContain('weakpass');
 });
+
+it('creates a user with a username where the connection requires one, and knows its length rule', async () => {
+  const conn = t.emu.store.connectionByName('Username-Password-Authentication')!;
+  t.emu.store.putConnection({
+    ...conn,
+    options: { ...conn.options, requires_username: true, validation: { username: { min: 3, max: 15 } } },
+  });
+  const added = await app.router.invoke('tenants:add', t.sessionProfile('Named', 'staging', '#654321'));
+  const tenant = (added as { ok: true; data: TenantProfile }).data;
+  const listed = await app.router.invoke('connections:list', { tenantId: tenant.id });
+  expect(listed.ok && listed.data).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        name: 'Username-Password-Authentication',
+        requiresUsername: true,
+        usernameLength: { min: 3, max: 15 },
+      }),
+    ]),
+  );
+  const base = {
+    tenantId: tenant.id,
+    connection: 'Username-Password-Authentication',
+    password: 'Strong-Pass-42',
+  };
+  const made = await app.router.invoke('users:create', {
+    ...base,
+    email: 'named@example.net',
+    username: 'ada_l',
+  });
+  expect(made.ok).toBe(true);
+  if (made.ok) expect((made.data as { username?: string }).username).toBe('ada_l');
+  // Past the window's check (a script): Auth0's own refusal, nothing made.
+  const long = await app.router.invoke('users:create', {
+    ...base,
+    email: 'long@example.net',
+    username: 'ada_lovelace_countess',
+  });
+  expect(long).toMatchObject({ ok: false, error: { status: 400 } });
+  expect(t.emu.store.users.withEmail('long@example.net')).toHaveLength(0);
+  // A bad character is refused by the contract before anything is sent.
+  const bad = await app.router.invoke('users:create', {
+    ...base,
+    email: 'bad@example.net',
+    username: 'ada l',
+  });
+  expect(bad).toMatchObject({ ok: false, error: { code: 'validation' } });
+});

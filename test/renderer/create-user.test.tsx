@@ -11,6 +11,7 @@ const invoke = vi.fn();
 vi.mock('../../renderer/src/bridge', () => ({ bridge: { invoke, on: vi.fn(() => () => undefined) } }));
 const { CreateUserDialog } = await import('../../renderer/src/features/users/CreateUserDialog');
 const { GuardDialog } = await import('../../renderer/src/ui/GuardDialog');
+const { useGuardStore } = await import('../../renderer/src/stores/guard');
 
 const db: ConnectionSummary = {
   id: 'con_1',
@@ -24,6 +25,8 @@ const db: ConnectionSummary = {
 };
 
 beforeEach(() => {
+  // A guard dialog a test left open is not the next test's.
+  useGuardStore.getState().request?.resolve(null);
   invoke.mockReset();
   invoke.mockResolvedValue({ ok: true, data: { user_id: 'auth0|new', email: 'new@example.com' } });
 });
@@ -64,4 +67,39 @@ it('says a weak password beside its field before asking anything, and sends a st
   fireEvent.change(password, { target: { value: 'Strong-Pass-42' } });
   fireEvent.click(screen.getByRole('button', { name: 'Create user' }));
   expect(await screen.findByText('Create this user?')).toBeTruthy();
+});
+
+it('asks a username where the connection requires one, and says one it won’t take beside the field first', async () => {
+  const named: ConnectionSummary = {
+    ...db,
+    id: 'con_2',
+    name: 'Staff',
+    requiresUsername: true,
+    usernameLength: { min: 3, max: 15 },
+  };
+  render(
+    <>
+      <CreateUserDialog tenant={tenantProfile()} connections={[named]} onClose={() => undefined} />
+      <GuardDialog />
+    </>,
+  );
+  expect(document.body.textContent).toContain('Staff asks for a username: 3 to 15 characters');
+  fireEvent.change(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } });
+  fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'Strong-Pass-42' } });
+  const username = screen.getByLabelText('Username');
+  for (const [bad, words] of [
+    ['', 'This connection asks for a username.'],
+    ['ada.lovelace.countess', 'A username here is 3 to 15 characters long (this one is 21).'],
+    ['ada lovelace', "A username has letters, digits and _+-.!#$'^`~@ only."],
+  ] as const) {
+    fireEvent.change(username, { target: { value: bad } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create user' }));
+    await waitFor(() => expect(username.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.body.textContent).toContain(words);
+    expect(invoke).not.toHaveBeenCalled();
+  }
+  fireEvent.change(username, { target: { value: 'ada_l' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Create user' }));
+  await waitFor(() => expect(invoke).toHaveBeenCalled());
+  expect(invoke.mock.calls[0]![1]).toMatchObject({ connection: 'Staff', username: 'ada_l' });
 });

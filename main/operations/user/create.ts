@@ -43,6 +43,7 @@ export const createUser = operation<ChannelParsedInput<'users:create'>, { retrie
           await management.users.create({
             connection: input.connection,
             email: input.email,
+            ...(input.username ? { username: input.username } : {}),
             password: input.password,
             email_verified: input.emailVerified,
             verify_email: input.verifyEmail,

@@ -1,4 +1,4 @@
-import { passwordProblem } from '../../../../preload/contract';
+import { passwordProblem, usernameProblem } from '../../../../preload/contract';
 import { useId, useState } from 'react';
 import type { ConnectionSummary, ErrorEnvelope, TenantProfile } from '../../../../preload/contract';
 import { fieldErrors, unplacedError } from '../../fields';
@@ -10,7 +10,7 @@ import { Modal } from '../../ui/Modal';
 import { TenantBadge } from '../../ui/TenantBadge';
 import { generatePassword, passwordRules } from '../../password';
 
-const FIELDS = ['connection', 'email', 'name', 'password'] as const;
+const FIELDS = ['connection', 'email', 'username', 'name', 'password'] as const;
 
 /** Creates a user on the tenant it was opened for (database connections only), through the guard. */
 export function CreateUserDialog({
@@ -27,6 +27,7 @@ export function CreateUserDialog({
   const [connection, setConnection] = useState(databases[0]?.name ?? '');
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
+  const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [show, setShow] = useState(false);
   const [verifyEmail, setVerifyEmail] = useState(true);
@@ -42,19 +43,36 @@ export function CreateUserDialog({
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          // The connection's policy is known: a weak password is said beside its field, before any confirmation.
-          const weak = chosen ? passwordProblem(chosen.passwordPolicy, chosen.minLength, password) : null;
-          if (weak)
+          // The connection's rules are known: a username it won't take and a weak password are said beside their
+          // fields, before any confirmation.
+          const issues = [
+            ...(chosen?.requiresUsername
+              ? [{ path: 'username', message: usernameProblem(username, chosen.usernameLength ?? null) }]
+              : []),
+            {
+              path: 'password',
+              message: chosen ? passwordProblem(chosen.passwordPolicy, chosen.minLength, password) : null,
+            },
+          ].filter((i): i is { path: string; message: string } => !!i.message);
+          if (issues.length)
             return setError({
               code: 'validation',
-              message: weak,
+              message: issues.map((i) => i.message).join(' '),
               retryable: false,
-              details: { issues: [{ path: 'password', message: weak }] },
+              details: { issues },
             });
           setBusy(true);
           const r = await useUsersStore.getState().createUser(
             tenant,
-            { tenantId: tenant.id, connection, email, password, verifyEmail, ...(name ? { name } : {}) },
+            {
+              tenantId: tenant.id,
+              connection,
+              email,
+              password,
+              verifyEmail,
+              ...(name ? { name } : {}),
+              ...(chosen?.requiresUsername ? { username: username.trim() } : {}),
+            },
             {
               title: 'Create this user?',
               body: (
@@ -112,6 +130,30 @@ export function CreateUserDialog({
           />
         </label>
         <FieldError id={`${id}-email-error`} message={errors.email} />
+        {chosen?.requiresUsername && (
+          <>
+            <label>
+              Username
+              <input
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+                aria-required
+                autoComplete="off"
+                spellCheck={false}
+                aria-invalid={!!errors.username}
+                aria-describedby={described('username', `${id}-username-rules`)}
+              />
+            </label>
+            <FieldError id={`${id}-username-error`} message={errors.username} />
+            <p id={`${id}-username-rules`} className="muted">
+              {chosen.name} asks for a username:{' '}
+              {chosen.usernameLength
+                ? `${chosen.usernameLength.min} to ${chosen.usernameLength.max} characters`
+                : 'up to 128 characters'}
+              , letters, digits and _+-.!#$&apos;^`~@.
+            </p>
+          </>
+        )}
         <label>
           Name (optional)
           <input
