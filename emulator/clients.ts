@@ -43,6 +43,23 @@ export const ADMIN_SCOPES = [
   'create:resource_servers',
   'update:resource_servers',
   'delete:resource_servers',
+  'read:organizations',
+  'create:organizations',
+  'update:organizations',
+  'delete:organizations',
+  'read:organization_members',
+  'create:organization_members',
+  'delete:organization_members',
+  'read:organization_member_roles',
+  'create:organization_member_roles',
+  'delete:organization_member_roles',
+  'read:organization_invitations',
+  'create:organization_invitations',
+  'delete:organization_invitations',
+  'read:organization_connections',
+  'create:organization_connections',
+  'update:organization_connections',
+  'delete:organization_connections',
 ];
 
 /** The clients that hold the full grant: a data file written by an older version gets the scopes added since. */

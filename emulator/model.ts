@@ -150,7 +150,7 @@ export interface Ticket {
 export interface OutboxEmail {
   id: string;
   to: string;
-  type: 'reset_email' | 'verify_email' | 'import_completion';
+  type: 'reset_email' | 'verify_email' | 'import_completion' | 'organization_invitation';
   subject: string;
   link?: string;
   connection?: string;
@@ -217,4 +217,41 @@ export interface Grant {
   user_id: string;
   audience: string;
   scope: string[];
+}
+
+/** An organization as Auth0 returns it (GET /organizations/{id}): optional fields absent until set. */
+export interface Organization {
+  id: string;
+  name: string;
+  display_name?: string;
+  branding?: { logo_url?: string; colors?: { primary: string; page_background: string } };
+  metadata?: Record<string, string>;
+}
+
+/** A connection enabled on an organization, as stored (the connection's name and strategy are added when read). */
+export interface OrganizationConnection {
+  connection_id: string;
+  assign_membership_on_login: boolean;
+  /** Only database connections carry it (go-auth0 TestOrganizationManager_DBConnection). */
+  is_signup_enabled?: boolean;
+  show_as_button: boolean;
+}
+
+/**
+ * A pending invitation to join an organization (uinv_ + 16 alphanumerics), in Auth0's key order. Its
+ * `invitation_url` is not stored: it follows the tenant's address and is added when read.
+ */
+export interface OrganizationInvitation {
+  id: string;
+  client_id: string;
+  inviter: { name: string };
+  invitee: { email: string };
+  ticket_id: string;
+  created_at: string;
+  expires_at: string;
+  organization_id: string;
+  connection_id?: string;
+  app_metadata?: Record<string, unknown>;
+  user_metadata?: Record<string, unknown>;
+  roles?: string[];
 }

@@ -13,6 +13,9 @@ import type {
   Grant,
   Job,
   LogEvent,
+  Organization,
+  OrganizationConnection,
+  OrganizationInvitation,
   OutboxEmail,
   RefreshToken,
   ResourceServer,
@@ -49,6 +52,16 @@ export interface Snapshot {
   sessions?: Record<string, Session[]>;
   refreshTokens?: Record<string, RefreshToken[]>;
   grants?: Record<string, Grant[]>;
+  /**
+   * Organizations (absent in data files written before they existed): by id in creation order; members per org id;
+   * each member's organization roles under `orgMemberKey(org id, user id)`; invitations and enabled connections per
+   * org id.
+   */
+  organizations?: Organization[];
+  orgMembers?: Record<string, string[]>;
+  orgMemberRoles?: Record<string, string[]>;
+  orgInvitations?: Record<string, OrganizationInvitation[]>;
+  orgConnections?: Record<string, OrganizationConnection[]>;
 }
 
 export function randomHex(bytes: number): string {
@@ -87,6 +100,16 @@ export function permissionKey(resourceServerId: string, permissionName: string):
 export function parsePermissionKey(key: string): { resourceServerId: string; permissionName: string } {
   const at = key.indexOf('|');
   return { resourceServerId: key.slice(0, at), permissionName: key.slice(at + 1) };
+}
+
+/** Where a member's organization roles are kept: org ids never hold a `|`, user ids may. */
+export function orgMemberKey(orgId: string, userId: string): string {
+  return `${orgId}|${userId}`;
+}
+
+export function parseOrgMemberKey(key: string): { orgId: string; userId: string } {
+  const at = key.indexOf('|');
+  return { orgId: key.slice(0, at), userId: key.slice(at + 1) };
 }
 
 /** The custom APIs a new local tenant has. */
@@ -137,8 +160,15 @@ export const TABLES = [
   'sessions',
   'refreshTokens',
   'grants',
+  'organizations',
+  'orgMembers',
+  'orgMemberRoles',
+  'orgInvitations',
+  'orgConnections',
 ] as const;
 export type Table = (typeof TABLES)[number];
+/** The tables whose values are sets (journaled as arrays). */
+const SET_TABLES = new Set<string>(['roleUsers', 'orgMembers', 'orgMemberRoles']);
 
 export class TenantStore {
   clients: Client[] = [];
@@ -178,6 +208,15 @@ export class TenantStore {
   readonly sessions = new TrackedMap<Session[]>('sessions', this.mark);
   readonly refreshTokens = new TrackedMap<RefreshToken[]>('refreshTokens', this.mark);
   readonly grants = new TrackedMap<Grant[]>('grants', this.mark);
+  /** Organizations by id, in creation order (Auth0 lists them so). */
+  readonly organizations = new TrackedMap<Organization>('organizations', this.mark);
+  /** Per org id, its members' user ids. */
+  readonly orgMembers = new TrackedSetMap('orgMembers', this.mark);
+  /** Per `orgMemberKey(org id, user id)`, the member's role ids in that organization. */
+  readonly orgMemberRoles = new TrackedSetMap('orgMemberRoles', this.mark);
+  /** Per org id, its pending invitations and its enabled connections. */
+  readonly orgInvitations = new TrackedMap<OrganizationInvitation[]>('orgInvitations', this.mark);
+  readonly orgConnections = new TrackedMap<OrganizationConnection[]>('orgConnections', this.mark);
   // Jobs, tickets, export files and the outbox are short-lived, as on Auth0, and not persisted.
   readonly jobs = new Map<string, Job>();
   readonly jobErrors = new Map<string, unknown[]>();
@@ -251,7 +290,7 @@ export class TenantStore {
       const map = this[table] as Map<string, unknown>;
       if (value === null) map.delete(key);
       else if (table === 'rolePermissions') map.set(key, new Set(this.upgradePermissions(value as string[])));
-      else map.set(key, table === 'roleUsers' ? new Set(value as string[]) : value);
+      else map.set(key, SET_TABLES.has(table) ? new Set(value as string[]) : value);
     });
   }
 
@@ -290,6 +329,33 @@ export class TenantStore {
     this.sessions.delete(userId);
     this.refreshTokens.delete(userId);
     this.grants.delete(userId);
+    for (const members of this.orgMembers.values()) members.delete(userId);
+    for (const key of [...this.orgMemberRoles.keys()])
+      if (parseOrgMemberKey(key).userId === userId) this.orgMemberRoles.delete(key);
+  }
+
+  // ---- organizations ----
+  /** An organization and everything hanging off it: members, their roles, invitations, enabled connections. */
+  deleteOrganization(orgId: string): void {
+    this.organizations.delete(orgId);
+    this.orgMembers.delete(orgId);
+    for (const key of [...this.orgMemberRoles.keys()])
+      if (parseOrgMemberKey(key).orgId === orgId) this.orgMemberRoles.delete(key);
+    this.orgInvitations.delete(orgId);
+    this.orgConnections.delete(orgId);
+  }
+
+  /** A role and where it is granted: its members, its permissions and organization member roles. */
+  deleteRole(roleId: string): void {
+    this.roles.delete(roleId);
+    this.roleUsers.delete(roleId);
+    this.rolePermissions.delete(roleId);
+    for (const roles of this.orgMemberRoles.values()) roles.delete(roleId);
+  }
+
+  /** The organizations a user is a member of, in creation order. */
+  organizationsOfUser(userId: string): Organization[] {
+    return [...this.organizations.values()].filter((o) => this.orgMembers.get(o.id)?.has(userId));
   }
 
   /** Replaces a connection (by id), keeping its place in the list. */
@@ -430,6 +496,11 @@ export class TenantStore {
       sessions: Object.fromEntries(this.sessions),
       refreshTokens: Object.fromEntries(this.refreshTokens),
       grants: Object.fromEntries(this.grants),
+      organizations: [...this.organizations.values()],
+      orgMembers: mapOfSets(this.orgMembers),
+      orgMemberRoles: mapOfSets(this.orgMemberRoles),
+      orgInvitations: Object.fromEntries(this.orgInvitations),
+      orgConnections: Object.fromEntries(this.orgConnections),
     };
   }
 
@@ -473,6 +544,11 @@ export class TenantStore {
     for (const [k, v] of Object.entries(s.sessions ?? {})) this.sessions.set(k, v);
     for (const [k, v] of Object.entries(s.refreshTokens ?? {})) this.refreshTokens.set(k, v);
     for (const [k, v] of Object.entries(s.grants ?? {})) this.grants.set(k, v);
+    for (const o of s.organizations ?? []) this.organizations.set(o.id, o);
+    for (const [k, v] of Object.entries(s.orgMembers ?? {})) this.orgMembers.set(k, new Set(v));
+    for (const [k, v] of Object.entries(s.orgMemberRoles ?? {})) this.orgMemberRoles.set(k, new Set(v));
+    for (const [k, v] of Object.entries(s.orgInvitations ?? {})) this.orgInvitations.set(k, v);
+    for (const [k, v] of Object.entries(s.orgConnections ?? {})) this.orgConnections.set(k, v);
   }
 }
 

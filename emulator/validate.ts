@@ -7,7 +7,7 @@ export type Schema =
       type: 'string';
       minLength?: number;
       maxLength?: number;
-      format?: 'email' | 'uri';
+      format?: 'email' | 'uri' | 'organization-name';
       enum?: string[];
       pattern?: RegExp;
       description?: string;
@@ -34,6 +34,8 @@ function typeOf(value: unknown): string {
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+$/;
+/** Organization names: lowercase letters, digits, `-` and `_`, starting and ending with a letter or digit. */
+const organizationName = /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/;
 
 /** One schema violation as z-schema reports it: its error code, its message and where (`a.b[0].c`, '' for the top). */
 export interface Violation {
@@ -77,6 +79,8 @@ function collect(schema: Schema, value: unknown, path: string, out: Violation[])
         fail('INVALID_FORMAT', `Object didn't pass validation for format email: ${s}`);
       if (schema.format === 'uri' && !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(s))
         fail('INVALID_FORMAT', `Object didn't pass validation for format uri: ${s}`);
+      if (schema.format === 'organization-name' && !organizationName.test(s))
+        fail('INVALID_FORMAT', `Object didn't pass validation for format organization-name: ${s}`);
       if (schema.pattern && !schema.pattern.test(s))
         fail('PATTERN', `String does not match pattern ${schema.pattern.source}: ${s}`);
       return;

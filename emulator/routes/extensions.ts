@@ -8,7 +8,10 @@ import { TokenSigner } from '../tokens.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
-/** The users a successful write applied to: the user in its path, the user it created, or the members it added. */
+/**
+ * The users a successful write applied to: the user in its path, the user it created, the members it added to a role
+ * or added to (or removed from) an organization, or the organization member whose roles it changed.
+ */
 function usersWritten(
   method: string,
   path: string,
@@ -26,6 +29,12 @@ function usersWritten(
     } catch {
       return [];
     }
+  }
+  const memberRoles = /^\/api\/v2\/organizations\/[^/]+\/members\/([^/]+)\/roles$/.exec(path);
+  if (memberRoles) return [decodeURIComponent(memberRoles[1]!)];
+  if (/^\/api\/v2\/organizations\/[^/]+\/members$/.test(path)) {
+    const members = (body as { members?: unknown } | undefined)?.members;
+    return Array.isArray(members) ? members.filter((u): u is string => typeof u === 'string') : [];
   }
   if (/^\/api\/v2\/roles\/[^/]+\/users$/.test(path)) {
     const users = (body as { users?: unknown } | undefined)?.users;

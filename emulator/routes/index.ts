@@ -6,6 +6,7 @@ import { registerConnectionRoutes } from './connections.js';
 import { registerExtensionRoutes } from './extensions.js';
 import { registerJobRoutes } from './jobs.js';
 import { registerLogRoutes } from './logs.js';
+import { registerOrganizationRoutes } from './organizations.js';
 import { registerResourceServerRoutes } from './resource-servers.js';
 import { registerRoleRoutes } from './roles.js';
 import { registerSessionRoutes } from './sessions.js';
@@ -18,6 +19,7 @@ export function registerRoutes(app: FastifyInstance, ctx: TenantContext): void {
   registerUserSecurityRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerRoleRoutes(app, ctx);
+  registerOrganizationRoutes(app, ctx);
   registerResourceServerRoutes(app, ctx);
   registerConnectionRoutes(app, ctx);
   registerLogRoutes(app, ctx);

@@ -125,9 +125,7 @@ export function registerRoleRoutes(app: FastifyInstance, ctx: TenantContext): vo
 
   api(app, 'DELETE', '/roles/:id', ['delete:roles'], (req, reply, auth) => {
     const role = roleOr404(id(req));
-    store.roles.delete(role.id);
-    store.roleUsers.delete(role.id);
-    store.rolePermissions.delete(role.id);
+    store.deleteRole(role.id);
     logApi(ctx, req, auth, 'Delete a role', { details: { role_id: role.id } });
     // Auth0 answers 200 with an empty object here, not 204 (go-auth0 TestRoleManager_Delete).
     reply.code(200);
