@@ -1,7 +1,7 @@
 // Deterministic, realistic tenant data: the same seed gives the same users, connections, roles and logs
 // (dates are relative to the start of the current UTC day, so "recent logins" stay recent).
 import { createHash } from 'node:crypto';
-import { defaultResourceServers, permissionKey, type TenantStore } from './store.js';
+import { defaultResourceServers, orgMemberKey, permissionKey, type TenantStore } from './store.js';
 import { APPLICATIONS } from './clients.js';
 import type {
   AuthenticationMethod,
@@ -394,6 +394,124 @@ export function seedTenant(store: TenantStore, options: SeedOptions): void {
     });
   }
   seedSessions(store, prng(`${options.seed}:sessions`), dayStart);
+  if (options.users > 0) seedOrganizations(store, prng(`${options.seed}:organizations`), dayStart);
+}
+
+/** The seeded organizations: name, display name, the email domain whose users belong to it, brand colours, metadata. */
+const ORGANIZATIONS: {
+  name: string;
+  display_name: string;
+  domain?: string;
+  primary: string;
+  background: string;
+  metadata: Record<string, string>;
+}[] = [
+  {
+    name: 'acme',
+    display_name: 'Acme Corporation',
+    domain: 'acme.example',
+    primary: '#e4572e',
+    background: '#fff8f0',
+    metadata: { plan: 'enterprise', region: 'eu-west', account_manager: 'grace.hopper@example.com' },
+  },
+  {
+    name: 'globex',
+    display_name: 'Globex Corporation',
+    domain: 'globex.example',
+    primary: '#2e86ab',
+    background: '#f4f9fc',
+    metadata: { plan: 'pro', region: 'us-east' },
+  },
+  {
+    name: 'initech',
+    display_name: 'Initech',
+    primary: '#5b5f97',
+    background: '#f7f7fb',
+    metadata: { plan: 'pro', region: 'us-west' },
+  },
+  {
+    name: 'umbrella',
+    display_name: 'Umbrella Corporation',
+    primary: '#c1121f',
+    background: '#fdf0f0',
+    metadata: { plan: 'enterprise', region: 'eu-central' },
+  },
+  {
+    name: 'stark',
+    display_name: 'Stark Industries',
+    primary: '#b08d57',
+    background: '#fbf8f3',
+    metadata: { plan: 'free', region: 'us-east' },
+  },
+];
+
+/**
+ * Organizations, from a generator of their own (so the rest of a seeded tenant is what the same seed always gave):
+ * each with the users of its email domain (at most 40) and a few others; its first member by user id an "Admin", the
+ * next two "Support Agent"s (roles of the organization); the database connection enabled on each (membership not
+ * assigned at login, shown as a button), Acme's SAML connection on Acme; one pending invitation, to Globex.
+ */
+function seedOrganizations(store: TenantStore, rand: () => number, dayStart: number): void {
+  const users = [...store.users.values()];
+  const roleNamed = (name: string) => [...store.roles.values()].find((r) => r.name === name)?.id;
+  const admin = roleNamed('Admin');
+  const agent = roleNamed('Support Agent');
+  const database = store.connectionByName('Username-Password-Authentication');
+  const saml = store.connectionByName('acme-saml');
+  const iso = (t: number) => new Date(t).toISOString();
+  const day = 86_400_000;
+  for (const o of ORGANIZATIONS) {
+    const id = `org_${alnumId(rand, 16)}`;
+    store.organizations.set(id, {
+      id,
+      name: o.name,
+      display_name: o.display_name,
+      branding: {
+        logo_url: `https://logos.tenant-desk.local/${o.name}.svg`,
+        colors: { primary: o.primary, page_background: o.background },
+      },
+      metadata: o.metadata,
+    });
+    const members = new Set<string>();
+    if (o.domain)
+      for (const u of users)
+        if (members.size < 40 && u.email?.endsWith(`@${o.domain}`)) members.add(u.user_id);
+    const extra = 3 + Math.floor(rand() * 6);
+    for (let k = 0; k < extra; k++) members.add(pick(rand, users).user_id);
+    store.orgMembers.set(id, members);
+    const sorted = [...members].sort();
+    sorted.forEach((userId, i) => {
+      const role = i === 0 ? admin : i <= 2 ? agent : undefined;
+      if (role) store.orgMemberRoles.set(orgMemberKey(id, userId), new Set([role]));
+    });
+    const enabled = [];
+    if (database)
+      enabled.push({
+        connection_id: database.id,
+        assign_membership_on_login: false,
+        is_signup_enabled: false,
+        show_as_button: true,
+      });
+    if (o.name === 'acme' && saml)
+      enabled.push({ connection_id: saml.id, assign_membership_on_login: true, show_as_button: true });
+    store.orgConnections.set(id, enabled);
+    if (o.name === 'globex') {
+      const created = dayStart - (1 + Math.floor(rand() * 3)) * day;
+      const inviter = store.users.get(sorted[0]!);
+      store.orgInvitations.set(id, [
+        {
+          id: `uinv_${alnumId(rand, 16)}`,
+          client_id: APPLICATIONS[0].client_id,
+          inviter: { name: inviter?.name ?? 'Globex Admin' },
+          invitee: { email: 'new.hire@globex.example' },
+          ticket_id: alnumId(rand, 32),
+          created_at: iso(created),
+          expires_at: iso(created + 7 * day),
+          organization_id: id,
+        },
+      ]);
+    }
+  }
 }
 
 const BROWSERS = [
