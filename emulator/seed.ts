@@ -476,8 +476,9 @@ function seedOrganizations(store: TenantStore, rand: () => number, dayStart: num
     if (o.domain)
       for (const u of users)
         if (members.size < 40 && u.email?.endsWith(`@${o.domain}`)) members.add(u.user_id);
-    const extra = 3 + Math.floor(rand() * 6);
-    for (let k = 0; k < extra; k++) members.add(pick(rand, users).user_id);
+    // A few others, distinct, whatever their domain.
+    const target = Math.min(users.length, members.size + 3 + Math.floor(rand() * 6));
+    while (members.size < target) members.add(pick(rand, users).user_id);
     store.orgMembers.set(id, members);
     const sorted = [...members].sort();
     sorted.forEach((userId, i) => {
