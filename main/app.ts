@@ -36,6 +36,7 @@ import { snapshotsHandlers } from './snapshots/handlers.js';
 import { tasksHandlers } from './tasks/handlers.js';
 import { tenantsHandlers } from './tenants/handlers.js';
 import { accessHandlers } from './users/access-handlers.js';
+import { organizationsHandlers } from './organizations/handlers.js';
 import { usersHandlers } from './users/handlers.js';
 import { IncidentResponse } from './users/incident.js';
 import { LogReads } from './logs/log-reads.js';
@@ -282,6 +283,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         incidents: new IncidentResponse(service, writes, audit),
       }),
       ...logsHandlers({ logs }),
+      ...organizationsHandlers({ tenants: service, writes, downloads }),
       ...bulkHandlers({ jobs }),
       ...tasksHandlers({ tasks }),
       ...rolesHandlers({ roleAdmin, writes }),

@@ -11,6 +11,7 @@ import { crossChannels } from './contract/cross.js';
 import { exportsChannels } from './contract/exports.js';
 import { importsChannels } from './contract/imports.js';
 import { logsChannels } from './contract/logs.js';
+import { organizationsChannels } from './contract/organizations.js';
 import { rolesChannels } from './contract/roles.js';
 import type { Environment, GuardAnswer, GuardLevel, Result, WriteRisk } from './contract/shared.js';
 import { snapshotsChannels } from './contract/snapshots.js';
@@ -30,6 +31,7 @@ export * from './contract/tenants.js';
 export * from './contract/audit.js';
 export * from './contract/users.js';
 export * from './contract/access.js';
+export * from './contract/organizations.js';
 export * from './contract/logs.js';
 export * from './contract/bulk.js';
 export * from './contract/exports.js';
@@ -47,6 +49,7 @@ export const channels = {
   ...auditChannels,
   ...usersChannels,
   ...accessChannels,
+  ...organizationsChannels,
   ...logsChannels,
   ...bulkChannels,
   ...rolesChannels,

@@ -53,6 +53,22 @@ export const ENDPOINT_SCOPES = {
   'DELETE /grants/:id': { any: ['delete:grants'] },
   'DELETE /grants': { any: ['delete:grants'] },
   'GET /clients': { any: ['read:clients'] },
+  'GET /organizations': { any: ['read:organizations'] },
+  'GET /organizations/:id': { any: ['read:organizations'] },
+  'GET /organizations/:id/enabled_connections': { any: ['read:organization_connections'] },
+  'POST /organizations': { any: ['create:organizations'] },
+  'PATCH /organizations/:id': { any: ['update:organizations'] },
+  'DELETE /organizations/:id': { any: ['delete:organizations'] },
+  'GET /organizations/:id/members': { any: ['read:organization_members'] },
+  'POST /organizations/:id/members': { any: ['create:organization_members'] },
+  'DELETE /organizations/:id/members': { any: ['delete:organization_members'] },
+  'GET /organizations/:id/members/:user_id/roles': { any: ['read:organization_member_roles'] },
+  'POST /organizations/:id/members/:user_id/roles': { any: ['create:organization_member_roles'] },
+  'DELETE /organizations/:id/members/:user_id/roles': { any: ['delete:organization_member_roles'] },
+  'GET /organizations/:id/invitations': { any: ['read:organization_invitations'] },
+  'POST /organizations/:id/invitations': { any: ['create:organization_invitations'] },
+  'DELETE /organizations/:id/invitations/:invitation_id': { any: ['delete:organization_invitations'] },
+  'GET /users/:id/organizations': { any: ['read:organizations'] },
 } satisfies Record<string, ScopeRule>;
 
 export type Endpoint = keyof typeof ENDPOINT_SCOPES;
@@ -107,6 +123,29 @@ export const CAPABILITY_ENDPOINTS: Record<Capability, Endpoint[]> = {
   'grants:read': ['GET /grants'],
   'grants:revoke': ['GET /grants', 'DELETE /grants/:id', 'DELETE /grants'],
   'clients:read': ['GET /clients'],
+  'orgs:read': ['GET /organizations', 'GET /organizations/:id', 'GET /users/:id/organizations'],
+  'orgs:manage': [
+    'GET /organizations/:id',
+    'POST /organizations',
+    'PATCH /organizations/:id',
+    'DELETE /organizations/:id',
+  ],
+  'orgs:members': [
+    'GET /users/:id/organizations',
+    'GET /organizations/:id/members',
+    'POST /organizations/:id/members',
+    'DELETE /organizations/:id/members',
+  ],
+  'orgs:member-roles': [
+    'GET /organizations/:id/members/:user_id/roles',
+    'POST /organizations/:id/members/:user_id/roles',
+    'DELETE /organizations/:id/members/:user_id/roles',
+  ],
+  'orgs:invitations': [
+    'GET /organizations/:id/invitations',
+    'POST /organizations/:id/invitations',
+    'DELETE /organizations/:id/invitations/:invitation_id',
+  ],
 };
 
 /** The scopes a rule misses in a grant: the first of an any-of list, or each absent one of an all-of list. */

@@ -5,8 +5,21 @@ import type { OpCall } from '../operations/operation.js';
 import { operationNamed } from '../operations/registry.js';
 
 /** The change in words, for lists, audit and previews. */
-export function describeChange(change: BulkChange, roleNames: (id: string) => string = (id) => id): string {
+export function describeChange(
+  change: BulkChange,
+  roleNames: (id: string) => string = (id) => id,
+  orgNames: (id: string) => string = (id) => id,
+): string {
   switch (change.kind) {
+    case 'org-add':
+      return `add to organization ${orgNames(change.orgId)}`;
+    case 'org-remove':
+      return `remove from organization ${orgNames(change.orgId)}`;
+    case 'org-roles':
+      return [
+        ...change.add.map((r) => `give organization role ${roleNames(r)} in ${orgNames(change.orgId)}`),
+        ...change.remove.map((r) => `take organization role ${roleNames(r)} in ${orgNames(change.orgId)}`),
+      ].join('; ');
     case 'metadata': {
       const parts = [
         ...Object.entries(change.set).map(([k, v]) => `set ${change.metadata}.${k} = ${JSON.stringify(v)}`),

@@ -36,6 +36,8 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { DownloadStore } from '../downloads/download-store.js';
 import { AppError } from '../errors.js';
 import { logEventUserIds } from '../logs/log-users.js';
+import { allMembers } from '../organizations/org-reads.js';
+import { orgKey, orgRoleKey } from '../operations/org/members.js';
 import { linesForward } from '../fs/lines.js';
 import { enforceGuard } from '../operations/guard.js';
 import type { ItemPlan, OpCall, RoleMembers } from '../operations/operation.js';
@@ -145,14 +147,16 @@ export class JobsService {
               ? source.userIds
               : source.kind === 'list'
                 ? await listEntries(source.text)
-                : source.kind === 'log-events'
-                  ? await logEventUserIds(
-                      ctx.connection.management,
-                      source.q,
-                      controller.signal,
-                      (phase, done, total) => ctx.progress(phase, done, total),
-                    ).then((r) => ((events = r.events), r.userIds))
-                  : await this.listFile(source.uploadId);
+                : source.kind === 'org-members'
+                  ? await orgMemberIds(ctx, source.orgId)
+                  : source.kind === 'log-events'
+                    ? await logEventUserIds(
+                        ctx.connection.management,
+                        source.q,
+                        controller.signal,
+                        (phase, done, total) => ctx.progress(phase, done, total),
+                      ).then((r) => ((events = r.events), r.userIds))
+                    : await this.listFile(source.uploadId);
           const found = await resolveList(ctx, entries);
           ({ users, unknown, ambiguous } = {
             users: found.users,
@@ -163,14 +167,25 @@ export class JobsService {
           sourceLabel =
             source.kind === 'users'
               ? `${entries.length} selected user${entries.length === 1 ? '' : 's'}`
-              : source.kind === 'log-events'
-                ? `the ${entries.length.toLocaleString('en-US')} user${entries.length === 1 ? '' : 's'} of ${events.toLocaleString('en-US')} log event${events === 1 ? '' : 's'} matching ${source.q.trim()}`
-                : `${entries.length} listed entr${entries.length === 1 ? 'y' : 'ies'}${source.name ? ` from ${source.name}` : ''}`;
+              : source.kind === 'org-members'
+                ? `the ${entries.length.toLocaleString('en-US')} member${entries.length === 1 ? '' : 's'} of organization ${source.orgId}`
+                : source.kind === 'log-events'
+                  ? `the ${entries.length.toLocaleString('en-US')} user${entries.length === 1 ? '' : 's'} of ${events.toLocaleString('en-US')} log event${events === 1 ? '' : 's'} matching ${source.q.trim()}`
+                  : `${entries.length} listed entr${entries.length === 1 ? 'y' : 'ies'}${source.name ? ` from ${source.name}` : ''}`;
         }
         const op = operationFor(change.kind);
         const roleIds = op.bulk.roles?.(change) ?? [];
         const members: RoleMembers = roleIds.length ? await roleMembers(ctx, roleIds) : new Map();
-        const roleNames = members ? await this.roleNames(tenantId, roleIds) : new Map<string, string>();
+        const orgIds = op.bulk.orgs?.(change) ?? [];
+        for (const orgId of orgIds) await readOrgMembers(ctx, orgId, members);
+        const roleNames = await this.roleNames(tenantId, [
+          ...roleIds,
+          ...(op.bulk.roleNamesOf?.(change) ?? []),
+        ]);
+        const orgNames = await this.orgNames(tenantId, [
+          ...orgIds,
+          ...(source.kind === 'org-members' ? [source.orgId] : []),
+        ]);
         const seen = source.kind === 'users' ? source.seen : undefined;
         let changedSinceSeen = 0;
         const lines = (async function* () {
@@ -185,7 +200,11 @@ export class JobsService {
         })();
         const summary = await this.writePlan(planId, tenantId, lines, {
           change,
-          changeLabel: describeChange(change, (id) => roleNames.get(id) ?? id),
+          changeLabel: describeChange(
+            change,
+            (id) => roleNames.get(id) ?? id,
+            (id) => orgNames.get(id) ?? id,
+          ),
           sourceLabel,
           enumeration,
           unknown,
@@ -217,6 +236,16 @@ export class JobsService {
     } finally {
       this.o.uploads.remove(uploadId);
     }
+  }
+
+  private async orgNames(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    const management = this.o.tenants.connection(tenantId).management;
+    const out = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const org = await management.organizations.get(id);
+      out.set(id, String(org.display_name || org.name || id));
+    }
+    return out;
   }
 
   private async roleNames(tenantId: string, ids: string[]): Promise<Map<string, string>> {
@@ -707,6 +736,8 @@ export class JobsService {
         const roleIds = [
           ...new Set(
             done.flatMap((it) => {
+              // Tenant roles only: an organization role change is undone without reading tenant role members.
+              if (it.line.op!.name !== 'user.change-roles') return [];
               const p = it.line.op!.params as { add?: string[]; remove?: string[] };
               return [...(p.add ?? []), ...(p.remove ?? [])];
             }),
@@ -831,4 +862,32 @@ function jobItem(it: RunnerItem): JobItem {
         ? { after: shown(it.line.a) }
         : {}),
   };
+}
+
+/** Every member of an organization into the plan's map, with their organization roles (see orgKey/orgRoleKey). */
+async function readOrgMembers(ctx: EnumerationContext, orgId: string, into: RoleMembers): Promise<void> {
+  const holders = (key: string) => {
+    let set = into.get(key);
+    if (!set) into.set(key, (set = new Set()));
+    return set;
+  };
+  holders(orgKey(orgId));
+  let n = 0;
+  for await (const m of allMembers(ctx.connection.management, orgId)) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    holders(orgKey(orgId)).add(m.userId);
+    for (const r of m.roles) holders(orgRoleKey(orgId, r.id)).add(m.userId);
+    if (++n % 500 === 0) ctx.progress('Reading the organization’s members', n, null);
+  }
+}
+
+/** The user ids of every member of an organization (a bulk source). */
+async function orgMemberIds(ctx: EnumerationContext, orgId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const m of allMembers(ctx.connection.management, orgId)) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    ids.push(m.userId);
+    if (ids.length % 500 === 0) ctx.progress('Reading the organization’s members', ids.length, null);
+  }
+  return ids;
 }

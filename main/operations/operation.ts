@@ -104,6 +104,13 @@ export interface BulkPart<I, B, R> {
   plan(change: BulkChange, user: Auth0User, members: RoleMembers): ItemPlan;
   /** The roles whose members planning must read first. */
   roles?(change: BulkChange): string[];
+  /**
+   * The organizations whose members planning must read first, with each member's organization roles: the plan's
+   * map holds them as `org:<id>` and `org:<id>:role:<role id>` (see operations/org/members.ts).
+   */
+  orgs?(change: BulkChange): string[];
+  /** Roles the change names without reading their members (organization roles): named in the plan. */
+  roleNamesOf?(change: BulkChange): string[];
   /** The before-state the plan already read, so the write does not read it again (a deletion's whole user). */
   beforeFromPlan?(line: PlannedLine): B;
   /** Nothing to do once read (no brute-force block, no MFA factor): the user is skipped with these words. */

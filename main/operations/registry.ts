@@ -4,6 +4,9 @@
 import type { BulkChangeKind } from '../../preload/contract.js';
 import { sendChunk } from './import-chunk.js';
 import type { Operation } from './operation.js';
+import { orgCreateInvitation, orgRevokeInvitation } from './org/invitations.js';
+import { orgAddMember, orgChangeMemberRoles, orgRemoveMember } from './org/members.js';
+import { orgCreate, orgDelete, orgUpdate } from './org/organization.js';
 import { addRoleMembers } from './role/add-members.js';
 import { createRole } from './role/create.js';
 import { deleteRole } from './role/delete.js';
@@ -66,6 +69,14 @@ export const OPERATIONS: readonly AnyOperation[] = [
   addRoleMembers,
   addRolePermissions,
   removeRolePermissions,
+  orgCreate,
+  orgUpdate,
+  orgDelete,
+  orgAddMember,
+  orgRemoveMember,
+  orgChangeMemberRoles,
+  orgCreateInvitation,
+  orgRevokeInvitation,
   sendChunk,
 ];
 

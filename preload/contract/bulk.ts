@@ -42,6 +42,10 @@ export const bulkSourceSchema = z.discriminatedUnion('kind', [
    * an address in a time window) — every event, past Auth0's 1,000-result search limit.
    */
   z.object({ kind: z.literal('log-events'), q: z.string().trim().min(1).max(4000) }).strict(),
+  /** Every member of an organization. */
+  z
+    .object({ kind: z.literal('org-members'), orgId: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/) })
+    .strict(),
 ]);
 export type BulkSource = z.infer<typeof bulkSourceSchema>;
 
@@ -95,6 +99,17 @@ export const bulkChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('revoke-refresh-tokens') }).strict(),
   z.object({ kind: z.literal('revoke-grants') }).strict(),
   z.object({ kind: z.literal('sign-out-everywhere') }).strict(),
+  z.object({ kind: z.literal('org-add'), orgId: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/) }).strict(),
+  z.object({ kind: z.literal('org-remove'), orgId: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/) }).strict(),
+  z
+    .object({
+      kind: z.literal('org-roles'),
+      orgId: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/),
+      add: z.array(roleIdSchema).max(50).default([]),
+      remove: z.array(roleIdSchema).max(50).default([]),
+    })
+    .strict()
+    .refine((c) => c.add.length + c.remove.length > 0, 'Add or remove at least one organization role.'),
 ]);
 export type BulkChange = z.infer<typeof bulkChangeSchema>;
 export type BulkChangeKind = BulkChange['kind'];
@@ -173,6 +188,24 @@ export const BULK_CHANGES = {
     needs: 'sessions:revoke',
     operation: 'user.sign-out',
     undoable: false,
+  },
+  'org-add': {
+    label: 'Add to an organization',
+    needs: 'orgs:members',
+    operation: 'org.add-member',
+    undoable: true,
+  },
+  'org-remove': {
+    label: 'Remove from an organization',
+    needs: 'orgs:members',
+    operation: 'org.remove-member',
+    undoable: true,
+  },
+  'org-roles': {
+    label: 'Add or remove organization roles',
+    needs: 'orgs:member-roles',
+    operation: 'org.change-member-roles',
+    undoable: true,
   },
 } as const satisfies Record<
   BulkChangeKind,

@@ -66,6 +66,11 @@ export const capabilityNames = [
   'grants:read',
   'grants:revoke',
   'clients:read',
+  'orgs:read',
+  'orgs:manage',
+  'orgs:members',
+  'orgs:member-roles',
+  'orgs:invitations',
 ] as const;
 export type Capability = (typeof capabilityNames)[number];
 

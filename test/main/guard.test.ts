@@ -18,6 +18,7 @@ import {
 import { createApp, type App } from '../../main/app.js';
 import { OPERATIONS } from '../../main/operations/registry.js';
 import { SessionVault } from '../../main/vault/index.js';
+import { APPLICATIONS } from '../../emulator/clients.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;
@@ -66,6 +67,17 @@ const BY_OPERATION: Record<string, [string, WriteChannel, GuardLevel][]> = {
   'user.delete-authentication-method': [
     ['remove MFA method', 'users:delete-authentication-method', 'typed-domain'],
   ],
+  'org.create': [['create org', 'orgs:create', 'confirm']],
+  'org.update': [['rename org', 'orgs:update', 'confirm']],
+  'org.delete': [['delete org', 'orgs:delete', 'typed-domain']],
+  'org.add-member': [['add org members', 'orgs:add-members', 'confirm']],
+  'org.remove-member': [['remove org members', 'orgs:remove-members', 'typed-domain']],
+  'org.change-member-roles': [
+    ['give org role', 'orgs:assign-member-roles', 'confirm'],
+    ['take org role', 'orgs:remove-member-roles', 'typed-domain'],
+  ],
+  'org.create-invitation': [['invite', 'orgs:create-invitation', 'confirm']],
+  'org.revoke-invitation': [['revoke invitation', 'orgs:revoke-invitation', 'confirm']],
   // Bulk edits' "sign out everywhere"; one user's is the incident response below (INCIDENT).
   'user.sign-out': [],
   // Each part of an import is judged with the whole import, once, when it starts (imports.test.ts).
@@ -159,6 +171,47 @@ async function request(name: string, channel: WriteChannel, environment: Environ
   const role = [...t.emu.store.roles.keys()][0]!;
   const base = { tenantId: tenant.id, userId: user.user_id };
   const access = giveAccess(user.user_id);
+  if (channel.startsWith('orgs:')) {
+    const org = (await t.client().organizations.create({ name: `guard-org-${nextUser}` })).id!;
+    const orgBase = { tenantId: tenant.id, orgId: org };
+    switch (name) {
+      case 'create org':
+        return { tenantId: tenant.id, name: `guard-new-${nextUser}` };
+      case 'rename org':
+        return { ...orgBase, displayName: `Renamed ${nextUser}` };
+      case 'delete org':
+        return orgBase;
+      case 'add org members':
+        return { ...orgBase, userIds: [user.user_id] };
+      case 'remove org members':
+        await t.client().organizations.members.create(org, { members: [user.user_id] });
+        return { ...orgBase, userIds: [user.user_id] };
+      case 'give org role':
+        await t.client().organizations.members.create(org, { members: [user.user_id] });
+        return { ...orgBase, userId: user.user_id, roleIds: [role] };
+      case 'take org role':
+        await t.client().organizations.members.create(org, { members: [user.user_id] });
+        await t.client().organizations.members.roles.assign(org, user.user_id, { roles: [role] });
+        return { ...orgBase, userId: user.user_id, roleIds: [role] };
+      case 'invite':
+        return {
+          ...orgBase,
+          inviter: 'Guard',
+          email: `invitee-${nextUser}@example.net`,
+          clientId: APPLICATIONS[0].client_id,
+          sendEmail: false,
+        };
+      case 'revoke invitation': {
+        const inv = await t.client().organizations.invitations.create(org, {
+          inviter: { name: 'Guard' },
+          invitee: { email: `revoked-${nextUser}@example.net` },
+          client_id: APPLICATIONS[0].client_id,
+          send_invitation_email: false,
+        });
+        return { ...orgBase, invitationId: inv.id };
+      }
+    }
+  }
   switch (name) {
     case 'revoke session':
       return { ...base, sessionId: access.sessionId };
@@ -266,7 +319,12 @@ function giveAccess(userId: string) {
 }
 
 function tenantState() {
+  const sets = (m: Map<string, Set<string>>) => [...m].map(([k, v]) => [k, [...v].sort()]);
   return JSON.stringify({
+    organizations: [...t.emu.store.organizations.values()],
+    orgMembers: sets(t.emu.store.orgMembers),
+    orgMemberRoles: sets(t.emu.store.orgMemberRoles),
+    orgInvitations: [...t.emu.store.orgInvitations],
     sessions: [...t.emu.store.sessions],
     refreshTokens: [...t.emu.store.refreshTokens],
     grants: [...t.emu.store.grants],

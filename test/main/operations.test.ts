@@ -26,6 +26,7 @@ import { callOf } from '../../main/jobs/bulk-ops.js';
 import { riskOf } from '../../main/operations/operation.js';
 import { OPERATIONS, operationFor, operationNamed } from '../../main/operations/registry.js';
 import { SessionVault } from '../../main/vault/index.js';
+import { orgMemberKey } from '../../emulator/store.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 describe('the operation registry', () => {
@@ -35,7 +36,7 @@ describe('the operation registry', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const op of OPERATIONS) {
       const at = op.name;
-      expect(at).toMatch(/^(user|role|import)\.[a-z-]+$/);
+      expect(at).toMatch(/^(user|role|import|org)\.[a-z-]+$/);
       // Its input schema.
       expect(typeof op.input.safeParse, at).toBe('function');
       // Its risk: a write channel of the contract (for a risk that depends on the input, both sides of it).
@@ -61,7 +62,7 @@ describe('the operation registry', () => {
       if (typeof op.readBack === 'function') expect(op.readBack.length, at).toBe(2);
       else expect(op.readBack.cannot.length, at).toBeGreaterThan(30);
       // A write that may not repeat is one that leaves something new each time: an email, a link, an import part,
-      // a role created or deleted (a lost answer must not make a second).
+      // a role or an organization created, a role deleted, an invitation (a lost answer must not make a second).
       if (!op.mayRepeat)
         expect(
           [
@@ -71,6 +72,8 @@ describe('the operation registry', () => {
             'role.create',
             'role.delete',
             'import.chunk',
+            'org.create',
+            'org.create-invitation',
           ],
           at,
         ).toContain(at);
@@ -132,6 +135,8 @@ describe('each bulk operation on the local tenant', () => {
   let tenant: TenantProfile;
   let planNo = 0;
   let userNo = 0;
+  /** The organization the organization changes are made in. */
+  let orgId = '';
 
   beforeAll(async () => {
     t = await startTestTenant({ users: 30, seed: 'operations' });
@@ -142,6 +147,7 @@ describe('each bulk operation on the local tenant', () => {
       vault: new SessionVault(),
       jobRetryDelayMs: 20,
     });
+    orgId = (await t.client().organizations.create({ name: 'operations-org' })).id!;
     const admin = t.emu.clients.find((c) => c.name === 'admin')!;
     tenant = await call<TenantProfile>('tenants:add', {
       label: 'Operations',
@@ -329,6 +335,29 @@ describe('each bulk operation on the local tenant', () => {
       change: () => ({ kind: 'revoke-grants' }),
       setup: (id) => giveAccess(id),
       done: (id) => !t.emu.store.grants.has(id) && t.emu.store.sessions.has(id),
+    },
+    {
+      change: () => ({ kind: 'org-add', orgId }),
+      done: (id) => t.emu.store.orgMembers.get(orgId)?.has(id) ?? false,
+      undone: (id) => !(t.emu.store.orgMembers.get(orgId)?.has(id) ?? false),
+    },
+    {
+      change: () => ({ kind: 'org-remove', orgId }),
+      setup: async (id) => {
+        await t.client().organizations.members.create(orgId, { members: [id] });
+        await t.client().organizations.members.roles.assign(orgId, id, { roles: [role()] });
+      },
+      done: (id) => !(t.emu.store.orgMembers.get(orgId)?.has(id) ?? false),
+      // Undone: a member again, with the organization role held before.
+      undone: (id) =>
+        (t.emu.store.orgMembers.get(orgId)?.has(id) ?? false) &&
+        (t.emu.store.orgMemberRoles.get(orgMemberKey(orgId, id))?.has(role()) ?? false),
+    },
+    {
+      change: () => ({ kind: 'org-roles', orgId, add: [role()], remove: [] }),
+      setup: async (id) => void (await t.client().organizations.members.create(orgId, { members: [id] })),
+      done: (id) => t.emu.store.orgMemberRoles.get(orgMemberKey(orgId, id))?.has(role()) ?? false,
+      undone: (id) => !(t.emu.store.orgMemberRoles.get(orgMemberKey(orgId, id))?.has(role()) ?? false),
     },
     {
       change: () => ({ kind: 'sign-out-everywhere' }),

@@ -392,6 +392,52 @@ describe('no secret ever crosses the bridge', () => {
     await exportDone('router-walk-import-1');
     await run('snapshots:delete', { snapshotId: snapB });
 
+    // Organizations: one made, renamed, its members and their roles, an invitation, then deleted.
+    {
+      const org = (await call('orgs:create', { tenantId: id, name: 'walked-org', guard })) as {
+        ok: true;
+        data: { id: string };
+      };
+      visited.add('orgs:create');
+      const orgId = org.data.id;
+      await run('orgs:list', { tenantId: id, nameFilter: 'walked' });
+      await run('orgs:update', { tenantId: id, orgId, displayName: 'Walked', guard });
+      const member = others[1]!.user_id;
+      await run('orgs:add-members', { tenantId: id, orgId, userIds: [member], guard });
+      const role = [...t.emu.store.roles.keys()][0]!;
+      await run('orgs:assign-member-roles', { tenantId: id, orgId, userId: member, roleIds: [role], guard });
+      await run('orgs:members', { tenantId: id, orgId });
+      await run('orgs:get', { tenantId: id, orgId });
+      await run('users:organizations', { tenantId: id, userId: member });
+      await run('orgs:export-members', { tenantId: id, orgId });
+      await run('orgs:remove-member-roles', { tenantId: id, orgId, userId: member, roleIds: [role], guard });
+      const clients = (await call('clients:list', { tenantId: id })) as {
+        ok: true;
+        data: { clientId: string; appType?: string }[];
+      };
+      visited.add('clients:list');
+      const app = clients.data.find((c) => c.appType !== 'non_interactive')!;
+      const inv = (await call('orgs:create-invitation', {
+        tenantId: id,
+        orgId,
+        inviter: 'Walker',
+        email: 'walked.invitee@example.net',
+        clientId: app.clientId,
+        sendEmail: false,
+        guard,
+      })) as { ok: true; data: { invitation: { id: string } } };
+      visited.add('orgs:create-invitation');
+      await run('orgs:invitations', { tenantId: id, orgId });
+      await run('orgs:revoke-invitation', {
+        tenantId: id,
+        orgId,
+        invitationId: inv.data.invitation.id,
+        guard,
+      });
+      await run('orgs:remove-members', { tenantId: id, orgId, userIds: [member], guard });
+      await run('orgs:delete', { tenantId: id, orgId, guard });
+    }
+
     // Roles administration, an import, and work across tenants (the tenant with itself is refused, so two profiles).
     const made = (await call('roles:create', { tenantId: id, name: 'Walked role', guard })) as {
       ok: true;

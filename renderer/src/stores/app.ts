@@ -15,7 +15,17 @@ import { bridge } from '../bridge';
 import { usePrefsStore } from './prefs';
 
 export type View =
-  'users' | 'logs' | 'bulk' | 'snapshots' | 'tenants' | 'audit' | 'roles' | 'imports' | 'across' | 'tasks';
+  | 'users'
+  | 'logs'
+  | 'bulk'
+  | 'snapshots'
+  | 'tenants'
+  | 'audit'
+  | 'roles'
+  | 'organizations'
+  | 'imports'
+  | 'across'
+  | 'tasks';
 
 export interface Toast {
   id: number;

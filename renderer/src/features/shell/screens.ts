@@ -7,6 +7,7 @@ import '../snapshots/screen';
 import '../tenants/screen';
 import '../audit/screen';
 import '../roles/screen';
+import '../organizations/screen';
 import '../imports/screen';
 import '../across/screen';
 import '../tasks/screen';

@@ -6,6 +6,7 @@ import { MetadataEditor } from './MetadataEditor';
 import { SectionState } from '../../ui/SectionState';
 import { TenantBadge } from '../../ui/TenantBadge';
 import { AccessSection } from './AccessSection';
+import { UserOrganizations } from '../organizations/UserOrganizations';
 import { AccountSection } from './AccountSection';
 import { IdentitiesSection } from './IdentitiesSection';
 import { LogsSection } from './LogsSection';
@@ -120,6 +121,7 @@ export function UserDetail() {
               kind="app_metadata"
             />
             <RolesSection tenant={tenant} />
+            <UserOrganizations tenant={tenant} userId={u.user_id} who={u.email ?? u.user_id} />
             <LogsSection />
             <details>
               <summary>Raw JSON</summary>
