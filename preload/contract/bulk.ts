@@ -43,9 +43,7 @@ export const bulkSourceSchema = z.discriminatedUnion('kind', [
    */
   z.object({ kind: z.literal('log-events'), q: z.string().trim().min(1).max(4000) }).strict(),
   /** Every member of an organization. */
-  z
-    .object({ kind: z.literal('org-members'), orgId: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/) })
-    .strict(),
+  z.object({ kind: z.literal('org-members'), orgId: z.string().regex(/^org_[A-Za-z0-9]{1,64}$/) }).strict(),
 ]);
 export type BulkSource = z.infer<typeof bulkSourceSchema>;
 
