@@ -8,6 +8,7 @@ import {
   type TenantProfile,
 } from '../../../../preload/contract';
 import { fromResult, type Async } from '../../async';
+import { useOrgsStore } from '../organizations/store';
 import { useRolesStore } from '../roles/store';
 import { count, formatBytes } from '../../format';
 import { changeOf, useBulkStore } from './store';
@@ -43,15 +44,19 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
         : null
       : d.source === 'query'
         ? { kind: 'query', q: d.q }
-        : d.source === 'log-events'
-          ? d.logQuery.trim()
-            ? { kind: 'log-events', q: d.logQuery }
+        : d.source === 'org-members'
+          ? d.sourceOrgId
+            ? { kind: 'org-members', orgId: d.sourceOrgId }
             : null
-          : d.listFile
-            ? { kind: 'file', file: d.listFile }
-            : d.listText.trim()
-              ? { kind: 'list', text: d.listText, ...(d.listName ? { name: d.listName } : {}) }
-              : null;
+          : d.source === 'log-events'
+            ? d.logQuery.trim()
+              ? { kind: 'log-events', q: d.logQuery }
+              : null
+            : d.listFile
+              ? { kind: 'file', file: d.listFile }
+              : d.listText.trim()
+                ? { kind: 'list', text: d.listText, ...(d.listName ? { name: d.listName } : {}) }
+                : null;
 
   return (
     <form
@@ -65,9 +70,11 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
             problem:
               d.source === 'selection'
                 ? 'No user is selected: tick users in the results first, or choose another way.'
-                : d.source === 'log-events'
-                  ? 'Say which log events: a log query such as type:s AND ip:"203.0.113.7".'
-                  : 'The list is empty.',
+                : d.source === 'org-members'
+                  ? 'Choose the organization whose members to change.'
+                  : d.source === 'log-events'
+                    ? 'Say which log events: a log query such as type:s AND ip:"203.0.113.7".'
+                    : 'The list is empty.',
           });
         void preview(tenant.id, src);
       }}
@@ -117,6 +124,26 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
               spellCheck={false}
             />
           </label>
+        )}
+        <label className="inline">
+          <input
+            type="radio"
+            name={`${id}-source`}
+            checked={d.source === 'org-members'}
+            onChange={() => set({ source: 'org-members' })}
+          />
+          Every member of an organization
+        </label>
+        {d.source === 'org-members' && (
+          <OrgPicker
+            tenant={tenant}
+            label="Organization whose members"
+            value={d.sourceOrgId}
+            labels={d.orgLabels}
+            onChange={(orgId, name) =>
+              set({ sourceOrgId: orgId, orgLabels: { ...d.orgLabels, [orgId]: name } })
+            }
+          />
         )}
         <label className="inline">
           <input
@@ -221,6 +248,22 @@ export function BulkForm({ tenant }: { tenant: TenantProfile }) {
           </>
         )}
         {d.kind === 'roles' && <RolePicker tenant={tenant} />}
+        {(d.kind === 'org-add' || d.kind === 'org-remove' || d.kind === 'org-roles') && (
+          <OrgPicker
+            tenant={tenant}
+            label={
+              d.kind === 'org-add'
+                ? 'Add to organization'
+                : d.kind === 'org-remove'
+                  ? 'Remove from organization'
+                  : 'In organization'
+            }
+            value={d.orgId}
+            labels={d.orgLabels}
+            onChange={(orgId, name) => set({ orgId, orgLabels: { ...d.orgLabels, [orgId]: name } })}
+          />
+        )}
+        {d.kind === 'org-roles' && <RolePicker tenant={tenant} />}
         {d.kind === 'password-link' && (
           <label>
             Links valid for
@@ -361,5 +404,45 @@ function RolePicker({ tenant }: { tenant: TenantProfile }) {
         </SectionState>
       )}
     </div>
+  );
+}
+
+/** An organization of the tenant, chosen from its list (read by checkpoint, filtered by name). */
+function OrgPicker({
+  tenant,
+  label,
+  value,
+  labels,
+  onChange,
+}: {
+  tenant: TenantProfile;
+  label: string;
+  value: string;
+  labels: Record<string, string>;
+  onChange: (orgId: string, name: string) => void;
+}) {
+  const orgs = useOrgsStore((s) => s.byTenant[tenant.id]?.list?.items);
+  const load = useOrgsStore((s) => s.loadList);
+  const known = [...(orgs ?? [])];
+  if (value && !known.some((o) => o.id === value)) known.unshift({ id: value, name: labels[value] ?? value });
+  return (
+    <label>
+      {label}
+      <select
+        value={value}
+        onFocus={() => !orgs && void load(tenant.id)}
+        onChange={(e) => {
+          const o = known.find((x) => x.id === e.target.value);
+          onChange(e.target.value, o?.displayName ?? o?.name ?? e.target.value);
+        }}
+      >
+        <option value="">Choose…</option>
+        {known.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.displayName ?? o.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -19,13 +19,18 @@ import { uploadFile } from '../../stores/uploads';
 import { saveAndTell } from '../../stores/downloads';
 import { guardedWrite } from '../../stores/guard';
 
-export type SourceKind = 'selection' | 'query' | 'list' | 'log-events';
+export type SourceKind = 'selection' | 'query' | 'list' | 'log-events' | 'org-members';
 
 export interface BulkDraft {
   source: SourceKind;
   q: string;
   /** The users of the log events matching this log query (from the Logs screen's "Act on these users"). */
   logQuery: string;
+  /** The organization whose members are the users (source `org-members`), and its name for the form. */
+  sourceOrgId: string;
+  /** The organization an organization change is made in, and its name for the form. */
+  orgId: string;
+  orgLabels: Record<string, string>;
   listText: string;
   listName: string | null;
   /** A list file picked (read by main through its bounded intake when the plan is asked for, not here). */
@@ -51,6 +56,9 @@ export function freshDraft(): BulkDraft {
     source: 'selection',
     q: '',
     logQuery: '',
+    sourceOrgId: '',
+    orgId: '',
+    orgLabels: {},
     listText: '',
     listName: null,
     listFile: null,
@@ -91,6 +99,20 @@ export function changeOf(d: BulkDraft): BulkChange | string {
       return { kind: 'roles', add: d.addRoles.map((r) => r.id), remove: d.removeRoles.map((r) => r.id) };
     case 'password-link':
       return { kind: 'password-link', ttlSec: d.linkTtlHours * 3600 };
+    case 'org-add':
+    case 'org-remove':
+      if (!d.orgId) return 'Choose the organization.';
+      return { kind: d.kind, orgId: d.orgId };
+    case 'org-roles':
+      if (!d.orgId) return 'Choose the organization.';
+      if (d.addRoles.length + d.removeRoles.length === 0)
+        return 'Choose an organization role to give or to take.';
+      return {
+        kind: 'org-roles',
+        orgId: d.orgId,
+        add: d.addRoles.map((r) => r.id),
+        remove: d.removeRoles.map((r) => r.id),
+      };
     default:
       return { kind: d.kind } as BulkChange;
   }
@@ -98,7 +120,19 @@ export function changeOf(d: BulkDraft): BulkChange | string {
 
 /** A bulk edit prepared on another screen (the Roles screen: "these users get this role"): its who and what. */
 export type BulkPreset = Partial<
-  Pick<BulkDraft, 'source' | 'q' | 'listText' | 'listName' | 'kind' | 'addRoles' | 'removeRoles'>
+  Pick<
+    BulkDraft,
+    | 'source'
+    | 'q'
+    | 'listText'
+    | 'listName'
+    | 'kind'
+    | 'addRoles'
+    | 'removeRoles'
+    | 'orgId'
+    | 'sourceOrgId'
+    | 'orgLabels'
+  >
 >;
 
 let planNo = 0;

@@ -11,15 +11,18 @@ import type {
   UserSearchResult,
 } from '../../../../preload/contract';
 import { count, when } from '../../format';
-import { useCapability } from '../../stores/app';
+import { useAppStore, useCapability } from '../../stores/app';
+import { useBulkStore } from '../bulk/store';
 import { CapableButton } from '../../ui/Capable';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { Modal } from '../../ui/Modal';
 import { SectionState } from '../../ui/SectionState';
 import { TenantBadge } from '../../ui/TenantBadge';
-import { useOrgsStore } from './store';
+import { freshOrgs, useOrgsStore } from './store';
 
-const useTenantOrgs = (tenantId: string) => useOrgsStore((s) => s.byTenant[tenantId] ?? s.of(tenantId));
+/** What a tenant not seen yet shows (one object, so the selector is stable). */
+const NONE = freshOrgs();
+const useTenantOrgs = (tenantId: string) => useOrgsStore((s) => s.byTenant[tenantId] ?? NONE);
 
 export function OrganizationsScreen({ tenant }: { tenant: TenantProfile }) {
   const id = useId();
@@ -278,6 +281,8 @@ function MembersTab({ tenant }: { tenant: TenantProfile }) {
   const roles = useRoles(tenant.id);
   const [adding, setAdding] = useState(false);
   const orgId = s.selectedId!;
+  const org = s.detail?.state === 'ready' ? s.detail.data.organization : null;
+  const label = org?.displayName ?? org?.name ?? orgId;
   const reread = () => {
     void store.loadMembers(tenant.id);
     void store.select(tenant.id, orgId);
@@ -344,6 +349,12 @@ function MembersTab({ tenant }: { tenant: TenantProfile }) {
         </CapableButton>
         <button type="button" onClick={() => void store.exportMembers(tenant.id)}>
           Export members as CSV
+        </button>
+        <button type="button" onClick={() => toBulk(tenant.id, orgId, label, 'add')}>
+          Add users by query or list…
+        </button>
+        <button type="button" onClick={() => toBulk(tenant.id, orgId, label, 'members')}>
+          Bulk edit the members…
         </button>
       </div>
       <ErrorMessage error={s.members.error} />
@@ -431,6 +442,29 @@ function MembersTab({ tenant }: { tenant: TenantProfile }) {
       )}
     </section>
   );
+}
+
+/**
+ * To Bulk edits with this organization set: users found by a query (past 1,000), a list or a selection added to it,
+ * or its members as the users of any change (organization roles, removal, anything else).
+ */
+function toBulk(tenantId: string, orgId: string, label: string, what: 'add' | 'members') {
+  const bulk = useBulkStore.getState();
+  bulk.discardPlan(tenantId);
+  bulk.update(
+    tenantId,
+    what === 'add'
+      ? { kind: 'org-add', orgId, orgLabels: { [orgId]: label }, source: 'query', problem: null }
+      : {
+          kind: 'org-roles',
+          orgId,
+          source: 'org-members',
+          sourceOrgId: orgId,
+          orgLabels: { [orgId]: label },
+          problem: null,
+        },
+  );
+  useAppStore.getState().setView('bulk');
 }
 
 /** Finds users by a search and adds the ones ticked. */

@@ -168,8 +168,9 @@ export const useOrgsStore = create<OrgsState>((set, get) => ({
     const s = get().of(tenantId);
     if (!s.selectedId) return;
     const seq = s.seq;
+    // Read again: the members shown stay until the answer replaces them (no flash of an empty list).
     const items = more ? s.members.items : [];
-    get().update(tenantId, { members: { ...s.members, items, loading: true, error: null } });
+    get().update(tenantId, { members: { ...s.members, loading: true, error: null } });
     const r = await bridge.invoke('orgs:members', {
       tenantId,
       orgId: s.selectedId,
