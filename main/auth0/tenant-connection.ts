@@ -69,11 +69,12 @@ export class TenantConnection {
       fetch: tokenFetch,
       ...(options.now ? { now: options.now } : {}),
     });
+    this.apiFetch = this.renewingFetch();
     this.management = new ManagementClient({
       domain: profile.domain,
       audience: this.audience,
       token: async () => (await this.tokens.get()).token,
-      fetch: this.renewingFetch(),
+      fetch: this.apiFetch,
       maxRetries: 0,
       timeoutInSeconds: SDK_TIMEOUT_SECONDS,
       telemetry: false,
@@ -101,6 +102,25 @@ export class TenantConnection {
       this.renewals++;
       return this.scheduler.fetch(input, { ...init, headers });
     }) as typeof fetch;
+  }
+
+  private readonly apiFetch: typeof fetch;
+
+  /**
+   * A Management API read the SDK has no shape for (an organization's member count by offset paging, which its
+   * checkpoint-only list can't ask), through the same scheduled fetch that renews a refused token. The parsed body,
+   * or null when the tenant refused it (the caller says "not known").
+   */
+  async readJson(path: string): Promise<unknown> {
+    const { token } = await this.tokens.get();
+    const res = await this.apiFetch(`https://${this.profile.domain}/api/v2${path}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      return null;
+    }
+    return res.json();
   }
 
   /** How many times a refused token was renewed and a request sent again (diagnostics). */

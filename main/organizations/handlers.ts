@@ -46,7 +46,10 @@ export function organizationsHandlers(d: {
     memberRoles(api(tenantId), orgId, userId);
   return {
     'orgs:list': (input) => listOrganizations(api(input.tenantId), input),
-    'orgs:get': (input) => readOrganization(api(input.tenantId), input.orgId),
+    'orgs:get': (input) => {
+      const connection = tenants.connection(input.tenantId);
+      return readOrganization(connection.management, input.orgId, (path) => connection.readJson(path));
+    },
     'orgs:members': (input) => listMembers(api(input.tenantId), input.orgId, input),
     'orgs:export-members': async (input) => {
       const management = api(input.tenantId);

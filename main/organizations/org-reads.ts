@@ -72,8 +72,16 @@ export async function listOrganizations(
 export async function readOrganization(
   api: ManagementClient,
   orgId: string,
+  readJson?: (path: string) => Promise<unknown>,
 ): Promise<{ organization: OrganizationSummary; connections: OrgConnection[]; memberCount: number | null }> {
   const org = await api.organizations.get(orgId);
+  // The member count by offset paging (include_totals): the SDK's list pages by checkpoint only, which has no total.
+  const counted = readJson
+    ? ((await readJson(
+        `/organizations/${encodeURIComponent(orgId)}/members?page=0&per_page=1&include_totals=true&fields=user_id`,
+      ).catch(() => null)) as { total?: unknown } | null)
+    : null;
+  const memberCount = typeof counted?.total === 'number' ? counted.total : null;
   const connections: OrgConnection[] = [];
   try {
     for await (const c of await api.organizations.enabledConnections.list(orgId, { per_page: 100 })) {
@@ -89,14 +97,6 @@ export async function readOrganization(
     }
   } catch {
     // read:organization_connections is optional: the connections are then not listed.
-  }
-  let memberCount: number | null;
-  try {
-    const page = await api.organizations.members.list(orgId, { take: 1, include_totals: true });
-    const total = (page.response as { total?: unknown }).total;
-    memberCount = typeof total === 'number' ? total : null;
-  } catch {
-    memberCount = null;
   }
   return { organization: orgSummary(org as Record<string, unknown>), connections, memberCount };
 }

@@ -107,8 +107,10 @@ export const orgDelete = operation<
   action: 'org.delete',
   target: (i) => i.orgId,
   mayRepeat: true,
-  async before({ management }, input) {
-    const { organization, memberCount } = await readOrganization(management, input.orgId);
+  async before({ management, connection }, input) {
+    const { organization, memberCount } = await readOrganization(management, input.orgId, (path) =>
+      connection.readJson(path),
+    );
     return { organization, memberCount };
   },
   async apply({ management }, input) {

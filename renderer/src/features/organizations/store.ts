@@ -182,8 +182,9 @@ export const useOrgsStore = create<OrgsState>((set, get) => ({
       members: r.ok
         ? {
             items: [...items, ...r.data.members],
-            next: r.data.next,
-            complete: !r.data.next,
+            // Auth0 gives a `next` on every full page; a page shorter than asked is the last.
+            next: r.data.members.length < ORG_MEMBERS_PAGE ? null : r.data.next,
+            complete: !r.data.next || r.data.members.length < ORG_MEMBERS_PAGE,
             loading: false,
             error: null,
           }
