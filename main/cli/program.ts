@@ -386,6 +386,7 @@ Example:
     )
     .option('--bom', 'a byte-order mark first (Excel reads UTF-8 CSV right with it)')
     .option('--snapshot', 'keep it as a snapshot too')
+    .option('--organizations', 'with each user’s organizations and organization roles (a column, or a key)')
     .requiredOption('--output <file>', 'where to write the file')
     .addHelpText(
       'after',
@@ -404,6 +405,7 @@ Example:
             fields: string;
             bom?: boolean;
             snapshot?: boolean;
+            organizations?: boolean;
             output: string;
           },
         ) => {
@@ -421,6 +423,7 @@ Example:
             format: o.format,
             bom: !!o.bom,
             keepSnapshot: !!o.snapshot,
+            includeOrganizations: !!o.organizations,
           });
           const path = resolve(o.output);
           s.save(status.file!.id, path);
@@ -444,12 +447,16 @@ Example:
     )
     .requiredOption('--tenant <tenant>', 'its label, domain or id, or all-<environment>')
     .option('--query <q>', 'only the users matching this query')
+    .option(
+      '--organizations',
+      'with each user’s organizations and organization roles (compares say who joined or left)',
+    )
     .addHelpText(
       'after',
       '\nExample (cron, 02:00 every night):\n  0 2 * * * tenant-desk snapshot take --tenant all-production --json > /var/log/td-snapshots.json',
     )
     .action(
-      withSession(async (s, out, o: { tenant: string; query?: string }) => {
+      withSession(async (s, out, o: { tenant: string; query?: string; organizations?: boolean }) => {
         const list = await s.tenants(o.tenant);
         const taken: { tenant: string; snapshot?: unknown; error?: string }[] = [];
         let failed = 0;
@@ -461,6 +468,7 @@ Example:
               format: 'ndjson',
               bom: false,
               keepSnapshot: true,
+              includeOrganizations: !!o.organizations,
             });
             taken.push({ tenant: t.label, snapshot: status.snapshot });
             out.say(`${t.label}: snapshot ${status.snapshot!.id} of ${n(status.snapshot!.count)} users.`);
@@ -1171,6 +1179,7 @@ async function runExport(
     format: 'csv' | 'ndjson' | 'xlsx';
     bom: boolean;
     keepSnapshot: boolean;
+    includeOrganizations?: boolean;
   },
 ): Promise<ExportStatus> {
   const started = await s.call('exports:start', { tenantId: t.id, exportId: newId('cli-'), ...o });

@@ -71,6 +71,7 @@ export class CrossTenant {
         format: 'ndjson',
         bom: false,
         keepSnapshot: true,
+        includeOrganizations: false,
       });
     const [sa, sb] = await Promise.all([snapshot(a.id, 'a'), snapshot(b.id, 'b')]);
     const failure = (s: ExportStatus, label: string) =>

@@ -34,7 +34,9 @@ import { EXPORT_FIELDS } from '../offline/export-lines.js';
 import type { OfflineEngine } from '../offline/offline-engine.js';
 import type { SinkResult, SinkSpec } from '../offline/sink.js';
 import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
+import type { ManagementClient } from 'auth0';
 import type { SnapshotMeta } from '../snapshots/snapshot-file.js';
+import { allMembers, listOrganizations } from '../organizations/org-reads.js';
 import type { StoredProfile } from '../tenants/profile-store.js';
 import type { TaskContext, TaskEnd, TaskEngine, TaskKindModule } from '../tasks/engine.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -63,6 +65,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', ndjson: 'ndjson', xlsx: 'xlsx' };
 const PHASE_WORDS: Record<ExportPhase, string> = {
   starting: 'Starting',
+  organizations: 'Reading the organizations’ members',
   pending: 'Auth0 has queued the export',
   processing: 'Auth0 is exporting the users',
   downloading: 'Downloading and writing the file',
@@ -215,13 +218,21 @@ export class ExportService {
             },
           }
         : undefined;
-      const fileSpec = { path: file.path, format: input.format, fields: input.fields, bom: input.bom };
+      // Each user's organizations, from every organization's members (Auth0's users export has none of them).
+      const memberships = input.includeOrganizations
+        ? await this.readMemberships(connection.management, signal, (n) =>
+            this.update(ctx, { phase: 'organizations', users: n }),
+          )
+        : null;
+      const fields = memberships ? [...input.fields, { name: 'organizations' }] : input.fields;
+      const fileSpec = { path: file.path, format: input.format, fields, bom: input.bom };
       const openSink = async (spec: SinkSpec) => {
         await this.o.engine.call('sink.open', { id: sinkId, spec });
         sinkOpen = true;
       };
       /** Sends lines (or users' JSON) to the worker a megabyte at a time, waiting for each batch to be written. */
-      const feed = async (texts: AsyncIterable<string>) => {
+      const feed = async (lines: AsyncIterable<string>) => {
+        const texts = memberships ? withOrganizations(lines, memberships) : lines;
         let batch: string[] = [];
         let bytes = 0;
         const send = async () => {
@@ -274,6 +285,7 @@ export class ExportService {
       const passthrough =
         wholeExport &&
         !snapshot &&
+        !memberships &&
         (input.format === 'ndjson' ||
           (input.format === 'csv' &&
             input.fields.length <= AUTH0_CSV_MAX_FIELDS &&
@@ -463,6 +475,33 @@ export class ExportService {
   }
 
   /** The Auth0 export job this export waits for: asked for once, its id saved before anything else, found again on resume. */
+  /** Who belongs to which organization, with their organization role names: every organization's members. */
+  private async readMemberships(
+    management: ManagementClient,
+    signal: AbortSignal,
+    progress: (members: number) => void,
+  ): Promise<Map<string, Record<string, { roles: string[] }>>> {
+    const out = new Map<string, Record<string, { roles: string[] }>>();
+    let from: string | undefined;
+    let n = 0;
+    do {
+      const page = await withRequestPolicy({ lane: 'job' }, () =>
+        listOrganizations(management, { nameFilter: '', take: 100, ...(from ? { from } : {}) }),
+      );
+      for (const org of page.organizations) {
+        for await (const m of allMembers(management, org.id)) {
+          if (signal.aborted) throw signal.reason;
+          const of = out.get(m.userId) ?? Object.create(null);
+          of[org.name] = { roles: m.roles.map((r) => r.name).sort() };
+          out.set(m.userId, of);
+          if (++n % 500 === 0) progress(n);
+        }
+      }
+      from = page.next ?? undefined;
+    } while (from);
+    return out;
+  }
+
   private auth0Job(ctx: TaskContext<ExportSpec, ExportState>) {
     return {
       ...(ctx.state.auth0JobId ? { jobId: ctx.state.auth0JobId } : {}),
@@ -537,4 +576,28 @@ function fileName(profile: StoredProfile, source: ExportSource, format: ExportFo
       .replace(/^-+|-+$/g, '')
       .slice(0, 60) || 'tenant';
   return `${safe(profile.label)}-${safe(what)}-users-${stamp}.${EXTENSIONS[format]}`;
+}
+
+/** Each user's text with their organizations added (a user in none gets `{}`: none is a value to compare too). */
+async function* withOrganizations(
+  lines: AsyncIterable<string>,
+  memberships: Map<string, Record<string, { roles: string[] }>>,
+): AsyncGenerator<string> {
+  for await (const line of lines) {
+    if (!line.trim()) {
+      yield line;
+      continue;
+    }
+    let user: Record<string, unknown>;
+    try {
+      user = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      // The sink refuses it in words, with its line number.
+      yield line;
+      continue;
+    }
+    const orgs = typeof user.user_id === 'string' ? memberships.get(user.user_id) : undefined;
+    user.organizations = orgs ? { ...orgs } : {};
+    yield JSON.stringify(user);
+  }
 }

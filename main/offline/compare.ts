@@ -48,7 +48,14 @@ export function flatten(user: Record<string, unknown>): Map<string, string> {
         for (const [f, x] of Object.entries(identity ?? {}))
           out.set(`identities[${i}].${f}`, JSON.stringify(x));
       });
-    } else if ((k === 'app_metadata' || k === 'user_metadata') && v && typeof v === 'object') walk(k, v, 0);
+    } else if (
+      (k === 'app_metadata' || k === 'user_metadata' || k === 'organizations') &&
+      v &&
+      typeof v === 'object'
+    )
+      // Organizations (an export with them): one path per organization, `organizations.<name>.roles`, so a compare
+      // says who joined or left one and gained or lost a role in it.
+      walk(k, v, 0);
     else if (v !== undefined) out.set(k, JSON.stringify(v));
   }
   return out;

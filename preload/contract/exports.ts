@@ -87,6 +87,8 @@ export type ExportSource = z.infer<typeof exportSourceSchema>;
 
 export type ExportPhase =
   | 'starting'
+  /** Reading every organization's members (an export with each user's organizations). */
+  | 'organizations'
   | 'pending'
   | 'processing'
   | 'downloading'
@@ -192,6 +194,12 @@ export const exportsChannels = {
         /** A byte-order mark, so Excel reads UTF-8 CSV right. */
         bom: z.boolean().default(false),
         keepSnapshot: z.boolean().default(false),
+        /**
+         * Each user's organizations and organization roles (read from every organization's members: Auth0's users
+         * export doesn't carry them), as `organizations: { <name>: { roles: [...] } }` — a column in a CSV or XLSX,
+         * a key in NDJSON and in the snapshot, so a compare says who joined or left and gained or lost a role.
+         */
+        includeOrganizations: z.boolean().default(false),
       })
       .strict(),
     output: {} as ExportStatus,

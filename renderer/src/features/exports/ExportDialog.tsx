@@ -65,6 +65,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [bom, setBom] = useState(false);
   const [keep, setKeep] = useState(false);
+  const [withOrgs, setWithOrgs] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const [exportId, setExportId] = useState<string | null>(null);
@@ -118,6 +119,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
             format,
             bom: format === 'csv' && bom,
             keepSnapshot: keep,
+            includeOrganizations: withOrgs,
           })
         : await useExportsStore.getState().exportSnapshot({
             snapshotId: target.snapshot.id,
@@ -333,6 +335,13 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
               <label className="inline">
                 <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.target.checked)} />
                 Keep these users as an offline snapshot (searchable and comparable without the tenant)
+              </label>
+            )}
+            {target.kind === 'tenant' && (
+              <label className="inline">
+                <input type="checkbox" checked={withOrgs} onChange={(e) => setWithOrgs(e.target.checked)} />
+                With each user&rsquo;s organizations and organization roles (read from every
+                organization&rsquo;s members; a snapshot compare then says who joined or left one)
               </label>
             )}
           </fieldset>

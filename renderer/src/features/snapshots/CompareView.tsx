@@ -3,6 +3,7 @@ import { NoUsersRow, UserCell } from '../../ui/UserCell';
 import { Pager } from '../../ui/Pager';
 import type { CompareItem, CompareKind, CompareSummary } from '../../../../preload/contract';
 import { COMPARE_PAGE, useSnapshotsStore, type Comparison } from './store';
+import { membershipChanges } from './memberships';
 import { StateView } from '../../ui/StateView';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';
@@ -219,11 +220,24 @@ function Items({
                 <UserCell email={i.email} userId={i.userId} />
               )}
               <td>
-                {i.kind === 'changed'
-                  ? i.fields.join(', ')
-                  : i.kind === 'added'
-                    ? words.added
-                    : words.removed}
+                {i.kind === 'changed' ? (
+                  <>
+                    {i.fields
+                      .filter((f) => f !== 'organizations' && !f.startsWith('organizations.'))
+                      .join(', ')}
+                    {membershipChanges(i.fields, i.before, i.after).length > 0 && (
+                      <ul className="membership-changes">
+                        {membershipChanges(i.fields, i.before, i.after).map((w) => (
+                          <li key={w}>{w}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </>
+                ) : i.kind === 'added' ? (
+                  words.added
+                ) : (
+                  words.removed
+                )}
               </td>
               <td>
                 {i.kind === 'changed' ? (
