@@ -28,6 +28,19 @@ async function addProduction(page: Page, emu: RunningEmulator, label: string) {
   await switchTenant(page, label);
 }
 
+/** The whole tenant kept as a snapshot, with each user's organizations and organization roles. */
+async function snapshotWithOrganizations(page: Page, label: string) {
+  await nav(page, 'Users');
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Export users of ${label}` });
+  await dialog.getByRole('radio', { name: 'Every user of the tenant' }).check();
+  await dialog.getByRole('checkbox', { name: /Keep these users as an offline snapshot/ }).check();
+  await dialog.getByRole('checkbox', { name: /With each user’s organizations/ }).check();
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(dialog.getByRole('button', { name: /^Save / })).toBeVisible({ timeout: 90_000 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+}
+
 /** Starts the previewed job on production: the domain and the count typed back. */
 async function startJob(page: Page, domain: string, n: number, heading: string) {
   const preview = page.getByRole('region', { name: 'Preview' });
@@ -55,6 +68,8 @@ test('an organization on production: members by search and by query, org roles, 
     await useLocalTenant(page, host.url);
     await addProduction(page, emu, 'Acme production');
     const store = emu.store;
+    // A snapshot before, with everyone's organizations.
+    await snapshotWithOrganizations(page, 'Acme production');
 
     // Create the organization (production: confirmed).
     await nav(page, 'Organizations');
@@ -211,6 +226,23 @@ test('an organization on production: members by search and by query, org roles, 
     await del.getByRole('button', { name: 'Delete organization' }).click();
     await expect(page.getByRole('button', { name: /^Initech/ })).toHaveCount(0);
     expect(store.organizations.has(initech.id)).toBe(false);
+
+    // A snapshot after: the compare says who joined Northwind and who left Initech with it.
+    await snapshotWithOrganizations(page, 'Acme production');
+    await nav(page, 'Snapshots');
+    const compare = page.getByRole('form', { name: 'Compare two snapshots' });
+    await compare.getByRole('button', { name: 'Compare' }).click();
+    const joined = members().size;
+    await page
+      .getByRole('button', { name: new RegExp(`organizations\\.northwind\\.roles ${joined}`) })
+      .click();
+    await expect(page.locator('table.compare-table tbody')).toContainText('joined northwind');
+    await page
+      .getByRole('button', { name: new RegExp(`organizations\\.initech\\.roles ${initechMembers}`) })
+      .click();
+    await expect(page.locator('table.compare-table tbody')).toContainText('left initech');
+    await noSeriousA11yProblems(page, 'organization compare');
+    await screens(page, 'org-snapshot-compare');
   } finally {
     await emu.close();
   }
