@@ -189,6 +189,8 @@ test('an organization on production: members by search and by query, org roles, 
     const orgs = panel.getByRole('region', { name: 'Organizations' });
     await expect(orgs).toContainText('Northwind Traders');
     await expect(orgs).toContainText('roles: Admin');
+    await orgs.scrollIntoViewIfNeeded();
+    await noSeriousA11yProblems(page, 'user organizations');
     await screens(page, 'org-user-panel');
     await orgs.getByRole('button', { name: 'Remove from Northwind Traders' }).click();
     const leave = page.getByRole('dialog', { name: 'Remove from this organization?' });
