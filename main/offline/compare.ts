@@ -38,7 +38,8 @@ export function flatten(user: Record<string, unknown>): Map<string, string> {
   const walk = (prefix: string, v: unknown, depth: number) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 32) {
       const entries = Object.entries(v);
-      if (entries.length === 0) out.set(prefix, '{}');
+      // No organization is said by no organizations.<name> path, not by an `organizations` field of its own.
+      if (entries.length === 0 && prefix !== 'organizations') out.set(prefix, '{}');
       for (const [k, x] of entries) walk(`${prefix}.${k}`, x, depth + 1);
     } else if (v !== undefined) out.set(prefix, JSON.stringify(v));
   };
