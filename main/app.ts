@@ -42,6 +42,7 @@ import { IncidentResponse } from './users/incident.js';
 import { LogReads } from './logs/log-reads.js';
 import { UserReads } from './users/user-reads.js';
 import { CrossTenant } from './cross/cross-tenant.js';
+import { CrossOrganizations } from './cross/cross-organizations.js';
 import { ImportService } from './imports/import-service.js';
 import { RoleAdmin } from './roles/role-admin.js';
 import { KEYCHAIN_SERVICE, KeyringVault, SecretStore, type CredentialVault } from './vault/index.js';
@@ -247,6 +248,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       : {}),
   });
   const cross = new CrossTenant({ tenants: service, users, exports: exportsService, snapshots, envelope });
+  const crossOrganizations = new CrossOrganizations({ tenants: service, tasks, envelope });
 
   const router = createRouter(
     {
@@ -288,7 +290,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...tasksHandlers({ tasks }),
       ...rolesHandlers({ roleAdmin, writes }),
       ...importsHandlers({ imports }),
-      ...crossHandlers({ cross }),
+      ...crossHandlers({ cross, organizations: crossOrganizations }),
       ...exportsHandlers({ exports: exportsService }),
       ...snapshotsHandlers({ snapshots }),
     },

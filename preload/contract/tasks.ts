@@ -6,8 +6,17 @@ import type { DownloadRef } from './app.js';
 import type { JobSummary } from './bulk.js';
 import type { CompareSummary, ExportStatus } from './exports.js';
 import type { ImportSummary } from './imports.js';
+import type { OrgCompareSummary } from './cross.js';
 
-export const taskKinds = ['bulk', 'import', 'export', 'snapshot-export', 'snapshot-file', 'compare'] as const;
+export const taskKinds = [
+  'bulk',
+  'import',
+  'export',
+  'snapshot-export',
+  'snapshot-file',
+  'compare',
+  'org-compare',
+] as const;
 export type TaskKind = (typeof taskKinds)[number];
 
 /** Words for each kind, as the Tasks screen shows them. */
@@ -18,6 +27,7 @@ export const TASK_KIND_WORDS: Record<TaskKind, string> = {
   'snapshot-export': 'Export of a snapshot',
   'snapshot-file': 'Snapshot from a file',
   compare: 'Comparison',
+  'org-compare': 'Organizations compared',
 };
 
 /**
@@ -44,7 +54,8 @@ export type TaskDetail =
   | { kind: 'export'; export: ExportStatus }
   | { kind: 'snapshot-export'; export: ExportStatus }
   | { kind: 'snapshot-file'; export: ExportStatus }
-  | { kind: 'compare'; compare?: CompareSummary };
+  | { kind: 'compare'; compare?: CompareSummary }
+  | { kind: 'org-compare'; orgCompare?: OrgCompareSummary };
 
 export interface TaskSummary {
   id: string;

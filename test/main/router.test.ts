@@ -515,6 +515,12 @@ describe('no secret ever crosses the bridge', () => {
       tenantB: twin.data.id,
       fields: ['name'],
     });
+    await run('cross:find-organizations', { tenantIds: [id, twin.data.id], name: 'acme' });
+    await run('cross:compare-organizations', {
+      runId: 'router-walk-cross-orgs',
+      tenantA: id,
+      tenantB: twin.data.id,
+    });
 
     const failures = answers.filter((a) => !(a as { ok: boolean }).ok) as {
       error: { incidentId?: string; code: string };
