@@ -1,13 +1,15 @@
 // Work across tenants: search several at once (one table, a Tenant column with each tenant's colour and tag, a status
-// line per tenant), or compare two of them user by user.
+// line per tenant), or compare two of them user by user; or their organizations, found by name and compared.
 import { useId } from 'react';
 import { useAcrossStore, type AcrossMode } from './store';
 import { CrossCompare } from './CrossCompare';
+import { CrossOrganizations } from './CrossOrganizations';
 import { CrossSearch } from './CrossSearch';
 
 const MODES: { mode: AcrossMode; label: string }[] = [
   { mode: 'search', label: 'Search several tenants' },
   { mode: 'compare', label: 'Compare two tenants' },
+  { mode: 'organizations', label: 'Organizations on several tenants' },
 ];
 
 export function AcrossScreen() {
@@ -32,7 +34,7 @@ export function AcrossScreen() {
           ))}
         </div>
       </div>
-      {mode === 'search' ? <CrossSearch /> : <CrossCompare />}
+      {mode === 'search' ? <CrossSearch /> : mode === 'compare' ? <CrossCompare /> : <CrossOrganizations />}
     </section>
   );
 }

@@ -68,7 +68,7 @@ let runNo = 0;
 export const newRunId = () =>
   `cross-${Date.now().toString(36)}-${(++runNo).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-export type AcrossMode = 'search' | 'compare';
+export type AcrossMode = 'search' | 'compare' | 'organizations';
 
 /** What the last comparison asked for: the form opens with it again. */
 export interface CompareDraft {
