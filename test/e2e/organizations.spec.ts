@@ -6,7 +6,14 @@ import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { orgMemberKey } from '../../emulator/store.js';
 import { expect, test } from './host';
-import { noSeriousA11yProblems, screens, search, switchTenant, useLocalTenant } from './support';
+import {
+  localTenantInfo,
+  noSeriousA11yProblems,
+  screens,
+  search,
+  switchTenant,
+  useLocalTenant,
+} from './support';
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
@@ -245,6 +252,31 @@ test('an organization on production: members by search and by query, org roles, 
     await expect(page.locator('table.compare-table tbody')).toContainText('left initech');
     await noSeriousA11yProblems(page, 'organization compare');
     await screens(page, 'org-snapshot-compare');
+
+    // Across tenants: Acme found by name on both tenants; the two tenants' organizations compared.
+    await nav(page, 'Cross-tenant');
+    await page.getByRole('button', { name: 'Organizations on several tenants' }).click();
+    const find = page.getByRole('search', { name: 'Find organizations on several tenants' });
+    for (const box of await find.getByRole('checkbox').all()) await box.check();
+    await find.getByLabel(/Organization name or display name contains/).fill('acme');
+    await find.getByRole('button', { name: /^Find on 2 tenants/ }).click();
+    const found = page.getByRole('list', { name: "Each tenant's organizations" });
+    await expect(found.getByRole('table', { name: 'Organizations on Acme production' })).toContainText(
+      'Acme Corporation',
+    );
+    await expect(found.getByRole('table', { name: 'Organizations on Local tenant' })).toContainText('acme');
+    const cmp = page.getByRole('form', { name: "Compare two tenants' organizations" });
+    const local = await localTenantInfo(host.dataDir);
+    await cmp.getByLabel('Tenant A').selectOption({ label: `Acme production (${emu.domain})` });
+    await cmp.getByLabel('Tenant B').selectOption({ label: `Local tenant (${local.domain})` });
+    await cmp.getByRole('button', { name: 'Compare organizations' }).click();
+    const both = page.getByRole('table', { name: 'Organizations in both tenants' });
+    await expect(both).toContainText('acme', { timeout: 60_000 });
+    await expect(page.getByRole('list', { name: 'Organizations only in Acme production' })).toContainText(
+      'northwind',
+    );
+    await noSeriousA11yProblems(page, 'organizations across tenants');
+    await screens(page, 'org-across');
   } finally {
     await emu.close();
   }
