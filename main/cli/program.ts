@@ -387,6 +387,7 @@ Example:
     .option('--bom', 'a byte-order mark first (Excel reads UTF-8 CSV right with it)')
     .option('--snapshot', 'keep it as a snapshot too')
     .option('--organizations', 'with each user’s organizations and organization roles (a column, or a key)')
+    .option('--roles', 'with each user’s roles (a column, or a key)')
     .requiredOption('--output <file>', 'where to write the file')
     .addHelpText(
       'after',
@@ -406,6 +407,7 @@ Example:
             bom?: boolean;
             snapshot?: boolean;
             organizations?: boolean;
+            roles?: boolean;
             output: string;
           },
         ) => {
@@ -424,6 +426,7 @@ Example:
             bom: !!o.bom,
             keepSnapshot: !!o.snapshot,
             includeOrganizations: !!o.organizations,
+            includeRoles: !!o.roles,
           });
           const path = resolve(o.output);
           s.save(status.file!.id, path);
@@ -451,37 +454,41 @@ Example:
       '--organizations',
       'with each user’s organizations and organization roles (compares say who joined or left)',
     )
+    .option('--roles', 'with each user’s roles (compares say who gained or lost one)')
     .addHelpText(
       'after',
       '\nExample (cron, 02:00 every night):\n  0 2 * * * tenant-desk snapshot take --tenant all-production --json > /var/log/td-snapshots.json',
     )
     .action(
-      withSession(async (s, out, o: { tenant: string; query?: string; organizations?: boolean }) => {
-        const list = await s.tenants(o.tenant);
-        const taken: { tenant: string; snapshot?: unknown; error?: string }[] = [];
-        let failed = 0;
-        for (const t of list) {
-          try {
-            const status = await runExport(s, out, t, {
-              source: o.query ? { kind: 'query', q: o.query } : { kind: 'tenant' },
-              fields: [{ name: 'user_id' }],
-              format: 'ndjson',
-              bom: false,
-              keepSnapshot: true,
-              includeOrganizations: !!o.organizations,
-            });
-            taken.push({ tenant: t.label, snapshot: status.snapshot });
-            out.say(`${t.label}: snapshot ${status.snapshot!.id} of ${n(status.snapshot!.count)} users.`);
-          } catch (err) {
-            failed++;
-            const message = err instanceof CliError ? err.message : String((err as Error).message);
-            taken.push({ tenant: t.label, error: message });
-            out.note(`${t.label}: failed: ${message}`);
+      withSession(
+        async (s, out, o: { tenant: string; query?: string; organizations?: boolean; roles?: boolean }) => {
+          const list = await s.tenants(o.tenant);
+          const taken: { tenant: string; snapshot?: unknown; error?: string }[] = [];
+          let failed = 0;
+          for (const t of list) {
+            try {
+              const status = await runExport(s, out, t, {
+                source: o.query ? { kind: 'query', q: o.query } : { kind: 'tenant' },
+                fields: [{ name: 'user_id' }],
+                format: 'ndjson',
+                bom: false,
+                keepSnapshot: true,
+                includeOrganizations: !!o.organizations,
+                includeRoles: !!o.roles,
+              });
+              taken.push({ tenant: t.label, snapshot: status.snapshot });
+              out.say(`${t.label}: snapshot ${status.snapshot!.id} of ${n(status.snapshot!.count)} users.`);
+            } catch (err) {
+              failed++;
+              const message = err instanceof CliError ? err.message : String((err as Error).message);
+              taken.push({ tenant: t.label, error: message });
+              out.note(`${t.label}: failed: ${message}`);
+            }
           }
-        }
-        out.document(taken);
-        return failed ? EXIT.failed : EXIT.ok;
-      }),
+          out.document(taken);
+          return failed ? EXIT.failed : EXIT.ok;
+        },
+      ),
     );
   snapshot
     .command('list')
@@ -1180,6 +1187,7 @@ async function runExport(
     bom: boolean;
     keepSnapshot: boolean;
     includeOrganizations?: boolean;
+    includeRoles?: boolean;
   },
 ): Promise<ExportStatus> {
   const started = await s.call('exports:start', { tenantId: t.id, exportId: newId('cli-'), ...o });

@@ -72,6 +72,7 @@ export class CrossTenant {
         bom: false,
         keepSnapshot: true,
         includeOrganizations: false,
+        includeRoles: false,
       });
     const [sa, sb] = await Promise.all([snapshot(a.id, 'a'), snapshot(b.id, 'b')]);
     const failure = (s: ExportStatus, label: string) =>

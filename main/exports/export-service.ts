@@ -37,6 +37,7 @@ import { withRequestPolicy } from '../scheduler/rate-scheduler.js';
 import type { ManagementClient } from 'auth0';
 import type { SnapshotMeta } from '../snapshots/snapshot-file.js';
 import { allMembers, listOrganizations } from '../organizations/org-reads.js';
+import { readMembersPage } from '../roles/role-reads.js';
 import type { StoredProfile } from '../tenants/profile-store.js';
 import type { TaskContext, TaskEnd, TaskEngine, TaskKindModule } from '../tasks/engine.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -66,6 +67,7 @@ const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', ndjson: 'ndjson',
 const PHASE_WORDS: Record<ExportPhase, string> = {
   starting: 'Starting',
   organizations: 'Reading the organizations’ members',
+  roles: 'Reading the roles’ members',
   pending: 'Auth0 has queued the export',
   processing: 'Auth0 is exporting the users',
   downloading: 'Downloading and writing the file',
@@ -224,7 +226,17 @@ export class ExportService {
             this.update(ctx, { phase: 'organizations', users: n }),
           )
         : null;
-      const fields = memberships ? [...input.fields, { name: 'organizations' }] : input.fields;
+      // Each user's roles, from every role's members (the export has none of them either).
+      const roleHolders = input.includeRoles
+        ? await this.readRoleHolders(connection.management, signal, (n) =>
+            this.update(ctx, { phase: 'roles', users: n }),
+          )
+        : null;
+      const fields = [
+        ...input.fields,
+        ...(memberships ? [{ name: 'organizations' }] : []),
+        ...(roleHolders ? [{ name: 'roles' }] : []),
+      ];
       const fileSpec = { path: file.path, format: input.format, fields, bom: input.bom };
       const openSink = async (spec: SinkSpec) => {
         await this.o.engine.call('sink.open', { id: sinkId, spec });
@@ -232,7 +244,7 @@ export class ExportService {
       };
       /** Sends lines (or users' JSON) to the worker a megabyte at a time, waiting for each batch to be written. */
       const feed = async (lines: AsyncIterable<string>) => {
-        const texts = memberships ? withOrganizations(lines, memberships) : lines;
+        const texts = memberships || roleHolders ? withAccess(lines, memberships, roleHolders) : lines;
         let batch: string[] = [];
         let bytes = 0;
         const send = async () => {
@@ -286,6 +298,7 @@ export class ExportService {
         wholeExport &&
         !snapshot &&
         !memberships &&
+        !roleHolders &&
         (input.format === 'ndjson' ||
           (input.format === 'csv' &&
             input.fields.length <= AUTH0_CSV_MAX_FIELDS &&
@@ -475,6 +488,38 @@ export class ExportService {
   }
 
   /** The Auth0 export job this export waits for: asked for once, its id saved before anything else, found again on resume. */
+  /** Who holds which role: every role's members, by checkpoint (no limit), at the tenant's rate. */
+  private async readRoleHolders(
+    management: ManagementClient,
+    signal: AbortSignal,
+    progress: (members: number) => void,
+  ): Promise<Map<string, Record<string, true>>> {
+    const out = new Map<string, Record<string, true>>();
+    const roles: { id: string; name: string }[] = [];
+    for await (const r of await withRequestPolicy({ lane: 'job' }, () =>
+      management.roles.list({ per_page: 100 }),
+    ))
+      roles.push({ id: String(r.id), name: String(r.name ?? r.id) });
+    let n = 0;
+    for (const role of roles) {
+      let from: string | undefined;
+      do {
+        if (signal.aborted) throw signal.reason;
+        const page = await withRequestPolicy({ lane: 'job' }, () =>
+          readMembersPage(management, role.id, from, 100),
+        );
+        for (const m of page.members) {
+          const held = out.get(m.user_id) ?? Object.create(null);
+          held[role.name] = true;
+          out.set(m.user_id, held);
+          if (++n % 500 === 0) progress(n);
+        }
+        from = page.next ?? undefined;
+      } while (from);
+    }
+    return out;
+  }
+
   /** Who belongs to which organization, with their organization role names: every organization's members. */
   private async readMemberships(
     management: ManagementClient,
@@ -578,10 +623,14 @@ function fileName(profile: StoredProfile, source: ExportSource, format: ExportFo
   return `${safe(profile.label)}-${safe(what)}-users-${stamp}.${EXTENSIONS[format]}`;
 }
 
-/** Each user's text with their organizations added (a user in none gets `{}`: none is a value to compare too). */
-async function* withOrganizations(
+/**
+ * Each user's text with their organizations and/or roles added (a user in none gets `{}`: none is a value to compare
+ * too).
+ */
+async function* withAccess(
   lines: AsyncIterable<string>,
-  memberships: Map<string, Record<string, { roles: string[] }>>,
+  memberships: Map<string, Record<string, { roles: string[] }>> | null,
+  roleHolders: Map<string, Record<string, true>> | null,
 ): AsyncGenerator<string> {
   for await (const line of lines) {
     if (!line.trim()) {
@@ -596,8 +645,9 @@ async function* withOrganizations(
       yield line;
       continue;
     }
-    const orgs = typeof user.user_id === 'string' ? memberships.get(user.user_id) : undefined;
-    user.organizations = orgs ? { ...orgs } : {};
+    const id = typeof user.user_id === 'string' ? user.user_id : '';
+    if (memberships) user.organizations = { ...(memberships.get(id) ?? {}) };
+    if (roleHolders) user.roles = { ...(roleHolders.get(id) ?? {}) };
     yield JSON.stringify(user);
   }
 }

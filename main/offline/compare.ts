@@ -39,7 +39,7 @@ export function flatten(user: Record<string, unknown>): Map<string, string> {
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 32) {
       const entries = Object.entries(v);
       // No organization is said by no organizations.<name> path, not by an `organizations` field of its own.
-      if (entries.length === 0 && prefix !== 'organizations') out.set(prefix, '{}');
+      if (entries.length === 0 && prefix !== 'organizations' && prefix !== 'roles') out.set(prefix, '{}');
       for (const [k, x] of entries) walk(`${prefix}.${k}`, x, depth + 1);
     } else if (v !== undefined) out.set(prefix, JSON.stringify(v));
   };
@@ -50,12 +50,12 @@ export function flatten(user: Record<string, unknown>): Map<string, string> {
           out.set(`identities[${i}].${f}`, JSON.stringify(x));
       });
     } else if (
-      (k === 'app_metadata' || k === 'user_metadata' || k === 'organizations') &&
+      (k === 'app_metadata' || k === 'user_metadata' || k === 'organizations' || k === 'roles') &&
       v &&
       typeof v === 'object'
     )
-      // Organizations (an export with them): one path per organization, `organizations.<name>.roles`, so a compare
-      // says who joined or left one and gained or lost a role in it.
+      // Organizations and roles (an export with them): one path per organization, `organizations.<name>.roles`, and
+      // per role, `roles.<name>`, so a compare says who joined or left one, and who gained or lost a role.
       walk(k, v, 0);
     else if (v !== undefined) out.set(k, JSON.stringify(v));
   }

@@ -89,6 +89,8 @@ export type ExportPhase =
   | 'starting'
   /** Reading every organization's members (an export with each user's organizations). */
   | 'organizations'
+  /** Reading every role's members (an export with each user's roles). */
+  | 'roles'
   | 'pending'
   | 'processing'
   | 'downloading'
@@ -200,6 +202,12 @@ export const exportsChannels = {
          * a key in NDJSON and in the snapshot, so a compare says who joined or left and gained or lost a role.
          */
         includeOrganizations: z.boolean().default(false),
+        /**
+         * Each user's roles (read from every role's members: Auth0's users export has none), as `roles: { <name>:
+         * true }` — a column in a CSV or XLSX, a key in NDJSON and in the snapshot, so a compare says who gained or
+         * lost a role.
+         */
+        includeRoles: z.boolean().default(false),
       })
       .strict(),
     output: {} as ExportStatus,

@@ -66,6 +66,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
   const [bom, setBom] = useState(false);
   const [keep, setKeep] = useState(false);
   const [withOrgs, setWithOrgs] = useState(false);
+  const [withRoles, setWithRoles] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const [exportId, setExportId] = useState<string | null>(null);
@@ -120,6 +121,7 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
             bom: format === 'csv' && bom,
             keepSnapshot: keep,
             includeOrganizations: withOrgs,
+            includeRoles: withRoles,
           })
         : await useExportsStore.getState().exportSnapshot({
             snapshotId: target.snapshot.id,
@@ -342,6 +344,13 @@ export function ExportDialog({ target, onClose }: { target: ExportTarget; onClos
                 <input type="checkbox" checked={withOrgs} onChange={(e) => setWithOrgs(e.target.checked)} />
                 With each user&rsquo;s organizations and organization roles (read from every
                 organization&rsquo;s members; a snapshot compare then says who joined or left one)
+              </label>
+            )}
+            {target.kind === 'tenant' && (
+              <label className="inline">
+                <input type="checkbox" checked={withRoles} onChange={(e) => setWithRoles(e.target.checked)} />
+                With each user&rsquo;s roles (read from every role&rsquo;s members; a snapshot compare then
+                says who gained or lost one — an access review&rsquo;s first question)
               </label>
             )}
           </fieldset>

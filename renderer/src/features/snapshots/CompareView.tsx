@@ -222,9 +222,7 @@ function Items({
               <td>
                 {i.kind === 'changed' ? (
                   <>
-                    {i.fields
-                      .filter((f) => f !== 'organizations' && !f.startsWith('organizations.'))
-                      .join(', ')}
+                    {i.fields.filter((f) => !/^(organizations|roles)(\.|$)/.test(f)).join(', ')}
                     {membershipChanges(i.fields, i.before, i.after).length > 0 && (
                       <ul className="membership-changes">
                         {membershipChanges(i.fields, i.before, i.after).map((w) => (

@@ -1,7 +1,9 @@
-// A compared user's organization changes in words: joined or left an organization, gained or lost an organization
-// role in one — from the `organizations.<name>.roles` paths a snapshot taken with organizations holds.
+// A compared user's access changes in words: gained or lost a role (the `roles.<name>` paths of a snapshot taken with
+// roles), joined or left an organization, gained or lost an organization role in one (its `organizations.<name>.roles`
+// paths).
 
 const ROLES_PATH = /^organizations\.(.+)\.roles$/;
+const ROLE_PATH = /^roles\.(.+)$/;
 
 function rolesOf(v: unknown): string[] | null {
   if (v === undefined || v === null) return null;
@@ -23,6 +25,14 @@ export function membershipChanges(
 ): string[] {
   const out: string[] = [];
   for (const f of fields) {
+    const role = ROLE_PATH.exec(f);
+    if (role) {
+      const had = before?.[f] !== undefined && before[f] !== null;
+      const has = after?.[f] !== undefined && after[f] !== null;
+      if (!had && has) out.push(`gained role ${role[1]}`);
+      else if (had && !has) out.push(`lost role ${role[1]}`);
+      continue;
+    }
     const m = ROLES_PATH.exec(f);
     if (!m) continue;
     const org = m[1]!;
