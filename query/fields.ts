@@ -27,6 +27,8 @@ export interface FieldRules {
   refusal(kind: 'wildcard' | 'range', field: string): string | null;
   /** `email:*@domain` answered from a derived `email.domain` key. */
   readonly emailDomain: boolean;
+  /** Keys of Tenant Desk's own, beyond Auth0's syntax (only offline snapshots have them: see SNAPSHOT_USER_RULES). */
+  readonly extensions?: (record: SearchRecord, emit: (field: string, key: string) => void) => void;
 }
 
 const userMetadataRefusal = (kind: 'wildcard' | 'range', field: string) =>
@@ -72,6 +74,23 @@ export const USER_RULES: FieldRules = {
   deep: ['app_metadata', 'user_metadata'],
   refusal: userMetadataRefusal,
   emailDomain: true,
+};
+
+/**
+ * A snapshot's users: Auth0's rules, plus two fields of Tenant Desk's own that Auth0's search does not have — `roles`
+ * (the names of the roles a user holds) and `organizations` (the names of their organizations), from a snapshot taken
+ * with them (`roles: { <name>: true }`, `organizations: { <name>: { roles } }`). The local tenant and every search of a
+ * live tenant keep USER_RULES, so these never leak into Auth0's syntax.
+ */
+export const SNAPSHOT_USER_RULES: FieldRules = {
+  ...USER_RULES,
+  extensions(record, emit) {
+    for (const field of ['roles', 'organizations'] as const) {
+      const held = record[field];
+      if (held && typeof held === 'object' && !Array.isArray(held))
+        for (const name of Object.keys(held)) if (name) emit(field, name);
+    }
+  },
 };
 
 export const LOG_RULES: FieldRules = {
@@ -171,6 +190,7 @@ export function termsOf(rules: FieldRules, record: SearchRecord): string[] {
       }
   }
   for (const f of rules.deep) flatten(f, record[f], emit);
+  rules.extensions?.(record, emit);
   const exists = new Set<string>();
   for (const f of fields) {
     terms.push(HAS, f);

@@ -7,6 +7,7 @@ export {
   HAS,
   LOG_RULES,
   USER_RULES,
+  SNAPSHOT_USER_RULES,
   compareSortValues,
   numericKeys,
   sortValue,

@@ -22,6 +22,7 @@ import {
   QueryError,
   sortValue,
   termsOf,
+  SNAPSHOT_USER_RULES,
   USER_RULES,
   type Postings,
   type RangeBounds,
@@ -210,7 +211,7 @@ export class SnapshotWriter {
       ...INDEXED_SORTS.map((f) => sqlSortValue(sortValue(USER_RULES, user, f))),
     );
     const low = doc & (CHUNK - 1);
-    const terms = termsOf(USER_RULES, user);
+    const terms = termsOf(SNAPSHOT_USER_RULES, user);
     for (let i = 0; i < terms.length; i += 2) {
       let keys = this.chunkPostings.get(terms[i]!);
       if (keys === undefined) this.chunkPostings.set(terms[i]!, (keys = new Map()));
@@ -581,7 +582,7 @@ export class SnapshotReader implements Postings {
     q: string | undefined,
     opts: { sort?: string; offset: number; limit: number },
   ): { total: number; users: SearchRecord[] } {
-    const matches = evaluate(USER_RULES, parse(q), this);
+    const matches = evaluate(SNAPSHOT_USER_RULES, parse(q), this);
     const total = matches.count();
     if (!opts.sort) return { total, users: this.fetch(matches.slice(opts.offset, opts.limit)) };
     const { field, dir } = parseSort(opts.sort);
@@ -604,7 +605,7 @@ export class SnapshotReader implements Postings {
 
   /** Every matching user, in export order, a batch at a time (exports and comparisons of a snapshot). */
   *matching(q: string | undefined): Generator<SearchRecord> {
-    const matches = evaluate(USER_RULES, parse(q), this);
+    const matches = evaluate(SNAPSHOT_USER_RULES, parse(q), this);
     let batch: number[] = [];
     for (const d of matches) {
       batch.push(d);

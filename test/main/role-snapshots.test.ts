@@ -78,6 +78,24 @@ it('keeps each user’s roles from the roles’ members, and a compare says who 
     expect(Object.keys(line.roles).sort(), line.user_id).toEqual(expected);
   }
   expect(lines.filter((l) => l.roles.Admin).length).toBe(holdersOf(admin.id).size);
+  // `roles:` is Tenant Desk's own field, offline only: the snapshot answers it; a live search (Auth0's syntax) doesn't.
+  const found = await call<{ total: number; users: { user_id: string }[] }>('snapshots:search', {
+    snapshotId: first.snapshot!.id,
+    q: 'roles:Admin',
+    page: 0,
+    perPage: 100,
+  });
+  expect(found.total).toBe(holdersOf(admin.id).size);
+  expect(found.users.map((u) => u.user_id).sort()).toEqual([...holdersOf(admin.id)].sort().slice(0, 100));
+  const both = await call<{ total: number }>('snapshots:search', {
+    snapshotId: first.snapshot!.id,
+    q: 'roles:Admin AND NOT blocked:true',
+    page: 0,
+    perPage: 10,
+  });
+  expect(both.total).toBe([...holdersOf(admin.id)].filter((u) => !store.users.get(u)?.blocked).length);
+  const live = await call<{ total: number }>('users:search', { tenantId: tenant.id, q: 'roles:Admin' });
+  expect(live.total).toBe(0);
 
   // One user becomes an Admin, one Admin loses it.
   const newcomer = lines.find((l) => !l.roles.Admin)!.user_id;
