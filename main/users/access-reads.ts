@@ -26,37 +26,32 @@ export function dateOf(value: unknown): string | undefined {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
+/** The items of a paged list, page after page, at most MAX_ITEMS of them. */
+async function firstItems(pages: AsyncIterable<unknown>): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const item of pages) {
+    out.push(item as Record<string, unknown>);
+    if (out.length >= MAX_ITEMS) break;
+  }
+  return out;
+}
+
 export async function listSessions(
   api: ManagementClient,
   userId: string,
 ): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for await (const s of await api.users.sessions.list(userId, { take: 100 })) {
-    out.push(s as Record<string, unknown>);
-    if (out.length >= MAX_ITEMS) break;
-  }
-  return out;
+  return firstItems(await api.users.sessions.list(userId, { take: 100 }));
 }
 
 export async function listRefreshTokens(
   api: ManagementClient,
   userId: string,
 ): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for await (const t of await api.users.refreshToken.list(userId, { take: 100 })) {
-    out.push(t as Record<string, unknown>);
-    if (out.length >= MAX_ITEMS) break;
-  }
-  return out;
+  return firstItems(await api.users.refreshToken.list(userId, { take: 100 }));
 }
 
 export async function listGrants(api: ManagementClient, userId: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for await (const g of await api.userGrants.list({ user_id: userId, per_page: 100 })) {
-    out.push(g as Record<string, unknown>);
-    if (out.length >= MAX_ITEMS) break;
-  }
-  return out;
+  return firstItems(await api.userGrants.list({ user_id: userId, per_page: 100 }));
 }
 
 export function sessionView(s: Record<string, unknown>, names: Map<string, string>): SessionView {

@@ -21,6 +21,26 @@ export const orgNameSchema = z
 const roleIdSchema = z.string().min(1).max(64);
 const invitationIdSchema = z.string().regex(/^uinv_[A-Za-z0-9]{1,64}$/, 'Not an invitation id');
 
+/** Members added to or removed from an organization (a few at a time: more go through Bulk edits). */
+const membersInput = z
+  .object({
+    tenantId: idSchema,
+    orgId: orgIdSchema,
+    userIds: z.array(userIdSchema).min(1).max(50),
+    guard: guardSchema,
+  })
+  .strict();
+/** Organization roles given to or taken from one member. */
+const memberRolesInput = z
+  .object({
+    tenantId: idSchema,
+    orgId: orgIdSchema,
+    userId: userIdSchema,
+    roleIds: z.array(roleIdSchema).min(1).max(50),
+    guard: guardSchema,
+  })
+  .strict();
+
 export interface OrganizationSummary {
   id: string;
   name: string;
@@ -168,58 +188,28 @@ export const organizationsChannels = {
     tenant: byTenantId,
   },
   'orgs:add-members': {
-    input: z
-      .object({
-        tenantId: idSchema,
-        orgId: orgIdSchema,
-        userIds: z.array(userIdSchema).min(1).max(50),
-        guard: guardSchema,
-      })
-      .strict(),
+    input: membersInput,
     output: {} as { added: number },
     needs: 'orgs:members' as Capability,
     risk: (): WriteRisk => 'write',
     tenant: byTenantId,
   },
   'orgs:remove-members': {
-    input: z
-      .object({
-        tenantId: idSchema,
-        orgId: orgIdSchema,
-        userIds: z.array(userIdSchema).min(1).max(50),
-        guard: guardSchema,
-      })
-      .strict(),
+    input: membersInput,
     output: {} as { removed: number },
     needs: 'orgs:members' as Capability,
     risk: (): WriteRisk => 'destructive',
     tenant: byTenantId,
   },
   'orgs:assign-member-roles': {
-    input: z
-      .object({
-        tenantId: idSchema,
-        orgId: orgIdSchema,
-        userId: userIdSchema,
-        roleIds: z.array(roleIdSchema).min(1).max(50),
-        guard: guardSchema,
-      })
-      .strict(),
+    input: memberRolesInput,
     output: {} as RoleSummary[],
     needs: 'orgs:member-roles' as Capability,
     risk: (): WriteRisk => 'write',
     tenant: byTenantId,
   },
   'orgs:remove-member-roles': {
-    input: z
-      .object({
-        tenantId: idSchema,
-        orgId: orgIdSchema,
-        userId: userIdSchema,
-        roleIds: z.array(roleIdSchema).min(1).max(50),
-        guard: guardSchema,
-      })
-      .strict(),
+    input: memberRolesInput,
     output: {} as RoleSummary[],
     needs: 'orgs:member-roles' as Capability,
     risk: (): WriteRisk => 'destructive',

@@ -223,13 +223,7 @@ function Items({
                 {i.kind === 'changed' ? (
                   <>
                     {i.fields.filter((f) => !/^(organizations|roles)(\.|$)/.test(f)).join(', ')}
-                    {membershipChanges(i.fields, i.before, i.after).length > 0 && (
-                      <ul className="membership-changes">
-                        {membershipChanges(i.fields, i.before, i.after).map((w) => (
-                          <li key={w}>{w}</li>
-                        ))}
-                      </ul>
-                    )}
+                    <MembershipChanges item={i} />
                   </>
                 ) : i.kind === 'added' ? (
                   words.added
@@ -274,4 +268,17 @@ function summary(user: Record<string, unknown> | undefined) {
     user.created_at && `created ${String(user.created_at).slice(0, 10)}`,
   ];
   return <span className="muted">{bits.filter(Boolean).join(' · ')}</span>;
+}
+
+/** A compared user's role and organization changes in words, listed once they are worked out. */
+function MembershipChanges({ item }: { item: CompareItem }) {
+  const changes = membershipChanges(item.fields, item.before, item.after);
+  if (changes.length === 0) return null;
+  return (
+    <ul className="membership-changes">
+      {changes.map((w) => (
+        <li key={w}>{w}</li>
+      ))}
+    </ul>
+  );
 }
