@@ -3,7 +3,8 @@
 // token in one write, which bulk edits run for many users. A revoke sent twice has the effect of one; one that finds
 // the thing already gone says so instead of sending anything.
 import { z } from 'zod';
-import { channels, type ChannelParsedInput } from '../../../preload/contract.js';
+import type { ManagementClient } from 'auth0';
+import { channels, type Capability, type ChannelParsedInput } from '../../../preload/contract.js';
 import { listGrants, listRefreshTokens, listSessions } from '../../users/access-reads.js';
 import { operation, SkipWrite, type PendingWrite } from '../operation.js';
 
@@ -24,94 +25,85 @@ const ids = (list: Record<string, unknown>[]) => list.map((x) => String(x.id ?? 
 
 // ---------- one of each ----------
 
-type SessionInput = ChannelParsedInput<'users:revoke-session'>;
-export const revokeSession = operation<SessionInput, Record<string, unknown>, { ok: true }>({
+type OneChannel = 'users:revoke-session' | 'users:revoke-refresh-token' | 'users:revoke-grant';
+
+/**
+ * Revoking one session, refresh token or consent: read the user's list first, so an id that is not this user's (or is
+ * gone already) is refused in words with nothing sent; delete it by id; read back by whether it is still listed.
+ */
+function revokeOne<C extends OneChannel>(o: {
+  channel: C;
+  name: string;
+  needs: Capability;
+  /** The input field naming the thing revoked. */
+  key: 'sessionId' | 'tokenId' | 'grantId';
+  list: (management: ManagementClient, userId: string) => Promise<Record<string, unknown>[]>;
+  remove: (management: ManagementClient, id: string) => Promise<unknown>;
+  /** Why nothing is sent when it is no longer listed. */
+  gone: string;
+  audit: (item: Record<string, unknown>) => unknown;
+}) {
+  const idOf = (input: ChannelParsedInput<C>) => (input as Record<string, unknown>)[o.key] as string;
+  return operation<ChannelParsedInput<C>, Record<string, unknown>, { ok: true }>({
+    name: o.name,
+    input: channels[o.channel].input,
+    risk: o.channel,
+    needs: o.needs,
+    action: o.name,
+    target: (i) => i.userId,
+    mayRepeat: true,
+    async before({ management }, input) {
+      const item = (await o.list(management, input.userId)).find((x) => x.id === idOf(input));
+      if (!item) throw new SkipWrite(o.gone);
+      return item;
+    },
+    async apply({ management }, input) {
+      await goneIsDone(() => o.remove(management, idOf(input)));
+      return { ok: true };
+    },
+    audit: { before: o.audit },
+    intent: (input) => ({ [o.key]: idOf(input) }),
+    async readBack({ management }, entry) {
+      const id = intentId(entry, o.key);
+      const left = ids(await o.list(management, entry.target!));
+      return { resolution: id && left.includes(id) ? 'not-applied' : 'applied' };
+    },
+  });
+}
+
+export const revokeSession = revokeOne({
+  channel: 'users:revoke-session',
   name: 'user.revoke-session',
-  input: channels['users:revoke-session'].input,
-  risk: 'users:revoke-session',
   needs: 'sessions:revoke',
-  action: 'user.revoke-session',
-  target: (i) => i.userId,
-  mayRepeat: true,
-  async before({ management }, input) {
-    const session = (await listSessions(management, input.userId)).find((s) => s.id === input.sessionId);
-    if (!session)
-      throw new SkipWrite('That session has already ended: it is no longer listed for this user.');
-    return session;
-  },
-  async apply({ management }, input) {
-    await goneIsDone(() => management.sessions.delete(input.sessionId));
-    return { ok: true };
-  },
-  audit: {
-    before: (s) => ({
-      session: { id: s.id, ip: (s.device as { last_ip?: string } | undefined)?.last_ip, clients: s.clients },
-    }),
-  },
-  intent: (input) => ({ sessionId: input.sessionId }),
-  async readBack({ management }, entry) {
-    const id = intentId(entry, 'sessionId');
-    const left = ids(await listSessions(management, entry.target!));
-    return { resolution: id && left.includes(id) ? 'not-applied' : 'applied' };
-  },
+  key: 'sessionId',
+  list: listSessions,
+  remove: (management, id) => management.sessions.delete(id),
+  gone: 'That session has already ended: it is no longer listed for this user.',
+  audit: (s) => ({
+    session: { id: s.id, ip: (s.device as { last_ip?: string } | undefined)?.last_ip, clients: s.clients },
+  }),
 });
 
-type TokenInput = ChannelParsedInput<'users:revoke-refresh-token'>;
-export const revokeRefreshToken = operation<TokenInput, Record<string, unknown>, { ok: true }>({
+export const revokeRefreshToken = revokeOne({
+  channel: 'users:revoke-refresh-token',
   name: 'user.revoke-refresh-token',
-  input: channels['users:revoke-refresh-token'].input,
-  risk: 'users:revoke-refresh-token',
   needs: 'refresh-tokens:revoke',
-  action: 'user.revoke-refresh-token',
-  target: (i) => i.userId,
-  mayRepeat: true,
-  async before({ management }, input) {
-    const token = (await listRefreshTokens(management, input.userId)).find((t) => t.id === input.tokenId);
-    if (!token) throw new SkipWrite('That refresh token is already revoked or expired.');
-    return token;
-  },
-  async apply({ management }, input) {
-    await goneIsDone(() => management.refreshTokens.delete(input.tokenId));
-    return { ok: true };
-  },
-  audit: {
-    before: (t) => ({ refresh_token: { id: t.id, client_id: t.client_id, session_id: t.session_id } }),
-  },
-  intent: (input) => ({ tokenId: input.tokenId }),
-  async readBack({ management }, entry) {
-    const id = intentId(entry, 'tokenId');
-    const left = ids(await listRefreshTokens(management, entry.target!));
-    return { resolution: id && left.includes(id) ? 'not-applied' : 'applied' };
-  },
+  key: 'tokenId',
+  list: listRefreshTokens,
+  remove: (management, id) => management.refreshTokens.delete(id),
+  gone: 'That refresh token is already revoked or expired.',
+  audit: (t) => ({ refresh_token: { id: t.id, client_id: t.client_id, session_id: t.session_id } }),
 });
 
-type GrantInput = ChannelParsedInput<'users:revoke-grant'>;
-export const revokeGrant = operation<GrantInput, Record<string, unknown>, { ok: true }>({
+export const revokeGrant = revokeOne({
+  channel: 'users:revoke-grant',
   name: 'user.revoke-grant',
-  input: channels['users:revoke-grant'].input,
-  risk: 'users:revoke-grant',
   needs: 'grants:revoke',
-  action: 'user.revoke-grant',
-  target: (i) => i.userId,
-  mayRepeat: true,
-  async before({ management }, input) {
-    const grant = (await listGrants(management, input.userId)).find((g) => g.id === input.grantId);
-    if (!grant) throw new SkipWrite('That consent was already revoked.');
-    return grant;
-  },
-  async apply({ management }, input) {
-    await goneIsDone(() => management.userGrants.delete(input.grantId));
-    return { ok: true };
-  },
-  audit: {
-    before: (g) => ({ grant: { id: g.id, client_id: g.clientID, audience: g.audience, scope: g.scope } }),
-  },
-  intent: (input) => ({ grantId: input.grantId }),
-  async readBack({ management }, entry) {
-    const id = intentId(entry, 'grantId');
-    const left = ids(await listGrants(management, entry.target!));
-    return { resolution: id && left.includes(id) ? 'not-applied' : 'applied' };
-  },
+  key: 'grantId',
+  list: listGrants,
+  remove: (management, id) => management.userGrants.delete(id),
+  gone: 'That consent was already revoked.',
+  audit: (g) => ({ grant: { id: g.id, client_id: g.clientID, audience: g.audience, scope: g.scope } }),
 });
 
 type MethodInput = ChannelParsedInput<'users:delete-authentication-method'>;
