@@ -29,13 +29,25 @@ export interface Postings {
    * Documents with a key of this field that passes `test`; every such key contains `literal` (a pre-filter a
    * backend may use; the test decides). A null test: containing `literal` is the whole test (`*son*`).
    */
-  scan(field: string, literal: string, test: ((key: string) => boolean) | null, out: Bitset): void;
+  scan(
+    field: string,
+    literal: string,
+    test: ((key: string) => boolean) | null,
+    out: Bitset,
+    /** The `*` pattern `test` matches (U+0000 an escaped star), for a backend that matches it itself. */
+    glob?: string,
+  ): void;
   /** Whether every key of the field is a number. */
   numeric(field: string): boolean;
   /** Documents with a key of this field inside the bounds (see `inRange` for exactly which). */
   range(field: string, bounds: RangeBounds, out: Bitset): void;
   /** The record of a document (phrases are checked against the value itself). */
   record(doc: number): SearchRecord | undefined;
+  /**
+   * Documents whose value of a word field has these words in this order, next to each other — for a backend that
+   * keeps each value's words; without it, candidates holding every word are checked against their records.
+   */
+  phrase?(field: string, words: string[], out: Bitset): void;
 }
 
 /**
@@ -140,6 +152,10 @@ function term(
     if (ws.length === 1) p.exact(field, ws[0]!, out);
     return;
   }
+  if (p.phrase) {
+    p.phrase(field, ws, out);
+    return;
+  }
   const candidates = p.empty();
   p.exact(field, ws[0]!, candidates);
   for (const w of ws.slice(1)) {
@@ -180,5 +196,5 @@ function wildcard(rules: FieldRules, p: Postings, field: string, pattern: string
   }
   const longest = pieces.reduce((a, b) => (b.length > a.length ? b : a), '').replaceAll('\u0000', '*');
   const containsOnly = pieces.length === 3 && pieces[0] === '' && pieces[2] === '';
-  p.scan(field, longest, containsOnly ? null : globMatcher(folded), out);
+  p.scan(field, longest, containsOnly ? null : globMatcher(folded), out, folded);
 }

@@ -12,6 +12,7 @@ export {
   numericKeys,
   sortValue,
   termsOf,
+  words,
   type FieldRules,
   type SearchRecord,
 } from './fields.js';

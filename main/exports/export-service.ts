@@ -205,7 +205,7 @@ export class ExportService {
       const connection = this.o.tenants.connection(profile.id);
       const snapshotSpec: SinkSpec['snapshot'] = snapshot
         ? {
-            path: join(this.o.snapshotsDir, `${snapshot.id}.sqlite`),
+            path: join(this.o.snapshotsDir, `${snapshot.id}.duckdb`),
             meta: {
               id: snapshot.id,
               tenantId: profile.id,

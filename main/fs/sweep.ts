@@ -24,10 +24,10 @@ const defaultAlive = (pid: number) => pid === process.pid || processAlive(pid);
  * Names of files that live no longer than the process that wrote them, with its id: `.name.PID.hex.tmp` (atomic
  * writes), `name.PID.part` (being written: snapshots, downloads, uploads) and `name.PID.session` (whole, but useful
  * to that run only: comparisons, downloads not yet saved, finished uploads), each with SQLite's side files
- * `-journal`, `-wal`, `-shm`.
+ * `-journal`, `-wal`, `-shm` and DuckDB's `.wal`. A folder named so (DuckDB's spill folder) goes whole.
  */
 export const TEMP_NAME =
-  /^(?:\..+\.(\d+)\.[0-9a-f]+\.tmp|.+\.(\d+)\.(?:part|session)(?:-journal|-wal|-shm)?)$/;
+  /^(?:\..+\.(\d+)\.[0-9a-f]+\.tmp|.+\.(\d+)\.(?:part|session)(?:-journal|-wal|-shm|\.wal)?)$/;
 
 /** The id of the process a temporary file belongs to, or null when the name is no temporary file of ours. */
 export function tempOwner(name: string): number | null {
@@ -64,6 +64,14 @@ export function sweepTemporary(
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
+      const owner = tempOwner(e.name);
+      if (owner !== null) {
+        if (!alive(owner)) {
+          rmSync(path, { recursive: true, force: true });
+          removed.push(path);
+        }
+        continue;
+      }
       if (depth > 0 && e.name !== 'node_modules') removed.push(...sweepTemporary(path, depth - 1, alive));
       continue;
     }

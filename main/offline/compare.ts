@@ -74,13 +74,42 @@ function schema(db: Database.Database) {
   `);
 }
 
-export function compareSnapshots(
+/**
+ * Two snapshots matched by user_id, in one DuckDB query over both: only the users whose record differs as text come
+ * out (added, removed, or the same user written differently), in user_id order; and how many users both hold.
+ */
+async function diffByUserId(
+  before: SnapshotReader,
+  after: SnapshotReader,
+): Promise<{ matched: number; pairs: AsyncGenerator<{ key: string; a?: string; b?: string }> }> {
+  const [a, b] = [before.tables, after.tables];
+  const c = before.tables.connection;
+  const matched = Number(
+    (
+      await c.runAndReadAll(`SELECT count(*) FROM ${a.keys} x JOIN ${b.keys} y ON x.user_id = y.user_id`)
+    ).getRowsJS()[0]![0] as bigint,
+  );
+  const side = (t: typeof a) =>
+    `SELECT k.user_id AS id, r.json AS j FROM ${t.records} r POSITIONAL JOIN ${t.keys} k`;
+  const result = await c.stream(
+    `SELECT coalesce(x.id, y.id) AS id, x.j, y.j FROM (${side(a)}) x FULL OUTER JOIN (${side(b)}) y ON x.id = y.id
+     WHERE x.j IS DISTINCT FROM y.j ORDER BY id`,
+  );
+  async function* pairs() {
+    for await (const rows of result.yieldRowsJs())
+      for (const [key, x, y] of rows as [string, string | null, string | null][])
+        yield { key, ...(x !== null ? { a: x } : {}), ...(y !== null ? { b: y } : {}) };
+  }
+  return { matched, pairs: pairs() };
+}
+
+export async function compareSnapshots(
   before: SnapshotReader,
   after: SnapshotReader,
   outPath: string,
   progress: (done: number, total: number) => void,
   options: CompareOptions = {},
-): CompareCounts {
+): Promise<CompareCounts> {
   const key = options.key ?? 'user_id';
   const chosen = options.fields ?? null;
   const byUserId = key === 'user_id';
@@ -103,9 +132,9 @@ export function compareSnapshots(
     const total = before.count + after.count;
     let done = 0;
     /** One side's users in key order, without those lacking a key (counted), duplicates counted. */
-    function* keyed(reader: SnapshotReader) {
+    async function* keyed(reader: SnapshotReader) {
       let last: string | null = null;
-      for (const item of reader.byKey(key)) {
+      for await (const item of reader.byKey(key)) {
         if (item.key === null) {
           withoutKey++;
           done++;
@@ -116,10 +145,6 @@ export function compareSnapshots(
         yield item as { key: string; user: Record<string, unknown> };
       }
     }
-    const a = keyed(before);
-    const b = keyed(after);
-    let x = a.next();
-    let y = b.next();
     db.exec('BEGIN');
     const add = (
       kind: CompareKind,
@@ -143,42 +168,76 @@ export function compareSnapshots(
       for (const f of fields) insertField.run(f, r.lastInsertRowid);
       counts[kind]++;
     };
-    type Keyed = { key: string; user: Record<string, unknown> };
-    while (!x.done || !y.done) {
-      const xa = x.done ? null : (x.value as Keyed);
-      const yb = y.done ? null : (y.value as Keyed);
-      const c = !xa ? 1 : !yb ? -1 : order(xa.key, yb.key);
-      if (c < 0) {
-        add('removed', xa!.user, [], xa!.user, undefined, xa!.key);
-        x = a.next();
-        done++;
-      } else if (c > 0) {
-        add('added', yb!.user, [], undefined, yb!.user, yb!.key);
-        y = b.next();
-        done++;
-      } else {
-        const fa = flatten(xa!.user);
-        const fb = flatten(yb!.user);
-        const fields = [...new Set([...fa.keys(), ...fb.keys()])]
-          .filter((k) => fa.get(k) !== fb.get(k) && (!chosen || underFields(k, chosen)))
-          .sort();
-        if (fields.length === 0) counts.unchanged++;
-        else {
-          const pick = (m: Map<string, string>) =>
-            Object.fromEntries(
-              fields.filter((f) => m.has(f)).map((f) => [f, JSON.parse(m.get(f)!) as unknown]),
-            );
-          add('changed', yb!.user, fields, pick(fa), pick(fb), yb!.key, xa!.user);
-          for (const f of fields) fieldCounts.set(f, (fieldCounts.get(f) ?? 0) + 1);
-        }
-        x = a.next();
-        y = b.next();
-        done += 2;
+    /** One user of both sides: changed when a chosen field differs. */
+    const both = (key: string, xu: Record<string, unknown>, yu: Record<string, unknown>) => {
+      const fa = flatten(xu);
+      const fb = flatten(yu);
+      const fields = [...new Set([...fa.keys(), ...fb.keys()])]
+        .filter((k) => fa.get(k) !== fb.get(k) && (!chosen || underFields(k, chosen)))
+        .sort();
+      if (fields.length === 0) counts.unchanged++;
+      else {
+        const pick = (m: Map<string, string>) =>
+          Object.fromEntries(
+            fields.filter((f) => m.has(f)).map((f) => [f, JSON.parse(m.get(f)!) as unknown]),
+          );
+        add('changed', yu, fields, pick(fa), pick(fb), key, xu);
+        for (const f of fields) fieldCounts.set(f, (fieldCounts.get(f) ?? 0) + 1);
       }
+    };
+    const step = () => {
       if (done % 20_000 < 2) {
         db.exec('COMMIT');
         db.exec('BEGIN');
         progress(done, total);
+      }
+    };
+    if (byUserId) {
+      // Users whose records are the same text are unchanged without being read; the rest come in user_id order.
+      const { matched, pairs } = await diffByUserId(before, after);
+      let matchedSeen = 0;
+      for await (const p of pairs) {
+        if (p.a === undefined) {
+          const u = JSON.parse(p.b!) as Record<string, unknown>;
+          add('added', u, [], undefined, u, p.key);
+          done++;
+        } else if (p.b === undefined) {
+          const u = JSON.parse(p.a) as Record<string, unknown>;
+          add('removed', u, [], u, undefined, p.key);
+          done++;
+        } else {
+          both(p.key, JSON.parse(p.a) as Record<string, unknown>, JSON.parse(p.b) as Record<string, unknown>);
+          matchedSeen++;
+          done += 2;
+        }
+        step();
+      }
+      counts.unchanged += matched - matchedSeen;
+    } else {
+      const a = keyed(before);
+      const b = keyed(after);
+      let x = await a.next();
+      let y = await b.next();
+      type Keyed = { key: string; user: Record<string, unknown> };
+      while (!x.done || !y.done) {
+        const xa = x.done ? null : (x.value as Keyed);
+        const yb = y.done ? null : (y.value as Keyed);
+        const c = !xa ? 1 : !yb ? -1 : order(xa.key, yb.key);
+        if (c < 0) {
+          add('removed', xa!.user, [], xa!.user, undefined, xa!.key);
+          x = await a.next();
+          done++;
+        } else if (c > 0) {
+          add('added', yb!.user, [], undefined, yb!.user, yb!.key);
+          y = await b.next();
+          done++;
+        } else {
+          both(yb!.key, xa!.user, yb!.user);
+          x = await a.next();
+          y = await b.next();
+          done += 2;
+        }
+        step();
       }
     }
     const result: CompareCounts = {

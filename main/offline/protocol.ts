@@ -73,6 +73,7 @@ export const workerMethods = {
   ),
   'snapshot.user': method<Auth0User>()(z.object({ path, userId: z.string().min(1).max(512) }).strict()),
   'snapshot.close': method<true>()(z.object({ path }).strict()),
+  'snapshot.convert': method<SnapshotMeta>()(z.object({ from: path, to: path }).strict()),
   'snapshot.export': method<SinkResult, { read: number }>()(
     z.object({ id, path, q: z.string().max(4000), spec: sinkSpecSchema }).strict(),
   ),

@@ -135,7 +135,7 @@ export class Sink {
     let snapshot: SnapshotMeta | undefined;
     try {
       snapshot =
-        this.snapshot && this.spec.snapshot ? this.snapshot.finish(this.spec.snapshot.meta) : undefined;
+        this.snapshot && this.spec.snapshot ? await this.snapshot.finish(this.spec.snapshot.meta) : undefined;
     } catch (err) {
       throw new OfflineError('validation', `Cannot keep this as a snapshot: ${(err as Error).message}.`);
     }

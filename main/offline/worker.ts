@@ -8,7 +8,7 @@ import { openUsersFile } from './open-users-file.js';
 import { prepareImport } from '../imports/import-file.js';
 import { asOfflineError, OfflineError } from './offline-error.js';
 import { Sink } from './sink.js';
-import { SnapshotReader } from '../snapshots/snapshot-file.js';
+import { convertLegacySnapshot, SnapshotReader } from '../snapshots/snapshot-file.js';
 import { QueryError } from '../../query/index.js';
 import type { Auth0User } from '../../preload/contract.js';
 import {
@@ -23,27 +23,26 @@ const port = parentPort;
 if (!port) throw new Error('the offline worker runs in a worker thread');
 
 const sinks = new Map<string, { sink: Sink; signal: { aborted: boolean } }>();
-/** Open snapshots, the most recently used last; a few are kept open. */
-const readers = new Map<string, SnapshotReader>();
+/** Open snapshots, the most recently used last; a few are kept open (each opened once, however many ask). */
+const readers = new Map<string, Promise<SnapshotReader>>();
 const READERS_OPEN = 6;
 
-function reader(path: string): SnapshotReader {
+async function reader(path: string): Promise<SnapshotReader> {
   let r = readers.get(path);
   if (r) {
     readers.delete(path);
     readers.set(path, r);
     return r;
   }
-  try {
-    r = new SnapshotReader(path);
-  } catch (err) {
+  r = SnapshotReader.open(path).catch((err: unknown) => {
+    readers.delete(path);
     throw new OfflineError('not_found', `The snapshot cannot be opened: ${(err as Error).message}`);
-  }
+  });
   readers.set(path, r);
   for (const [p, old] of readers) {
     if (readers.size <= READERS_OPEN) break;
-    old.close();
     readers.delete(p);
+    void old.then((o) => o.close()).catch(() => undefined);
   }
   return r;
 }
@@ -100,23 +99,26 @@ const methods: WorkerImplementation = {
       sinks.delete(id);
     }
   },
-  'snapshot.meta': ({ path }) => reader(path).meta,
-  'snapshot.query': ({ path, q, sort, offset, limit }) => {
+  'snapshot.meta': async ({ path }) => (await reader(path)).meta,
+  'snapshot.query': async ({ path, q, sort, offset, limit }) => {
     const t0 = performance.now();
-    const r = reader(path).query(q, { offset, limit, ...(sort ? { sort } : {}) });
+    const r = await (await reader(path)).query(q, { offset, limit, ...(sort ? { sort } : {}) });
     // A snapshot keeps each user as Auth0 gave it (users are checked on the way in).
     return { total: r.total, users: r.users as Auth0User[], ms: performance.now() - t0 };
   },
-  'snapshot.user': ({ path, userId }) => {
-    const u = reader(path).user(userId);
+  'snapshot.user': async ({ path, userId }) => {
+    const u = await (await reader(path)).user(userId);
     if (!u) throw new OfflineError('not_found', 'That user is not in this snapshot.');
     return u as Auth0User;
   },
-  'snapshot.close': ({ path }) => {
-    readers.get(path)?.close();
+  'snapshot.close': async ({ path }): Promise<true> => {
+    const r = readers.get(path);
     readers.delete(path);
+    await r?.then((o) => o.close()).catch(() => undefined);
     return true;
   },
+  /** A snapshot of the earlier format rewritten in this one (the caller removes the old file). */
+  'snapshot.convert': ({ from, to }) => convertLegacySnapshot(from, to),
   /** A snapshot's users (every one, or a query's matches) into a sink writing a file. */
   'snapshot.export': async ({ id, path, q, spec }, progress) => {
     const sink = new Sink(spec);
@@ -124,7 +126,7 @@ const methods: WorkerImplementation = {
     sinks.set(id, { sink, signal });
     try {
       let batch: Record<string, unknown>[] = [];
-      for (const u of reader(path).matching(q)) {
+      for await (const u of (await reader(path)).matching(q)) {
         batch.push(u);
         if (batch.length >= 1000) {
           if (signal.aborted) throw new OfflineError('validation', 'Cancelled.');
@@ -142,8 +144,14 @@ const methods: WorkerImplementation = {
       sinks.delete(id);
     }
   },
-  compare: ({ before, after, out, options }, progress) =>
-    compareSnapshots(reader(before), reader(after), out, (done, total) => progress({ done, total }), options),
+  compare: async ({ before, after, out, options }, progress) =>
+    compareSnapshots(
+      await reader(before),
+      await reader(after),
+      out,
+      (done, total) => progress({ done, total }),
+      options,
+    ),
   'compare.items': ({ path, kind, field, offset, limit }) => compareItems(path, kind, field, offset, limit),
   /** A users file for an import checked and split into chunks (nothing is sent from here). */
   'import.prepare': (args) => prepareImport(args),

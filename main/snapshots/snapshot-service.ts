@@ -1,4 +1,4 @@
-// Offline snapshots in the data dir (snapshots/<id>.sqlite): listed, searched with Auth0's syntax and the tenant's
+// Offline snapshots in the data dir (snapshots/<id>.duckdb): listed, searched with Auth0's syntax and the tenant's
 // rules (no tenant, no network), opened user by user, exported, compared, and deleted only when asked. A users file
 // exported elsewhere becomes a snapshot too. The heavy work runs in the offline worker; this service keeps paths,
 // ids and progress.
@@ -88,7 +88,28 @@ export class SnapshotService {
   }
 
   private path(id: string): string {
+    return join(this.o.dir, `${id}.duckdb`);
+  }
+
+  /** A snapshot of the earlier format (SQLite), converted on its first open. */
+  private legacyPath(id: string): string {
     return join(this.o.dir, `${id}.sqlite`);
+  }
+
+  /** Converts a snapshot of the earlier format once (every caller asking meanwhile waits for the same work). */
+  private converting = new Map<string, Promise<void>>();
+  private async converted(id: string): Promise<void> {
+    if (existsSync(this.path(id)) || !existsSync(this.legacyPath(id))) return;
+    let work = this.converting.get(id);
+    if (!work) {
+      work = (async () => {
+        await this.o.engine.call('snapshot.convert', { from: this.legacyPath(id), to: this.path(id) });
+        rmSync(this.legacyPath(id), { force: true });
+        this.o.log.write('info', 'a snapshot of the earlier format was converted', { snapshot: id });
+      })().finally(() => this.converting.delete(id));
+      this.converting.set(id, work);
+    }
+    await work;
   }
 
   summarize(meta: SnapshotMeta): SnapshotSummary {
@@ -103,6 +124,14 @@ export class SnapshotService {
 
   private async meta(id: string): Promise<SnapshotMeta> {
     try {
+      await this.converted(id);
+    } catch (err) {
+      throw new AppError(
+        'validation',
+        `That snapshot (of an earlier version) could not be converted: ${(err as Error).message}`,
+      );
+    }
+    try {
       statSync(this.path(id));
     } catch {
       throw new AppError('not_found', 'That snapshot does not exist (it may have been deleted).');
@@ -113,8 +142,10 @@ export class SnapshotService {
   async list(): Promise<SnapshotSummary[]> {
     const out: SnapshotSummary[] = [];
     for (const name of readdirSync(this.o.dir)) {
-      const m = /^(snap_[0-9a-f]{16})\.sqlite$/.exec(name);
+      const m = /^(snap_[0-9a-f]{16})\.(duckdb|sqlite)$/.exec(name);
       if (!m) continue;
+      // Both while an earlier-format file is being converted: listed once.
+      if (m[2] === 'sqlite' && existsSync(this.path(m[1]!))) continue;
       try {
         out.push(this.summarize(await this.meta(m[1]!)));
       } catch (err) {

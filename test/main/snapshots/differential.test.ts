@@ -1,5 +1,5 @@
 // The offline snapshot store means what the tenant means: for hundreds of generated queries over the same users, a
-// snapshot (SQLite) and the local tenant (asked over HTTPS, like Auth0) find the same users, refuse the same queries,
+// snapshot (DuckDB) and the local tenant (asked over HTTPS, like Auth0) find the same users, refuse the same queries,
 // and sort the same way.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../emulator/model.js';
 import Database from 'better-sqlite3';
-import { SnapshotReader, SnapshotWriter } from '../../../main/snapshots/snapshot-file.js';
+import {
+  convertLegacySnapshot,
+  SnapshotReader,
+  SnapshotWriter,
+} from '../../../main/snapshots/snapshot-file.js';
 import { startTestTenant, type TestTenant } from '../../support/tenant.js';
 
 let t: TestTenant;
@@ -69,33 +73,42 @@ beforeAll(async () => {
     } as User),
   );
   dir = mkdtempSync(join(tmpdir(), 'td-snap-'));
-  /** Every user of the tenant kept in a snapshot file, each chunk written whole or (maxPendingKeyChars) in parts. */
-  const build = (name: string, maxPendingKeyChars?: number) => {
-    const w = new SnapshotWriter(join(dir, `${name}.sqlite`), maxPendingKeyChars);
-    for (const u of t.emu.store.users.values()) w.add(u as unknown as Record<string, unknown>);
-    w.finish({
-      id: name,
-      tenantId: null,
-      tenantLabel: 'test',
-      tenantDomain: t.emu.domain,
-      environment: null,
-      createdAt: new Date().toISOString(),
-      sourceLabel: 'every user',
-      query: null,
-      fields: [],
-      origin: 'export',
-    });
-    return new SnapshotReader(join(dir, `${name}.sqlite`));
-  };
-  snap = build('a');
-  // The same users with each chunk written in many parts, as a file of users with huge keys is.
-  inParts = build('parts', 2_000);
+  const meta = (name: string) => ({
+    id: name,
+    tenantId: null,
+    tenantLabel: 'test',
+    tenantDomain: t.emu.domain,
+    environment: null,
+    createdAt: new Date().toISOString(),
+    sourceLabel: 'every user',
+    query: null,
+    fields: [],
+    origin: 'export' as const,
+  });
+  /** Every user of the tenant kept in a snapshot file. */
+  const w = new SnapshotWriter(join(dir, 'a.duckdb'));
+  for (const u of t.emu.store.users.values()) w.add(u as unknown as Record<string, unknown>);
+  await w.finish(meta('a'));
+  snap = await SnapshotReader.open(join(dir, 'a.duckdb'));
+  // The same users in a snapshot of the earlier format (SQLite, schema 2), converted as on its first open.
+  const legacy = new Database(join(dir, 'old.sqlite'));
+  legacy.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE users (doc INTEGER PRIMARY KEY, user_id TEXT NOT NULL, json TEXT NOT NULL)`);
+  legacy
+    .prepare('INSERT INTO meta VALUES (?, ?), (?, ?)')
+    .run('schema', '2', 'snapshot', JSON.stringify({ ...meta('old'), count: t.emu.store.users.size }));
+  const insert = legacy.prepare('INSERT INTO users VALUES (?, ?, ?)');
+  [...t.emu.store.users.values()].forEach((u, i) => insert.run(i, u.user_id, JSON.stringify(u)));
+  legacy.close();
+  const converted = await convertLegacySnapshot(join(dir, 'old.sqlite'), join(dir, 'old.duckdb'));
+  expect(converted.count).toBe(t.emu.store.users.size);
+  inParts = await SnapshotReader.open(join(dir, 'old.duckdb'));
   token = await t.token();
 }, 60_000);
 
 afterAll(async () => {
-  snap?.close();
-  inParts?.close();
+  await snap?.close();
+  await inParts?.close();
   await t?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -129,14 +142,14 @@ async function tenant(
   return { total, ids };
 }
 
-function offline(
+async function offline(
   q: string,
   sortOrReader?: string | SnapshotReader,
-): { total: number; ids: string[] } | { error: string } {
+): Promise<{ total: number; ids: string[] } | { error: string }> {
   const sort = typeof sortOrReader === 'string' ? sortOrReader : undefined;
   const reader = typeof sortOrReader === 'object' ? sortOrReader : snap;
   try {
-    const r = reader.query(q, { offset: 0, limit: 1000, ...(sort ? { sort } : {}) });
+    const r = await reader.query(q, { offset: 0, limit: 1000, ...(sort ? { sort } : {}) });
     return { total: r.total, ids: r.users.map((u) => u.user_id as string) };
   } catch (err) {
     return { error: (err as Error).message };
@@ -216,7 +229,7 @@ describe('the offline store against the local tenant', () => {
     let nonEmpty = 0;
     for (let i = 0; i < 400; i++) {
       const q = next();
-      const [a, b] = [await tenant(q), offline(q)];
+      const [a, b] = [await tenant(q), await offline(q)];
       if ('error' in a) {
         expect(b, q).toEqual({ error: a.error });
         continue;
@@ -233,23 +246,19 @@ describe('the offline store against the local tenant', () => {
     expect(nonEmpty).toBeGreaterThan(200);
   }, 120_000);
 
-  it('answers the same from a snapshot whose chunks were written in parts (users with huge keys)', () => {
+  it('answers the same from a snapshot of the earlier format, converted on its first open', async () => {
     const next = generator(20261204);
     let nonEmpty = 0;
     for (let i = 0; i < 400; i++) {
       const q = next();
-      const [whole, split] = [offline(q), offline(q, inParts)];
+      const [whole, split] = [await offline(q), await offline(q, inParts)];
       expect(split, q).toEqual(whole);
       if (!('error' in whole) && whole.total > 0) nonEmpty++;
     }
     expect(nonEmpty).toBeGreaterThan(200);
   });
 
-  it('reads date ranges from month and day buckets and cuts them at any bound like the tenant', async () => {
-    const db = new Database(join(dir, 'a.sqlite'), { readonly: true });
-    const bucketed = db.prepare('SELECT field FROM fields WHERE buckets = 1').pluck().all();
-    db.close();
-    expect(bucketed).toEqual(expect.arrayContaining(['created_at', 'updated_at', 'last_login']));
+  it('cuts date ranges at any bound (a month, a day, an hour, a whole timestamp) like the tenant', async () => {
     const rand = prng(7);
     const users = [...t.emu.store.users.values()];
     const stamp = () => {
@@ -264,7 +273,7 @@ describe('the offline store against the local tenant', () => {
       const from = rand() < 0.15 ? '*' : a;
       const to = rand() < 0.15 ? '*' : rand() < 0.1 ? a : b;
       const q = `${field}:${rand() < 0.5 ? '[' : '{'}${from} TO ${to}${rand() < 0.5 ? ']' : '}'}`;
-      const [x, y] = [await tenant(q), offline(q)];
+      const [x, y] = [await tenant(q), await offline(q)];
       if ('error' in x) {
         expect(y, q).toEqual({ error: x.error });
         continue;
@@ -286,7 +295,7 @@ describe('the offline store against the local tenant', () => {
       ['', 'blocked:-1'],
       ['logins_count:[10 TO 60]', 'app_metadata.plan:1'],
     ] as const) {
-      const [a, b] = [await tenant(q, sort), offline(q, sort)];
+      const [a, b] = [await tenant(q, sort), await offline(q, sort)];
       expect(b, `${q} ${sort}`).toEqual(a);
     }
   }, 60_000);
@@ -299,7 +308,7 @@ describe('the offline store against the local tenant', () => {
       'logins_count:[a TO b]',
       'name:(broken',
     ]) {
-      const [a, b] = [await tenant(q), offline(q)];
+      const [a, b] = [await tenant(q), await offline(q)];
       expect('error' in a, q).toBe(true);
       expect(b, q).toEqual({ error: (a as { error: string }).error });
     }
