@@ -15,6 +15,7 @@ import { ExportService } from './exports/export-service.js';
 import { JobsService } from './jobs/jobs-service.js';
 import { TaskEngine } from './tasks/engine.js';
 import { OfflineEngine } from './offline/offline-engine.js';
+import type { SnapshotBuilder } from './snapshots/snapshot-file.js';
 import { SnapshotService } from './snapshots/snapshot-service.js';
 import { UploadStore } from './uploads/upload-store.js';
 import { createRouter, type Router } from './router.js';
@@ -76,6 +77,8 @@ export interface AppOptions {
   launchLocalTenant?: LocalTenantLauncher;
   /** How the offline worker thread is started (the packaged app: its bundle). */
   offlineWorker?: () => Worker;
+  /** How snapshots are built (a Node child process by default; the Electron app's utility process). */
+  snapshotBuilder?: SnapshotBuilder;
   /** Electron: asks where to save a file (the native dialog); null when the user cancels. Browser host: absent. */
   chooseSavePath?: (download: Download) => Promise<string | null>;
 }
@@ -214,7 +217,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   /** A failure of background work (a task) as the window shows it, logged with an incident id like a request's. */
   const envelope = (err: unknown, what: string) =>
     incidentEnvelope(err, knownSecrets(), log, `${what} failed`);
-  const engine = new OfflineEngine(options.offlineWorker);
+  const engine = new OfflineEngine(options.offlineWorker, undefined, options.snapshotBuilder);
   const snapshots = new SnapshotService({
     dir: join(options.dataDir, 'snapshots'),
     engine,

@@ -45,6 +45,13 @@ export const offlineWorkerBuildOptions: BuildOptions = {
   outfile: 'out/main/offline-worker.cjs',
 };
 
+/** The snapshot builder (DuckDB) as one CommonJS file, run as a utility process of main. */
+export const snapshotBuilderBuildOptions: BuildOptions = {
+  ...mainBuildOptions,
+  entryPoints: ['main/snapshots/builder.ts'],
+  outfile: 'out/main/snapshot-builder.cjs',
+};
+
 export const preloadBuildOptions: BuildOptions = {
   absWorkingDir: projectRoot,
   entryPoints: ['preload/index.ts'],
@@ -69,8 +76,9 @@ if (
   await build(mainBuildOptions);
   await build(localTenantBuildOptions);
   await build(offlineWorkerBuildOptions);
+  await build(snapshotBuilderBuildOptions);
   await build(preloadBuildOptions);
   console.log(
-    'Built out/main/electron.cjs, out/main/local-tenant.cjs, out/main/offline-worker.cjs and out/preload/index.cjs',
+    'Built out/main/electron.cjs, out/main/local-tenant.cjs, out/main/offline-worker.cjs, out/main/snapshot-builder.cjs and out/preload/index.cjs',
   );
 }

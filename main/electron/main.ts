@@ -16,6 +16,7 @@ import { createApp, type App } from '../app.js';
 import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
 import { utilityProcessLauncher } from './local-tenant.js';
+import { utilitySnapshotBuilder } from './snapshot-builder.js';
 import { denyAllPermissions, hardenWebContents, secureWebPreferences } from './security.js';
 import { fitToDisplays, loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from './window-state.js';
 
@@ -108,6 +109,7 @@ if (!app.requestSingleInstanceLock()) {
         host: 'electron',
         version: app.getVersion(),
         launchLocalTenant: utilityProcessLauncher(import.meta.dirname),
+        snapshotBuilder: utilitySnapshotBuilder(import.meta.dirname),
         chooseSavePath: async (download) => {
           const options = { defaultPath: join(app.getPath('downloads'), download.filename) };
           const result = window

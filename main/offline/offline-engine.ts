@@ -9,8 +9,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../preload/contract.js';
 import { AppError } from '../errors.js';
+import { forkSnapshotBuilder } from '../snapshots/builder-launch.js';
+import type { SnapshotBuilder } from '../snapshots/snapshot-file.js';
 import type {
   WorkerArgs,
+  WorkerBuildAnswer,
+  WorkerBuildAsk,
   WorkerMethod,
   WorkerProgress,
   WorkerRequest,
@@ -62,7 +66,28 @@ export class OfflineEngine {
   constructor(
     private readonly start: () => Worker = defaultWorker,
     private readonly idleMs = WORKER_IDLE_MS,
+    /** How snapshots are built: a Node child process here, Electron's utility process in the app. */
+    private readonly builder: SnapshotBuilder = forkSnapshotBuilder,
   ) {}
+
+  /** The builder's peak memory of the last build (the export benchmark prints it). */
+  lastBuildPeakRssMb: number | null = null;
+
+  /** A build the worker asks for: run in the builder's process, answered to the worker. */
+  private build(w: Worker, ask: WorkerBuildAsk['build']): void {
+    this.builder(ask.request).then(
+      (r) => {
+        this.lastBuildPeakRssMb = r.peakRssMb;
+        w.postMessage({ buildDone: ask.buildId, ok: true, ...r } satisfies WorkerBuildAnswer);
+      },
+      (err: Error) =>
+        w.postMessage({
+          buildDone: ask.buildId,
+          ok: false,
+          message: err.message,
+        } satisfies WorkerBuildAnswer),
+    );
+  }
 
   /** Whether a worker is running now (tests). */
   get running(): boolean {
@@ -85,8 +110,9 @@ export class OfflineEngine {
     this.ready ??= new Promise<Worker>((resolve, reject) => {
       const w = this.start();
       this.worker = w;
-      w.on('message', (msg: WorkerResponse | { ready: true }) => {
+      w.on('message', (msg: WorkerResponse | WorkerBuildAsk | { ready: true }) => {
         if ('ready' in msg) return resolve(w);
+        if ('build' in msg) return this.build(w, msg.build);
         const p = this.pending.get(msg.id);
         if (!p) return;
         if ('progress' in msg) return p.progress?.(msg.progress);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { exportFieldSchema, exportFormats, importFormats } from '../../preload/contract.js';
 import type { Auth0User, CompareItem } from '../../preload/contract.js';
 import type { PreparedImport } from '../imports/import-file.js';
-import type { SnapshotMeta } from '../snapshots/snapshot-file.js';
+import type { BuildReply, BuildRequest, SnapshotMeta } from '../snapshots/snapshot-file.js';
 import type { CompareCounts } from './compare.js';
 import type { SinkResult, SinkSpec } from './sink.js';
 
@@ -144,6 +144,10 @@ export interface WorkerRequest {
   method: string;
   args: unknown;
 }
+
+/** The worker asking main to build a snapshot in the builder's process, and main's answer. */
+export type WorkerBuildAsk = { build: { buildId: number; request: BuildRequest } };
+export type WorkerBuildAnswer = { buildDone: number } & BuildReply;
 
 export type WorkerResponse =
   | { id: number; ok: true; result: unknown }

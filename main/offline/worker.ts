@@ -8,13 +8,20 @@ import { openUsersFile } from './open-users-file.js';
 import { prepareImport } from '../imports/import-file.js';
 import { asOfflineError, OfflineError } from './offline-error.js';
 import { Sink } from './sink.js';
-import { convertLegacySnapshot, SnapshotReader } from '../snapshots/snapshot-file.js';
+import {
+  convertLegacySnapshot,
+  setSnapshotBuilder,
+  SnapshotReader,
+  type SnapshotBuilder,
+} from '../snapshots/snapshot-file.js';
 import { QueryError } from '../../query/index.js';
 import type { Auth0User } from '../../preload/contract.js';
 import {
   workerMethods,
   type WorkerImplementation,
   type WorkerMethod,
+  type WorkerBuildAnswer,
+  type WorkerBuildAsk,
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol.js';
@@ -178,7 +185,30 @@ function refusal(
   return { code: 'internal', message: `The offline worker refused ${method}: ${issue.message}${where}.` };
 }
 
-port.on('message', (req: WorkerRequest) => {
+// Snapshots are built by a process of their own, which main starts (a worker thread cannot start Electron's utility
+// processes): asked here, answered by main.
+const builds = new Map<
+  number,
+  { resolve: (r: Awaited<ReturnType<SnapshotBuilder>>) => void; reject: (e: Error) => void }
+>();
+let nextBuild = 1;
+setSnapshotBuilder(
+  (request) =>
+    new Promise((resolve, reject) => {
+      const buildId = nextBuild++;
+      builds.set(buildId, { resolve, reject });
+      port.postMessage({ build: { buildId, request } } satisfies WorkerBuildAsk);
+    }),
+);
+
+port.on('message', (req: WorkerRequest | WorkerBuildAnswer) => {
+  if ('buildDone' in req) {
+    const b = builds.get(req.buildDone);
+    builds.delete(req.buildDone);
+    if (req.ok) b?.resolve({ meta: req.meta, peakRssMb: req.peakRssMb });
+    else b?.reject(new Error(req.message));
+    return;
+  }
   const send = (res: WorkerResponse) => port.postMessage(res);
   const checked = refusal(req);
   if ('code' in checked) return send({ id: req.id, ok: false, error: checked });

@@ -8,7 +8,7 @@
 //   keys    (one column per field)      each indexed value as the shared engine keys it (lower-cased where Auth0
 //                                       searches without case; words of name fields; identities.*; email's domain;
 //                                       roles and organizations of a snapshot taken with them);
-//   mterms  (doc, field, key)           app_metadata and user_metadata flattened to dotted paths, arrays transparent,
+//   terms  (doc, field, key)           app_metadata and user_metadata flattened to dotted paths, arrays transparent,
 //                                       sorted by field and key so a leaf reads a few row groups;
 //   fields  (field, numeric)            whether every key of a field is a number (ranges then compare numerically).
 // A query is evaluated by the shared evaluator: it asks for each leaf (an exact key, a prefix, a wildcard, a range, a
@@ -40,6 +40,7 @@ import {
   QueryError,
   sortValue,
   SNAPSHOT_USER_RULES,
+  termsOf,
   USER_RULES,
   words,
   type Postings,
@@ -50,13 +51,8 @@ import {
 
 const SCHEMA_VERSION = 3;
 const RULES = SNAPSHOT_USER_RULES;
-/** The list fields a snapshot keeps as lists of keys: identities' fields, and Tenant Desk's roles / organizations. */
+/** Identities' fields, kept one row per value in terms (with roles, organizations and metadata). */
 const IDENTITY_FIELDS = RULES.nested.identities!;
-const LIST_COLUMNS: Record<string, string> = {
-  ...Object.fromEntries(IDENTITY_FIELDS.map((f) => [`identities.${f}`, `id_${f}`])),
-  roles: 'roles',
-  organizations: 'organizations',
-};
 const META_ROOTS = RULES.deep;
 /** Fields a snapshot can sort all its users by at once (columns of keys); others up to a cap. */
 export const INDEXED_SORTS = [
@@ -77,6 +73,15 @@ export const UNINDEXED_SORT_CAP = 100_000;
  * of metadata, many times over). Longer lines are refused with their line number by the file readers before. */
 const MAX_USER_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Metadata values are kept to this many characters as keys: longer than any query (queries are at most 4,000
+ * characters), so an exact key, a prefix and a range still mean what the tenant means; only a wildcard inside a
+ * value of more than 8 KB is not found (a value of megabytes would otherwise be sorted and held whole).
+ */
+const LONG_KEY = 8192;
+/** A user's metadata longer than this is flattened by the engine's own walk, a user at a time (see buildSnapshot). */
+const HUGE_META = 256 * 1024;
+
 /** What a snapshot file says of itself: the summary the window sees, less the file's size (known from outside). */
 export type SnapshotMeta = Omit<SnapshotSummary, 'bytes'>;
 
@@ -91,7 +96,7 @@ const isWord = (s: string) => words(s).length === 1 && words(s)[0] === s;
  * spilling to a folder of this process's own (swept after a crash). */
 function duckConfig(memoryLimit: string, spill: string): Record<string, string> {
   return {
-    threads: '2',
+    threads: process.env.TENANT_DESK_SNAPSHOT_THREADS ?? '2',
     memory_limit: memoryLimit,
     temp_directory: spill,
     preserve_insertion_order: 'true',
@@ -147,11 +152,23 @@ export async function buildSnapshot(
   let c: DuckDBConnection | null = null;
   try {
     instance = await DuckDBInstance.create(tmp, duckConfig(BUILD_MEMORY, spill));
-    c = await instance.connect();
+    const connection = await instance.connect();
+    c = connection;
+    // Each step timed when asked (the benchmark prints where a build's time goes).
+    const timed = process.env.TENANT_DESK_SNAPSHOT_TIMINGS === '1';
+    const run = async (label: string, sql: string) => {
+      const t0 = performance.now();
+      await connection.run(sql);
+      if (timed)
+        console.error(
+          `snapshot build: ${label} ${((performance.now() - t0) / 1000).toFixed(2)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+        );
+    };
     const file = lit(usersFile);
-    await c.run(`CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
+    await run('meta', `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
     // Each user as written, document number = row number (insertion order is kept).
-    await c.run(
+    await run(
+      'records',
       `CREATE TABLE records AS SELECT json FROM read_ndjson_objects(${file}, maximum_object_size = ${MAX_USER_BYTES})`,
     );
     const top = RULES.topFields;
@@ -164,8 +181,13 @@ export async function buildSnapshot(
     ].join(', ');
     const key = (f: string) =>
       RULES.caseInsensitive.has(f) ? `lower(nullif(${id(f)}, ''))` : `nullif(${id(f)}, '')`;
-    const list = (expr: string) => `list_filter(${expr}, v -> v IS NOT NULL AND v <> '')`;
-    await c.run(`CREATE TABLE keys AS SELECT
+    await run(
+      'fields read',
+      `CREATE TEMP TABLE raw AS SELECT * FROM read_json(${file}, columns = {${columns}}, format = 'newline_delimited', maximum_object_size = ${MAX_USER_BYTES})`,
+    );
+    await run(
+      'keys',
+      `CREATE TABLE keys AS SELECT
         ${top.map((f) => `${key(f)} AS ${id(f)}`).join(',\n        ')},
         CASE WHEN contains(email, '@') THEN lower(split_part(email, '@', -1)) END AS email_domain,
         ${[...RULES.wordFields]
@@ -173,15 +195,9 @@ export async function buildSnapshot(
             (f) =>
               `' ' || trim(regexp_replace(lower(${id(f)}), '[^\\p{L}\\p{N}]+', ' ', 'g')) || ' ' AS ${id(`w_${f}`)}`,
           )
-          .join(',\n        ')},
-        ${IDENTITY_FIELDS.map(
-          (f) =>
-            `CASE WHEN json_type(identities) = 'ARRAY' THEN ${list(`json_extract_string(identities, ${lit(`$[*].${f}`)})`)} ELSE [] END AS ${id(`id_${f}`)}`,
-        ).join(',\n        ')},
-        CASE WHEN json_type(roles) = 'OBJECT' THEN ${list('json_keys(roles)')} ELSE [] END AS roles,
-        CASE WHEN json_type(organizations) = 'OBJECT' THEN ${list('json_keys(organizations)')} ELSE [] END AS organizations,
-        ${META_ROOTS.map((f) => `CASE WHEN json_type(${id(f)}) IN ('OBJECT', 'ARRAY') THEN ${id(f)} END AS ${id(`m_${f}`)}`).join(', ')}
-      FROM read_json(${file}, columns = {${columns}}, format = 'newline_delimited', maximum_object_size = ${MAX_USER_BYTES})`);
+          .join(',\n        ')}
+      FROM temp.raw`,
+    );
     const [records, keys] = (
       await c.runAndReadAll(`SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM keys)`)
     ).getRowsJS()[0] as [bigint, bigint];
@@ -190,10 +206,11 @@ export async function buildSnapshot(
         `the users file was read as ${records} and ${keys} users (a line is not one JSON object)`,
       );
     const count = Number(records);
-    // The two scans are one file read twice in order: checked, so that no user's keys can be another's.
+    // The two scans are one file read twice in order: checked at every 4,096th user and the last, so that no user's
+    // keys can be another's.
     const misaligned = (
       await c.runAndReadAll(
-        `SELECT count(*) FROM (SELECT json ->> '$.user_id' AS a FROM records) POSITIONAL JOIN (SELECT user_id AS b FROM keys) WHERE a IS DISTINCT FROM b`,
+        `SELECT count(*) FROM (SELECT rowid AS r, json FROM records WHERE rowid % 4096 = 0 OR rowid = ${count - 1}) x JOIN keys k ON k.rowid = x.r WHERE x.json ->> '$.user_id' IS DISTINCT FROM k.user_id`,
       )
     ).getRowsJS()[0]![0] as bigint;
     if (misaligned !== 0n) throw new Error('the users file was not read the same way twice');
@@ -206,34 +223,80 @@ export async function buildSnapshot(
     ).getRowsJS()[0]?.[0] as string | undefined;
     if (twice !== undefined) throw new Error(`the user ${twice} appears twice`);
     await fixScalars(c, top);
-    // Metadata: every scalar leaf at its dotted path (arrays transparent), sorted by field and key.
-    await c.run(`CREATE TABLE mterms AS
+    // Fields of many values, one row per value: identities' fields, roles, organizations, and metadata at every
+    // scalar leaf's dotted path (arrays transparent) — sorted by field and key, so a leaf reads a few row groups. A
+    // user's metadata of more than HUGE_META is flattened here instead, one user at a time, by the engine's own walk
+    // (DuckDB's tree of it would hold several copies of every value at once).
+    const isMeta = (f: string) => `json_type(${id(f)}) IN ('OBJECT', 'ARRAY')`;
+    // (Measured on the text alone: telling an object from a string would parse every value, huge ones included.)
+    const size = META_ROOTS.map((f) => `coalesce(length(${id(f)}::VARCHAR), 0)`).join(' + ');
+    await run('terms (large metadata)', `CREATE TEMP TABLE mhuge (doc BIGINT, field VARCHAR, key VARCHAR)`);
+    const large = (
+      await connection.runAndReadAll(`SELECT rowid FROM temp.raw WHERE ${size} > ${HUGE_META}`)
+    ).getRowsJS() as [bigint][];
+    const appender = await connection.createAppender('mhuge', 'main', 'temp');
+    for (const [doc] of large) {
+      const values = (
+        await connection.runAndReadAll(
+          `SELECT ${META_ROOTS.map((f) => `CASE WHEN ${isMeta(f)} THEN ${id(f)} END`).join(', ')} FROM temp.raw WHERE rowid = ${doc}`,
+        )
+      ).getRowsJS()[0] as (string | null)[];
+      const record: SearchRecord = {};
+      META_ROOTS.forEach((f, i) => {
+        if (values[i] !== null) record[f] = JSON.parse(values[i]!) as unknown;
+      });
+      const terms = termsOf(
+        { ...RULES, topFields: [], nested: {}, emailDomain: false, extensions: undefined },
+        record,
+      );
+      for (let i = 0; i < terms.length; i += 2) {
+        if (terms[i] === HAS || terms[i] === EXISTS) continue;
+        appender.appendBigInt(doc);
+        appender.appendVarchar(terms[i]!);
+        appender.appendVarchar(terms[i + 1]!.slice(0, LONG_KEY));
+        appender.endRow();
+      }
+    }
+    appender.closeSync();
+    await run(
+      'terms',
+      `CREATE TABLE terms AS
       SELECT doc, field, key FROM (
-        SELECT mdoc AS doc,
-          CASE WHEN contains(t.fullkey, '[') THEN regexp_replace(mroot || substr(t.fullkey, 2), '\\[\\d+\\]', '', 'g') ELSE mroot || substr(t.fullkey, 2) END AS field,
-          ${jsonKey('t.type', 't.atom')} AS key
-        FROM (${META_ROOTS.map((f) => `SELECT rowid AS mdoc, ${lit(f)} AS mroot, ${id(`m_${f}`)} AS mvalue FROM keys WHERE ${id(`m_${f}`)} IS NOT NULL`).join(' UNION ALL ')}),
+        ${IDENTITY_FIELDS.map(
+          (f) =>
+            `SELECT rowid AS doc, ${lit(`identities.${f}`)} AS field, unnest(json_extract_string(identities, ${lit(`$[*].${f}`)})) AS key FROM temp.raw WHERE json_type(identities) = 'ARRAY'`,
+        ).join('\n        UNION ALL ')}
+        UNION ALL SELECT rowid, 'roles', unnest(json_keys(roles)) FROM temp.raw WHERE json_type(roles) = 'OBJECT'
+        UNION ALL SELECT rowid, 'organizations', unnest(json_keys(organizations)) FROM temp.raw WHERE json_type(organizations) = 'OBJECT'
+        UNION ALL SELECT mdoc,
+          CASE WHEN contains(t.fullkey, '[') THEN regexp_replace(mroot || substr(t.fullkey, 2), '\\[\\d+\\]', '', 'g') ELSE mroot || substr(t.fullkey, 2) END,
+          left(${jsonKey('t.type', 't.atom')}, ${LONG_KEY})
+        FROM (${META_ROOTS.map((f) => `SELECT rowid AS mdoc, ${lit(f)} AS mroot, ${id(f)} AS mvalue FROM temp.raw WHERE CASE WHEN ${size} > ${HUGE_META} THEN false ELSE ${isMeta(f)} END`).join(' UNION ALL ')}),
           json_tree(mvalue) t
-        WHERE t.type NOT IN ('OBJECT', 'ARRAY', 'NULL'))
-      WHERE key IS NOT NULL
-      ORDER BY field, key, doc`);
-    for (const f of META_ROOTS) await c.run(`ALTER TABLE keys DROP COLUMN ${id(`m_${f}`)}`);
+        WHERE t.type NOT IN ('OBJECT', 'ARRAY', 'NULL')
+        UNION ALL SELECT doc, field, key FROM temp.mhuge)
+      WHERE key IS NOT NULL AND key <> ''
+      ORDER BY field, key, doc`,
+    );
+    await c.run('DROP TABLE temp.raw');
+    await c.run('DROP TABLE temp.mhuge');
     // Which fields hold only numbers (ranges compare them numerically).
-    const listed = Object.entries(LIST_COLUMNS);
-    await c.run(`CREATE TABLE fields AS
+    await run(
+      'numeric fields',
+      `CREATE TABLE fields AS
       SELECT field, bool_and(${NUMERIC_KEY}) AS numeric FROM (
         ${[
           ...top.map((f) => `SELECT ${lit(f)} AS field, ${id(f)} AS k FROM keys WHERE ${id(f)} IS NOT NULL`),
           `SELECT 'email.domain', email_domain FROM keys WHERE email_domain IS NOT NULL`,
-          ...listed.map(([f, col]) => `SELECT ${lit(f)}, unnest(${id(col)}) FROM keys`),
-          `SELECT field, key FROM mterms`,
+          `SELECT field, key FROM terms`,
         ].join('\n        UNION ALL ')}
-      ) GROUP BY field`);
+      ) GROUP BY field`,
+    );
     const full: SnapshotMeta = { ...meta, count };
     await c.run(
       `INSERT INTO meta VALUES ('schema', ${lit(String(SCHEMA_VERSION))}), ('snapshot', ${lit(JSON.stringify(full))})`,
     );
-    await c.run('CHECKPOINT');
+    await run('checkpoint', 'CHECKPOINT');
     c.closeSync();
     c = null;
     instance.closeSync();
@@ -285,6 +348,25 @@ async function fixScalars(c: DuckDBConnection, top: readonly string[]): Promise<
         ) r
       ) fixed WHERE keys.rowid = fixed.doc`);
   }
+}
+
+/** One build asked of the snapshot builder (a process of its own: builder.ts). */
+export interface BuildRequest {
+  usersFile: string;
+  path: string;
+  meta: Omit<SnapshotMeta, 'count'>;
+}
+export type BuildReply = { ok: true; meta: SnapshotMeta; peakRssMb: number } | { ok: false; message: string };
+/** Builds a snapshot: in this process (tests of the store), or in the snapshot builder's own process. */
+export type SnapshotBuilder = (request: BuildRequest) => Promise<{ meta: SnapshotMeta; peakRssMb: number }>;
+
+let builder: SnapshotBuilder = async (r) => ({
+  meta: await buildSnapshot(r.usersFile, r.path, r.meta),
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+});
+/** The builder SnapshotWriter.finish uses from now on (the offline worker asks main, which starts a process). */
+export function setSnapshotBuilder(b: SnapshotBuilder): void {
+  builder = b;
 }
 
 /**
@@ -339,7 +421,7 @@ export class SnapshotWriter {
       this.flush();
       closeSync(this.fd);
       this.fd = -1;
-      return await buildSnapshot(this.usersFile, this.path, meta);
+      return (await builder({ usersFile: this.usersFile, path: this.path, meta })).meta;
     } finally {
       this.done = true;
       if (this.fd >= 0) closeSync(this.fd);
@@ -379,17 +461,14 @@ async function sharedInstance(dir: string): Promise<DuckDBInstance> {
 
 /** One question of the evaluator (a leaf), answered by a scan with the others of the same query. */
 type Leaf = {
-  /** A condition on keys, or on mterms (metadata). */
-  table: 'keys' | 'mterms';
+  /** A condition on keys, or on terms (metadata). */
+  table: 'keys' | 'terms';
   sql: string;
 };
 
-/** A field of the engine as this store keeps it. */
+/** A field of the engine as this store keeps it: a column of keys (with its words), rows of terms, or nowhere. */
 type FieldPlace =
-  | { kind: 'column'; column: string; words: string | null }
-  | { kind: 'list'; column: string }
-  | { kind: 'meta' }
-  | { kind: 'none' };
+  { kind: 'column'; column: string; words: string | null } | { kind: 'terms' } | { kind: 'none' };
 
 function place(field: string): FieldPlace {
   if ((RULES.topFields as readonly string[]).includes(field))
@@ -399,8 +478,13 @@ function place(field: string): FieldPlace {
       words: RULES.wordFields.has(field) ? id(`w_${field}`) : null,
     };
   if (field === 'email.domain') return { kind: 'column', column: 'email_domain', words: null };
-  if (LIST_COLUMNS[field]) return { kind: 'list', column: id(LIST_COLUMNS[field]!) };
-  if (META_ROOTS.some((r) => field.startsWith(`${r}.`))) return { kind: 'meta' };
+  if (
+    IDENTITY_FIELDS.some((f) => field === `identities.${f}`) ||
+    field === 'roles' ||
+    field === 'organizations' ||
+    META_ROOTS.some((r) => field.startsWith(`${r}.`))
+  )
+    return { kind: 'terms' };
   return { kind: 'none' };
 }
 
@@ -504,7 +588,7 @@ export class SnapshotReader {
     this.c.closeSync();
   }
 
-  private t(table: 'records' | 'keys' | 'mterms'): string {
+  private t(table: 'records' | 'keys' | 'terms'): string {
     return `${this.alias}.${table}`;
   }
 
@@ -557,10 +641,8 @@ export class SnapshotReader {
     switch (p.kind) {
       case 'none':
         return null;
-      case 'meta':
-        return { table: 'mterms', sql: `field = ${lit(field)} AND ${c('key')}` };
-      case 'list':
-        return { table: 'keys', sql: `len(list_filter(${p.column}, x -> ${c('x')})) > 0` };
+      case 'terms':
+        return { table: 'terms', sql: `field = ${lit(field)} AND ${c('key')}` };
       case 'column': {
         const own = c(p.column);
         if (!p.words) return { table: 'keys', sql: own };
@@ -581,27 +663,17 @@ export class SnapshotReader {
 
   /** Every document holding any key of a field (HAS), or of a field or one below it (EXISTS). */
   private has(field: string, below: boolean): Leaf | null {
-    if (below) {
-      if (META_ROOTS.includes(field) || META_ROOTS.some((r) => field.startsWith(`${r}.`)))
-        return { table: 'mterms', sql: `(field = ${lit(field)} OR starts_with(field, ${lit(`${field}.`)}))` };
-      if (field === 'identities')
-        return {
-          table: 'keys',
-          sql: `(${IDENTITY_FIELDS.map((f) => `len(${id(`id_${f}`)}) > 0`).join(' OR ')})`,
-        };
-      if (field === 'email') return { table: 'keys', sql: `(email IS NOT NULL OR email_domain IS NOT NULL)` };
-    }
     const p = place(field);
-    switch (p.kind) {
-      case 'none':
-        return null;
-      case 'meta':
-        return { table: 'mterms', sql: `field = ${lit(field)}` };
-      case 'list':
-        return { table: 'keys', sql: `len(${p.column}) > 0` };
-      case 'column':
-        return { table: 'keys', sql: `${p.column} IS NOT NULL` };
+    if (p.kind === 'column') {
+      if (below && field === 'email')
+        return { table: 'keys', sql: `(email IS NOT NULL OR email_domain IS NOT NULL)` };
+      return { table: 'keys', sql: `${p.column} IS NOT NULL` };
     }
+    return below
+      ? { table: 'terms', sql: `(field = ${lit(field)} OR starts_with(field, ${lit(`${field}.`)}))` }
+      : p.kind === 'terms'
+        ? { table: 'terms', sql: `field = ${lit(field)}` }
+        : null;
   }
 
   /** A field's numeric flag (loaded before evaluation: the evaluator asks it synchronously). */
@@ -624,7 +696,7 @@ export class SnapshotReader {
 
   /**
    * The matches of a query: the evaluator runs once to learn its leaves, they are answered in one scan of keys (and
-   * one of mterms if metadata is asked), and the evaluator runs again over the answers.
+   * one of terms if metadata is asked), and the evaluator runs again over the answers.
    */
   async evaluate(node: QueryNode): Promise<Bitset> {
     const n = this.meta.count;
@@ -677,12 +749,12 @@ export class SnapshotReader {
     evaluate(RULES, node, postings);
     for (const leaf of leaves) answers.push(empty());
     if (n > 0) {
-      for (const table of ['keys', 'mterms'] as const) {
+      for (const table of ['keys', 'terms'] as const) {
         const asked = leaves.flatMap((l, i) => (l && l.table === table ? [{ l, i }] : []));
         if (asked.length === 0) continue;
         const column = table === 'keys' ? 'rowid' : 'doc';
-        // Metadata: only the rows of the fields asked are read (mterms is sorted by field).
-        const where = table === 'mterms' ? ` WHERE ${asked.map(({ l }) => `(${l.sql})`).join(' OR ')}` : '';
+        // Metadata: only the rows of the fields asked are read (terms is sorted by field).
+        const where = table === 'terms' ? ` WHERE ${asked.map(({ l }) => `(${l.sql})`).join(' OR ')}` : '';
         for (let from = 0; from < asked.length; from += 64) {
           const part = asked.slice(from, from + 64);
           const sql = `SELECT ${part
@@ -825,10 +897,8 @@ export class SnapshotReader {
     let sql: string;
     if (p.kind === 'column')
       sql = `SELECT ${p.column} AS k, count(*) FROM ${this.t('keys')} WHERE ${p.column} IS NOT NULL GROUP BY k`;
-    else if (p.kind === 'list')
-      sql = `SELECT k, count(DISTINCT d) FROM (SELECT rowid AS d, unnest(${p.column}) AS k FROM ${this.t('keys')}) GROUP BY k`;
-    else if (p.kind === 'meta')
-      sql = `SELECT key AS k, count(DISTINCT doc) FROM ${this.t('mterms')} WHERE field = ${lit(field)} GROUP BY k`;
+    else if (p.kind === 'terms')
+      sql = `SELECT key AS k, count(DISTINCT doc) FROM ${this.t('terms')} WHERE field = ${lit(field)} GROUP BY k`;
     else return [];
     const rows = (
       await this.c.runAndReadAll(`${sql} ORDER BY 2 DESC, 1 LIMIT ${Math.max(0, Math.trunc(limit))}`)

@@ -249,8 +249,8 @@ console.log(
 // A generated 1,000,000-user snapshot, written where the app keeps its snapshots.
 const bigId = 'snap_b16b16b16b16b16b';
 const genStarted = performance.now();
-generateSnapshot(join(dataDir, 'snapshots', `${bigId}.sqlite`), bigId, BIG);
-const bigBytes = statSync(join(dataDir, 'snapshots', `${bigId}.sqlite`)).size;
+await generateSnapshot(join(dataDir, 'snapshots', `${bigId}.duckdb`), bigId, BIG);
+const bigBytes = statSync(join(dataDir, 'snapshots', `${bigId}.duckdb`)).size;
 console.log(
   `generated a ${BIG.toLocaleString('en')}-user snapshot in ${((performance.now() - genStarted) / 1000).toFixed(0)} s (${mb(bigBytes)} MB)`,
 );

@@ -44,7 +44,7 @@ const LAST = [
 ];
 const DOMAINS = ['example.com', 'example.org', 'acme.example', 'globex.example', 'contoso.example'];
 
-export function generateSnapshot(path: string, id: string, count: number): SnapshotMeta {
+export async function generateSnapshot(path: string, id: string, count: number): Promise<SnapshotMeta> {
   let seed = 20261123;
   const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;

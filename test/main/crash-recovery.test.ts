@@ -99,14 +99,14 @@ describe('kill -9 with every kind of work under way', () => {
     const dead = deadPid();
     const planted = [
       join(dataDir, `.tenants.json.${dead}.0badc0de.tmp`),
-      join(dataDir, 'snapshots', `snap_0123456789abcdef.sqlite.${dead}.part`),
-      join(dataDir, 'snapshots', `snap_0123456789abcdef.sqlite.${dead}.part-journal`),
+      join(dataDir, 'snapshots', `snap_0123456789abcdef.duckdb.${dead}.part`),
+      join(dataDir, 'snapshots', `snap_0123456789abcdef.duckdb.${dead}.part.wal`),
       join(dataDir, 'snapshots', 'comparisons', `cmp_x.sqlite.${dead}.session`),
       join(dataDir, 'downloads', `dl_0123456789abcdef0123456789abcdef.${dead}.part`),
       join(dataDir, 'uploads', `up_0123456789abcdef0123456789abcdef.${dead}.session`),
       join(dataDir, 'tasks', jobId!, `.task.json.${dead}.12345678.tmp`),
     ];
-    const alive = join(dataDir, 'snapshots', `snap_fedcba9876543210.sqlite.${process.pid}.part`);
+    const alive = join(dataDir, 'snapshots', `snap_fedcba9876543210.duckdb.${process.pid}.part`);
     for (const p of [...planted, alive]) {
       mkdirSync(join(p, '..'), { recursive: true });
       writeFileSync(p, 'left behind');

@@ -160,7 +160,7 @@ describe('__proto__, constructor and prototype are never walked', () => {
     });
     expect(found.users.map((u) => u.user_id)).toEqual(['auth0|1']);
     // Owner-only, like every file of the data dir (SQLite alone would have made it 0644).
-    expect(statSync(join(dataDir, 'snapshots', `${clean.snapshot!.id}.sqlite`)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'snapshots', `${clean.snapshot!.id}.duckdb`)).mode & 0o777).toBe(0o600);
     const prepared = await prepareImport(
       'clean-import.csv',
       Buffer.from('email,given_name\nnew.one@example.org,New\n'),

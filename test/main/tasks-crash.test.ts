@@ -50,7 +50,7 @@ async function resume(app: App, taskId: string): Promise<{ before: TaskSummary; 
 
 const exportJobs = () => [...t.emu.store.jobs.values()].filter((j) => j.type === 'users_export').length;
 const snapshotFiles = (dataDir: string) =>
-  readdirSync(join(dataDir, 'snapshots')).filter((f) => /^snap_[0-9a-f]{16}\.sqlite$/.test(f));
+  readdirSync(join(dataDir, 'snapshots')).filter((f) => /^snap_[0-9a-f]{16}\.duckdb$/.test(f));
 const leftovers = (dataDir: string) =>
   readdirSync(join(dataDir, 'snapshots')).filter((f) => /\.(part|tmp|session)/.test(f));
 
@@ -76,7 +76,7 @@ describe('kill -9 during long work, then start again', () => {
       // Nothing done twice: Auth0 was not asked for a second export; one file; one snapshot, of every user.
       expect(exportJobs()).toBe(jobsBefore + 1);
       expect(after.snapshot?.count).toBe(40_000);
-      expect(snapshotFiles(dataDir)).toEqual([`${after.snapshot!.id}.sqlite`]);
+      expect(snapshotFiles(dataDir)).toEqual([`${after.snapshot!.id}.duckdb`]);
       expect(leftovers(dataDir)).toEqual([]);
       expect(existsSync(app.downloads.get(after.file!.id).path)).toBe(true);
       console.log(
@@ -109,7 +109,7 @@ describe('kill -9 during long work, then start again', () => {
       expect(before).toMatchObject({ kind: 'snapshot-file', status: 'interrupted', can: { resume: true } });
       expect(after.phase).toBe('completed');
       expect(after.snapshot?.count).toBe(120_000);
-      expect(snapshotFiles(dataDir)).toEqual([`${after.snapshot!.id}.sqlite`]);
+      expect(snapshotFiles(dataDir)).toEqual([`${after.snapshot!.id}.duckdb`]);
       expect(leftovers(dataDir)).toEqual([]);
       // The users file lived in the task's folder until the snapshot was made, and no longer.
       expect(readdirSync(join(dataDir, 'tasks', 'crash-file-0001'))).not.toContain('source');

@@ -438,7 +438,7 @@ describe('snapshots', () => {
     expect(rows.every((r) => r.email_verified === 'false')).toBe(true);
     await call('snapshots:delete', { snapshotId: first.id });
     expect((await call<SnapshotSummary[]>('snapshots:list', {})).map((x) => x.id)).not.toContain(first.id);
-    expect(existsSync(join(dataDir, 'snapshots', `${first.id}.sqlite`))).toBe(false);
+    expect(existsSync(join(dataDir, 'snapshots', `${first.id}.duckdb`))).toBe(false);
     expect(await app.router.invoke('snapshots:search', { snapshotId: first.id })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },

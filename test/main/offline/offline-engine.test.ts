@@ -14,10 +14,10 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the offline worker’s life', () => {
   it('stops when idle or when the last sink ends, stays while a sink is open, and comes back on the next call', async () => {
-    const snap = join(dir, 'a.sqlite');
+    const snap = join(dir, 'a.duckdb');
     const w = new SnapshotWriter(snap);
     w.add({ user_id: 'auth0|1', email: 'a@example.com' });
-    w.finish({
+    await w.finish({
       id: 'a',
       tenantId: null,
       tenantLabel: 't',
@@ -80,7 +80,7 @@ describe('the offline worker’s protocol', () => {
       expect(existsSync(out)).toBe(false);
       await expect(call('sink.write', { id: 'x', texts: [] })).rejects.toThrow(/no longer running/);
       // An argument the method doesn't know, a wrong type, a method that doesn't exist, a prototype's name.
-      await expect(call('snapshot.meta', { path: join(dir, 'a.sqlite'), extra: 1 })).rejects.toThrow(
+      await expect(call('snapshot.meta', { path: join(dir, 'a.duckdb'), extra: 1 })).rejects.toThrow(
         /refused snapshot\.meta/,
       );
       await expect(call('snapshot.query', { path: 'p', q: 1, offset: 0, limit: 10 })).rejects.toThrow(
@@ -91,7 +91,7 @@ describe('the offline worker’s protocol', () => {
       await expect(call('toString', {})).rejects.toThrow(/no method "toString"/);
       // The worker is still there and answers a good request.
       expect(engine.running).toBe(true);
-      await expect(call('snapshot.close', { path: join(dir, 'nothing.sqlite') })).resolves.toBe(true);
+      await expect(call('snapshot.close', { path: join(dir, 'nothing.duckdb') })).resolves.toBe(true);
     } finally {
       await engine.close();
     }
