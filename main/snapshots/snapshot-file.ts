@@ -712,4 +712,35 @@ export class SnapshotReader implements Postings {
     }
     return out;
   }
+
+  // ---- facet (added for Insights, #24: the one method the store redesign must port) ----
+
+  /**
+   * The keys of one indexed field (as queries match them: `identities.connection`, `roles`, `email_verified`…) with
+   * how many users hold each, the most held first (ties by key), at most `limit` of them. Read from the postings: a
+   * key's count is the size of its posting, which is the total of the query `field:"key"` on this snapshot.
+   */
+  facet(field: string, limit: number): { key: string; count: number }[] {
+    const counts = new Map<string, number>();
+    const rows = this.db.prepare('SELECT key, docs FROM postings WHERE field = ?').raw();
+    for (const [key, docs] of rows.iterate(field) as Iterable<[string, Encoded]>) {
+      let n: number;
+      if (typeof docs === 'number') n = 1;
+      else if (docs.length !== BITMAP_BYTES) n = docs.length / 2;
+      else {
+        n = 0;
+        for (let i = 0; i < BITMAP_BYTES; i += 4) {
+          let w = docs.readUInt32LE(i);
+          w -= (w >>> 1) & 0x55555555;
+          w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+          n += (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+        }
+      }
+      counts.set(key, (counts.get(key) ?? 0) + n);
+    }
+    return [...counts]
+      .map(([key, count]) => ({ key, count }))
+      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .slice(0, limit);
+  }
 }
