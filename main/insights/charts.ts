@@ -20,7 +20,7 @@ export const CHART_INFO: Record<InsightChartId, { title: string; kind: InsightCh
 };
 
 /** Categories (connections, roles) shown at most: the most held ones. */
-export const MAX_CATEGORIES = 30;
+export const MAX_CATEGORIES = 20;
 
 /** A value as a quoted term of the query syntax. */
 export const quoted = (value: string) => `"${value.replace(/(["\\])/g, '\\$1')}"`;

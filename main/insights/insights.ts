@@ -73,7 +73,7 @@ export class Insights {
       keys.length > MAX_CATEGORIES
         ? `The ${MAX_CATEGORIES} most held are shown.`
         : id === 'roles' && keys.length === 0
-          ? 'No user of this snapshot holds a role — or it was taken without roles (export with “Each user’s roles” to keep them).'
+          ? 'No user of this snapshot holds a role — or it was taken without roles (export with “With each user’s roles” to keep them).'
           : null;
     return this.chart(id, r.createdAt, bars, note, 0, started);
   }

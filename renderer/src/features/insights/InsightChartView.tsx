@@ -53,7 +53,7 @@ export function chartHeight(chart: InsightChart): number {
 
 /** The chart in words: its name for screen readers (ECharts' aria option writes it on the chart, too). */
 const inWords = (chart: InsightChart) =>
-  `${chart.title}: ${chart.bars.map((b) => `${b.label} ${count(b.count)}`).join('; ')}. The table view lists the same numbers, each opening its users.`;
+  `${chart.title}: ${chart.bars.map((b) => `${b.label}: ${count(b.count)}`).join('; ')}. The table view lists the same numbers, each opening its users.`;
 
 function options(chart: InsightChart, scheme: 'light' | 'dark'): echarts.EChartsCoreOption {
   const p = PALETTES[scheme];
@@ -71,7 +71,8 @@ function options(chart: InsightChart, scheme: 'light' | 'dark'): echarts.ECharts
   if (chart.kind === 'pie')
     return {
       ...base,
-      color: p.series,
+      // Blocked users are the part to notice: the warm colour is theirs.
+      color: chart.id === 'blocked' ? [p.series[1]!, p.series[0]!] : p.series,
       series: [
         {
           type: 'pie',
@@ -93,9 +94,15 @@ function options(chart: InsightChart, scheme: 'light' | 'dark'): echarts.ECharts
     axisLabel: {
       color: p.text,
       interval: 0,
-      // Months read "Jan" over "2026"; long names are cut with an ellipsis (the table has them whole).
-      ...(chart.id === 'signups' ? { formatter: (v: string) => v.replace(' ', '\n') } : {}),
-      ...(lying ? { width: 190, overflow: 'truncate' } : {}),
+      // Months by name, the year under the first and under January; ranges wrap under their bar; long names are
+      // cut with an ellipsis (the tooltip and the table have them whole).
+      ...(chart.id === 'signups'
+        ? {
+            formatter: (v: string, i: number) =>
+              i === 0 || v.startsWith('Jan') ? v.replace(' ', '\n') : v.split(' ')[0],
+          }
+        : {}),
+      ...(lying ? { width: 220, overflow: 'truncate' } : { width: 60, overflow: 'break', lineHeight: 15 }),
     },
     axisLine: { lineStyle: { color: p.muted } },
     axisTick: { show: false },
@@ -109,7 +116,7 @@ function options(chart: InsightChart, scheme: 'light' | 'dark'): echarts.ECharts
   const values = chart.bars.map((b) => b.count);
   return {
     ...base,
-    grid: { left: 8, right: 40, top: 16, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 40, top: 16, bottom: 16, containLabel: true },
     xAxis: lying ? value : category,
     yAxis: lying ? category : value,
     series: [
