@@ -66,7 +66,9 @@ test('Insights on a snapshot with the tenant stopped: a chart’s numbers, and a
     await emu.close();
     closed = true;
 
-    await nav(page, 'Insights');
+    // Its chord: G, then N.
+    await page.keyboard.press('g');
+    await page.keyboard.press('n');
     await expect(page.getByRole('heading', { name: 'Insights', level: 1 })).toBeVisible();
     await expect(page.getByRole('combobox', { name: 'Counted over' })).toHaveValue(/^snapshot:/);
     await expect(page.getByRole('status').filter({ hasText: 'Counted offline' })).not.toContainText(
