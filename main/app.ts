@@ -29,6 +29,8 @@ import { auditHandlers } from './audit/handlers.js';
 import { crossHandlers } from './cross/handlers.js';
 import { exportsHandlers } from './exports/handlers.js';
 import { importsHandlers } from './imports/handlers.js';
+import { insightsHandlers } from './insights/handlers.js';
+import { Insights } from './insights/insights.js';
 import { bulkHandlers } from './jobs/handlers.js';
 import { logsHandlers } from './logs/handlers.js';
 import { rolesHandlers } from './roles/handlers.js';
@@ -296,6 +298,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...crossHandlers({ cross, organizations: crossOrganizations }),
       ...exportsHandlers({ exports: exportsService }),
       ...snapshotsHandlers({ snapshots }),
+      ...insightsHandlers({ insights: new Insights({ snapshots, tenants: service }) }),
     },
     knownSecrets,
     log,

@@ -10,6 +10,7 @@ import { bulkChannels } from './contract/bulk.js';
 import { crossChannels } from './contract/cross.js';
 import { exportsChannels } from './contract/exports.js';
 import { importsChannels } from './contract/imports.js';
+import { insightsChannels } from './contract/insights.js';
 import { logsChannels } from './contract/logs.js';
 import { organizationsChannels } from './contract/organizations.js';
 import { rolesChannels } from './contract/roles.js';
@@ -40,6 +41,7 @@ export * from './contract/roles.js';
 export * from './contract/imports.js';
 export * from './contract/cross.js';
 export * from './contract/tasks.js';
+export * from './contract/insights.js';
 
 // ---------- channels ----------
 
@@ -58,6 +60,7 @@ export const channels = {
   ...exportsChannels,
   ...snapshotsChannels,
   ...tasksChannels,
+  ...insightsChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -71,6 +71,27 @@ export const workerMethods = {
       })
       .strict(),
   ),
+  /** Insights: how many users match each query (its total), and the most held keys of some fields, in one call. */
+  'snapshot.counts': method<{
+    totals: number[];
+    facets: Record<string, { key: string; count: number }[]>;
+    ms: number;
+  }>()(
+    z
+      .object({
+        path,
+        queries: z.array(z.string().max(4000)).max(500),
+        facets: z
+          .array(
+            z
+              .object({ field: z.string().min(1).max(300), limit: z.number().int().min(1).max(1000) })
+              .strict(),
+          )
+          .max(20)
+          .default([]),
+      })
+      .strict(),
+  ),
   'snapshot.user': method<Auth0User>()(z.object({ path, userId: z.string().min(1).max(512) }).strict()),
   'snapshot.close': method<true>()(z.object({ path }).strict()),
   'snapshot.convert': method<SnapshotMeta>()(z.object({ from: path, to: path }).strict()),

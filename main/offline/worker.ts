@@ -113,6 +113,15 @@ const methods: WorkerImplementation = {
     // A snapshot keeps each user as Auth0 gave it (users are checked on the way in).
     return { total: r.total, users: r.users as Auth0User[], ms: performance.now() - t0 };
   },
+  'snapshot.counts': async ({ path, queries, facets }) => {
+    const t0 = performance.now();
+    const r = await reader(path);
+    const totals: number[] = [];
+    for (const q of queries) totals.push((await r.query(q, { offset: 0, limit: 0 })).total);
+    const byField: Record<string, { key: string; count: number }[]> = {};
+    for (const f of facets) byField[f.field] = await r.facet(f.field, f.limit);
+    return { totals, facets: byField, ms: performance.now() - t0 };
+  },
   'snapshot.user': async ({ path, userId }) => {
     const u = await (await reader(path)).user(userId);
     if (!u) throw new OfflineError('not_found', 'That user is not in this snapshot.');

@@ -177,6 +177,21 @@ export class SnapshotService {
     };
   }
 
+  /** Insights over a snapshot: its date, how many users match each query, and the most held keys of some fields. */
+  async counts(
+    snapshotId: string,
+    build: (createdAt: string) => { queries: string[]; facets: { field: string; limit: number }[] },
+  ): Promise<{
+    createdAt: string;
+    totals: number[];
+    facets: Record<string, { key: string; count: number }[]>;
+  }> {
+    const meta = await this.meta(snapshotId);
+    const { queries, facets } = build(meta.createdAt);
+    const r = await this.o.engine.call('snapshot.counts', { path: this.path(snapshotId), queries, facets });
+    return { createdAt: meta.createdAt, totals: r.totals, facets: r.facets };
+  }
+
   async user(snapshotId: string, userId: string): Promise<Auth0User> {
     await this.meta(snapshotId);
     return this.o.engine.call('snapshot.user', { path: this.path(snapshotId), userId });

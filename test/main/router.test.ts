@@ -357,6 +357,8 @@ describe('no secret ever crosses the bridge', () => {
     await exportDone('router-walk-export-3');
     await run('snapshots:list', {});
     await run('snapshots:search', { snapshotId: snapA, q: 'email:*' });
+    await run('insights:snapshot-chart', { snapshotId: snapA, chart: 'verified' });
+    await run('insights:live-chart', { tenantId: id, chart: 'blocked' });
     await run('snapshots:user', { snapshotId: snapA, userId: [...t.emu.store.users.values()][1]!.user_id });
     const compared = (await call('snapshots:compare', { before: snapA, after: snapB })) as {
       ok: true;

@@ -29,6 +29,8 @@ const SCREENS = [
   ['logs', 'Logs', '2', 'L'],
   ['bulk', 'Bulk edits', '3', 'B'],
   ['snapshots', 'Snapshots', '4', 'S'],
+  // Beside Snapshots, with no Alt+digit (the nine are taken): G then N (I is the Imports').
+  ['insights', 'Insights', undefined, 'N'],
   ['tenants', 'Tenants', '5', 'T'],
   ['audit', 'Audit log', '6', 'A'],
   ['roles', 'Roles', '7', 'R'],

@@ -19,6 +19,7 @@ export type View =
   | 'logs'
   | 'bulk'
   | 'snapshots'
+  | 'insights'
   | 'tenants'
   | 'audit'
   | 'roles'

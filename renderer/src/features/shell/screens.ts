@@ -4,6 +4,7 @@ import '../users/screen';
 import '../logs/screen';
 import '../bulk/screen';
 import '../snapshots/screen';
+import '../insights/screen';
 import '../tenants/screen';
 import '../audit/screen';
 import '../roles/screen';
