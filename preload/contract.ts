@@ -40,6 +40,7 @@ export * from './contract/roles.js';
 export * from './contract/imports.js';
 export * from './contract/cross.js';
 export * from './contract/tasks.js';
+export * from './contract/memberships.js';
 
 // ---------- channels ----------
 
