@@ -2,7 +2,8 @@
 // verification and blocking are each chosen, snapshotted with roles and organizations, changed, snapshotted again.
 // Each section of the report — Summary, Role holders, Flags, Changes — is read back from the XLSX and the HTML page
 // and compared row by row with what the tenant holds; a snapshot taken without roles says so; bad input is refused.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -16,6 +17,7 @@ import type {
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { htmlReport } from '../../main/reviews/report-html.js';
+import { runCli } from '../../main/cli/program.js';
 import { SessionVault } from '../../main/vault/index.js';
 import type { User } from '../../emulator/model.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
@@ -26,6 +28,7 @@ const OPS = '=Ops "root"';
 
 let t: TestTenant;
 let app: App;
+let dataDir: string;
 let tenant: TenantProfile;
 let n = 0;
 let first: SnapshotSummary;
@@ -103,7 +106,7 @@ function user(id: string, fields: Partial<User>): User {
 
 beforeAll(async () => {
   app = await createApp({
-    dataDir: mkdtempSync(join(tmpdir(), 'td-access-review-')),
+    dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'td-access-review-'))),
     host: 'browser',
     version: 'test',
     vault: new SessionVault(),
@@ -326,6 +329,54 @@ describe('the access review report', () => {
     expect((await refused({ snapshotId: 'snap_0000000000000000' }))!.code).toBe('not_found');
     expect((await refused({ snapshotId: first.id, format: 'pdf' }))!.code).toBe('validation');
     expect((await call<TaskSummary[]>('tasks:list', {})).length).toBe(before);
+  });
+
+  it('is written by the command line too: snapshot review, with its exit codes', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'td-review-cli-'));
+    const run = async (args: string[]) => {
+      const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+      let [out, err] = ['', ''];
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await runCli(
+        ['--data-dir', dataDir, 'snapshot', 'review', ...args],
+        { stdout, stderr, stdin: new PassThrough(), env: {} },
+        'test',
+      );
+      return { code, out, err };
+    };
+    const output = join(files, 'review.xlsx');
+    const ok = await run([
+      second.id,
+      '--previous',
+      first.id,
+      '--roles',
+      'Billing',
+      '--inactive-days',
+      '30',
+      '--output',
+      output,
+      '--json',
+    ]);
+    expect(ok.code, ok.err).toBe(0);
+    const doc = JSON.parse(ok.out) as AccessReviewSummary & { output: string };
+    expect(doc).toMatchObject({
+      output,
+      roles: [{ name: 'Billing', holders: 2 }],
+      inactiveDays: 30,
+      holders: 2,
+    });
+    const book = await sheets(output);
+    expect(book['Role holders']!.slice(3).map((row) => row[1])).toEqual(['auth0|carol', 'auth0|frank']);
+    expect(book.Changes!.slice(3).map((row) => row[3])).toContain('gained role Billing');
+
+    const wrongFile = await run([second.id, '--output', join(files, 'review.pdf')]);
+    expect(wrongFile).toMatchObject({ code: 2 });
+    expect(wrongFile.err).toContain('.xlsx or .html');
+    const unknown = await run(['snap_00000000000000ff', '--output', join(files, 'x.html')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/does not exist/);
+    expect(existsSync(join(files, 'x.html'))).toBe(false);
   });
 
   it('caps each table of the page and says how many more rows the XLSX has', async () => {
