@@ -67,7 +67,7 @@ export const HOLDER_COLUMNS: ReportColumn[] = [
   { header: 'user_id', width: 30, mono: true },
   { header: 'email', width: 32 },
   { header: 'name', width: 24 },
-  { header: 'last_login', width: 26, mono: true },
+  { header: 'last_login', width: 26, time: true },
   { header: 'email_verified', width: 14 },
   { header: 'blocked', width: 10 },
   { header: 'organizations', width: 30 },
@@ -78,9 +78,9 @@ export const FLAG_COLUMNS: ReportColumn[] = [
   { header: 'name', width: 24 },
   { header: 'flags', width: 40 },
   { header: 'roles', width: 28 },
-  { header: 'last_login', width: 26, mono: true },
+  { header: 'last_login', width: 26, time: true },
   { header: 'days_since_login', width: 16 },
-  { header: 'created_at', width: 26, mono: true },
+  { header: 'created_at', width: 26, time: true },
   { header: 'email_verified', width: 14 },
   { header: 'blocked', width: 10 },
 ];
@@ -306,7 +306,7 @@ export async function writeAccessReview(run: ReviewRun): Promise<AccessReviewSum
   };
 
   // ---- Summary ----
-  await writer.section({ title: SECTION_TITLES[0], notes: warnings, columns: FACT_COLUMNS, facts: true });
+  await writer.section({ title: SECTION_TITLES[0], notes: [], warnings, columns: FACT_COLUMNS, facts: true });
   for (const row of summaryRows(summary, cur.meta, prev?.meta ?? null, run.generatedAt))
     await writer.row(row);
 
@@ -320,7 +320,8 @@ export async function writeAccessReview(run: ReviewRun): Promise<AccessReviewSum
             ? `The holders of the privileged roles chosen: ${roles.map((r) => r.name).join(', ')}.`
             : `The holders of every role held in this snapshot (${plural(roles.length, 'role')}).`,
         ]
-      : ['This snapshot was taken without roles: there are no role holders to list.'],
+      : [],
+    warnings: withRoles ? [] : ['This snapshot was taken without roles: there are no role holders to list.'],
     columns: HOLDER_COLUMNS,
     tableColumn: 0,
   });
@@ -389,8 +390,8 @@ export async function writeAccessReview(run: ReviewRun): Promise<AccessReviewSum
       ? ['No previous snapshot was chosen: choose one to see what changed since.']
       : [
           `Since the snapshot of ${prev.meta.tenantLabel} taken ${prev.meta.createdAt} (${prev.meta.id}): roles gained and lost${privilegedOnly ? ' (the privileged ones chosen)' : ''}, organizations joined and left, users added and removed.`,
-          ...(changes?.notes ?? []),
         ],
+    warnings: changes?.notes ?? [],
     columns: CHANGE_COLUMNS,
   });
   await writer.table('Changes', prev ? 'Nothing changed.' : 'No previous snapshot.');

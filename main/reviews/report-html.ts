@@ -16,6 +16,9 @@ const ESCAPES: Record<string, string> = {
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 const text = (v: ReportCell) => (v === null ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+/** An ISO time to the minute, as a reader scans it (the sheet keeps it whole). */
+const minute = (v: string) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) ? `${v.slice(0, 10)} ${v.slice(11, 16)}` : v;
 const count = (n: number) => n.toLocaleString('en');
 
 const STYLE = `
@@ -44,8 +47,10 @@ th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; 
 thead th { background: var(--head); }
 table.facts { width: auto; min-width: 50%; }
 table.facts th { background: var(--head); font-weight: 600; width: 20rem; }
-.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem;
-  overflow-wrap: anywhere; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em;
+  overflow-wrap: break-word; }
+.time { white-space: nowrap; }
+.intro { color: var(--muted); }
 @media print {
   :root { color-scheme: light; --fg: #000; --bg: #fff; --muted: #333; --line: #888; --head: #eee;
     --note-bg: #fff; --note-fg: #000; --note-line: #000; --link: #000; }
@@ -72,6 +77,8 @@ export function htmlReport(
   let hidden = 0;
   let emptyText = '';
   let started = false;
+  /** The section's own table, opened with it: said nothing of if it stays empty (the section's tables follow). */
+  let implicit = false;
 
   const anchor = (i: number) => `section-${i + 1}`;
   const visible = () =>
@@ -85,7 +92,7 @@ export function htmlReport(
         `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">\n` +
         `<meta name="referrer" content="no-referrer">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
         `<title>${escapeHtml(head.title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>\n` +
-        `<h1>${escapeHtml(head.title)}</h1>\n<p class="lede">${escapeHtml(head.lede)}</p>\n` +
+        `<h1>${escapeHtml(head.title)}</h1>\n<p class="lede">${escapeHtml(head.lede)} Times are UTC.</p>\n` +
         `<nav aria-label="Sections"><ol>${head.sections
           .map((s, i) => `<li><a href="#${anchor(i)}">${escapeHtml(s)}</a></li>`)
           .join('')}</ol></nav>\n`,
@@ -96,7 +103,7 @@ export function htmlReport(
     if (!inTable) return;
     inTable = false;
     if (shown > 0) await out.write('</tbody>\n</table>\n');
-    else await out.write(`<p class="empty">${escapeHtml(emptyText)}</p>\n`);
+    else if (!implicit) await out.write(`<p class="empty">${escapeHtml(emptyText)}</p>\n`);
     if (hidden > 0)
       await out.write(
         `<p class="more">${count(hidden)} more not shown here (this page lists the first ${count(REVIEW_HTML_ROWS)} of each table) — the XLSX report has every row.</p>\n`,
@@ -110,6 +117,7 @@ export function htmlReport(
 
   const openTable = async (caption: string | null, empty: string) => {
     await endTable();
+    implicit = caption === null;
     inTable = true;
     shown = 0;
     hidden = 0;
@@ -135,10 +143,11 @@ export function htmlReport(
       await out.write(
         `<section id="${anchor(index++)}" aria-labelledby="${anchor(index - 1)}-title">\n` +
           `<h2 id="${anchor(index - 1)}-title">${escapeHtml(s.title)}</h2>\n` +
-          s.notes.map((n) => `<p class="note" role="note">${escapeHtml(n)}</p>\n`).join(''),
+          (s.warnings ?? []).map((w) => `<p class="note" role="note">${escapeHtml(w)}</p>\n`).join('') +
+          s.notes.map((n) => `<p class="intro">${escapeHtml(n)}</p>\n`).join(''),
       );
       // Rows may come without a table of their own: the section's one table, uncaptioned.
-      await openTable(null, 'Nothing to list.');
+      await openTable(null, '');
     },
     async table(caption, empty) {
       await openTable(caption, empty);
@@ -155,7 +164,9 @@ export function htmlReport(
         .map((c, k) =>
           s.facts && k === 0
             ? `<th scope="row">${escapeHtml(text(cells[c.i] ?? null))}</th>`
-            : `<td${c.mono ? ' class="mono"' : ''}>${escapeHtml(text(cells[c.i] ?? null))}</td>`,
+            : c.time && typeof cells[c.i] === 'string'
+              ? `<td class="mono time" title="${escapeHtml(cells[c.i] as string)}">${escapeHtml(minute(cells[c.i] as string))}</td>`
+              : `<td${c.mono ? ' class="mono"' : ''}>${escapeHtml(text(cells[c.i] ?? null))}</td>`,
         )
         .join('');
       await out.write(`<tr>${tds}</tr>\n`);

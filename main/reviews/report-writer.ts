@@ -10,15 +10,19 @@ export interface ReportColumn {
   header: string;
   /** Its width in a spreadsheet, in characters. */
   width?: number;
-  /** Identifiers and dates: set in a fixed-width face on the page. */
+  /** Identifiers: set in a fixed-width face on the page. */
   mono?: boolean;
+  /** An ISO time: the page shows it to the minute (UTC), the sheet whole. */
+  time?: boolean;
 }
 
 export interface ReportSection {
   /** The sheet's name (at most 31 characters) and the page's heading. */
   title: string;
-  /** Said before any row (a snapshot taken without roles…). */
+  /** What the section holds, said before any row. */
   notes: string[];
+  /** What the reader must know first (a snapshot taken without roles…): said before the notes, marked. */
+  warnings?: string[];
   columns: ReportColumn[];
   /** Rows are facts (a name, a value): the page shows the first cell as the row's heading. */
   facts?: boolean;

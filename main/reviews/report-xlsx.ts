@@ -33,14 +33,15 @@ export function xlsxReport(path: string, open?: (path: string) => Writable): Rep
     sheet?.commit();
     part++;
     const s = current!;
-    const headerRow = part === 1 && s.notes.length ? s.notes.length + 2 : 1;
+    const lines = part === 1 ? [...(s.warnings ?? []).map((w) => `Warning: ${w}`), ...s.notes] : [];
+    const headerRow = lines.length ? lines.length + 2 : 1;
     sheet = book.addWorksheet(sheetName(s.title, part), {
       views: [{ state: 'frozen', ySplit: headerRow }],
     });
     sheet.columns = s.columns.map((c) => ({ width: c.width ?? Math.max(12, c.header.length + 2) }));
-    // Notes first (on the section's first sheet), then the header the rows go under.
-    if (part === 1 && s.notes.length) {
-      for (const note of s.notes) sheet.addRow([reportCell(note)]).commit();
+    // Warnings and notes first (on the section's first sheet), then the header the rows go under.
+    if (lines.length) {
+      for (const line of lines) sheet.addRow([reportCell(line)]).commit();
       sheet.addRow([]).commit();
     }
     sheet.addRow(s.columns.map((c) => reportCell(c.header))).commit();
