@@ -3,7 +3,7 @@
 // black on white on paper (a print stylesheet: each section on a new page, table headers repeated). Each table shows
 // its first rows and says how many more there are, so a report of a million users still prints; the XLSX has them all.
 import type { Writable } from 'node:stream';
-import { REVIEW_HTML_ROWS } from '../../preload/contract.js';
+import { REVIEW_HTML_ROWS, REVIEW_HTML_SECTION_ROWS } from '../../preload/contract.js';
 import { ReportOutput, type ReportCell, type ReportSection, type ReportWriter } from './report-writer.js';
 
 const ESCAPES: Record<string, string> = {
@@ -42,7 +42,7 @@ nav ol { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin
   padding: .5rem .75rem; margin: .5rem 0; }
 .more, .empty { color: var(--muted); font-style: italic; }
 table { border-collapse: collapse; width: 100%; margin: .25rem 0 1.25rem; }
-caption { text-align: left; font-weight: 600; font-size: 1.05rem; padding: .5rem 0 .25rem; }
+caption, p.caption { text-align: left; font-weight: 600; font-size: 1.05rem; padding: .5rem 0 .25rem; margin: 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: var(--head); }
 table.facts { width: auto; min-width: 50%; }
@@ -75,10 +75,14 @@ export function htmlReport(
   let inTable = false;
   let shown = 0;
   let hidden = 0;
+  /** Rows shown in the section so far (a section of many roles' tables stays printable too). */
+  let inSection = 0;
   let emptyText = '';
   let started = false;
   /** The section's own table, opened with it: said nothing of if it stays empty (the section's tables follow). */
   let implicit = false;
+  /** The caption of the table being written (said above its "more" line when none of its rows fit). */
+  let caption: string | null = null;
 
   const anchor = (i: number) => `section-${i + 1}`;
   const visible = () =>
@@ -103,10 +107,11 @@ export function htmlReport(
     if (!inTable) return;
     inTable = false;
     if (shown > 0) await out.write('</tbody>\n</table>\n');
+    else if (hidden > 0 && caption) await out.write(`<p class="caption">${escapeHtml(caption)}</p>\n`);
     else if (!implicit) await out.write(`<p class="empty">${escapeHtml(emptyText)}</p>\n`);
     if (hidden > 0)
       await out.write(
-        `<p class="more">${count(hidden)} more not shown here (this page lists the first ${count(REVIEW_HTML_ROWS)} of each table) — the XLSX report has every row.</p>\n`,
+        `<p class="more">${count(hidden)} more not shown here (this page lists at most ${count(REVIEW_HTML_ROWS)} rows of each table and ${count(REVIEW_HTML_SECTION_ROWS)} of each section) — the XLSX report has every row.</p>\n`,
       );
   };
 
@@ -115,9 +120,10 @@ export function htmlReport(
     if (section) await out.write('</section>\n');
   };
 
-  const openTable = async (caption: string | null, empty: string) => {
+  const openTable = async (title: string | null, empty: string) => {
     await endTable();
-    implicit = caption === null;
+    caption = title;
+    implicit = title === null;
     inTable = true;
     shown = 0;
     hidden = 0;
@@ -140,6 +146,7 @@ export function htmlReport(
       await start();
       await endSection();
       section = s;
+      inSection = 0;
       await out.write(
         `<section id="${anchor(index++)}" aria-labelledby="${anchor(index - 1)}-title">\n` +
           `<h2 id="${anchor(index - 1)}-title">${escapeHtml(s.title)}</h2>\n` +
@@ -153,12 +160,13 @@ export function htmlReport(
       await openTable(caption, empty);
     },
     async row(cells) {
-      if (shown >= REVIEW_HTML_ROWS) {
+      if (shown >= REVIEW_HTML_ROWS || inSection >= REVIEW_HTML_SECTION_ROWS) {
         hidden++;
         return;
       }
       if (shown === 0) await out.write(pendingOpen);
       shown++;
+      inSection++;
       const s = section!;
       const tds = visible()
         .map((c, k) =>

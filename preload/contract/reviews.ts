@@ -11,8 +11,9 @@ export type ReviewFormat = (typeof reviewFormats)[number];
 
 /** Accounts not seen for this many days (before the snapshot was taken) are flagged inactive unless told. */
 export const DEFAULT_INACTIVE_DAYS = 90;
-/** Rows per table on the printable page (every row is in the XLSX). */
+/** Rows per table, and per section, on the printable page (every row is in the XLSX). */
 export const REVIEW_HTML_ROWS = 500;
+export const REVIEW_HTML_SECTION_ROWS = 2000;
 
 const roleNameSchema = z
   .string()

@@ -379,17 +379,32 @@ describe('the access review report', () => {
     expect(existsSync(join(files, 'x.html'))).toBe(false);
   });
 
-  it('caps each table of the page and says how many more rows the XLSX has', async () => {
+  it('caps each table and each section of the page and says how many more rows the XLSX has', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'td-review-html-')), 'r.html');
     const w = htmlReport(path, { title: 'T', lede: 'L', sections: ['S'] });
     await w.section({ title: 'S', notes: [], columns: [{ header: 'x' }] });
-    await w.table('Many', 'none');
-    for (let i = 0; i < 512; i++) await w.row([i]);
+    // 512 rows in the first table (500 shown), then four of 500: the section stops at 2,000 rows shown.
+    for (const [table, rows] of [
+      ['Many', 512],
+      ['B', 500],
+      ['C', 500],
+      ['D', 500],
+      ['E', 500],
+    ] as const) {
+      await w.table(table, 'none');
+      for (let i = 0; i < rows; i++) await w.row([`${table}${i}`]);
+    }
     await w.finish();
     const html = readFileSync(path, 'utf8');
-    expect(html.match(/<tr><td>/g)).toHaveLength(500);
+    expect(html.match(/<tr><td>/g)).toHaveLength(2000);
+    const more = [...html.matchAll(/<p class="more">([\d,]+) more not shown here/g)].map((m) => m[1]);
+    expect(more).toEqual(['12', '500']);
+    expect(html).toContain('<tr><td>D499</td></tr>');
+    // None of E's rows fit: its name stands above its line.
+    expect(html).not.toContain('<caption>E</caption>');
+    expect(html).toMatch(/<p class="caption">E<\/p>\n<p class="more">500 more/);
     expect(html).toContain(
-      '12 more not shown here (this page lists the first 500 of each table) — the XLSX report has every row.',
+      '(this page lists at most 500 rows of each table and 2,000 of each section) — the XLSX report has every row.',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import {
   DEFAULT_INACTIVE_DAYS,
+  REVIEW_HTML_ROWS,
   type AccessReviewSummary,
   type ErrorEnvelope,
   type ReviewFormat,
@@ -18,7 +19,7 @@ const FORMATS: { value: ReviewFormat; label: string; hint: string }[] = [
   {
     value: 'html',
     label: 'Printable page (HTML)',
-    hint: `the first ${count(500)} rows of each table; print it to PDF from the browser`,
+    hint: `up to ${count(REVIEW_HTML_ROWS)} rows a table; print it to PDF from the browser`,
   },
 ];
 
