@@ -36,6 +36,8 @@ import { logsHandlers } from './logs/handlers.js';
 import { rolesHandlers } from './roles/handlers.js';
 import { shellHandlers } from './shell/handlers.js';
 import { snapshotsHandlers } from './snapshots/handlers.js';
+import { reviewsHandlers } from './reviews/handlers.js';
+import { ReviewService } from './reviews/review-service.js';
 import { tasksHandlers } from './tasks/handlers.js';
 import { tenantsHandlers } from './tenants/handlers.js';
 import { accessHandlers } from './users/access-handlers.js';
@@ -230,6 +232,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     envelope,
     log,
   });
+  const reviews = new ReviewService({ engine, downloads, snapshots, tasks, envelope });
   const exportsService = new ExportService({
     tenants: service,
     downloads,
@@ -299,6 +302,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...exportsHandlers({ exports: exportsService }),
       ...snapshotsHandlers({ snapshots }),
       ...insightsHandlers({ insights: new Insights({ snapshots, tenants: service }) }),
+      ...reviewsHandlers({ reviews }),
     },
     knownSecrets,
     log,

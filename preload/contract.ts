@@ -15,6 +15,7 @@ import { logsChannels } from './contract/logs.js';
 import { organizationsChannels } from './contract/organizations.js';
 import { rolesChannels } from './contract/roles.js';
 import type { Environment, GuardAnswer, GuardLevel, Result, WriteRisk } from './contract/shared.js';
+import { reviewsChannels } from './contract/reviews.js';
 import { snapshotsChannels } from './contract/snapshots.js';
 import { tasksChannels, type TaskSummary } from './contract/tasks.js';
 import {
@@ -42,6 +43,8 @@ export * from './contract/imports.js';
 export * from './contract/cross.js';
 export * from './contract/tasks.js';
 export * from './contract/insights.js';
+export * from './contract/memberships.js';
+export * from './contract/reviews.js';
 
 // ---------- channels ----------
 
@@ -59,6 +62,7 @@ export const channels = {
   ...crossChannels,
   ...exportsChannels,
   ...snapshotsChannels,
+  ...reviewsChannels,
   ...tasksChannels,
   ...insightsChannels,
 } as const;

@@ -20,7 +20,7 @@ import type {
   TaskSummary,
   TenantProfile,
 } from '../../preload/contract.js';
-import { valueAtPath } from '../../preload/contract.js';
+import { DEFAULT_INACTIVE_DAYS, valueAtPath } from '../../preload/contract.js';
 import { defaultDataDir } from '../fs/data-dir.js';
 import { CliError, EXIT, Session } from './session.js';
 import { n, Output, table, type Io } from './output.js';
@@ -442,7 +442,7 @@ Example:
   // ---------------------------------------------------------------- snapshots
   const snapshot = program
     .command('snapshot')
-    .description('offline snapshots: take, list, search, compare, delete');
+    .description('offline snapshots: take, list, search, compare, review, delete');
   snapshot
     .command('take')
     .description(
@@ -549,6 +549,90 @@ Example:
         );
         for (const f of c.fields.slice(0, 10)) out.say(`  ${f.field}: ${n(f.count)} users`);
       }),
+    );
+  snapshot
+    .command('review')
+    .argument('<snapshot>', 'its id (snapshot list): a snapshot taken with --roles (and --organizations)')
+    .description(
+      'an access review report: who holds each role (or only --roles), flagged accounts, changes since --previous',
+    )
+    .option('--previous <snapshot>', 'an earlier snapshot: the report adds what changed since')
+    .option('--roles <list>', 'comma-separated privileged roles to review (default: every role held)')
+    .option(
+      '--inactive-days <n>',
+      `flag accounts with no login in the N days before the snapshot (default ${DEFAULT_INACTIVE_DAYS})`,
+      parseCount,
+    )
+    .requiredOption('--output <file>', 'the report: .xlsx (one sheet per section) or .html (printable page)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 written · 1 failed (the report could not be written; cancelled) · 2 usage (an unknown snapshot, a bad
+option, an output that is neither .xlsx nor .html).
+
+Example:
+  tenant-desk snapshot review snap_fedcba9876543210 --previous snap_0123456789abcdef --roles Admin,Billing --output review.xlsx`,
+    )
+    .action(
+      withSession(
+        async (
+          s,
+          out,
+          id: string,
+          o: { previous?: string; roles?: string; inactiveDays?: number; output: string },
+        ) => {
+          const path = resolve(o.output);
+          const format = /\.xlsx$/i.test(path) ? 'xlsx' : /\.html?$/i.test(path) ? 'html' : null;
+          if (!format)
+            throw new CliError(
+              `--output names the report's format by its extension: .xlsx or .html (got ${basename(path)}).`,
+              EXIT.usage,
+            );
+          const reviewId = newId('cli-review-');
+          try {
+            await s.call('reviews:start', {
+              reviewId,
+              snapshotId: id,
+              ...(o.previous ? { previousId: o.previous } : {}),
+              ...(o.roles !== undefined ? { roles: splitList(o.roles) } : {}),
+              ...(o.inactiveDays !== undefined ? { inactiveDays: o.inactiveDays } : {}),
+              format,
+            });
+          } catch (err) {
+            // A snapshot that isn't there, or options the report can't take: nothing was started.
+            if (
+              err instanceof CliError &&
+              (err.error?.code === 'validation' || err.error?.code === 'not_found')
+            )
+              throw new CliError(err.message, EXIT.usage, err.error);
+            throw err;
+          }
+          const end = await s.follow(reviewId, (x) => out.progress(x));
+          out.endProgress();
+          const detail = end.detail.kind === 'access-review' ? end.detail : null;
+          if (end.status !== 'completed' || !detail?.export.file || !detail.review)
+            throw new CliError(
+              detail?.export.error?.message ?? end.reason ?? `The report ${end.status}.`,
+              EXIT.failed,
+              detail?.export.error,
+            );
+          s.save(detail.export.file.id, path);
+          const r = detail.review;
+          out.document({ ...r, output: path });
+          for (const w of r.warnings) out.note(w);
+          out.say(
+            `Access review of ${r.snapshot.tenantLabel} (snapshot ${r.snapshot.id}, ${n(r.snapshot.count)} users) written to ${path}.`,
+          );
+          for (const role of r.roles) out.say(`  ${role.name}: ${n(role.holders)} holders`);
+          out.say(
+            `  flagged: ${n(r.flags.accounts)} (inactive ${n(r.flags.inactive)}, never logged in ${n(r.flags.neverLoggedIn)}, unverified ${n(r.flags.unverified)}, blocked ${n(r.flags.blocked)})`,
+          );
+          if (r.changes)
+            out.say(
+              `  since ${r.previous!.id}: ${n(r.changes.gainedRole)} roles gained, ${n(r.changes.lostRole)} lost, ${n(r.changes.joinedOrganization)} organizations joined, ${n(r.changes.leftOrganization)} left, ${n(r.changes.added)} users added, ${n(r.changes.removed)} removed`,
+            );
+        },
+      ),
     );
   snapshot
     .command('delete')

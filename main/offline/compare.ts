@@ -285,6 +285,17 @@ function asItem(r: Row): CompareItem {
   };
 }
 
+/** Every item of a comparison in the order found, one at a time (an access review walks them all, bounded memory). */
+export function* compareRows(path: string): Generator<CompareItem> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    for (const r of db.prepare('SELECT * FROM items ORDER BY seq').iterate() as Iterable<Row>)
+      yield asItem(r);
+  } finally {
+    db.close();
+  }
+}
+
 export function compareItems(
   path: string,
   kind: CompareKind,

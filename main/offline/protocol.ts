@@ -3,7 +3,9 @@
 // calls the worker only through `OfflineEngine.call`, typed by this table; the worker's method table must match it.
 import { z } from 'zod';
 import { exportFieldSchema, exportFormats, importFormats } from '../../preload/contract.js';
-import type { Auth0User, CompareItem } from '../../preload/contract.js';
+import type { AccessReviewSummary, Auth0User, CompareItem } from '../../preload/contract.js';
+import { reviewFormats } from '../../preload/contract.js';
+import type { ReviewProgress } from '../reviews/access-review.js';
 import type { PreparedImport } from '../imports/import-file.js';
 import type { BuildReply, BuildRequest, SnapshotMeta } from '../snapshots/snapshot-file.js';
 import type { CompareCounts } from './compare.js';
@@ -134,6 +136,22 @@ export const workerMethods = {
       })
       .strict(),
   ),
+  /** An access review report of a snapshot (and the one before it) written to `out`; `compareOut` is scratch. */
+  review: method<AccessReviewSummary, ReviewProgress>()(
+    z
+      .object({
+        id,
+        path,
+        previousPath: path.optional(),
+        out: path,
+        compareOut: path,
+        format: z.enum(reviewFormats),
+        roles: z.array(z.string().min(1).max(200)).max(200),
+        inactiveDays: z.number().int().min(1).max(3650),
+      })
+      .strict(),
+  ),
+  'review.abort': method<true>()(z.object({ id }).strict()),
   'import.prepare': method<PreparedImport>()(
     z
       .object({

@@ -3,7 +3,11 @@
 // through better-sqlite3, which is synchronous). Main's event loop only moves bytes and messages. Requests arrive as
 // { id, method, args } and are answered { id, ok, result | error }; long ones also send { id, progress }.
 import { parentPort } from 'node:worker_threads';
-import { compareCsv, compareItems, compareSnapshots } from './compare.js';
+import { rmSync } from 'node:fs';
+import { compareCsv, compareItems, compareRows, compareSnapshots } from './compare.js';
+import { writeAccessReview } from '../reviews/access-review.js';
+import { htmlReport } from '../reviews/report-html.js';
+import { xlsxReport } from '../reviews/report-xlsx.js';
 import { openUsersFile } from './open-users-file.js';
 import { prepareImport } from '../imports/import-file.js';
 import { asOfflineError, OfflineError } from './offline-error.js';
@@ -30,6 +34,8 @@ const port = parentPort;
 if (!port) throw new Error('the offline worker runs in a worker thread');
 
 const sinks = new Map<string, { sink: Sink; signal: { aborted: boolean } }>();
+/** Access review reports being written, by id: whether each was asked to stop. */
+const reviews = new Map<string, { aborted: boolean }>();
 /** Open snapshots, the most recently used last; a few are kept open (each opened once, however many ask). */
 const readers = new Map<string, Promise<SnapshotReader>>();
 const READERS_OPEN = 6;
@@ -172,6 +178,52 @@ const methods: WorkerImplementation = {
   /** A users file for an import checked and split into chunks (nothing is sent from here). */
   'import.prepare': (args) => prepareImport(args),
   'compare.csv': ({ path, csvPath, names }) => compareCsv(path, csvPath, names),
+  /** An access review report: the snapshot read through its reader, the changes through the one comparison. */
+  review: async ({ id, path, previousPath, out, compareOut, format, roles, inactiveDays }, progress) => {
+    const signal = { aborted: false };
+    reviews.set(id, signal);
+    const current = await reader(path);
+    const previous = previousPath ? await reader(previousPath) : null;
+    const meta = current.meta;
+    const writer =
+      format === 'xlsx'
+        ? xlsxReport(out)
+        : htmlReport(out, {
+            title: `Access review of ${meta.tenantLabel}${meta.tenantDomain ? ` (${meta.tenantDomain})` : ''}`,
+            lede: `From the snapshot ${meta.id} taken ${meta.createdAt} (${meta.count.toLocaleString('en')} users). Made by Tenant Desk ${new Date().toISOString()}.`,
+            sections: ['Summary', 'Role holders', 'Flags', 'Changes'],
+          });
+    try {
+      return await writeAccessReview({
+        current,
+        previous,
+        compare: previous
+          ? async (fields, onProgress) => {
+              await compareSnapshots(previous, current, compareOut, onProgress, { fields });
+              return () => compareRows(compareOut);
+            }
+          : null,
+        roles,
+        inactiveDays,
+        writer,
+        progress,
+        stopped: () => signal.aborted,
+        cancelled: () => new OfflineError('validation', 'Cancelled.'),
+        generatedAt: new Date(),
+      });
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    } finally {
+      reviews.delete(id);
+      rmSync(compareOut, { force: true });
+    }
+  },
+  'review.abort': ({ id }): true => {
+    const r = reviews.get(id);
+    if (r) r.aborted = true;
+    return true;
+  },
 };
 
 function errorOf(err: unknown): { code: string; message: string } {

@@ -139,6 +139,11 @@ export class SnapshotService {
     return this.o.engine.call('snapshot.meta', { path: this.path(id) });
   }
 
+  /** A snapshot's summary and its file, for other work on snapshots (the access review); not found said in words. */
+  async described(id: string): Promise<{ summary: SnapshotSummary; path: string }> {
+    return { summary: this.summarize(await this.meta(id)), path: this.path(id) };
+  }
+
   async list(): Promise<SnapshotSummary[]> {
     const out: SnapshotSummary[] = [];
     for (const name of readdirSync(this.o.dir)) {

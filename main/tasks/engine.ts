@@ -172,6 +172,7 @@ const TASK_NOUN: Record<TaskKind, string> = {
   'snapshot-file': 'snapshot',
   compare: 'comparison',
   'org-compare': 'comparison',
+  'access-review': 'report',
 };
 /** A folder with no record yet older than this was half-created by a run that stopped. */
 const HALF_CREATED_MS = 3600_000;

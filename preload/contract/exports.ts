@@ -104,7 +104,7 @@ export type ExportPhase =
 /** An export (or a users file opened as a snapshot, or an export of a snapshot) as it goes; sent with every change of phase. */
 export interface ExportStatus {
   exportId: string;
-  kind: 'export' | 'open-file' | 'snapshot-export';
+  kind: 'export' | 'open-file' | 'snapshot-export' | 'access-review';
   tenantId: string | null;
   /** What is exported, in words ("every user of Acme as CSV"). */
   label: string;

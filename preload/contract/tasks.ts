@@ -7,6 +7,7 @@ import type { JobSummary } from './bulk.js';
 import type { CompareSummary, ExportStatus } from './exports.js';
 import type { ImportSummary } from './imports.js';
 import type { OrgCompareSummary } from './cross.js';
+import type { AccessReviewSummary } from './reviews.js';
 
 export const taskKinds = [
   'bulk',
@@ -16,6 +17,7 @@ export const taskKinds = [
   'snapshot-file',
   'compare',
   'org-compare',
+  'access-review',
 ] as const;
 export type TaskKind = (typeof taskKinds)[number];
 
@@ -28,6 +30,7 @@ export const TASK_KIND_WORDS: Record<TaskKind, string> = {
   'snapshot-file': 'Snapshot from a file',
   compare: 'Comparison',
   'org-compare': 'Organizations compared',
+  'access-review': 'Access review report',
 };
 
 /**
@@ -55,7 +58,8 @@ export type TaskDetail =
   | { kind: 'snapshot-export'; export: ExportStatus }
   | { kind: 'snapshot-file'; export: ExportStatus }
   | { kind: 'compare'; compare?: CompareSummary }
-  | { kind: 'org-compare'; orgCompare?: OrgCompareSummary };
+  | { kind: 'org-compare'; orgCompare?: OrgCompareSummary }
+  | { kind: 'access-review'; export: ExportStatus; review?: AccessReviewSummary };
 
 export interface TaskSummary {
   id: string;

@@ -16,7 +16,7 @@ import type {
 } from '../../preload/contract.js';
 import { createApp, type App } from '../../main/app.js';
 import { SessionVault } from '../../main/vault/index.js';
-import { membershipChanges } from '../../renderer/src/features/snapshots/memberships.js';
+import { membershipChanges } from '../../preload/contract.js';
 import { startTestTenant, type TestTenant } from '../support/tenant.js';
 
 let t: TestTenant;

@@ -629,6 +629,7 @@ describe('tenant-desk, the command line', () => {
       ['snapshot', 'list'],
       ['snapshot', 'search'],
       ['snapshot', 'compare'],
+      ['snapshot', 'review'],
       ['snapshot', 'delete'],
       ['bulk', 'plan'],
       ['bulk', 'run'],

@@ -375,6 +375,13 @@ describe('no secret ever crosses the bridge', () => {
       fields: [{ name: 'user_id' }],
     });
     await exportDone('router-walk-export-4');
+    await run('reviews:start', {
+      reviewId: 'router-walk-review-1',
+      snapshotId: snapB,
+      previousId: snapA,
+      format: 'html',
+    });
+    await exportDone('router-walk-review-1');
     const text = '{"user_id":"auth0|walked","email":"walked@example.com"}\n';
     const up = (await call('uploads:begin', { name: 'walk.ndjson', bytes: Buffer.byteLength(text) })) as {
       ok: true;

@@ -1,9 +1,13 @@
 import { useState, type ReactNode } from 'react';
 import { NoUsersRow, UserCell } from '../../ui/UserCell';
 import { Pager } from '../../ui/Pager';
-import type { CompareItem, CompareKind, CompareSummary } from '../../../../preload/contract';
+import {
+  membershipChanges,
+  type CompareItem,
+  type CompareKind,
+  type CompareSummary,
+} from '../../../../preload/contract';
 import { COMPARE_PAGE, useSnapshotsStore, type Comparison } from './store';
-import { membershipChanges } from './memberships';
 import { StateView } from '../../ui/StateView';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { SectionState } from '../../ui/SectionState';

@@ -6,6 +6,7 @@ import { Modal } from '../../ui/Modal';
 import { SectionState } from '../../ui/SectionState';
 import { CompareView } from './CompareView';
 import { OpenFileDialog } from './OpenFileDialog';
+import { ReviewDialog } from './ReviewDialog';
 import { SnapshotView } from './SnapshotView';
 import { count, formatBytes, when } from '../../format';
 import { SnapshotTag } from './SnapshotTag';
@@ -16,6 +17,9 @@ export function SnapshotsScreen() {
   const openId = useSnapshotsStore((s) => s.openId);
   const comparison = useSnapshotsStore((s) => s.comparison);
   const load = useSnapshotsStore((s) => s.load);
+  const reviewing = useSnapshotsStore((s) => s.review !== null);
+  const openReview = useSnapshotsStore((s) => s.openReview);
+  const closeReview = useSnapshotsStore((s) => s.closeReview);
   const [opening, setOpening] = useState(false);
 
   useEffect(() => {
@@ -27,9 +31,14 @@ export function SnapshotsScreen() {
     <section className="snapshots-screen" aria-labelledby="snapshots-title">
       <div className="section-head">
         <h1 id="snapshots-title">Snapshots</h1>
-        <button type="button" onClick={() => setOpening(true)}>
-          Open a users file…
-        </button>
+        <div className="head-actions">
+          <button type="button" onClick={() => openReview()}>
+            Review report…
+          </button>
+          <button type="button" onClick={() => setOpening(true)}>
+            Open a users file…
+          </button>
+        </div>
       </div>
       {comparison ? (
         <CompareView />
@@ -41,6 +50,7 @@ export function SnapshotsScreen() {
         </SectionState>
       )}
       {opening && <OpenFileDialog onClose={() => setOpening(false)} />}
+      {reviewing && <ReviewDialog onClose={closeReview} />}
     </section>
   );
 }

@@ -3,10 +3,13 @@
 import { create } from 'zustand';
 import type {
   Auth0User,
+  ChannelInput,
   CompareItem,
   CompareKind,
   CompareSummary,
   ErrorEnvelope,
+  ExportStatus,
+  Result,
   SnapshotSummary,
 } from '../../../../preload/contract';
 import { fromResult, loading, type Async } from '../../async';
@@ -81,6 +84,12 @@ interface SnapshotsState {
   ): Promise<{ ok: true; exportId: string } | { ok: false; error: ErrorEnvelope }>;
   /** A comparison's users as a file, saved; the error, or null. */
   exportComparison(compareId: string): Promise<ErrorEnvelope | null>;
+  /** The access review report's dialog (opened from the screen or the palette), for this snapshot if given. */
+  review: { snapshotId: string | null } | null;
+  openReview(snapshotId?: string): void;
+  closeReview(): void;
+  /** Starts an access review report (a task, watched by its dialog); its first status at once. */
+  startReview(input: Omit<ChannelInput<'reviews:start'>, 'reviewId'>): Promise<Result<ExportStatus>>;
 }
 
 export const COMPARE_PAGE = 25;
@@ -201,5 +210,22 @@ export const useSnapshotsStore = create<SnapshotsState>((set, get) => ({
     saveAndTell(await bridge.invoke('snapshots:compare-export', { compareId })),
   closeComparison() {
     set({ comparison: null });
+  },
+  review: null,
+  openReview(snapshotId) {
+    set({ review: { snapshotId: snapshotId ?? null } });
+    if (get().list.state !== 'ready') void get().load();
+  },
+  closeReview() {
+    set({ review: null });
+  },
+  async startReview(input) {
+    const reviewId = newExportId();
+    // Watched from the start: its dialog says how it ends (a toast does if the dialog was closed).
+    useTasksStore.getState().watch(reviewId, true);
+    const r = await bridge.invoke('reviews:start', { ...input, reviewId });
+    if (r.ok) void useTasksStore.getState().refresh(reviewId);
+    else useTasksStore.getState().watch(reviewId, false);
+    return r;
   },
 }));
