@@ -747,7 +747,7 @@ export class SnapshotReader {
       record: () => undefined,
     };
     evaluate(RULES, node, postings);
-    for (const leaf of leaves) answers.push(empty());
+    for (let i = 0; i < leaves.length; i++) answers.push(empty());
     if (n > 0) {
       for (const table of ['keys', 'terms'] as const) {
         const asked = leaves.flatMap((l, i) => (l && l.table === table ? [{ l, i }] : []));
