@@ -17,7 +17,17 @@
 // tenant, and the differential test against the local tenant is still the judge. A sorted page goes back to DuckDB
 // with the matches as a bitstring and comes out with its top N. Snapshots of the earlier SQLite format are converted
 // on first open (convertLegacySnapshot).
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -145,9 +155,6 @@ export async function buildSnapshot(
     rmSync(spill, { recursive: true, force: true });
   };
   clean();
-  // Made here, owner-only (DuckDB would create it with the umask's mode).
-  closeSync(openSync(tmp, 'wx', 0o600));
-  rmSync(tmp);
   let instance: DuckDBInstance | null = null;
   let c: DuckDBConnection | null = null;
   try {
@@ -302,6 +309,8 @@ export async function buildSnapshot(
     instance.closeSync();
     instance = null;
     rmSync(`${tmp}.wal`, { force: true });
+    // Owner-only, like every file of the data dir (DuckDB makes its file with the umask's mode).
+    chmodSync(tmp, 0o600);
     const fd = openSync(tmp, 'r+');
     try {
       fsyncSync(fd);

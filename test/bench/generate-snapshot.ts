@@ -1,6 +1,7 @@
-// A generated snapshot of `count` users with a realistic spread of names, domains, dates, connections and metadata
-// (a fixed seed: the same file each time), written straight through SnapshotWriter. Used by bench:export.
-import { SnapshotWriter, type SnapshotMeta } from '../../main/snapshots/snapshot-file.js';
+// Generated users with a realistic spread of names, domains, dates, connections and metadata (a fixed seed: the same
+// file each time), as an NDJSON users file — what DuckDB loads for the benchmark's anchor, and what a snapshot is
+// built from by the snapshot builder, as the app builds every snapshot. Used by bench:export.
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 const FIRST = [
   'Ada',
@@ -44,19 +45,35 @@ const LAST = [
 ];
 const DOMAINS = ['example.com', 'example.org', 'acme.example', 'globex.example', 'contoso.example'];
 
-export async function generateSnapshot(path: string, id: string, count: number): Promise<SnapshotMeta> {
+/**
+ * Writes `count` users, one JSON object per line. A `later` file is the same tenant some time after: every 97th user
+ * on another plan, every 503rd gone, and 1,000 new users at the end (the benchmark's compare).
+ */
+export function writeUsersFile(path: string, count: number, later = false): void {
   let seed = 20261123;
   const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
-  const w = new SnapshotWriter(path);
+  const fd = openSync(path, 'w', 0o600);
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length) writeSync(fd, pending.join('\n') + '\n');
+    pending = [];
+  };
+  const w = {
+    add(user: Record<string, unknown>) {
+      pending.push(JSON.stringify(user));
+      if (pending.length >= 10_000) flush();
+    },
+  };
   const day = 86_400_000;
-  for (let i = 0; i < count; i++) {
+  const total = later ? count + 1000 : count;
+  for (let i = 0; i < total; i++) {
     const first = pick(FIRST);
     const last = pick(LAST);
     const email = `${first.toLowerCase()}.${last.toLowerCase()}${i}@${pick(DOMAINS)}`;
     const created = Date.UTC(2024, 6, 1) + Math.floor(rand() * 700 * day);
     const social = rand() < 0.2;
-    w.add({
+    const user: Record<string, unknown> = {
       user_id: social
         ? `google-oauth2|${100000000000 + i}`
         : `auth0|${(i * 2654435761).toString(16).padStart(24, '0').slice(-24)}`,
@@ -97,18 +114,11 @@ export async function generateSnapshot(path: string, id: string, count: number):
         theme: rand() < 0.5 ? 'dark' : 'light',
         language: pick(['en', 'en', 'fr', 'de', 'es', 'ja']),
       },
-    });
+    };
+    if (later && i < count && i % 503 === 0) continue;
+    if (later && i % 97 === 0) (user.app_metadata as Record<string, unknown>).plan = 'enterprise-2026';
+    w.add(user);
   }
-  return w.finish({
-    id,
-    tenantId: null,
-    tenantLabel: 'Generated',
-    tenantDomain: 'generated.example',
-    environment: null,
-    createdAt: new Date().toISOString(),
-    sourceLabel: 'every user (generated)',
-    query: null,
-    fields: [],
-    origin: 'file',
-  });
+  flush();
+  closeSync(fd);
 }

@@ -24,6 +24,7 @@ import {
   localTenantBuildOptions,
   mainBuildOptions,
   offlineWorkerBuildOptions,
+  snapshotBuilderBuildOptions,
 } from '../../../scripts/build-electron.js';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -156,7 +157,9 @@ function fakeElectron(userData: string, lock: boolean) {
     utilityProcess: {
       fork: (modulePath: string, args: string[]) => {
         utilityModules.push(modulePath);
-        return fork(modulePath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+        const child = fork(modulePath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+        // Electron's utility process posts messages where Node's child sends them.
+        return Object.assign(child, { postMessage: (message: unknown) => child.send(message as object) });
       },
     },
   };
@@ -183,6 +186,7 @@ const bundleText = (options: typeof mainBuildOptions) =>
 const bundled = bundleText(mainBuildOptions);
 const localTenantBundled = bundleText(localTenantBuildOptions);
 const offlineWorkerBundled = bundleText(offlineWorkerBuildOptions);
+const snapshotBuilderBundled = bundleText(snapshotBuilderBuildOptions);
 
 const roots: string[] = [];
 afterAll(() => {
@@ -203,6 +207,7 @@ async function runBundle(lock: boolean) {
   const code = await bundled;
   writeFileSync(join(root, 'out', 'main', 'local-tenant.cjs'), await localTenantBundled);
   writeFileSync(join(root, 'out', 'main', 'offline-worker.cjs'), await offlineWorkerBundled);
+  writeFileSync(join(root, 'out', 'main', 'snapshot-builder.cjs'), await snapshotBuilderBundled);
   const bundleFile = join(root, 'out', 'main', 'electron.cjs');
   const electron = fakeElectron(userData, lock);
   const requireFromBundle = createRequire(bundleFile);
@@ -346,7 +351,7 @@ describe('Electron main bundle', () => {
     expect(e.savePrompts[0]).toMatch(/Downloads\/tenant-desk-audit-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(readFileSync(join(e.userData, 'chosen.csv'), 'utf8')).toContain('tenant.add');
 
-    // A users file becomes a snapshot in the offline worker, a thread started from its own bundle, and is searched.
+    // A users file becomes a snapshot through the offline worker, a thread started from its own bundle, and is searched.
     const text =
       '{"user_id":"auth0|1","email":"a@example.com"}\n{"user_id":"auth0|2","email":"b@example.com"}\n';
     const up = await invoke('uploads:begin', { name: 'users.ndjson', bytes: Buffer.byteLength(text) });
@@ -367,6 +372,8 @@ describe('Electron main bundle', () => {
       check();
     });
     expect(done.phase).toBe('completed');
+    // Built by the snapshot builder, a utility process started from its own bundle (DuckDB's memory is its own).
+    expect(e.utilityModules).toContain(join(e.root, 'out', 'main', 'snapshot-builder.cjs'));
     expect(
       await invoke('snapshots:search', { snapshotId: done.snapshot!.id, q: 'email:b@example.com' }),
     ).toMatchObject({ ok: true, data: { total: 1, users: [{ user_id: 'auth0|2' }] } });
