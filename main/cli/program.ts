@@ -370,13 +370,13 @@ Example:
   // ---------------------------------------------------------------- export
   program
     .command('export')
-    .description('exports a tenant’s users (any number) as CSV, NDJSON or XLSX')
+    .description('exports a tenant’s users (any number) as CSV, NDJSON, XLSX or Parquet')
     .requiredOption('--tenant <tenant>', 'its label, domain or id')
     .option('--query <q>', 'only the users matching this query')
     .option('--connection <name>', 'only the users of this connection')
     .addOption(
       new Option('--format <format>', 'the file’s format')
-        .choices(['csv', 'ndjson', 'xlsx'])
+        .choices(['csv', 'ndjson', 'xlsx', 'parquet'])
         .makeOptionMandatory(),
     )
     .option(
@@ -402,7 +402,7 @@ Example:
             tenant: string;
             query?: string;
             connection?: string;
-            format: 'csv' | 'ndjson' | 'xlsx';
+            format: 'csv' | 'ndjson' | 'xlsx' | 'parquet';
             fields: string;
             bom?: boolean;
             snapshot?: boolean;
@@ -1267,7 +1267,7 @@ async function runExport(
   o: {
     source: ExportSource;
     fields: ExportField[];
-    format: 'csv' | 'ndjson' | 'xlsx';
+    format: 'csv' | 'ndjson' | 'xlsx' | 'parquet';
     bom: boolean;
     keepSnapshot: boolean;
     includeOrganizations?: boolean;

@@ -58,12 +58,19 @@ export interface ExportServiceOptions {
   summarize: (meta: SnapshotMeta) => SnapshotSummary;
 }
 
-const CONTENT_TYPES: Record<ExportFormat, string> = {
+/** Each format's content type (the window's save dialog, the browser host's downloads). */
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   ndjson: 'application/x-ndjson',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  parquet: 'application/vnd.apache.parquet',
 };
-const EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', ndjson: 'ndjson', xlsx: 'xlsx' };
+const EXTENSIONS: Record<ExportFormat, string> = {
+  csv: 'csv',
+  ndjson: 'ndjson',
+  xlsx: 'xlsx',
+  parquet: 'parquet',
+};
 const PHASE_WORDS: Record<ExportPhase, string> = {
   starting: 'Starting',
   organizations: 'Reading the organizations’ members',
@@ -303,7 +310,7 @@ export class ExportService {
           (input.format === 'csv' &&
             input.fields.length <= AUTH0_CSV_MAX_FIELDS &&
             !input.fields.some(isWholeMetadata)));
-      if (wholeExport && !passthrough && input.format !== 'xlsx')
+      if (wholeExport && !passthrough && (input.format === 'csv' || input.format === 'ndjson'))
         status.notes.push(
           snapshot
             ? 'Auth0 is asked for JSON with every field (a snapshot keeps whole users); the file is written from it here'

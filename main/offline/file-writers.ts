@@ -1,13 +1,15 @@
 // Users written to a file as they stream in: CSV (RFC 4180, UTF-8, an optional BOM for Excel; csv-stringify with
-// escape_formulas), NDJSON, or XLSX (exceljs's streaming writer). In CSV and XLSX alike a cell a spreadsheet would run
+// escape_formulas), NDJSON, XLSX (exceljs's streaming writer), or Parquet (DuckDB, in the snapshot builder's process). In CSV and XLSX alike a cell a spreadsheet would run
 // as a formula (= + - @, tab, CR, and their full-width forms) is neutralised with a leading apostrophe — the same rule
 // as csv-stringify's. Nothing is held whole in memory; a write waits while the disk catches up.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { partName } from '../fs/sweep.js';
+import { snapshotBuilder } from '../snapshots/snapshot-file.js';
 import { valueAtPath as valueAt, type ExportField, type ExportFormat } from '../../preload/contract.js';
 
 /** Excel's limits: characters in a cell, rows in a sheet. */
@@ -75,6 +77,7 @@ function watch(stream: Writable): Failure {
 }
 
 export function openWriter(spec: WriterSpec): RowWriter {
+  if (spec.format === 'parquet') return parquetWriter(spec);
   // A download of this run: renamed into place once whole, never synced (see DownloadStore.reserve).
   const out = (spec.open ?? ((p) => createWriteStream(p, { mode: 0o600, highWaterMark: 1 << 20 })))(
     spec.path,
@@ -221,6 +224,53 @@ function xlsxWriter(spec: WriterSpec, out: Writable): RowWriter {
     },
     async abort() {
       out.destroy();
+    },
+  };
+}
+
+/**
+ * Parquet: the rows (every column, null where a user has no value) go to a temporary NDJSON file beside the download,
+ * owner-only; once whole, the snapshot builder's process (DuckDB) writes them as Parquet where the download is
+ * reserved, and the temporary file goes.
+ */
+function parquetWriter(spec: WriterSpec): RowWriter {
+  const rowsFile = partName(`${spec.path}.rows`);
+  const out = (spec.open ?? ((p) => createWriteStream(p, { mode: 0o600, highWaterMark: 1 << 20 })))(rowsFile);
+  const failed = watch(out);
+  const columns = columnsOf(spec.fields);
+  let rows = 0;
+  return {
+    async write(user) {
+      const line: Record<string, unknown> = {};
+      spec.fields.forEach((f, i) => {
+        line[columns[i]!] = valueAt(user, f.name) ?? null;
+      });
+      rows++;
+      if (!out.write(`${JSON.stringify(line)}\n`)) await drained(out, failed);
+      const err = failed.error();
+      if (err) throw err;
+    },
+    async finish() {
+      try {
+        out.end();
+        await Promise.race([finished(out), failed.failed]);
+        const err = failed.error();
+        if (err) throw err;
+        const written = await snapshotBuilder()({
+          kind: 'parquet',
+          usersFile: rowsFile,
+          path: spec.path,
+          columns,
+        });
+        if (written.rows !== rows) throw new Error(`the Parquet file holds ${written.rows} rows of ${rows}`);
+        return { rows, notes: [] };
+      } finally {
+        rmSync(rowsFile, { force: true });
+      }
+    },
+    async abort() {
+      out.destroy();
+      rmSync(rowsFile, { force: true });
     },
   };
 }

@@ -266,8 +266,10 @@ port.on('message', (req: WorkerRequest | WorkerBuildAnswer) => {
   if ('buildDone' in req) {
     const b = builds.get(req.buildDone);
     builds.delete(req.buildDone);
-    if (req.ok) b?.resolve({ meta: req.meta, peakRssMb: req.peakRssMb });
-    else b?.reject(new Error(req.message));
+    if (req.ok) {
+      const { ok: _ok, buildDone: _id, ...result } = req;
+      b?.resolve(result);
+    } else b?.reject(new Error(req.message));
     return;
   }
   const send = (res: WorkerResponse) => port.postMessage(res);

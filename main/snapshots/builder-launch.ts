@@ -24,8 +24,10 @@ export function runBuild(child: BuilderChild, request: BuildRequest): ReturnType
     let answered = false;
     child.onMessage((reply) => {
       answered = true;
-      if (reply.ok) resolve({ meta: reply.meta, peakRssMb: reply.peakRssMb });
-      else reject(new Error(reply.message));
+      if (reply.ok) {
+        const { ok: _ok, ...result } = reply;
+        resolve(result);
+      } else reject(new Error(reply.message));
     });
     child.onExit((code) => {
       // A builder that died (killed, out of memory) leaves its temporary files: they are its own, and it is gone.

@@ -1,9 +1,9 @@
-// The snapshot builder: a process of its own that builds one snapshot file from a users file with DuckDB, answers
-// { ok, meta, peakRssMb } or { ok: false, message } and exits. DuckDB's memory (its buffers, the JSON reader's
+// The snapshot builder: a process of its own that builds one snapshot file from a users file with DuckDB (or writes
+// rows as a Parquet file), answers { ok, meta | rows, peakRssMb } or { ok: false, message } and exits. DuckDB's memory (its buffers, the JSON reader's
 // documents) is held by this process only, and given back whole when it ends — the window's process and the offline
 // worker stay small whatever the snapshot's size. Started by Node's fork (tests, the browser host, the command line)
 // or Electron's utility process (the app: its RunAsNode fuse is off); both send the request as the first message.
-import { buildSnapshot, type BuildRequest, type BuildReply } from './snapshot-file.js';
+import { runBuildHere, type BuildRequest, type BuildReply } from './snapshot-file.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -18,8 +18,7 @@ function reply(message: BuildReply): void {
 
 async function handle(request: BuildRequest): Promise<void> {
   try {
-    const meta = await buildSnapshot(request.usersFile, request.path, request.meta);
-    reply({ ok: true, meta, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+    reply({ ok: true, ...(await runBuildHere(request)) });
   } catch (err) {
     reply({ ok: false, message: (err as Error).message });
   }

@@ -117,7 +117,7 @@ function duckConfig(memoryLimit: string, spill: string): Record<string, string> 
 }
 
 /** The memory a build may use: enough for ten million users' sorts, well under the process's 1 GB. */
-const BUILD_MEMORY = process.env.TENANT_DESK_SNAPSHOT_MEMORY ?? '384MB';
+const BUILD_MEMORY = process.env.TENANT_DESK_SNAPSHOT_MEMORY ?? '640MB';
 
 // ---------------------------------------------------------------------------------------------------------- build
 
@@ -150,8 +150,9 @@ export async function buildSnapshot(
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = partName(path);
   const spill = `${tmp}.spill.${process.pid}.part`;
+  const scratch = partName(`${path}.scratch`);
   const clean = () => {
-    for (const p of [tmp, `${tmp}.wal`]) rmSync(p, { force: true });
+    for (const p of [tmp, `${tmp}.wal`, scratch, `${scratch}.wal`]) rmSync(p, { force: true });
     rmSync(spill, { recursive: true, force: true });
   };
   clean();
@@ -159,7 +160,7 @@ export async function buildSnapshot(
   let c: DuckDBConnection | null = null;
   try {
     instance = await DuckDBInstance.create(tmp, duckConfig(BUILD_MEMORY, spill));
-    const connection = await instance.connect();
+    let connection = await instance.connect();
     c = connection;
     // Each step timed when asked (the benchmark prints where a build's time goes).
     const timed = process.env.TENANT_DESK_SNAPSHOT_TIMINGS === '1';
@@ -172,6 +173,9 @@ export async function buildSnapshot(
         );
     };
     const file = lit(usersFile);
+    // Work tables go to a scratch file of their own (evictable, unlike temporary tables), deleted at the end: the
+    // snapshot's file holds only what it keeps.
+    await connection.run(`ATTACH ${lit(scratch)} AS scratch`);
     await run('meta', `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
     // Each user as written, document number = row number (insertion order is kept).
     await run(
@@ -190,7 +194,7 @@ export async function buildSnapshot(
       RULES.caseInsensitive.has(f) ? `lower(nullif(${id(f)}, ''))` : `nullif(${id(f)}, '')`;
     await run(
       'fields read',
-      `CREATE TEMP TABLE raw AS SELECT * FROM read_json(${file}, columns = {${columns}}, format = 'newline_delimited', maximum_object_size = ${MAX_USER_BYTES})`,
+      `CREATE TABLE scratch.raw AS SELECT * FROM read_json(${file}, columns = {${columns}}, format = 'newline_delimited', maximum_object_size = ${MAX_USER_BYTES})`,
     );
     await run(
       'keys',
@@ -203,7 +207,7 @@ export async function buildSnapshot(
               `' ' || trim(regexp_replace(lower(${id(f)}), '[^\\p{L}\\p{N}]+', ' ', 'g')) || ' ' AS ${id(`w_${f}`)}`,
           )
           .join(',\n        ')}
-      FROM temp.raw`,
+      FROM scratch.raw`,
     );
     const [records, keys] = (
       await c.runAndReadAll(`SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM keys)`)
@@ -230,6 +234,18 @@ export async function buildSnapshot(
     ).getRowsJS()[0]?.[0] as string | undefined;
     if (twice !== undefined) throw new Error(`the user ${twice} appears twice`);
     await fixScalars(c, top);
+    // Written out, and a fresh instance: the tables written so far leave the buffer pool whole (the instance that
+    // wrote them keeps their blocks), so the rest has all of its memory.
+    await run('checkpoint (records, keys)', 'CHECKPOINT; CHECKPOINT scratch');
+    connection.closeSync();
+    instance.closeSync();
+    instance = await DuckDBInstance.create(tmp, duckConfig(BUILD_MEMORY, spill));
+    connection = await instance.connect();
+    c = connection;
+    await connection.run(`ATTACH ${lit(scratch)} AS scratch`);
+    // From here on nothing needs the file's order (terms are sorted at the end): DuckDB may then stream with less
+    // memory.
+    await connection.run(`SET preserve_insertion_order = false`);
     // Fields of many values, one row per value: identities' fields, roles, organizations, and metadata at every
     // scalar leaf's dotted path (arrays transparent) — sorted by field and key, so a leaf reads a few row groups. A
     // user's metadata of more than HUGE_META is flattened here instead, one user at a time, by the engine's own walk
@@ -237,15 +253,18 @@ export async function buildSnapshot(
     const isMeta = (f: string) => `json_type(${id(f)}) IN ('OBJECT', 'ARRAY')`;
     // (Measured on the text alone: telling an object from a string would parse every value, huge ones included.)
     const size = META_ROOTS.map((f) => `coalesce(length(${id(f)}::VARCHAR), 0)`).join(' + ');
-    await run('terms (large metadata)', `CREATE TEMP TABLE mhuge (doc BIGINT, field VARCHAR, key VARCHAR)`);
+    await run(
+      'terms (large metadata)',
+      `CREATE TABLE scratch.mhuge (doc BIGINT, field VARCHAR, key VARCHAR)`,
+    );
     const large = (
-      await connection.runAndReadAll(`SELECT rowid FROM temp.raw WHERE ${size} > ${HUGE_META}`)
+      await connection.runAndReadAll(`SELECT rowid FROM scratch.raw WHERE ${size} > ${HUGE_META}`)
     ).getRowsJS() as [bigint][];
-    const appender = await connection.createAppender('mhuge', 'main', 'temp');
+    const appender = await connection.createAppender('mhuge', 'main', 'scratch');
     for (const [doc] of large) {
       const values = (
         await connection.runAndReadAll(
-          `SELECT ${META_ROOTS.map((f) => `CASE WHEN ${isMeta(f)} THEN ${id(f)} END`).join(', ')} FROM temp.raw WHERE rowid = ${doc}`,
+          `SELECT ${META_ROOTS.map((f) => `CASE WHEN ${isMeta(f)} THEN ${id(f)} END`).join(', ')} FROM scratch.raw WHERE rowid = ${doc}`,
         )
       ).getRowsJS()[0] as (string | null)[];
       const record: SearchRecord = {};
@@ -265,28 +284,62 @@ export async function buildSnapshot(
       }
     }
     appender.closeSync();
+    // Metadata flattened level by level: an object's entries (a map of JSON values) and an array's elements (arrays
+    // are transparent) until only scalars are left, to the engine's depth (query/fields.ts flatten).
+    // One table per level, each made whole by one statement (DuckDB writes a new table's blocks straight to disk;
+    // rows appended to a table would wait in memory for a checkpoint).
+    let levels = 0;
+    await run(
+      'terms (metadata, level 1)',
+      `CREATE TABLE scratch.mlevel AS SELECT doc, path, v, json_type(v) AS t FROM (${META_ROOTS.map(
+        (f) =>
+          `SELECT rowid AS doc, ${lit(f)} AS path, ${id(f)} AS v FROM scratch.raw WHERE CASE WHEN ${size} > ${HUGE_META} THEN false ELSE ${isMeta(f)} END`,
+      ).join(' UNION ALL ')})`,
+    );
+    for (let depth = 0; depth <= 128; depth++) {
+      const left = (
+        await connection.runAndReadAll(`SELECT count(*) FROM scratch.mlevel`)
+      ).getRowsJS()[0]![0] as bigint;
+      if (left === 0n) break;
+      // The next level, read twice (its scalars, then what is still an object or an array) rather than kept.
+      const next = `SELECT doc, path, v, json_type(v) AS t FROM (
+          SELECT doc, path || '.' || e.key AS path, e.value AS v FROM (
+            SELECT doc, path, unnest(map_entries(json_transform(v, '"MAP(VARCHAR, JSON)"'))) AS e FROM scratch.mlevel WHERE t = 'OBJECT')
+          UNION ALL SELECT doc, path, unnest(json_transform(v, '["JSON"]')) FROM scratch.mlevel WHERE t = 'ARRAY')`;
+      await run(
+        `terms (metadata, level ${depth + 2})`,
+        `CREATE TABLE scratch.mflat${depth} AS SELECT doc, path AS field, left(${jsonKey('t', 'v')}, ${LONG_KEY}) AS key FROM (${next}) WHERE t NOT IN ('OBJECT', 'ARRAY', 'NULL')`,
+      );
+      levels++;
+      // Only values whose text has another object or array in it can go deeper (most metadata is flat).
+      const nested = `(contains((v::VARCHAR)[2:], '{') OR contains((v::VARCHAR)[2:], '['))`;
+      const deeper = (
+        await connection.runAndReadAll(`SELECT count(*) FROM scratch.mlevel WHERE ${nested}`)
+      ).getRowsJS()[0]![0] as bigint;
+      await connection.run(
+        `CREATE TABLE scratch.mdeeper AS SELECT * FROM (${next.replaceAll('FROM scratch.mlevel WHERE', `FROM scratch.mlevel WHERE ${nested} AND`)}) WHERE t IN ('OBJECT', 'ARRAY')${depth === 128 || deeper === 0n ? ' AND false' : ''}`,
+      );
+      await connection.run(`DROP TABLE scratch.mlevel`);
+      await connection.run(`ALTER TABLE scratch.mdeeper RENAME TO mlevel`);
+    }
+    await connection.run(`DROP TABLE scratch.mlevel`);
     await run(
       'terms',
       `CREATE TABLE terms AS
       SELECT doc, field, key FROM (
         ${IDENTITY_FIELDS.map(
           (f) =>
-            `SELECT rowid AS doc, ${lit(`identities.${f}`)} AS field, unnest(json_extract_string(identities, ${lit(`$[*].${f}`)})) AS key FROM temp.raw WHERE json_type(identities) = 'ARRAY'`,
+            `SELECT rowid AS doc, ${lit(`identities.${f}`)} AS field, unnest(json_extract_string(identities, ${lit(`$[*].${f}`)})) AS key FROM scratch.raw WHERE json_type(identities) = 'ARRAY'`,
         ).join('\n        UNION ALL ')}
-        UNION ALL SELECT rowid, 'roles', unnest(json_keys(roles)) FROM temp.raw WHERE json_type(roles) = 'OBJECT'
-        UNION ALL SELECT rowid, 'organizations', unnest(json_keys(organizations)) FROM temp.raw WHERE json_type(organizations) = 'OBJECT'
-        UNION ALL SELECT mdoc,
-          CASE WHEN contains(t.fullkey, '[') THEN regexp_replace(mroot || substr(t.fullkey, 2), '\\[\\d+\\]', '', 'g') ELSE mroot || substr(t.fullkey, 2) END,
-          left(${jsonKey('t.type', 't.atom')}, ${LONG_KEY})
-        FROM (${META_ROOTS.map((f) => `SELECT rowid AS mdoc, ${lit(f)} AS mroot, ${id(f)} AS mvalue FROM temp.raw WHERE CASE WHEN ${size} > ${HUGE_META} THEN false ELSE ${isMeta(f)} END`).join(' UNION ALL ')}),
-          json_tree(mvalue) t
-        WHERE t.type NOT IN ('OBJECT', 'ARRAY', 'NULL')
-        UNION ALL SELECT doc, field, key FROM temp.mhuge)
+        UNION ALL SELECT rowid, 'roles', unnest(json_keys(roles)) FROM scratch.raw WHERE json_type(roles) = 'OBJECT'
+        UNION ALL SELECT rowid, 'organizations', unnest(json_keys(organizations)) FROM scratch.raw WHERE json_type(organizations) = 'OBJECT'
+        ${Array.from({ length: levels }, (_, i) => `UNION ALL SELECT doc, field, key FROM scratch.mflat${i}`).join('\n        ')}
+        UNION ALL SELECT doc, field, key FROM scratch.mhuge)
       WHERE key IS NOT NULL AND key <> ''
       ORDER BY field, key, doc`,
     );
-    await c.run('DROP TABLE temp.raw');
-    await c.run('DROP TABLE temp.mhuge');
+    await c.run('DETACH scratch');
+    for (const p of [scratch, `${scratch}.wal`]) rmSync(p, { force: true });
     // Which fields hold only numbers (ranges compare them numerically).
     await run(
       'numeric fields',
@@ -359,20 +412,34 @@ async function fixScalars(c: DuckDBConnection, top: readonly string[]): Promise<
   }
 }
 
-/** One build asked of the snapshot builder (a process of its own: builder.ts). */
-export interface BuildRequest {
-  usersFile: string;
-  path: string;
-  meta: Omit<SnapshotMeta, 'count'>;
-}
-export type BuildReply = { ok: true; meta: SnapshotMeta; peakRssMb: number } | { ok: false; message: string };
-/** Builds a snapshot: in this process (tests of the store), or in the snapshot builder's own process. */
-export type SnapshotBuilder = (request: BuildRequest) => Promise<{ meta: SnapshotMeta; peakRssMb: number }>;
+/**
+ * One piece of DuckDB work asked of the snapshot builder (a process of its own: builder.ts): a snapshot built from a
+ * users file, or rows (one JSON object per line) written as a Parquet file.
+ */
+export type BuildRequest =
+  | { kind?: 'snapshot'; usersFile: string; path: string; meta: Omit<SnapshotMeta, 'count'> }
+  | { kind: 'parquet'; usersFile: string; path: string; columns: string[] };
+export type BuildResult = { meta?: SnapshotMeta; rows?: number; peakRssMb: number };
+export type BuildReply = ({ ok: true } & BuildResult) | { ok: false; message: string };
+/** Runs a request: in this process (tests of the store), or in the snapshot builder's own process. */
+export type SnapshotBuilder = (request: BuildRequest) => Promise<BuildResult>;
 
-let builder: SnapshotBuilder = async (r) => ({
-  meta: await buildSnapshot(r.usersFile, r.path, r.meta),
-  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-});
+/** The work of a request, in this process (what the builder process runs). */
+export async function runBuildHere(r: BuildRequest): Promise<BuildResult> {
+  const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+  if (r.kind === 'parquet') {
+    const rows = await writeParquet(r.usersFile, r.path, r.columns);
+    return { rows, peakRssMb: peakRssMb() };
+  }
+  const meta = await buildSnapshot(r.usersFile, r.path, r.meta);
+  return { meta, peakRssMb: peakRssMb() };
+}
+
+let builder: SnapshotBuilder = runBuildHere;
+/** The builder in use (the Parquet writer asks it too). */
+export function snapshotBuilder(): SnapshotBuilder {
+  return builder;
+}
 /** The builder SnapshotWriter.finish uses from now on (the offline worker asks main, which starts a process). */
 export function setSnapshotBuilder(b: SnapshotBuilder): void {
   builder = b;
@@ -430,7 +497,7 @@ export class SnapshotWriter {
       this.flush();
       closeSync(this.fd);
       this.fd = -1;
-      return (await builder({ usersFile: this.usersFile, path: this.path, meta })).meta;
+      return (await builder({ usersFile: this.usersFile, path: this.path, meta })).meta!;
     } finally {
       this.done = true;
       if (this.fd >= 0) closeSync(this.fd);
@@ -913,6 +980,39 @@ export class SnapshotReader {
       await this.c.runAndReadAll(`${sql} ORDER BY 2 DESC, 1 LIMIT ${Math.max(0, Math.trunc(limit))}`)
     ).getRowsJS() as [string, bigint][];
     return rows.map(([key, count]) => ({ key, count: Number(count) }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------- Parquet
+
+/**
+ * Rows (one JSON object per line, each with every column) written as a Parquet file (zstd), the columns in this order
+ * with the types DuckDB finds over every row: numbers, booleans, nested objects as structs, lists. Dates stay the
+ * text Auth0 gives (ISO 8601), so the file reads back exactly; a mixed or empty column is JSON.
+ */
+export async function writeParquet(rowsFile: string, path: string, columns: string[]): Promise<number> {
+  const spill = `${partName(path)}.spill`;
+  const instance = await DuckDBInstance.create(':memory:', duckConfig(BUILD_MEMORY, spill));
+  try {
+    const c = await instance.connect();
+    const empty = statSync(rowsFile).size === 0;
+    const select = empty
+      ? `SELECT ${columns.map((col) => `NULL::VARCHAR AS ${id(col)}`).join(', ')} WHERE false`
+      : `SELECT ${columns.map(id).join(', ')} FROM read_json(${lit(rowsFile)}, format = 'newline_delimited', sample_size = -1, maximum_object_size = ${MAX_USER_BYTES}, dateformat = '__text__', timestampformat = '__text__')`;
+    await c.run(`COPY (${select}) TO ${lit(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    chmodSync(path, 0o600);
+    const rows = empty
+      ? 0
+      : Number(
+          (
+            await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${lit(path)})`)
+          ).getRowsJS()[0]![0] as bigint,
+        );
+    c.closeSync();
+    return rows;
+  } finally {
+    instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   }
 }
 

@@ -28,7 +28,7 @@ import type { UploadStore } from '../uploads/upload-store.js';
 import type { SnapshotMeta } from './snapshot-file.js';
 import { sweepTemporary } from '../fs/sweep.js';
 import type { TaskContext, TaskEnd, TaskEngine, TaskKindModule } from '../tasks/engine.js';
-import { exportDescription, snapshotId } from '../exports/export-service.js';
+import { CONTENT_TYPES, exportDescription, snapshotId } from '../exports/export-service.js';
 
 export interface SnapshotServiceOptions {
   dir: string;
@@ -40,12 +40,6 @@ export interface SnapshotServiceOptions {
   envelope: (err: unknown, what: string) => ErrorEnvelope;
   log: DiagnosticsLog;
 }
-
-const CONTENT_TYPES: Record<ExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  ndjson: 'application/x-ndjson',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
 
 /** The users file a snapshot is opened from, moved into its task's folder until the task ends. */
 const SOURCE_FILE = 'source';

@@ -4,7 +4,7 @@ import { fieldPathSchema } from './rules.js';
 import { idSchema, userIdSchema, type ErrorEnvelope, byTenantId } from './shared.js';
 import type { DownloadRef } from './app.js';
 
-export const exportFormats = ['csv', 'ndjson', 'xlsx'] as const;
+export const exportFormats = ['csv', 'ndjson', 'xlsx', 'parquet'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
 /** Fields the picker offers first (Auth0's export field names); any app_metadata / user_metadata path can be added. */

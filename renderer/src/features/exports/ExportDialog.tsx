@@ -46,6 +46,7 @@ const FORMATS: { value: ExportFormat; label: string; hint: string }[] = [
   { value: 'csv', label: 'CSV', hint: 'RFC 4180, UTF-8' },
   { value: 'xlsx', label: 'Excel (XLSX)', hint: 'typed numbers and booleans' },
   { value: 'ndjson', label: 'NDJSON', hint: 'one JSON user per line' },
+  { value: 'parquet', label: 'Parquet', hint: 'columns with their types, for DuckDB, Spark, BigQuery' },
 ];
 
 /** Picks the users, the fields (with their column names) and the format; then follows the export to its file. */
