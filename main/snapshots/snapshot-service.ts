@@ -12,7 +12,6 @@ import type {
   CompareSummary,
   DownloadRef,
   ErrorEnvelope,
-  ExportFormat,
   ExportStatus,
   SnapshotSummary,
   UserSearchResult,
