@@ -3,14 +3,16 @@
 //
 // Chosen by measurement (README, "Snapshots: the store"): the earlier store, an inverted index in SQLite, answered in
 // 58 ms at p95 but took 67 s and 1.65 GB for a million users; DuckDB loads the same NDJSON in under 3 s into 60 MB.
-// So the users are written to a temporary NDJSON file and DuckDB builds the snapshot from it in two columnar scans:
-//   records (json)                      each user as Auth0 gave it, row number = document number;
-//   keys    (one column per field)      each indexed value as the shared engine keys it (lower-cased where Auth0
-//                                       searches without case; words of name fields; identities.*; email's domain;
-//                                       roles and organizations of a snapshot taken with them);
-//   terms  (doc, field, key)           app_metadata and user_metadata flattened to dotted paths, arrays transparent,
-//                                       sorted by field and key so a leaf reads a few row groups;
-//   fields  (field, numeric)            whether every key of a field is a number (ranges then compare numerically).
+// So the users are written to a temporary NDJSON file and DuckDB builds the snapshot from it — in the snapshot
+// builder's own process (builder.ts), so that DuckDB's memory is never the window's — in two columnar scans:
+//   records (json)                  each user as Auth0 gave it, row number = document number;
+//   keys    (a column per field)    each top-level value as the shared engine keys it (lower-cased where Auth0
+//                                   searches without case), name fields' words (' word word … '), email's domain;
+//   terms   (doc, field, key)       fields of many values, a row per value: identities.*, roles and organizations (of
+//                                   a snapshot taken with them), and app_metadata / user_metadata flattened to
+//                                   dotted paths (arrays transparent) — sorted by field and key, so that a leaf
+//                                   reads a few row groups;
+//   fields  (field, numeric)        whether every key of a field is a number (ranges then compare numerically).
 // A query is evaluated by the shared evaluator: it asks for each leaf (an exact key, a prefix, a wildcard, a range, a
 // phrase), every leaf of a query is answered by ONE scan with one bitstring per leaf (bitstring_agg … FILTER), and
 // the boolean structure is combined on bitsets here — so the semantics stay in one place, shared with the local

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   CompareItem,
@@ -522,6 +523,53 @@ describe('snapshots', () => {
       ok: false,
       error: { code: 'not_found' },
     });
+  });
+
+  it('opens a snapshot of the earlier format (SQLite): converted at its first open, listed and searched as any', async () => {
+    const id = 'snap_00000000000000aa';
+    const legacy = new Database(join(dataDir, 'snapshots', `${id}.sqlite`));
+    legacy.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE users (doc INTEGER PRIMARY KEY, user_id TEXT NOT NULL, json TEXT NOT NULL)`);
+    const meta = {
+      id,
+      tenantId: null,
+      tenantLabel: 'Earlier',
+      tenantDomain: 'earlier.example',
+      environment: null,
+      createdAt: '2026-06-01T00:00:00.000Z',
+      sourceLabel: 'every user',
+      query: null,
+      fields: [],
+      origin: 'export',
+      count: 3,
+    };
+    legacy
+      .prepare('INSERT INTO meta VALUES (?, ?), (?, ?)')
+      .run('schema', '2', 'snapshot', JSON.stringify(meta));
+    ['ada', 'bob', 'cy'].forEach((n, i) =>
+      legacy
+        .prepare('INSERT INTO users VALUES (?, ?, ?)')
+        .run(
+          i,
+          `auth0|${n}`,
+          JSON.stringify({
+            user_id: `auth0|${n}`,
+            email: `${n}@earlier.example`,
+            app_metadata: { plan: i ? 'pro' : 'free' },
+          }),
+        ),
+    );
+    legacy.close();
+    const listed = (await call<SnapshotSummary[]>('snapshots:list', {})).find((x) => x.id === id);
+    expect(listed).toMatchObject({ tenantLabel: 'Earlier', count: 3 });
+    expect(existsSync(join(dataDir, 'snapshots', `${id}.sqlite`))).toBe(false);
+    expect(existsSync(join(dataDir, 'snapshots', `${id}.duckdb`))).toBe(true);
+    const found = await call<{ total: number; users: { user_id: string }[] }>('snapshots:search', {
+      snapshotId: id,
+      q: 'app_metadata.plan:pro',
+    });
+    expect(found.users.map((u) => u.user_id)).toEqual(['auth0|bob', 'auth0|cy']);
+    await call('snapshots:delete', { snapshotId: id });
   });
 
   async function upload(name: string, bytes: Buffer): Promise<string> {
