@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { CompareItem, CompareKind } from '../../preload/contract.js';
-import type { SnapshotReader } from '../snapshots/snapshot-file.js';
+import { firstValue, type SnapshotReader } from '../snapshots/snapshot-file.js';
 
 export interface CompareCounts {
   added: number;
@@ -85,9 +85,7 @@ async function diffByUserId(
   const [a, b] = [before.tables, after.tables];
   const c = before.tables.connection;
   const matched = Number(
-    (
-      await c.runAndReadAll(`SELECT count(*) FROM ${a.keys} x JOIN ${b.keys} y ON x.user_id = y.user_id`)
-    ).getRowsJS()[0]![0] as bigint,
+    await firstValue<bigint>(c, `SELECT count(*) FROM ${a.keys} x JOIN ${b.keys} y ON x.user_id = y.user_id`),
   );
   const side = (t: typeof a) =>
     `SELECT k.user_id AS id, r.json AS j FROM ${t.records} r POSITIONAL JOIN ${t.keys} k`;

@@ -132,7 +132,9 @@ function csvWriter(spec: WriterSpec, out: Writable): RowWriter {
   };
 }
 
-function ndjsonWriter(spec: WriterSpec, out: Writable): RowWriter {
+/** One JSON object per line, a field's column only where the user has a value — or, `everyColumn`, each column
+ * in each line (null where there is no value: the rows a Parquet file is written from). */
+function ndjsonWriter(spec: WriterSpec, out: Writable, everyColumn = false): RowWriter {
   const failed = watch(out);
   let rows = 0;
   return {
@@ -141,6 +143,7 @@ function ndjsonWriter(spec: WriterSpec, out: Writable): RowWriter {
       for (const f of spec.fields) {
         const v = valueAt(user, f.name);
         if (v !== undefined) line[f.exportAs ?? f.name] = v;
+        else if (everyColumn) line[f.exportAs ?? f.name] = null;
       }
       rows++;
       if (!out.write(`${JSON.stringify(line)}\n`)) await drained(out, failed);
@@ -236,31 +239,17 @@ function xlsxWriter(spec: WriterSpec, out: Writable): RowWriter {
 function parquetWriter(spec: WriterSpec): RowWriter {
   const rowsFile = partName(`${spec.path}.rows`);
   const out = (spec.open ?? ((p) => createWriteStream(p, { mode: 0o600, highWaterMark: 1 << 20 })))(rowsFile);
-  const failed = watch(out);
-  const columns = columnsOf(spec.fields);
-  let rows = 0;
+  const lines = ndjsonWriter(spec, out, true);
   return {
-    async write(user) {
-      const line: Record<string, unknown> = {};
-      spec.fields.forEach((f, i) => {
-        line[columns[i]!] = valueAt(user, f.name) ?? null;
-      });
-      rows++;
-      if (!out.write(`${JSON.stringify(line)}\n`)) await drained(out, failed);
-      const err = failed.error();
-      if (err) throw err;
-    },
+    write: (user) => lines.write(user),
     async finish() {
       try {
-        out.end();
-        await Promise.race([finished(out), failed.failed]);
-        const err = failed.error();
-        if (err) throw err;
+        const { rows } = await lines.finish();
         const written = await snapshotBuilder()({
           kind: 'parquet',
           usersFile: rowsFile,
           path: spec.path,
-          columns,
+          columns: columnsOf(spec.fields),
         });
         if (written.rows !== rows) throw new Error(`the Parquet file holds ${written.rows} rows of ${rows}`);
         return { rows, notes: [] };
@@ -269,7 +258,7 @@ function parquetWriter(spec: WriterSpec): RowWriter {
       }
     },
     async abort() {
-      out.destroy();
+      await lines.abort();
       rmSync(rowsFile, { force: true });
     },
   };

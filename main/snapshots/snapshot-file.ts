@@ -101,6 +101,11 @@ export type SnapshotMeta = Omit<SnapshotSummary, 'bytes'>;
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 /** A SQL identifier. */
 const id = (s: string) => `"${s.replaceAll('"', '""')}"`;
+/** The first column of a query's first row (a count, an id), or undefined when it has no row. */
+export async function firstValue<T>(c: DuckDBConnection, sql: string): Promise<T | undefined> {
+  return (await c.runAndReadAll(sql)).getRowsJS()[0]?.[0] as T | undefined;
+}
+
 /** Whether a string is one word of the engine (letters and digits only): what a word list can hold. */
 const isWord = (s: string) => words(s).length === 1 && words(s)[0] === s;
 
@@ -218,7 +223,7 @@ export async function buildSnapshot(
       FROM scratch.raw`,
     );
     const [records, keys] = (
-      await c.runAndReadAll(`SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM keys)`)
+      await connection.runAndReadAll(`SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM keys)`)
     ).getRowsJS()[0] as [bigint, bigint];
     if (records !== keys)
       throw new Error(
@@ -227,21 +232,19 @@ export async function buildSnapshot(
     const count = Number(records);
     // The two scans are one file read twice in order: checked at every 4,096th user and the last, so that no user's
     // keys can be another's.
-    const misaligned = (
-      await c.runAndReadAll(
-        `SELECT count(*) FROM (SELECT rowid AS r, json FROM records WHERE rowid % 4096 = 0 OR rowid = ${count - 1}) x JOIN keys k ON k.rowid = x.r WHERE x.json ->> '$.user_id' IS DISTINCT FROM k.user_id`,
-      )
-    ).getRowsJS()[0]![0] as bigint;
+    const misaligned = await firstValue<bigint>(
+      connection,
+      `SELECT count(*) FROM (SELECT rowid AS r, json FROM records WHERE rowid % 4096 = 0 OR rowid = ${count - 1}) x JOIN keys k ON k.rowid = x.r WHERE x.json ->> '$.user_id' IS DISTINCT FROM k.user_id`,
+    );
     if (misaligned !== 0n) throw new Error('the users file was not read the same way twice');
-    const missing = (
-      await c.runAndReadAll(`SELECT count(*) FROM keys WHERE user_id IS NULL`)
-    ).getRowsJS()[0]![0] as bigint;
+    const missing = await firstValue<bigint>(connection, `SELECT count(*) FROM keys WHERE user_id IS NULL`);
     if (missing !== 0n) throw new Error('a user without a user_id');
-    const twice = (
-      await c.runAndReadAll(`SELECT user_id FROM keys GROUP BY user_id HAVING count(*) > 1 LIMIT 1`)
-    ).getRowsJS()[0]?.[0] as string | undefined;
+    const twice = await firstValue<string>(
+      connection,
+      `SELECT user_id FROM keys GROUP BY user_id HAVING count(*) > 1 LIMIT 1`,
+    );
     if (twice !== undefined) throw new Error(`the user ${twice} appears twice`);
-    await fixScalars(c, top);
+    await fixScalars(connection, top);
     // Written out, and a fresh instance: the tables written so far leave the buffer pool whole (the instance that
     // wrote them keeps their blocks), so the rest has all of its memory.
     await run('checkpoint (records, keys)', 'CHECKPOINT; CHECKPOINT scratch');
@@ -305,10 +308,7 @@ export async function buildSnapshot(
       ).join(' UNION ALL ')})`,
     );
     for (let depth = 0; depth <= 128; depth++) {
-      const left = (
-        await connection.runAndReadAll(`SELECT count(*) FROM scratch.mlevel`)
-      ).getRowsJS()[0]![0] as bigint;
-      if (left === 0n) break;
+      if ((await firstValue<bigint>(connection, `SELECT count(*) FROM scratch.mlevel`)) === 0n) break;
       // The next level, read twice (its scalars, then what is still an object or an array) rather than kept.
       const next = `SELECT doc, path, v, json_type(v) AS t FROM (
           SELECT doc, path || '.' || e.key AS path, e.value AS v FROM (
@@ -321,9 +321,10 @@ export async function buildSnapshot(
       levels++;
       // Only values whose text has another object or array in it can go deeper (most metadata is flat).
       const nested = `(contains((v::VARCHAR)[2:], '{') OR contains((v::VARCHAR)[2:], '['))`;
-      const deeper = (
-        await connection.runAndReadAll(`SELECT count(*) FROM scratch.mlevel WHERE ${nested}`)
-      ).getRowsJS()[0]![0] as bigint;
+      const deeper = await firstValue<bigint>(
+        connection,
+        `SELECT count(*) FROM scratch.mlevel WHERE ${nested}`,
+      );
       await connection.run(
         `CREATE TABLE scratch.mdeeper AS SELECT * FROM (${next.replaceAll('FROM scratch.mlevel WHERE', `FROM scratch.mlevel WHERE ${nested} AND`)}) WHERE t IN ('OBJECT', 'ARRAY')${depth === 128 || deeper === 0n ? ' AND false' : ''}`,
       );
@@ -346,7 +347,7 @@ export async function buildSnapshot(
       WHERE key IS NOT NULL AND key <> ''
       ORDER BY field, key, doc`,
     );
-    await c.run('DETACH scratch');
+    await connection.run('DETACH scratch');
     for (const p of [scratch, `${scratch}.wal`]) rmSync(p, { force: true });
     // Which fields hold only numbers (ranges compare them numerically).
     await run(
@@ -361,11 +362,11 @@ export async function buildSnapshot(
       ) GROUP BY field`,
     );
     const full: SnapshotMeta = { ...meta, count };
-    await c.run(
+    await connection.run(
       `INSERT INTO meta VALUES ('schema', ${lit(String(SCHEMA_VERSION))}), ('snapshot', ${lit(JSON.stringify(full))})`,
     );
     await run('checkpoint', 'CHECKPOINT');
-    c.closeSync();
+    connection.closeSync();
     c = null;
     instance.closeSync();
     instance = null;
@@ -401,20 +402,17 @@ export async function buildSnapshot(
  * the engine keys them: an object or array is no key, and a number is written as JavaScript writes it (7.0 is 7).
  */
 async function fixScalars(c: DuckDBConnection, top: readonly string[]): Promise<void> {
-  const suspect = top
-    .map(
-      (f) =>
-        `(regexp_matches(${id(f)}, '^[\\[{]') OR regexp_full_match(${id(f)}, '-?[0-9.]+[eE.][0-9eE.+-]*'))`,
-    )
-    .join(' OR ');
-  const rows = (await c.runAndReadAll(`SELECT rowid FROM keys WHERE ${suspect} LIMIT 100001`)).getRowsJS();
-  if (rows.length === 0) return;
+  /** A value that may not have been a string: one looking like an object or array, or a number not as JS writes it. */
+  const suspect = (f: string) =>
+    `(regexp_matches(${id(f)}, '^[\\[{]') OR regexp_full_match(${id(f)}, '-?[0-9.]+[eE.][0-9eE.+-]*'))`;
+  const any = await firstValue(c, `SELECT rowid FROM keys WHERE ${top.map(suspect).join(' OR ')} LIMIT 1`);
+  if (any === undefined) return;
   for (const f of top) {
     const value = RULES.caseInsensitive.has(f) ? `lower(${jsonKey('t', 'v')})` : jsonKey('t', 'v');
     await c.run(`UPDATE keys SET ${id(f)} = fixed.k FROM (
         SELECT r.rowid AS doc, ${value} AS k FROM (
           SELECT rowid, json_type(json, ${lit(`$.${f}`)}) AS t, json_extract(json, ${lit(`$.${f}`)}) AS v FROM records
-          WHERE rowid IN (SELECT rowid FROM keys WHERE regexp_matches(${id(f)}, '^[\\[{]') OR regexp_full_match(${id(f)}, '-?[0-9.]+[eE.][0-9eE.+-]*'))
+          WHERE rowid IN (SELECT rowid FROM keys WHERE ${suspect(f)})
         ) r
       ) fixed WHERE keys.rowid = fixed.doc`);
   }
@@ -934,11 +932,6 @@ export class SnapshotReader {
     for await (const [, user] of this.records(matches)) yield user;
   }
 
-  /** Every user ordered by user_id. */
-  async *byUserId(): AsyncGenerator<SearchRecord> {
-    for await (const { user } of this.byKey('user_id')) yield user;
-  }
-
   /**
    * Every user with the value of a field, ordered by it (UTF-8 byte order); users without it first, with a null key.
    * Emails are matched without case. The sort runs in DuckDB, spilling to disk past its memory.
@@ -954,10 +947,10 @@ export class SnapshotReader {
   }
 
   /** The SQL value users are matched by in a comparison: user_id, email without case, or a field's value as text. */
-  keyExpr(key: string, records = 'r', keys = 'k'): string {
-    if (key === 'user_id') return `${keys}.user_id`;
-    if (key === 'email') return `${keys}.email`;
-    return `json_extract_string(${records}.json, ${lit(`$.${key}`)})`;
+  private keyExpr(key: string): string {
+    if (key === 'user_id') return `k.user_id`;
+    if (key === 'email') return `k.email`;
+    return `json_extract_string(r.json, ${lit(`$.${key}`)})`;
   }
 
   /** The DuckDB tables of this snapshot, for a comparison run in one query across two snapshots. */
@@ -1011,11 +1004,7 @@ export async function writeParquet(rowsFile: string, path: string, columns: stri
     chmodSync(path, 0o600);
     const rows = empty
       ? 0
-      : Number(
-          (
-            await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${lit(path)})`)
-          ).getRowsJS()[0]![0] as bigint,
-        );
+      : Number(await firstValue<bigint>(c, `SELECT count(*) FROM read_parquet(${lit(path)})`));
     c.closeSync();
     return rows;
   } finally {
