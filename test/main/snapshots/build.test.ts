@@ -1,0 +1,103 @@
+// A snapshot built from a users file that JavaScript did not write (Auth0's export, another tool): numbers written
+// otherwise (7.0, 1.5E+3), objects where text is expected, and text that only looks like a number (an IP address)
+// are keyed exactly as the engine keys the same user read by JSON.parse — the tenant's meaning.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSnapshot, SnapshotReader } from '../../../main/snapshots/snapshot-file.js';
+
+let dir: string;
+let snap: SnapshotReader;
+
+const lines = [
+  `{"user_id":"auth0|a","email":"a@example.com","logins_count":7.0,"last_ip":"203.0.113.7","app_metadata":{"score":2.50}}`,
+  `{"user_id":"auth0|b","email":"b@example.com","logins_count":1.5E+3,"last_ip":"198.51.100.1","name":{"first":"Ann"}}`,
+  `{"user_id":"auth0|c","email":"c@example.com","logins_count":12,"last_ip":"10.0.0.1","nickname":"1.50"}`,
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'td-build-'));
+  writeFileSync(join(dir, 'users.ndjson'), `${lines.join('\n')}\n`);
+  await buildSnapshot(join(dir, 'users.ndjson'), join(dir, 's.duckdb'), {
+    id: 's',
+    tenantId: null,
+    tenantLabel: 'test',
+    tenantDomain: 'test.example',
+    environment: null,
+    createdAt: new Date().toISOString(),
+    sourceLabel: 'a file',
+    query: null,
+    fields: [],
+    origin: 'file',
+  });
+  snap = await SnapshotReader.open(join(dir, 's.duckdb'));
+}, 60_000);
+
+afterAll(async () => {
+  await snap?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ids = async (q: string) =>
+  (await snap.query(q, { offset: 0, limit: 10 })).users.map((u) => u.user_id).sort();
+
+describe('a snapshot built from a file JavaScript did not write', () => {
+  it('keys numbers as JavaScript writes them, wherever they are', async () => {
+    expect(await ids('logins_count:7')).toEqual(['auth0|a']);
+    expect(await ids('logins_count:"7.0"')).toEqual([]);
+    expect(await ids('logins_count:1500')).toEqual(['auth0|b']);
+    expect(await ids('logins_count:[8 TO 2000]')).toEqual(['auth0|b', 'auth0|c']);
+    expect(await ids('app_metadata.score:2.5')).toEqual(['auth0|a']);
+  });
+
+  it('keeps text that looks like a number as text, and keys no object', async () => {
+    expect(await ids('last_ip:"203.0.113.7"')).toEqual(['auth0|a']);
+    expect(await ids('last_ip:198.51.100.*')).toEqual(['auth0|b']);
+    expect(await ids('nickname:"1.50"')).toEqual(['auth0|c']);
+    expect(await ids('_exists_:name')).toEqual([]);
+    expect((await snap.user('auth0|b'))?.name).toEqual({ first: 'Ann' });
+  });
+});
+
+describe('matches passed to and from DuckDB as bitstrings', () => {
+  it('round-trips any set of documents at any count, padding included', async () => {
+    const { DuckDBInstance, BIT } = await import('@duckdb/node-api');
+    const { Bitset } = await import('../../../query/index.js');
+    const { fromBitValue, toBitValue } = await import('../../../main/snapshots/snapshot-file.js');
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    let seed = 11;
+    const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
+    try {
+      for (const n of [1, 2, 7, 8, 9, 31, 32, 33, 63, 100, 1000, 4099]) {
+        for (const density of [0, 0.05, 0.5, 1]) {
+          const want = Array.from({ length: n }, (_, d) => d).filter(() => rand() < density);
+          const set = new Bitset(Math.max(32, n));
+          for (const d of want) set.add(d);
+          // Ours → DuckDB: the documents DuckDB reads from the bitstring.
+          const read = (
+            await c.runAndReadAll(
+              `SELECT coalesce(list(i ORDER BY i), []) FROM range(${n}) t(i) WHERE get_bit($bits, i::INTEGER) = 1`,
+              { bits: toBitValue(set, n) },
+              { bits: BIT },
+            )
+          ).getRowsJS()[0]![0] as bigint[];
+          expect(read.map(Number)).toEqual(want);
+          // DuckDB → ours: a bitstring DuckDB made, read into a set already holding another document.
+          const back = new Bitset(Math.max(32, n));
+          const row = (
+            await c.runAndReadAll(
+              `SELECT bitstring_agg(i, 0, ${n - 1}) FROM range(${n}) t(i) WHERE i IN (SELECT unnest([${want.join(',')}]::BIGINT[]))`,
+            )
+          ).getRows()[0]![0];
+          fromBitValue(row as never, back);
+          expect([...back]).toEqual(want);
+        }
+      }
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
+  });
+});
