@@ -193,3 +193,47 @@ describe('a disk that fills up', () => {
     }
   });
 });
+
+describe('memory of an export', () => {
+  it('writes a file and a snapshot’s users without loading DuckDB (it is loaded by the build, elsewhere)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const out = join(dir, 'no-duckdb');
+    const script = `
+      import { createRequire } from 'node:module';
+      import { Sink } from './main/offline/sink.ts';
+      const sink = new Sink({
+        input: 'user',
+        file: { path: ${JSON.stringify(`${out}.csv`)}, format: 'csv', fields: [{ name: 'user_id' }, { name: 'email' }], bom: false },
+        snapshot: { path: ${JSON.stringify(`${out}.duckdb`)}, meta: {} },
+      });
+      await sink.write(Array.from({ length: 1000 }, (_, i) => JSON.stringify({ user_id: 'auth0|' + i, email: i + '@example.com' })));
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@duckdb'));
+      await sink.abort();
+      console.log(JSON.stringify(loaded));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([]);
+    // The check sees DuckDB when it is loaded: the snapshot store loads it on first use.
+    const seen = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module';
+         import { SnapshotReader } from './main/snapshots/snapshot-file.ts';
+         await SnapshotReader.open('/nonexistent.duckdb').catch(() => undefined);
+         const { toBitValue } = await import('./main/snapshots/snapshot-file.ts');
+         const { Bitset } = await import('./query/index.ts');
+         toBitValue(new Bitset(32), 8);
+         console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@duckdb'))));`,
+      ],
+      { cwd: process.cwd(), encoding: 'utf8' },
+    );
+    expect(JSON.parse(seen.stdout.trim().split('\n').pop()!).length).toBeGreaterThan(0);
+  });
+});
