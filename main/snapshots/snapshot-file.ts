@@ -132,7 +132,8 @@ function duckConfig(memoryLimit: string, spill: string): Record<string, string> 
     memory_limit: memoryLimit,
     temp_directory: spill,
     preserve_insertion_order: 'true',
-    // zstd for text (the records) needs DuckDB's newer storage; the files are read by this same DuckDB.
+    // zstd for text (the records) needs DuckDB's newer storage (measured: a build a second faster with the latest than
+    // with 1.2's). The files are read by this same DuckDB.
     storage_compatibility_version: 'latest',
     // Memory DuckDB's allocator has freed goes back to the system as the work goes (not only at its end): measured
     // reading a million users' records, the process's peak was 430–470 MB instead of 630–820.
@@ -142,6 +143,11 @@ function duckConfig(memoryLimit: string, spill: string): Record<string, string> 
     autoload_known_extensions: 'false',
   };
 }
+
+/** Users unpacked together to read one of them from zstd (one of DuckDB's vectors), and the most bytes such a
+ * block may hold for the records to be kept in zstd (the reader's memory is 256 MB). */
+const ZSTD_BLOCK_USERS = 2048;
+const ZSTD_BLOCK_MAX_BYTES = 32 * 1024 * 1024;
 
 /** The memory a build may use: enough for ten million users' sorts, well under the process's 1 GB. */
 const BUILD_MEMORY = process.env.TENANT_DESK_SNAPSHOT_MEMORY ?? '640MB';
@@ -214,17 +220,29 @@ export async function buildSnapshot(
     // Reading the file in order holds what the threads read ahead: a smaller pool for this step keeps the process's
     // memory down (measured: 565 MB instead of 840 at a million users); the steps after it need more.
     await connection.run(`SET memory_limit = '${READ_MEMORY}'`);
-    await connection.run(`CREATE TABLE records (json VARCHAR USING COMPRESSION zstd)`);
-    await run(
-      'records',
-      `INSERT INTO records SELECT json FROM read_ndjson_objects(${file}, maximum_object_size = ${MAX_USER_BYTES})`,
+    const readRecords = async (compression: string) => {
+      await connection.run(
+        `CREATE OR REPLACE TABLE records (json VARCHAR${compression}, bytes BIGINT USING COMPRESSION bitpacking)`,
+      );
+      await run(
+        'records',
+        `INSERT INTO records SELECT json, strlen(json) FROM read_ndjson_objects(${file}, maximum_object_size = ${MAX_USER_BYTES})`,
+      );
+    };
+    await readRecords(' USING COMPRESSION zstd');
+    // zstd unpacks a block of users at once to read one of them: where users are so large that a block of them would
+    // not fit the reader's memory (a block of 15 MB users did not, nor in DuckDB's own choice of compression), the
+    // records are kept uncompressed instead (tested: intake.test.ts, 12 users of 15 MB).
+    const block = await firstValue<bigint>(
+      connection,
+      `SELECT max(b) FROM (SELECT sum(bytes) AS b FROM records GROUP BY rowid // ${ZSTD_BLOCK_USERS})`,
     );
+    if ((block ?? 0n) > BigInt(ZSTD_BLOCK_MAX_BYTES)) await readRecords(' USING COMPRESSION uncompressed');
     const top = RULES.topFields;
     const read = (columns: string[]) =>
       `read_json(${file}, columns = {${columns.join(', ')}}, format = 'newline_delimited', maximum_object_size = ${MAX_USER_BYTES})`;
     const key = (f: string) =>
       RULES.caseInsensitive.has(f) ? `lower(nullif(${id(f)}, ''))` : `nullif(${id(f)}, '')`;
-    await connection.run(`SET memory_limit = '${BUILD_MEMORY}'`);
     // The keys straight from the file's top-level fields, read as text (the few values that are not text are put
     // right by fixScalars); the fields of many values (identities, metadata, roles, organizations) by a second read
     // of the file as JSON into the scratch file. Two reads of the file cost less than one read kept whole and copied
@@ -235,6 +253,7 @@ export async function buildSnapshot(
     await connection.run(
       `CREATE TABLE keys (${[...keyColumns.map((k) => `${id(k)} VARCHAR${plain.has(k) ? ' USING COMPRESSION uncompressed' : ''}`), ...numberColumns].join(', ')})`,
     );
+    await connection.run(`SET memory_limit = '${BUILD_MEMORY}'`);
     await run(
       'keys',
       `INSERT INTO keys SELECT
@@ -259,6 +278,18 @@ export async function buildSnapshot(
         `organizations: 'JSON'`,
       ])}`,
     );
+    // Written out, and a fresh instance: the tables written so far leave the buffer pool whole (the instance that
+    // wrote them keeps their blocks), so the checks and the rest have all of its memory (at ten million users, the
+    // checks in the first instance took the process past 1 GB).
+    await run('checkpoint (records, keys)', 'CHECKPOINT; CHECKPOINT scratch');
+    await step('reopen', async () => {
+      connection.closeSync();
+      instance!.closeSync();
+      instance = await duck().DuckDBInstance.create(tmp, duckConfig(BUILD_MEMORY, spill));
+      connection = await instance.connect();
+      c = connection;
+      await connection.run(`ATTACH ${lit(scratch)} AS scratch`);
+    });
     const [records, keys, raw] = (
       await connection.runAndReadAll(
         `SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM keys), (SELECT count(*) FROM scratch.raw)`,
@@ -286,6 +317,9 @@ export async function buildSnapshot(
       firstValue<bigint>(connection, `SELECT count(*) FROM keys WHERE user_id IS NULL`),
     );
     if (missing !== 0n) throw new Error('a user without a user_id');
+    // Its hash table with the smaller pool (it spills what does not fit): at ten million users its peak was 385 MB
+    // so, 895 MB with the larger one, and it was faster.
+    await connection.run(`SET memory_limit = '${READ_MEMORY}'`);
     const twice = await step('checks (twice)', () =>
       // By the ids' hashes first (8 bytes a user, not the id: at ten million users the ids' own table took the
       // process past 1 GB), then the ids of any hash seen twice.
@@ -297,18 +331,8 @@ export async function buildSnapshot(
       ),
     );
     if (twice !== undefined) throw new Error(`the user ${twice} appears twice`);
+    await connection.run(`SET memory_limit = '${BUILD_MEMORY}'`);
     await step('scalars', () => fixScalars(connection, top));
-    // Written out, and a fresh instance: the tables written so far leave the buffer pool whole (the instance that
-    // wrote them keeps their blocks), so the rest has all of its memory.
-    await run('checkpoint (records, keys)', 'CHECKPOINT; CHECKPOINT scratch');
-    await step('reopen', async () => {
-      connection.closeSync();
-      instance!.closeSync();
-      instance = await duck().DuckDBInstance.create(tmp, duckConfig(BUILD_MEMORY, spill));
-      connection = await instance.connect();
-      c = connection;
-      await connection.run(`ATTACH ${lit(scratch)} AS scratch`);
-    });
     // From here on nothing needs the file's order (terms are sorted at the end): DuckDB may then stream with less
     // memory.
     await connection.run(`SET preserve_insertion_order = false`);
@@ -359,10 +383,11 @@ export async function buildSnapshot(
     // One table per level, each made whole by one statement (DuckDB writes a new table's blocks straight to disk;
     // rows appended to a table would wait in memory for a checkpoint).
     let levels = 0;
-    // The first level is read from the users' fields as they are (not written out: measured 0.6 s at a million).
+    // The first level is read from the users' fields as they are (not written out: measured 0.6 s at a million);
+    // a huge value's type is not asked (the question parses it whatever a filter beside it says).
     let level = `(SELECT doc, path, v, t FROM (${META_ROOTS.map(
       (f) =>
-        `SELECT rowid AS doc, ${lit(f)} AS path, ${id(f)} AS v, json_type(${id(f)}) AS t FROM scratch.raw WHERE ${size} <= ${HUGE_META}`,
+        `SELECT rowid AS doc, ${lit(f)} AS path, ${id(f)} AS v, CASE WHEN ${size} > ${HUGE_META} THEN NULL ELSE json_type(${id(f)}) END AS t FROM scratch.raw`,
     ).join(' UNION ALL ')}) WHERE t IN ('OBJECT', 'ARRAY'))`;
     for (let depth = 0; depth <= 128; depth++) {
       if (depth > 0 && (await firstValue<bigint>(connection, `SELECT count(*) FROM ${level}`)) === 0n) break;

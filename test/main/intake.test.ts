@@ -249,6 +249,7 @@ describe('file intake stays bounded', () => {
     );
     const uploaded = await uploadThroughRouter(app, 'big-users.ndjson', big);
     const { result, growthMb } = await peakRssGrowth(() => openUploaded('big-users.ndjson', uploaded));
+    expect(result.error?.message ?? null).toBeNull();
     expect(result).toMatchObject({ phase: 'completed', users: 12 });
     expect(growthMb).toBeLessThan(INTAKE_PEAK_RSS_BOUND_MB);
     console.log(`12 users of 15 MB each: kept, the process grew ${growthMb.toFixed(0)} MB at most`);
