@@ -547,17 +547,15 @@ describe('snapshots', () => {
       .prepare('INSERT INTO meta VALUES (?, ?), (?, ?)')
       .run('schema', '2', 'snapshot', JSON.stringify(meta));
     ['ada', 'bob', 'cy'].forEach((n, i) =>
-      legacy
-        .prepare('INSERT INTO users VALUES (?, ?, ?)')
-        .run(
-          i,
-          `auth0|${n}`,
-          JSON.stringify({
-            user_id: `auth0|${n}`,
-            email: `${n}@earlier.example`,
-            app_metadata: { plan: i ? 'pro' : 'free' },
-          }),
-        ),
+      legacy.prepare('INSERT INTO users VALUES (?, ?, ?)').run(
+        i,
+        `auth0|${n}`,
+        JSON.stringify({
+          user_id: `auth0|${n}`,
+          email: `${n}@earlier.example`,
+          app_metadata: { plan: i ? 'pro' : 'free' },
+        }),
+      ),
     );
     legacy.close();
     const listed = (await call<SnapshotSummary[]>('snapshots:list', {})).find((x) => x.id === id);
