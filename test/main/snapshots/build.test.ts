@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot, SnapshotReader } from '../../../main/snapshots/snapshot-file.js';
+import { BIT, DuckDBInstance } from '@duckdb/node-api';
+import {
+  buildSnapshot,
+  fromBitValue,
+  SnapshotReader,
+  toBitValue,
+} from '../../../main/snapshots/snapshot-file.js';
+import { Bitset } from '../../../query/index.js';
 
 let dir: string;
 let snap: SnapshotReader;
@@ -62,9 +69,6 @@ describe('a snapshot built from a file JavaScript did not write', () => {
 
 describe('matches passed to and from DuckDB as bitstrings', () => {
   it('round-trips any set of documents at any count, padding included', async () => {
-    const { DuckDBInstance, BIT } = await import('@duckdb/node-api');
-    const { Bitset } = await import('../../../query/index.js');
-    const { fromBitValue, toBitValue } = await import('../../../main/snapshots/snapshot-file.js');
     const instance = await DuckDBInstance.create(':memory:');
     const c = await instance.connect();
     let seed = 11;
