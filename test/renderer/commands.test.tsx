@@ -3,6 +3,7 @@
 // ninth gets a chord and a palette entry too; the shortcuts overlay is drawn from the registry; the chord goes to a
 // screen (never while typing); the palette offers the open user's actions the stores allow, and runs them.
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Auth0User, MfaState } from '../../preload/contract';
 import { tenantProfile } from './fixtures';
@@ -281,15 +282,39 @@ describe('the palette and the open user', () => {
     expect(options()).toContain('Go toUsersAlt+1G U');
   });
 
+  it('follows the panel while open: a user that finishes loading brings its actions, a new tenant its entry', () => {
+    useDetailStore.setState({ tenantId: tenant.id, userId: user.user_id, user: { state: 'loading' }, shown: true });
+    render(<CommandPalette onClose={() => undefined} />);
+    expect(options().some((o) => o.startsWith('Open user'))).toBe(false);
+    act(() => openPanel());
+    expect(options()).toContain('Open userBlock userAlt+Shift+B');
+    act(() => openPanel({ blocked: true }));
+    expect(options()).toContain('Open userUnblock userAlt+Shift+B');
+    act(() => useTenantsStore.setState({ tenants: [tenant, tenantProfile({ id: 'ten_2', label: 'Beta prod' })] }));
+    expect(options().some((o) => o.includes('Beta prod'))).toBe(true);
+  });
+
   it('runs the chosen action: the guard asks, then the write goes to the panel’s tenant and user', async () => {
     openPanel();
     const onClose = vi.fn();
-    render(
-      <>
-        <CommandPalette onClose={onClose} />
-        <GuardDialog />
-      </>,
-    );
+    // As the shell shows it: closing unmounts it.
+    function Shell() {
+      const [open, setOpen] = useState(true);
+      return (
+        <>
+          {open && (
+            <CommandPalette
+              onClose={() => {
+                onClose();
+                setOpen(false);
+              }}
+            />
+          )}
+          <GuardDialog />
+        </>
+      );
+    }
+    render(<Shell />);
     fireEvent.change(screen.getByRole('combobox', { name: /Type a command/ }), {
       target: { value: 'block' },
     });

@@ -109,6 +109,23 @@ export function setScreenNavigation(nav: typeof screenNavigation): void {
   screenNavigation = nav;
 }
 
+type Subscribe = (changed: () => void) => () => void;
+const watched = new Set<Subscribe>();
+
+/**
+ * Says which stores a feature's commands read (their labels, their `when`), so a palette already open follows them:
+ * a user whose panel finishes loading while the palette is open gets its actions listed at once.
+ */
+export function watchCommandState(...subscribes: Subscribe[]): void {
+  for (const s of subscribes) watched.add(s);
+}
+
+/** Calls `changed` whenever a store that commands read changes; returns the unsubscription. */
+export function onCommandStateChange(changed: () => void): () => void {
+  const offs = [...watched].map((s) => s(changed));
+  return () => offs.forEach((off) => off());
+}
+
 /** Adds a screen (replacing one of the same view): in the sidebar, on its keys, in the palette and the overlay. */
 export function registerScreen(screen: Screen): () => void {
   const others = useRegistry.getState().screens.filter((s) => s.view !== screen.view);

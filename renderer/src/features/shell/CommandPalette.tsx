@@ -1,8 +1,14 @@
 // Ctrl/Cmd+K: one list of everything the keyboard can reach — tenants to switch to, screens, the actions the open
 // user's panel allows now, the window's settings — filtered as you type, each with its shortcut. Read from the
 // command registry.
-import { useId, useState } from 'react';
-import { labelOf, paletteCommands, shortcutText, type Command } from '../../commands/registry';
+import { useEffect, useId, useReducer, useState } from 'react';
+import {
+  labelOf,
+  onCommandStateChange,
+  paletteCommands,
+  shortcutText,
+  type Command,
+} from '../../commands/registry';
 import { Modal } from '../../ui/Modal';
 
 export function CommandPalette({
@@ -15,6 +21,9 @@ export function CommandPalette({
   const id = useId();
   const [filter, setFilter] = useState(initialFilter);
   const [index, setIndex] = useState(0);
+  // Open, it follows the state the commands read (a user that finishes loading brings its actions).
+  const [, refresh] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => onCommandStateChange(refresh), []);
   // The registry as it is now: tenants, screens, the open user's actions it allows, the window's settings.
   const commands = paletteCommands().map((c) => ({
     ...c,

@@ -1,7 +1,7 @@
 // Every tenant in the palette, the active one too (choosing it opens its users): switching closes the old tenant's
 // user panel, and asks first when that would discard unsaved edits. The first nine tenants, in the order the tenants
 // screen lists them, are on Ctrl+1…9 (⌘1…9 too), and Ctrl+` goes back to the tenant active before.
-import { registerCommands, type Command } from '../../commands/registry';
+import { registerCommands, watchCommandState, type Command } from '../../commands/registry';
 import { useAppStore } from '../../stores/app';
 import { ColorSwatch, EnvironmentTag } from '../../ui/EnvironmentTag';
 import { useTenantsStore } from './store';
@@ -83,3 +83,4 @@ registerCommands(() => {
     })),
   ];
 });
+watchCommandState(useAppStore.subscribe, useTenantsStore.subscribe);

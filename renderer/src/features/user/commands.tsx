@@ -2,9 +2,9 @@
 // commands whose availability comes from the stores — the panel on screen, the user loaded, the state the action
 // applies to (blocked or not, an unverified email, MFA factors, a database identity), and the tenant's grant.
 import { needsOf, type Auth0User, type TenantProfile, type WriteChannel } from '../../../../preload/contract';
-import { registerCommands, type Command } from '../../commands/registry';
+import { registerCommands, watchCommandState, type Command } from '../../commands/registry';
 import { count } from '../../format';
-import { canNow } from '../../stores/app';
+import { canNow, useAppStore } from '../../stores/app';
 import { useAccessStore } from './access-store';
 import { detailTenant, useDetailStore } from './store';
 
@@ -350,3 +350,4 @@ export const USER_COMMANDS: Command[] = [
 ];
 
 registerCommands(USER_COMMANDS);
+watchCommandState(useDetailStore.subscribe, useAccessStore.subscribe, useAppStore.subscribe);
