@@ -60,7 +60,7 @@ test('an access review report made from the window, saved, opened and read secti
   page,
   context,
 }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const emu = await startEmulator({ port: 0, users: 0, seed: 'access-review-e2e' });
   const dataDir = mkdtempSync(join(tmpdir(), 'td-review-e2e-'));
   let host: Awaited<ReturnType<typeof startHost>> | null = null;

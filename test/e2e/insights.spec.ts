@@ -32,7 +32,7 @@ test('Insights on a snapshot with the tenant stopped: a chart’s numbers, and a
   page,
   host,
 }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const emu = await startEmulator({ port: 0, users: 400, seed: 'insights-e2e' });
   let closed = false;
   try {
