@@ -9,6 +9,7 @@ import type { User } from '../../../emulator/model.js';
 import Database from 'better-sqlite3';
 import {
   convertLegacySnapshot,
+  INDEXED_SORTS,
   SnapshotReader,
   SnapshotWriter,
 } from '../../../main/snapshots/snapshot-file.js';
@@ -18,6 +19,8 @@ let t: TestTenant;
 let dir: string;
 let snap: SnapshotReader;
 let inParts: SnapshotReader;
+/** The same users in a snapshot that keeps each indexed sort's order (as one of millions of users does). */
+let ordered: SnapshotReader;
 let token: string;
 
 /** A small deterministic PRNG, so a failing query can be reproduced from its seed. */
@@ -90,6 +93,15 @@ beforeAll(async () => {
   for (const u of t.emu.store.users.values()) w.add(u as unknown as Record<string, unknown>);
   await w.finish(meta('a'));
   snap = await SnapshotReader.open(join(dir, 'a.duckdb'));
+  process.env.TENANT_DESK_SNAPSHOT_ORDERS_FROM = '0';
+  try {
+    const o = new SnapshotWriter(join(dir, 'ordered.duckdb'));
+    for (const u of t.emu.store.users.values()) o.add(u as unknown as Record<string, unknown>);
+    await o.finish(meta('ordered'));
+  } finally {
+    delete process.env.TENANT_DESK_SNAPSHOT_ORDERS_FROM;
+  }
+  ordered = await SnapshotReader.open(join(dir, 'ordered.duckdb'));
   // The same users in a snapshot of the earlier format (SQLite, schema 2), converted as on its first open.
   const legacy = new Database(join(dir, 'old.sqlite'));
   legacy.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -109,6 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await snap?.close();
   await inParts?.close();
+  await ordered?.close();
   await t?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -297,6 +310,38 @@ describe('the offline store against the local tenant', () => {
     ] as const) {
       const [a, b] = [await tenant(q, sort), await offline(q, sort)];
       expect(b, `${q} ${sort}`).toEqual(a);
+    }
+  }, 60_000);
+
+  it('sorts the same way from kept sort orders: every indexed field, both ways, any page', async () => {
+    expect(ordered.keptOrders).toEqual([...INDEXED_SORTS]);
+    expect(snap.keptOrders).toEqual([]);
+    const fields = ['email', 'name', 'nickname', 'user_id', 'created_at', 'updated_at', 'last_login'];
+    const queries = ['', 'email_verified:true', 'app_metadata.plan:pro', 'name:"Star * Name"', 'blocked:nothing'];
+    const sorts = [...fields, 'logins_count', 'blocked', 'email_verified'].flatMap((f) => [`${f}:1`, `${f}:-1`]);
+    let compared = 0;
+    for (const q of queries)
+      for (const sort of sorts)
+        for (const [offset, limit] of [
+          [0, 50],
+          [37, 100],
+          [2990, 50],
+        ] as const) {
+          const a = await snap.query(q, { sort, offset, limit });
+          const b = await ordered.query(q, { sort, offset, limit });
+          expect(b.users.map((u) => u.user_id), `${q} ${sort} ${offset}`).toEqual(a.users.map((u) => u.user_id));
+          compared += a.users.length;
+        }
+    expect(compared).toBeGreaterThan(5000);
+    // And the tenant agrees with the kept orders.
+    for (const [q, sort] of [
+      ['', 'email:1'],
+      ['', 'logins_count:-1'],
+      ['email_verified:true', 'last_login:-1'],
+      ['', 'blocked:-1'],
+    ] as const) {
+      const r = await ordered.query(q, { sort, offset: 0, limit: 1000 });
+      expect({ total: r.total, ids: r.users.map((u) => u.user_id) }, `${q} ${sort}`).toEqual(await tenant(q, sort));
     }
   }, 60_000);
 
