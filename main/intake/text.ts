@@ -312,6 +312,58 @@ export interface TextLine {
 }
 
 /**
+ * Lines cut from UTF-8 chunks as they come (CR LF or LF), each at most `maxRecordBytes`: a longer one is refused as
+ * soon as it passes the limit, before more of it is held. `linesOf` pulls chunks through one; the offline worker is
+ * pushed an export's chunks (so the window's process never holds them as strings).
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private held = 0;
+  private line = 1;
+
+  constructor(
+    private readonly maxRecordBytes: number,
+    private readonly what = 'Line',
+  ) {}
+
+  private tooLong() {
+    return new IntakeError(
+      `${this.what} ${this.line} is longer than ${sizeInWords(this.maxRecordBytes)}, the most Tenant Desk reads as one record of this file. Is it the file you meant?`,
+      this.line,
+    );
+  }
+
+  private text(tail: Buffer): string {
+    const buf = this.parts.length ? Buffer.concat([...this.parts, tail]) : tail;
+    this.parts = [];
+    this.held = 0;
+    const end = buf.length && buf[buf.length - 1] === 13 ? buf.length - 1 : buf.length;
+    return buf.toString('utf8', 0, end);
+  }
+
+  /** The lines a chunk completes, added to `out`. */
+  push(chunk: Buffer, out: TextLine[]): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (this.held + nl - start > this.maxRecordBytes) throw this.tooLong();
+      out.push({ text: this.text(chunk.subarray(start, nl)), line: this.line });
+      this.line++;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      this.held += chunk.length - start;
+      if (this.held > this.maxRecordBytes) throw this.tooLong();
+      this.parts.push(chunk.subarray(start));
+    }
+  }
+
+  /** The last line, when the text does not end with a line break. */
+  end(out: TextLine[]): void {
+    if (this.held > 0) out.push({ text: this.text(Buffer.alloc(0)), line: this.line });
+  }
+}
+
+/**
  * The lines of UTF-8 chunks (CR LF or LF), each at most `maxRecordBytes`: a longer one is refused as soon as it
  * passes the limit, before more of it is held.
  */
@@ -320,36 +372,14 @@ export async function* linesOf(
   maxRecordBytes: number,
   what = 'Line',
 ): AsyncGenerator<TextLine> {
-  let parts: Buffer[] = [];
-  let held = 0;
-  let line = 1;
-  const tooLong = () =>
-    new IntakeError(
-      `${what} ${line} is longer than ${sizeInWords(maxRecordBytes)}, the most Tenant Desk reads as one record of this file. Is it the file you meant?`,
-      line,
-    );
-  const text = (tail: Buffer): string => {
-    const buf = parts.length ? Buffer.concat([...parts, tail]) : tail;
-    parts = [];
-    held = 0;
-    const end = buf.length && buf[buf.length - 1] === 13 ? buf.length - 1 : buf.length;
-    return buf.toString('utf8', 0, end);
-  };
+  const splitter = new LineSplitter(maxRecordBytes, what);
+  const out: TextLine[] = [];
   for await (const chunk of chunks) {
-    let start = 0;
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      if (held + nl - start > maxRecordBytes) throw tooLong();
-      yield { text: text(chunk.subarray(start, nl)), line };
-      line++;
-      start = nl + 1;
-    }
-    if (start < chunk.length) {
-      held += chunk.length - start;
-      if (held > maxRecordBytes) throw tooLong();
-      parts.push(chunk.subarray(start));
-    }
+    splitter.push(chunk, out);
+    yield* out.splice(0);
   }
-  if (held > 0) yield { text: text(Buffer.alloc(0)), line };
+  splitter.end(out);
+  yield* out;
 }
 
 /** The lines of a stream as text, each at most `maxRecordBytes` (Auth0's export files, read as they download). */

@@ -56,6 +56,16 @@ export const workerMethods = {
   'sink.write': method<{ read: number; written: number }>()(
     z.object({ id, texts: z.array(z.string()) }).strict(),
   ),
+  /** Export lines as the download's bytes (a piece of UTF-8 text, cut into lines here): the window's process then
+   * never holds them as strings. One sink is fed either texts or bytes. */
+  'sink.write-bytes': method<{ read: number; written: number }>()(
+    z
+      .object({
+        id,
+        bytes: z.custom<Uint8Array>((b) => b instanceof Uint8Array, 'bytes').refine((b) => b.byteLength <= 4 << 20, 'at most 4 MB at a time'),
+      })
+      .strict(),
+  ),
   'sink.finish': method<SinkResult>()(z.object({ id }).strict()),
   'sink.abort': method<true>()(z.object({ id }).strict()),
   'snapshot.open-file': method<SinkResult, { read: number; bytesRead: number; bytes: number }>()(

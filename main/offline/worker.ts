@@ -12,6 +12,7 @@ import { openUsersFile } from './open-users-file.js';
 import { prepareImport } from '../imports/import-file.js';
 import { asOfflineError, OfflineError } from './offline-error.js';
 import { Sink } from './sink.js';
+import { LineSplitter, SNAPSHOT_FILE_LIMITS, type TextLine } from '../intake/text.js';
 import {
   convertLegacySnapshot,
   setSnapshotBuilder,
@@ -33,7 +34,7 @@ import {
 const port = parentPort;
 if (!port) throw new Error('the offline worker runs in a worker thread');
 
-const sinks = new Map<string, { sink: Sink; signal: { aborted: boolean } }>();
+const sinks = new Map<string, { sink: Sink; signal: { aborted: boolean }; lines?: LineSplitter }>();
 /** Access review reports being written, by id: whether each was asked to stop. */
 const reviews = new Map<string, { aborted: boolean }>();
 /** Open snapshots, the most recently used last; a few are kept open (each opened once, however many ask). */
@@ -72,9 +73,20 @@ const methods: WorkerImplementation = {
     return true;
   },
   'sink.write': ({ id, texts }) => sinkOf(id).sink.write(texts),
+  'sink.write-bytes': ({ id, bytes }) => {
+    const s = sinkOf(id);
+    s.lines ??= new LineSplitter(SNAPSHOT_FILE_LIMITS.maxRecordBytes);
+    const out: TextLine[] = [];
+    s.lines.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), out);
+    return s.sink.write(out.map((l) => l.text));
+  },
   'sink.finish': async ({ id }) => {
-    const { sink } = sinkOf(id);
+    const { sink, lines } = sinkOf(id);
     try {
+      // The last line of bytes without a line break after it.
+      const last: TextLine[] = [];
+      lines?.end(last);
+      if (last.length) await sink.write(last.map((l) => l.text));
       return await sink.finish();
     } catch (err) {
       await sink.abort();

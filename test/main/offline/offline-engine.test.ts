@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OfflineEngine } from '../../../main/offline/offline-engine.js';
 import { SnapshotWriter } from '../../../main/snapshots/snapshot-file.js';
@@ -92,6 +92,76 @@ describe('the offline worker’s protocol', () => {
       // The worker is still there and answers a good request.
       expect(engine.running).toBe(true);
       await expect(call('snapshot.close', { path: join(dir, 'nothing.duckdb') })).resolves.toBe(true);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+});
+
+describe('export lines sent as bytes', () => {
+  it('cuts them into lines in the worker: across pieces, CR LF, a last line without a break, unicode split mid-character', async () => {
+    const engine = new OfflineEngine(undefined, 5_000);
+    try {
+      const users = Array.from({ length: 500 }, (_, i) => ({
+        user_id: `auth0|${i}`,
+        email: `zoë.${i}@example.com`,
+        name: i % 2 ? 'Seán Ó Briain' : '山田 太郎',
+      }));
+      const text = users
+        .map((u, i) => JSON.stringify(u) + (i % 3 ? '\n' : '\r\n'))
+        .join('')
+        .trimEnd();
+      const bytes = Buffer.from(text);
+      const out = join(dir, 'bytes.ndjson');
+      await engine.call('sink.open', {
+        id: 'b1',
+        spec: {
+          input: 'export-line',
+          file: {
+            path: out,
+            format: 'ndjson',
+            fields: [{ name: 'user_id' }, { name: 'email' }, { name: 'name' }],
+            bom: false,
+          },
+        },
+      });
+      // Pieces of 7 bytes: lines and multi-byte characters cut anywhere.
+      for (let at = 0; at < bytes.length; at += 7)
+        await engine.call('sink.write-bytes', { id: 'b1', bytes: bytes.subarray(at, at + 7) });
+      const done = await engine.call('sink.finish', { id: 'b1' });
+      expect(done.written).toBe(500);
+      const back = readFileSync(out, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as object);
+      expect(back).toEqual(users);
+
+      // A line past the record limit is refused with its number, as when the window's process cut the lines.
+      await engine.call('sink.open', {
+        id: 'b2',
+        spec: {
+          input: 'export-line',
+          file: {
+            path: join(dir, 'long.ndjson'),
+            format: 'ndjson',
+            fields: [{ name: 'user_id' }],
+            bom: false,
+          },
+        },
+      });
+      await engine.call('sink.write-bytes', {
+        id: 'b2',
+        bytes: Buffer.from('{"user_id":"auth0|1"}\n{"user_id":"'),
+      });
+      const piece = Buffer.alloc(4 << 20, 'x');
+      let refused: Error | null = null;
+      try {
+        for (let i = 0; i < 5; i++) await engine.call('sink.write-bytes', { id: 'b2', bytes: piece });
+      } catch (err) {
+        refused = err as Error;
+      }
+      expect(refused?.message).toMatch(/Line 2 is longer than 16 MB/);
+      await engine.call('sink.abort', { id: 'b2' });
     } finally {
       await engine.close();
     }
