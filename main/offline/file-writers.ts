@@ -176,6 +176,14 @@ function xlsxCell(v: unknown, cut: { count: number }): string | number | boolean
   return text;
 }
 
+/**
+ * exceljs hands a sheet's rows to its zip pipeline (archiver's streams, deflate in the thread pool) as they are added,
+ * and that pipeline moves only when the event loop turns: rows added in one go pile up in it. Measured with 100,000
+ * users' rows in a process of its own: a peak of 152 MB added in one go, 122 MB with a turn of the loop every 64 rows.
+ */
+const XLSX_ROWS_PER_TURN = 64;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function xlsxWriter(spec: WriterSpec, out: Writable): RowWriter {
   const failed = watch(out);
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({
@@ -203,6 +211,7 @@ function xlsxWriter(spec: WriterSpec, out: Writable): RowWriter {
       sheet!.addRow(spec.fields.map((f) => xlsxCell(valueAt(user, f.name), cut))).commit();
       inSheet++;
       rows++;
+      if (rows % XLSX_ROWS_PER_TURN === 0) await turn();
       if (out.writableNeedDrain) await drained(out, failed);
       const err = failed.error();
       if (err) throw err;
