@@ -9,16 +9,14 @@ import { startEmulator } from '../../emulator/index.js';
 import { expect, startHost, stopHost, test } from './host';
 import {
   addTenantInUi,
-  noSeriousA11yProblems,
   localTenantInfo,
+  nav,
+  noSeriousA11yProblems,
   screens,
   search,
   switchTenant,
   tenantApi,
 } from './support';
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 
 async function csvOf(download: Download): Promise<Record<string, string>[]> {
   return parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];

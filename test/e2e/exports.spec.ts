@@ -10,10 +10,7 @@ import ExcelJS from 'exceljs';
 import { startEmulator } from '../../emulator/index.js';
 import type { User } from '../../emulator/model.js';
 import { expect, test } from './host';
-import { addTenantInUi, noSeriousA11yProblems, screens, search, switchTenant } from './support';
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+import { addTenantInUi, nav, noSeriousA11yProblems, screens, search, switchTenant } from './support';
 
 async function saved(page: Page, click: () => Promise<void>): Promise<Buffer> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);

@@ -6,14 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { startEmulator } from '../../emulator/index.js';
 import { ProfileStore } from '../../main/tenants/profile-store.js';
 import { expect, startHost, stopHost, test } from './host';
-import { addTenantInUi, noSeriousA11yProblems, screens, switchTenant } from './support';
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+import { addTenantInUi, nav, noSeriousA11yProblems, screens, switchTenant } from './support';
 
 test('after upgrading: a keytar secret is moved and works; a tenant whose secret is gone is named until set', async ({
   page,

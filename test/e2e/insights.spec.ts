@@ -5,10 +5,7 @@ import type { Page } from '@playwright/test';
 import { startEmulator } from '../../emulator/index.js';
 import type { User } from '../../emulator/model.js';
 import { expect, test } from './host';
-import { addTenantInUi, noSeriousA11yProblems } from './support';
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+import { addTenantInUi, nav, noSeriousA11yProblems } from './support';
 
 async function shots(page: Page, name: string) {
   for (const [width, height] of [

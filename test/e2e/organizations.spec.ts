@@ -3,37 +3,18 @@
 // organization role Admin by a bulk job, an invitation sent and revoked, a member removed from the user panel, and the
 // bulk add undone — the local tenant holding exactly what the screen shows at each step.
 import type { Page } from '@playwright/test';
-import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { startEmulator } from '../../emulator/index.js';
 import { orgMemberKey } from '../../emulator/store.js';
 import { expect, test } from './host';
 import {
+  addProductionTenant,
   localTenantInfo,
+  nav,
   noSeriousA11yProblems,
   screens,
   search,
-  switchTenant,
   useLocalTenant,
 } from './support';
-
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
-
-async function addProduction(page: Page, emu: RunningEmulator, label: string) {
-  const admin = emu.clients.find((c) => c.name === 'admin')!;
-  await nav(page, 'Tenants');
-  await page.getByRole('button', { name: 'Add a tenant' }).click();
-  const form = page.getByRole('form', { name: 'Add a tenant' });
-  await form.getByLabel('Label').fill(label);
-  await form.getByLabel('Domain').fill(emu.domain);
-  await form.getByLabel('Client ID').fill(admin.clientId);
-  await form.locator('[name="secret"]').fill(admin.clientSecret!);
-  await form.getByLabel('Environment').selectOption('production');
-  await form.getByText('Advanced').click();
-  await form.getByLabel(/CA certificate/).fill(emu.caCert);
-  await form.getByRole('button', { name: 'Add tenant' }).click();
-  await expect(page.getByRole('listitem', { name: `Tenant ${label}` })).toBeVisible();
-  await switchTenant(page, label);
-}
 
 /** The whole tenant kept as a snapshot, with each user's organizations and organization roles. */
 async function snapshotWithOrganizations(page: Page, label: string) {
@@ -73,7 +54,7 @@ test('an organization on production: members by search and by query, org roles, 
   const emu = await startEmulator({ port: 0, users: 1600, seed: 'organizations-e2e' });
   try {
     await useLocalTenant(page, host.url);
-    await addProduction(page, emu, 'Acme production');
+    await addProductionTenant(page, emu, 'Acme production');
     const store = emu.store;
     // A snapshot before, with everyone's organizations.
     await snapshotWithOrganizations(page, 'Acme production');

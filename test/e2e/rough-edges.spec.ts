@@ -12,6 +12,7 @@ import { expect, test } from './host';
 import {
   addTenantInUi,
   localTenantInfo,
+  nav,
   noSeriousA11yProblems,
   screens,
   search,
@@ -19,8 +20,6 @@ import {
   useLocalTenant,
 } from './support';
 
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 const activeTenant = (page: Page) => page.getByLabel('Active tenant');
 
 test('the rough edges of a support day, each fixed', async ({ page, host }) => {

@@ -10,30 +10,21 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { expect, test } from './host';
-import { noSeriousA11yProblems, screens, search, switchTenant, useLocalTenant } from './support';
+import {
+  addProductionTenant,
+  nav,
+  noSeriousA11yProblems,
+  screens,
+  search,
+  useLocalTenant,
+} from './support';
 
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 const TICKET = 'SEC-311';
 
-/** Adds the tenant as production, with "a reason on every write" ticked, through the form. */
+/** Adds the tenant as production, with "a reason on every write" ticked, through the form (its domain pasted from
+ * the dashboard as a URL: taken as its host). */
 async function addProduction(page: Page, emu: RunningEmulator, label: string) {
-  const admin = emu.clients.find((c) => c.name === 'admin')!;
-  await nav(page, 'Tenants');
-  await page.getByRole('button', { name: 'Add a tenant' }).click();
-  const form = page.getByRole('form', { name: 'Add a tenant' });
-  await form.getByLabel('Label').fill(label);
-  // Pasted from the dashboard as a URL: taken as its host.
-  await form.getByLabel('Domain').fill(`https://${emu.domain}/`);
-  await form.getByLabel('Client ID').fill(admin.clientId);
-  await form.locator('[name="secret"]').fill(admin.clientSecret!);
-  await form.getByLabel('Environment').selectOption('production');
-  await form.getByText('Advanced').click();
-  await form.getByLabel(/CA certificate/).fill(emu.caCert);
-  await form.getByLabel(/Ask for a reason/).check();
-  await form.getByRole('button', { name: 'Add tenant' }).click();
-  await expect(page.getByRole('listitem', { name: `Tenant ${label}` })).toBeVisible();
-  await switchTenant(page, label);
+  await addProductionTenant(page, emu, label, { domain: `https://${emu.domain}/`, askReason: true });
   await nav(page, 'Users');
 }
 

@@ -97,6 +97,8 @@ export async function addTenantInUi(
     secret: string;
     caCert: string;
     environment?: string;
+    /** Ticks "Ask for a reason on every write". */
+    askReason?: boolean;
   },
 ): Promise<void> {
   // On a first run there is no navigation yet: the welcome screen offers to add one.
@@ -118,8 +120,37 @@ export async function addTenantInUi(
   await form.getByLabel('Environment').selectOption(t.environment ?? 'development');
   await form.getByText('Advanced').click();
   await form.getByLabel(/CA certificate/).fill(t.caCert);
+  if (t.askReason) await form.getByLabel(/Ask for a reason/).check();
   await form.getByRole('button', { name: 'Add tenant' }).click();
   await expect(page.getByRole('listitem', { name: `Tenant ${t.label}` })).toBeVisible();
+}
+
+/** Goes to a screen by the sidebar. */
+export const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+
+/** Adds a local tenant as a production tenant through the form (its admin client), and switches to it. */
+export async function addProductionTenant(
+  page: Page,
+  emu: {
+    domain: string;
+    caCert: string;
+    clients: { name: string; clientId: string; clientSecret?: string }[];
+  },
+  label: string,
+  options: { domain?: string; askReason?: boolean } = {},
+): Promise<void> {
+  const admin = emu.clients.find((c) => c.name === 'admin')!;
+  await addTenantInUi(page, {
+    label,
+    domain: options.domain ?? emu.domain,
+    clientId: admin.clientId,
+    secret: admin.clientSecret!,
+    caCert: emu.caCert,
+    environment: 'production',
+    ...(options.askReason ? { askReason: true } : {}),
+  });
+  await switchTenant(page, label);
 }
 
 /** A first run that takes the offered local tenant and lands on its users. */
