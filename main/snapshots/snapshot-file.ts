@@ -436,7 +436,8 @@ export async function buildSnapshot(
       levels++;
       level = `(SELECT doc, field AS path, v, t FROM scratch.mflat${depth} WHERE t IS NOT NULL)`;
       // Most metadata is flat: then no value of this level is an object or an array, and there is no next level.
-      if (depth === 128 || (await firstValue<bigint>(connection, `SELECT count(*) FROM ${level}`)) === 0n) break;
+      if (depth === 128 || (await firstValue<bigint>(connection, `SELECT count(*) FROM ${level}`)) === 0n)
+        break;
     }
     await connection.run(`SET force_compression = 'auto'`);
     await run(
@@ -1075,14 +1076,38 @@ export class SnapshotReader {
       const v = sortKey(field, this.numeric(field), this.numbers);
       const order = dir === 1 ? 'ASC' : 'DESC';
       const all = total === this.meta.count;
-      const sql = `SELECT rowid FROM ${this.t('keys')} ${all ? '' : 'WHERE get_bit($bits, rowid::INTEGER) = 1'}
-        ORDER BY (${v} IS NULL), ${v} ${order}, CASE WHEN ${v} IS NULL THEN rowid END, rowid ${order}
-        LIMIT ${Math.trunc(opts.limit)} OFFSET ${Math.trunc(opts.offset)}`;
       const values: Record<string, DuckDBValue> = all ? {} : { bits: toBitValue(matches, this.meta.count) };
-      const docs = (await this.c.runAndReadAll(sql, values, all ? {} : { bits: duck().BIT })).getRowsJS() as [
-        bigint,
-      ][];
-      return { total, users: await this.fetch(docs.map(([d]) => Number(d))) };
+      const types = all ? {} : { bits: duck().BIT };
+      const matching = all ? '' : ' AND get_bit($bits, rowid::INTEGER) = 1';
+      const rows = async (sql: string) =>
+        ((await this.c.runAndReadAll(sql, values, types)).getRowsJS() as [bigint][]).map(([d]) => Number(d));
+      // The users with the field first (by it, ties by document), then those without (by document): asked as two
+      // plain top-N scans — a page rarely reaches the second (measured at a million users: 50 ms instead of 80 for a
+      // descending sort of 850,000 matches, asked as one ORDER BY with the nulls' ordering in it).
+      const [offset, limit] = [Math.trunc(opts.offset), Math.trunc(opts.limit)];
+      const docs = await rows(
+        `SELECT rowid FROM ${this.t('keys')} WHERE ${v} IS NOT NULL${matching} ORDER BY ${v} ${order}, rowid ${order} LIMIT ${limit} OFFSET ${offset}`,
+      );
+      if (docs.length < limit) {
+        const withField =
+          docs.length > 0
+            ? offset + docs.length
+            : Number(
+                (
+                  await this.c.runAndReadAll(
+                    `SELECT count(*) FROM ${this.t('keys')} WHERE ${v} IS NOT NULL${matching}`,
+                    values,
+                    types,
+                  )
+                ).getRowsJS()[0]![0],
+              );
+        docs.push(
+          ...(await rows(
+            `SELECT rowid FROM ${this.t('keys')} WHERE ${v} IS NULL${matching} ORDER BY rowid LIMIT ${limit - docs.length} OFFSET ${Math.max(0, offset - withField)}`,
+          )),
+        );
+      }
+      return { total, users: await this.fetch(docs) };
     }
     if (total > UNINDEXED_SORT_CAP)
       throw new QueryError(
@@ -1133,7 +1158,7 @@ export class SnapshotReader {
             [withField, n - 1, false],
           ];
     for (const [start, end, back] of spans) {
-      for (let at = start; back ? at >= end : at <= end; ) {
+      for (let at = start; back ? at >= end : at <= end;) {
         if (read > 2 * ORDER_WALK_MAX) return null; // the matches sit late in the order: the scan answers
         const [lo, hi] = back ? [Math.max(end, at - step + 1), at] : [at, Math.min(end, at + step - 1)];
         const docs = (
@@ -1141,7 +1166,8 @@ export class SnapshotReader {
             `SELECT doc FROM ${this.alias}.${id(`order_${field}`)} WHERE rowid BETWEEN ${lo} AND ${hi}`,
           )
         ).getColumnsJS()[0] as number[];
-        if (docs.length !== hi - lo + 1) throw new Error(`the order of ${field} is incomplete in this snapshot`);
+        if (docs.length !== hi - lo + 1)
+          throw new Error(`the order of ${field} is incomplete in this snapshot`);
         read += docs.length;
         for (let i = 0; i < docs.length; i++) {
           const doc = docs[back ? docs.length - 1 - i : i]!;
