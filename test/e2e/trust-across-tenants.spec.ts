@@ -20,9 +20,12 @@ import {
 
 async function openUser(page: Page, userId: string) {
   await search(page, `user_id:"${userId}"`);
-  await page.locator('table.user-table tbody button.link').first().click();
+  // The first row of the new results, not of the last search's still on screen: clicked until its user opens.
   const detail = page.getByRole('complementary');
-  await expect(detail.locator('.detail-head .muted')).toHaveText(userId);
+  await expect(async () => {
+    await page.locator('table.user-table tbody button.link').first().click();
+    await expect(detail.locator('.detail-head .muted')).toHaveText(userId, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(detail.getByRole('heading', { name: 'Profile' })).toBeVisible();
   return detail;
 }
