@@ -62,7 +62,9 @@ export const workerMethods = {
     z
       .object({
         id,
-        bytes: z.custom<Uint8Array>((b) => b instanceof Uint8Array, 'bytes').refine((b) => b.byteLength <= 4 << 20, 'at most 4 MB at a time'),
+        bytes: z
+          .custom<Uint8Array>((b) => b instanceof Uint8Array, 'bytes')
+          .refine((b) => b.byteLength <= 4 << 20, 'at most 4 MB at a time'),
       })
       .strict(),
   ),

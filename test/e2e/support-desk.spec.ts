@@ -10,14 +10,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js';
 import { expect, test } from './host';
-import {
-  addProductionTenant,
-  nav,
-  noSeriousA11yProblems,
-  screens,
-  search,
-  useLocalTenant,
-} from './support';
+import { addProductionTenant, nav, noSeriousA11yProblems, screens, search, useLocalTenant } from './support';
 
 const TICKET = 'SEC-311';
 

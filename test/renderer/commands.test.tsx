@@ -283,14 +283,21 @@ describe('the palette and the open user', () => {
   });
 
   it('follows the panel while open: a user that finishes loading brings its actions, a new tenant its entry', () => {
-    useDetailStore.setState({ tenantId: tenant.id, userId: user.user_id, user: { state: 'loading' }, shown: true });
+    useDetailStore.setState({
+      tenantId: tenant.id,
+      userId: user.user_id,
+      user: { state: 'loading' },
+      shown: true,
+    });
     render(<CommandPalette onClose={() => undefined} />);
     expect(options().some((o) => o.startsWith('Open user'))).toBe(false);
     act(() => openPanel());
     expect(options()).toContain('Open userBlock userAlt+Shift+B');
     act(() => openPanel({ blocked: true }));
     expect(options()).toContain('Open userUnblock userAlt+Shift+B');
-    act(() => useTenantsStore.setState({ tenants: [tenant, tenantProfile({ id: 'ten_2', label: 'Beta prod' })] }));
+    act(() =>
+      useTenantsStore.setState({ tenants: [tenant, tenantProfile({ id: 'ten_2', label: 'Beta prod' })] }),
+    );
     expect(options().some((o) => o.includes('Beta prod'))).toBe(true);
   });
 

@@ -317,8 +317,17 @@ describe('the offline store against the local tenant', () => {
     expect(ordered.keptOrders).toEqual([...INDEXED_SORTS]);
     expect(snap.keptOrders).toEqual([]);
     const fields = ['email', 'name', 'nickname', 'user_id', 'created_at', 'updated_at', 'last_login'];
-    const queries = ['', 'email_verified:true', 'app_metadata.plan:pro', 'name:"Star * Name"', 'blocked:nothing'];
-    const sorts = [...fields, 'logins_count', 'blocked', 'email_verified'].flatMap((f) => [`${f}:1`, `${f}:-1`]);
+    const queries = [
+      '',
+      'email_verified:true',
+      'app_metadata.plan:pro',
+      'name:"Star * Name"',
+      'blocked:nothing',
+    ];
+    const sorts = [...fields, 'logins_count', 'blocked', 'email_verified'].flatMap((f) => [
+      `${f}:1`,
+      `${f}:-1`,
+    ]);
     let compared = 0;
     for (const q of queries)
       for (const sort of sorts)
@@ -329,7 +338,10 @@ describe('the offline store against the local tenant', () => {
         ] as const) {
           const a = await snap.query(q, { sort, offset, limit });
           const b = await ordered.query(q, { sort, offset, limit });
-          expect(b.users.map((u) => u.user_id), `${q} ${sort} ${offset}`).toEqual(a.users.map((u) => u.user_id));
+          expect(
+            b.users.map((u) => u.user_id),
+            `${q} ${sort} ${offset}`,
+          ).toEqual(a.users.map((u) => u.user_id));
           compared += a.users.length;
         }
     expect(compared).toBeGreaterThan(5000);
@@ -341,7 +353,9 @@ describe('the offline store against the local tenant', () => {
       ['', 'blocked:-1'],
     ] as const) {
       const r = await ordered.query(q, { sort, offset: 0, limit: 1000 });
-      expect({ total: r.total, ids: r.users.map((u) => u.user_id) }, `${q} ${sort}`).toEqual(await tenant(q, sort));
+      expect({ total: r.total, ids: r.users.map((u) => u.user_id) }, `${q} ${sort}`).toEqual(
+        await tenant(q, sort),
+      );
     }
   }, 60_000);
 
