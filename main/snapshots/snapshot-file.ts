@@ -5,8 +5,9 @@
 // 58 ms at p95 but took 67 s and 1.65 GB for a million users; DuckDB loads the same NDJSON in under 3 s into 60 MB.
 // So the users are written to a temporary NDJSON file and DuckDB builds the snapshot from it — in the snapshot
 // builder's own process (builder.ts), so that DuckDB's memory is never the window's — in three reads of the file:
-//   records (json)                  each user as Auth0 gave it, row number = document number (zstd: a tenth of the
-//                                   file's size);
+//   records (json)                  each user as Auth0 gave it, at row document number × RECORD_STRIDE, the rows
+//                                   between them empty (zstd: an eighth of the file's size; a user read unpacks
+//                                   512 users, not 2,048);
 //   keys    (a column per field)    each top-level value as the shared engine keys it (lower-cased where Auth0
 //                                   searches without case), name fields' words (' word word … '), email's domain,
 //                                   logins_count again as a number; the keys of nearly one value per user that
@@ -163,9 +164,17 @@ function duckConfig(memoryLimit: string, spill: string): Record<string, string> 
   };
 }
 
-/** Users unpacked together to read one of them from zstd (one of DuckDB's vectors), and the most bytes such a
+/** Rows unpacked together to read one of them from zstd (one of DuckDB's vectors), and the most bytes such a
  * block may hold for the records to be kept in zstd (the reader's memory is 256 MB). */
-const ZSTD_BLOCK_USERS = 2048;
+const ZSTD_BLOCK_ROWS = 2048;
+/**
+ * Rows of the records table a user takes: the user's record, then empty rows (zstd keeps an empty row as its
+ * length alone). DuckDB's zstd unpacks a whole vector of 2,048 rows to read one of them, so a page of 50 users
+ * sorted by a field (50 vectors) unpacked 50 × 2,048 users; with 4 rows a user, 50 × 512. Measured at a million
+ * users: such a page read in 17 ms instead of 32, the records written in 1.9 s instead of 2.8, and 89 MB instead of
+ * 71 (8 rows a user: 18 ms and 116 MB). Snapshots written before it have 1 (meta 'record_stride').
+ */
+const RECORD_STRIDE = 4;
 const ZSTD_BLOCK_MAX_BYTES = 32 * 1024 * 1024;
 
 /** The memory a build may use: enough for ten million users' sorts, well under the process's 1 GB. */
@@ -233,9 +242,9 @@ export async function buildSnapshot(
     // snapshot's file holds only what it keeps.
     await connection.run(`ATTACH ${lit(scratch)} AS scratch`);
     await run('meta', `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
-    // Each user as written, document number = row number (insertion order is kept), compressed with zstd (measured
-    // at a million users: 1.6 s and 70 MB, where DuckDB's default for text took 2.7 s and 235 MB, and a page of
-    // records reads as fast).
+    // Each user as written, at row document number × RECORD_STRIDE (insertion order is kept; the rows between are
+    // empty), compressed with zstd (measured at a million users, one row a user: 1.6 s and 70 MB, where DuckDB's
+    // default for text took 2.7 s and 235 MB, and a page of records reads as fast).
     // Reading the file in order holds what the threads read ahead: a smaller pool for this step keeps the process's
     // memory down (measured: 565 MB instead of 840 at a million users); the steps after it need more.
     await connection.run(`SET memory_limit = '${READ_MEMORY}'`);
@@ -245,7 +254,8 @@ export async function buildSnapshot(
       );
       await run(
         'records',
-        `INSERT INTO records SELECT json, strlen(json) FROM read_ndjson_objects(${file}, maximum_object_size = ${MAX_USER_BYTES})`,
+        `INSERT INTO records SELECT unnest([json${', NULL'.repeat(RECORD_STRIDE - 1)}]), unnest([strlen(json)${', NULL'.repeat(RECORD_STRIDE - 1)}])
+        FROM read_ndjson_objects(${file}, maximum_object_size = ${MAX_USER_BYTES})`,
       );
     };
     await readRecords(' USING COMPRESSION zstd');
@@ -254,7 +264,7 @@ export async function buildSnapshot(
     // records are kept uncompressed instead (tested: intake.test.ts, 12 users of 15 MB).
     const block = await firstValue<bigint>(
       connection,
-      `SELECT max(b) FROM (SELECT sum(bytes) AS b FROM records GROUP BY rowid // ${ZSTD_BLOCK_USERS})`,
+      `SELECT max(b) FROM (SELECT sum(bytes) AS b FROM records GROUP BY rowid // ${ZSTD_BLOCK_ROWS})`,
     );
     if ((block ?? 0n) > BigInt(ZSTD_BLOCK_MAX_BYTES)) await readRecords(' USING COMPRESSION uncompressed');
     const top = RULES.topFields;
@@ -316,7 +326,7 @@ export async function buildSnapshot(
     });
     const [records, keys, raw] = (
       await connection.runAndReadAll(
-        `SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM keys), (SELECT count(*) FROM scratch.raw)`,
+        `SELECT (SELECT count(*) FROM records WHERE rowid % ${RECORD_STRIDE} = 0), (SELECT count(*) FROM keys), (SELECT count(*) FROM scratch.raw)`,
       )
     ).getRowsJS()[0] as [bigint, bigint, bigint];
     if (records !== keys || keys !== raw)
@@ -327,14 +337,12 @@ export async function buildSnapshot(
     // The three reads are one file read in order: checked at every 16,384th user and the last (a line read
     // otherwise by one of them would shift every user after it, the last included), so that no user's keys or terms
     // can be another's. The records are looked up by row number: a filter on it would read every block of them.
-    const samples = [
-      ...Array.from({ length: Math.ceil(count / 16384) }, (_, i) => i * 16384),
-      count - 1,
-    ].join(',');
+    const sampled = [...Array.from({ length: Math.ceil(count / 16384) }, (_, i) => i * 16384), count - 1];
+    const samples = sampled.join(',');
     const misaligned = await step('checks', () =>
       firstValue<bigint>(
         connection,
-        `SELECT count(*) FROM (SELECT rowid AS r, json FROM records WHERE rowid IN (${samples})) x
+        `SELECT count(*) FROM (SELECT rowid // ${RECORD_STRIDE} AS r, json FROM records WHERE rowid IN (${sampled.map((d) => d * RECORD_STRIDE).join(',')})) x
         JOIN (SELECT rowid AS r, user_id FROM keys WHERE rowid IN (${samples})) k USING (r)
         JOIN (SELECT rowid AS r, user_id FROM scratch.raw WHERE rowid IN (${samples})) w USING (r)
         WHERE x.json ->> '$.user_id' IS DISTINCT FROM k.user_id OR w.user_id IS DISTINCT FROM k.user_id`,
@@ -360,7 +368,7 @@ export async function buildSnapshot(
     );
     if (twice !== undefined) throw new Error(`the user ${twice} appears twice`);
     await connection.run(`SET memory_limit = '${BUILD_MEMORY}'`);
-    await step('scalars', () => fixScalars(connection, top));
+    await step('scalars', () => fixScalars(connection, top, RECORD_STRIDE));
     // From here on nothing needs the file's order (terms are sorted at the end): DuckDB may then stream with less
     // memory.
     await connection.run(`SET preserve_insertion_order = false`);
@@ -497,7 +505,7 @@ export async function buildSnapshot(
     }
     const full: SnapshotMeta = { ...meta, count };
     await connection.run(
-      `INSERT INTO meta VALUES ('schema', ${lit(String(SCHEMA_VERSION))}), ('snapshot', ${lit(JSON.stringify(full))}), ('orders', ${lit(JSON.stringify(orders))})`,
+      `INSERT INTO meta VALUES ('schema', ${lit(String(SCHEMA_VERSION))}), ('snapshot', ${lit(JSON.stringify(full))}), ('orders', ${lit(JSON.stringify(orders))}), ('record_stride', ${lit(String(RECORD_STRIDE))})`,
     );
     await run('checkpoint', 'CHECKPOINT');
     connection.closeSync();
@@ -535,7 +543,7 @@ export async function buildSnapshot(
  * The fast scan reads top-level fields as text; the few values that are not a string there are put right here, as
  * the engine keys them: an object or array is no key, and a number is written as JavaScript writes it (7.0 is 7).
  */
-async function fixScalars(c: DuckDBConnection, top: readonly string[]): Promise<void> {
+async function fixScalars(c: DuckDBConnection, top: readonly string[], stride: number): Promise<void> {
   /** A value that may not have been a string: one looking like an object or array, or a number DuckDB may write
    * otherwise than JavaScript — with a point or an exponent (7.0, 1e+20). Not any dotted text: an IP address is text
    * (a million of them took 1.5 s to look at again). Only text starting with '-', '.', '/' or a digit goes to the
@@ -549,8 +557,8 @@ async function fixScalars(c: DuckDBConnection, top: readonly string[]): Promise<
     const number = NUMBER_KEYS.includes(f) ? `, ${id(`n_${f}`)} = TRY_CAST(fixed.k AS DOUBLE)` : '';
     await c.run(`UPDATE keys SET ${id(f)} = fixed.k${number} FROM (
         SELECT r.rowid AS doc, ${value} AS k FROM (
-          SELECT rowid, json_type(json, ${lit(`$.${f}`)}) AS t, json_extract(json, ${lit(`$.${f}`)}) AS v FROM records
-          WHERE rowid IN (SELECT rowid FROM keys WHERE ${suspect(f)})
+          SELECT rowid // ${stride} AS rowid, json_type(json, ${lit(`$.${f}`)}) AS t, json_extract(json, ${lit(`$.${f}`)}) AS v
+          FROM records WHERE rowid IN (SELECT rowid * ${stride} FROM keys WHERE ${suspect(f)})
         ) r
       ) fixed WHERE keys.rowid = fixed.doc`);
   }
@@ -815,6 +823,8 @@ export class SnapshotReader {
   private numbers = new Set<string>();
   /** The indexed sorts whose order the file keeps, each with how many users have the field (see sortOrdersFrom). */
   private orders = new Map<string, number>();
+  /** Rows of the records table a user takes (RECORD_STRIDE; 1 in a file written before it). */
+  private stride = 1;
 
   static async open(path: string): Promise<SnapshotReader> {
     statSync(path);
@@ -846,6 +856,10 @@ export class SnapshotReader {
         JSON.parse(values.get('orders') ?? '{}') as Record<string, number>,
       ))
         reader.orders.set(f, withField);
+      const stride = Number(values.get('record_stride') ?? '1');
+      if (!Number.isInteger(stride) || stride < 1 || stride > 64)
+        throw new Error(`its records are laid out in a way this version cannot read (${stride} rows a user)`);
+      reader.stride = stride;
       return reader;
     } catch (err) {
       await c.run(`DETACH DATABASE IF EXISTS ${alias}`).catch(() => undefined);
@@ -1180,13 +1194,14 @@ export class SnapshotReader {
   /** The users of these documents, in this order. */
   private async fetch(docs: number[]): Promise<SearchRecord[]> {
     if (docs.length === 0) return [];
-    const sorted = [...docs].sort((a, b) => a - b);
+    const S = this.stride;
+    const rowsOf = [...docs].sort((a, b) => a - b).map((d) => d * S);
     const rows = (
       await this.c.runAndReadAll(
-        `SELECT rowid, json FROM ${this.t('records')} WHERE rowid BETWEEN ${sorted[0]} AND ${sorted[sorted.length - 1]} AND rowid IN (${sorted.join(',')})`,
+        `SELECT rowid, json FROM ${this.t('records')} WHERE rowid BETWEEN ${rowsOf[0]} AND ${rowsOf[rowsOf.length - 1]} AND rowid IN (${rowsOf.join(',')})`,
       )
     ).getRowsJS() as [bigint, string][];
-    const byDoc = new Map(rows.map(([d, json]) => [Number(d), json]));
+    const byDoc = new Map(rows.map(([r, json]) => [Number(r) / S, json]));
     return docs.map((d) => JSON.parse(byDoc.get(d)!) as SearchRecord);
   }
 
@@ -1198,12 +1213,13 @@ export class SnapshotReader {
       let any = false;
       for (let w = from >>> 5; w <= to >>> 5 && !any; w++) any = matches.words[w] !== 0;
       if (!any) continue;
+      const S = this.stride;
       const result = await this.c.stream(
-        `SELECT rowid, json FROM ${this.t('records')} WHERE rowid BETWEEN ${from} AND ${to} ORDER BY rowid`,
+        `SELECT rowid, json FROM ${this.t('records')} WHERE rowid BETWEEN ${from * S} AND ${to * S}${S > 1 ? ` AND rowid % ${S} = 0` : ''} ORDER BY rowid`,
       );
       for await (const rows of result.yieldRowsJs())
-        for (const [d, json] of rows as [bigint, string][]) {
-          const doc = Number(d);
+        for (const [r, json] of rows as [bigint, string][]) {
+          const doc = Number(r) / S;
           if (matches.has(doc)) yield [doc, JSON.parse(json) as SearchRecord];
         }
     }
@@ -1222,7 +1238,7 @@ export class SnapshotReader {
   async *byKey(key: string): AsyncGenerator<{ key: string | null; user: SearchRecord }> {
     const expr = this.keyExpr(key);
     const result = await this.c.stream(
-      `SELECT ${expr} AS k, r.json FROM ${this.t('records')} r POSITIONAL JOIN ${this.t('keys')} k ORDER BY k NULLS FIRST`,
+      `SELECT ${expr} AS k, r.json FROM ${this.recordsInOrder} r POSITIONAL JOIN ${this.t('keys')} k ORDER BY k NULLS FIRST`,
     );
     for await (const rows of result.yieldRowsJs())
       for (const [k, json] of rows as [string | null, string][])
@@ -1236,15 +1252,23 @@ export class SnapshotReader {
     return `json_extract_string(r.json, ${lit(`$.${key}`)})`;
   }
 
-  /** The DuckDB tables of this snapshot, for a comparison run in one query across two snapshots. */
+  /** The users' records (json), a row a user in document order: to be joined by position with keys. */
+  private get recordsInOrder(): string {
+    return this.stride === 1
+      ? this.t('records')
+      : `(SELECT json FROM ${this.t('records')} WHERE rowid % ${this.stride} = 0)`;
+  }
+
+  /** The DuckDB relations of this snapshot (records a row a user, in the order of keys), for a comparison run in
+   * one query across two snapshots. */
   get tables(): { records: string; keys: string; connection: DuckDBConnection } {
-    return { records: this.t('records'), keys: this.t('keys'), connection: this.c };
+    return { records: this.recordsInOrder, keys: this.t('keys'), connection: this.c };
   }
 
   async user(userId: string): Promise<SearchRecord | undefined> {
     const rows = (
       await this.c.runAndReadAll(
-        `SELECT r.json FROM ${this.t('records')} r WHERE r.rowid = (SELECT rowid FROM ${this.t('keys')} WHERE user_id = $id LIMIT 1)`,
+        `SELECT r.json FROM ${this.t('records')} r WHERE r.rowid = (SELECT rowid * ${this.stride} FROM ${this.t('keys')} WHERE user_id = $id LIMIT 1)`,
         { id: userId },
       )
     ).getRowsJS() as [string][];

@@ -1,7 +1,7 @@
 // A snapshot built from a users file that JavaScript did not write (Auth0's export, another tool): numbers written
 // otherwise (7.0, 1.5E+3), objects where text is expected, and text that only looks like a number (an IP address)
 // are keyed exactly as the engine keys the same user read by JSON.parse — the tenant's meaning.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
   SnapshotReader,
   toBitValue,
 } from '../../../main/snapshots/snapshot-file.js';
+import { compareSnapshots } from '../../../main/offline/compare.js';
 import { Bitset } from '../../../query/index.js';
 
 let dir: string;
@@ -64,6 +65,74 @@ describe('a snapshot built from a file JavaScript did not write', () => {
     expect(await ids('nickname:"1.50"')).toEqual(['auth0|c']);
     expect(await ids('_exists_:name')).toEqual([]);
     expect((await snap.user('auth0|b'))?.name).toEqual({ first: 'Ann' });
+  });
+});
+
+describe('the records’ layout', () => {
+  it('keeps a user every fourth row, and reads a snapshot written with one row a user (earlier versions) the same', async () => {
+    // This version's file: each user's record at four times its document number, the rows between empty.
+    const raw = await DuckDBInstance.create(':memory:');
+    const c = await raw.connect();
+    const old = join(dir, 'one-row-a-user.duckdb');
+    try {
+      await c.run(`ATTACH '${join(dir, 's.duckdb')}' AS s (READ_ONLY)`);
+      const rows = (
+        await c.runAndReadAll(
+          `SELECT rowid, json ->> '$.user_id' FROM s.records WHERE json IS NOT NULL ORDER BY rowid`,
+        )
+      ).getRowsJS();
+      expect(rows).toEqual([
+        [0n, 'auth0|a'],
+        [4n, 'auth0|b'],
+        [8n, 'auth0|c'],
+      ]);
+      await c.run('DETACH s');
+      // The same snapshot as an earlier version wrote it: a row a user, no stride in its meta.
+      copyFileSync(join(dir, 's.duckdb'), old);
+      await c.run(`ATTACH '${old}' AS o`);
+      await c.run(
+        `CREATE TABLE o.r1 AS SELECT json, bytes FROM o.records WHERE rowid % 4 = 0 ORDER BY rowid`,
+      );
+      await c.run(`DROP TABLE o.records`);
+      await c.run(`ALTER TABLE o.r1 RENAME TO records`);
+      await c.run(`DELETE FROM o.meta WHERE key = 'record_stride'`);
+      await c.run('DETACH o');
+    } finally {
+      c.closeSync();
+      raw.closeSync();
+    }
+    const before = await SnapshotReader.open(old);
+    try {
+      for (const sort of [undefined, 'email:1', 'email:-1', 'logins_count:-1'])
+        for (const [offset, limit] of [
+          [0, 10],
+          [1, 1],
+          [2, 5],
+        ] as const)
+          expect(await before.query('', { sort, offset, limit })).toEqual(
+            await snap.query('', { sort, offset, limit }),
+          );
+      expect((await before.query('', { sort: 'email:-1', offset: 0, limit: 1 })).users[0]!.user_id).toBe(
+        'auth0|c',
+      );
+      expect(await before.user('auth0|b')).toEqual(await snap.user('auth0|b'));
+      const all = async (r: SnapshotReader) => {
+        const out = [];
+        for await (const u of r.matching('logins_count:[8 TO 2000]')) out.push(u);
+        return out;
+      };
+      expect((await all(before)).map((u) => u.user_id)).toEqual(['auth0|b', 'auth0|c']);
+      expect(await all(before)).toEqual(await all(snap));
+      // Compared with this version's file, by user_id (one query over both) and by email (each side in key order).
+      for (const key of ['user_id', 'email'] as const) {
+        const counts = await compareSnapshots(before, snap, join(dir, `compare-${key}.sqlite`), () => {}, {
+          key,
+        });
+        expect(counts).toMatchObject({ added: 0, removed: 0, changed: 0, unchanged: 3 });
+      }
+    } finally {
+      await before.close();
+    }
   });
 });
 
