@@ -1,8 +1,9 @@
-// Bundles the Electron main process, the local tenant and the sandboxed preload, each as one CommonJS file:
+// Bundles the Electron main process, the local tenant, the command line and the sandboxed preload, each as one
+// CommonJS file:
 // out/main/electron.cjs (package.json "main"; dependencies stay in node_modules, except ESM-only ones, which are
 // bundled so that plain require() works), out/main/local-tenant.cjs (the emulator CLI, run in a utility process),
-// out/main/offline-worker.cjs (the offline worker thread) and out/preload/index.cjs (sandboxed preloads must be one
-// CommonJS file).
+// out/main/offline-worker.cjs (the offline worker thread), out/main/snapshot-builder.cjs (DuckDB, a utility process),
+// out/main/cli.cjs (`tenant-desk`) and out/preload/index.cjs (sandboxed preloads must be one CommonJS file).
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,6 +53,15 @@ export const snapshotBuilderBuildOptions: BuildOptions = {
   outfile: 'out/main/snapshot-builder.cjs',
 };
 
+/** The command line (`tenant-desk`) as one CommonJS file beside the offline worker and the snapshot builder it starts:
+ * `node out/main/cli.cjs …` starts in about 0.7 s, against 1.7–2 s for bin/tenant-desk.mjs (the sources through
+ * tsx); the command-line tests run it. */
+export const cliBuildOptions: BuildOptions = {
+  ...mainBuildOptions,
+  entryPoints: ['main/cli/index.ts'],
+  outfile: 'out/main/cli.cjs',
+};
+
 export const preloadBuildOptions: BuildOptions = {
   absWorkingDir: projectRoot,
   entryPoints: ['preload/index.ts'],
@@ -77,8 +87,9 @@ if (
   await build(localTenantBuildOptions);
   await build(offlineWorkerBuildOptions);
   await build(snapshotBuilderBuildOptions);
+  await build(cliBuildOptions);
   await build(preloadBuildOptions);
   console.log(
-    'Built out/main/electron.cjs, out/main/local-tenant.cjs, out/main/offline-worker.cjs, out/main/snapshot-builder.cjs and out/preload/index.cjs',
+    'Built out/main/electron.cjs, out/main/local-tenant.cjs, out/main/offline-worker.cjs, out/main/snapshot-builder.cjs, out/main/cli.cjs and out/preload/index.cjs',
   );
 }
