@@ -10,6 +10,7 @@ import {
   buildSnapshot,
   fromBitValue,
   SnapshotReader,
+  textAbovePrefix,
   toBitValue,
 } from '../../../main/snapshots/snapshot-file.js';
 import { compareSnapshots } from '../../../main/offline/compare.js';
@@ -132,6 +133,79 @@ describe('the records’ layout', () => {
       }
     } finally {
       await before.close();
+    }
+  });
+});
+
+describe('a range up to a bound, inclusive', () => {
+  it('takes with one comparison exactly the keys up to the bound or beginning with it, in DuckDB’s order', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    try {
+      const alphabet = [
+        '0',
+        '1',
+        '9',
+        ':',
+        '-',
+        'T',
+        'Z',
+        'a',
+        'z',
+        '}',
+        '~',
+        '\x7f',
+        ' ',
+        'é',
+        '€',
+        '😀',
+        '\u0001',
+      ];
+      let seed = 7;
+      const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
+      const text = (max: number) =>
+        Array.from(
+          { length: Math.floor(rand() * max) },
+          () => alphabet[Math.floor(rand() * alphabet.length)],
+        ).join('');
+      const keys = [
+        ...Array.from({ length: 400 }, () => text(5)),
+        '2025-06-30',
+        '2025-06-30T23:59:59.999Z',
+        '2025-06-31',
+        '2025-06-3',
+        '2025-07-01',
+      ];
+      await c.run(`CREATE TABLE k (v VARCHAR)`);
+      const appender = await c.createAppender('k');
+      for (const k of keys) {
+        appender.appendVarchar(k);
+        appender.endRow();
+      }
+      appender.closeSync();
+      const bounds = ['2025-06-30', '2025-06-3', 'a', 'z}', ...Array.from({ length: 200 }, () => text(3))];
+      let compared = 0;
+      for (const to of bounds) {
+        const above = textAbovePrefix(to);
+        if (above === null) {
+          // Only where no character follows the last one in ASCII's printable range.
+          expect(to === '' || !/[\x20-\x7e]$/.test(to), JSON.stringify(to)).toBe(true);
+          continue;
+        }
+        const [two, one] = (
+          await c.runAndReadAll(
+            `SELECT list(v ORDER BY v) FILTER (WHERE v <= $to OR starts_with(v, $to)), list(v ORDER BY v) FILTER (WHERE v < $above) FROM k`,
+            { to, above },
+          )
+        ).getRowsJS()[0]!;
+        expect(one, JSON.stringify(to)).toEqual(two);
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(50);
+      expect(textAbovePrefix('2025-06-30')).toBe('2025-06-31');
+    } finally {
+      c.closeSync();
+      instance.closeSync();
     }
   });
 });
