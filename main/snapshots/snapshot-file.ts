@@ -488,7 +488,8 @@ export async function buildSnapshot(
     // the field last, ties by document — a descending sort reads its users with the field backwards, then the others
     // forwards (the same order as the sorting scan's).
     const orders: Record<string, number> = {};
-    // Below that, a sample of each indexed sort's values (SORT_SAMPLES users evenly spaced; one scan of keys).
+    // A smaller snapshot keeps a sample of each indexed sort's values instead (SORT_SAMPLES users evenly spaced; one
+    // scan of keys).
     const sortSamples: Record<string, (string | number)[]> = {};
     if (count > 0 && count < sortOrdersFrom()) {
       const numeric = new Map(
@@ -971,7 +972,7 @@ export class SnapshotReader {
           if (b.to !== null) {
             // Up to and including the bound and every key it begins (`to:2025-06-30` takes the whole day): one
             // comparison with the least text above them all where there is one, which DuckDB applies in its scan
-            // (measured at a million users: a date range in 20 ms instead of 32).
+            // (measured at a million users: a date range in 28 ms instead of 38).
             const above = b.toInclusive ? textAbovePrefix(b.to) : b.to;
             parts.push(
               above !== null

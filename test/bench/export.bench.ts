@@ -400,7 +400,7 @@ if (!SKIP_10M) {
   console.log(
     `snapshot of ${TEN.toLocaleString('en')} users built in ${tenBuild.seconds.toFixed(1)} s (the builder's peak RSS ${tenBuild.peakRssMb} MB), ${mb(tenBuild.bytes)} MB; queries p50 ${ten.p50.toFixed(1)} ms, p95 ${ten.p95.toFixed(1)} ms, max ${ten.max.toFixed(1)} ms`,
   );
-  tenM = `${tenBuild.seconds.toFixed(0)} s p95 ${ten.p95.toFixed(0)} ms (builder peak RSS ${tenBuild.peakRssMb} MB)`;
+  tenM = `${tenBuild.seconds.toFixed(0)} s p95 ${ten.p95.toFixed(0)} ms`;
   await call(app, 'snapshots:delete', { snapshotId: tenId });
 }
 
