@@ -517,6 +517,38 @@ export async function buildSnapshot(
         if (values.length > 0) sortSamples[f] = values;
       });
     }
+    // The top-level fields with a key more than half the users hold (email_verified:true): a query of it gathers the
+    // others instead. Each field's commonest key among the sampled users, then counted among all of them.
+    const denseKeys: Record<string, string> = {};
+    if (count > 0) {
+      const fields = [...top, 'email.domain'];
+      const column = (f: string) => (f === 'email.domain' ? 'email_domain' : id(f));
+      const every = Math.max(1, Math.floor(count / SORT_SAMPLES));
+      const common = await step(
+        'dense keys (sample)',
+        async () =>
+          (
+            await connection.runAndReadAll(
+              `SELECT ${fields.map((f) => `mode(${column(f)})`).join(', ')} FROM keys WHERE rowid % ${every} = 0`,
+            )
+          ).getRowsJS()[0] as (string | null)[],
+      );
+      const asked = fields.flatMap((f, i) => (typeof common[i] === 'string' ? [{ f, key: common[i] }] : []));
+      if (asked.length > 0) {
+        const counts = await step(
+          'dense keys (counts)',
+          async () =>
+            (
+              await connection.runAndReadAll(
+                `SELECT ${asked.map(({ f, key }) => `count(*) FILTER (WHERE ${column(f)} = ${lit(key)})`).join(', ')} FROM keys`,
+              )
+            ).getRowsJS()[0] as bigint[],
+        );
+        asked.forEach(({ f, key }, i) => {
+          if (Number(counts[i]) * 2 > count) denseKeys[f] = key;
+        });
+      }
+    }
     if (count > 0 && count >= sortOrdersFrom()) {
       // With the smaller pool (each sort spills what does not fit): measured at ten million users, the process's peak
       // was 528 MB so and 1,002 MB with the larger one, in the same time.
@@ -540,7 +572,7 @@ export async function buildSnapshot(
     }
     const full: SnapshotMeta = { ...meta, count };
     await connection.run(
-      `INSERT INTO meta VALUES ('schema', ${lit(String(SCHEMA_VERSION))}), ('snapshot', ${lit(JSON.stringify(full))}), ('orders', ${lit(JSON.stringify(orders))}), ('record_stride', ${lit(String(RECORD_STRIDE))}), ('sort_samples', ${lit(JSON.stringify(sortSamples))})`,
+      `INSERT INTO meta VALUES ('schema', ${lit(String(SCHEMA_VERSION))}), ('snapshot', ${lit(JSON.stringify(full))}), ('orders', ${lit(JSON.stringify(orders))}), ('record_stride', ${lit(String(RECORD_STRIDE))}), ('sort_samples', ${lit(JSON.stringify(sortSamples))}), ('dense_keys', ${lit(JSON.stringify(denseKeys))})`,
     );
     await run('checkpoint', 'CHECKPOINT');
     connection.closeSync();
@@ -727,6 +759,8 @@ type Leaf = {
   /** A condition on keys, or on terms (metadata). */
   table: 'keys' | 'terms';
   sql: string;
+  /** The condition selects the users the leaf does NOT match (a key most users hold: fewer rows to gather). */
+  complement?: boolean;
 };
 
 /** A field of the engine as this store keeps it: a column of keys (with its words), rows of terms, or nowhere. */
@@ -761,6 +795,16 @@ export function textAbovePrefix(prefix: string): string | null {
   return prefix.length > 0 && last >= 0x20 && last < 0x7f
     ? prefix.slice(0, -1) + String.fromCharCode(last + 1)
     : null;
+}
+
+/** The set turned into its complement among the documents 0 … n-1. */
+export function complementWithin(set: Bitset, n: number): void {
+  const words = set.words;
+  const full = n >>> 5;
+  const rest = n & 31;
+  for (let w = 0; w < full; w++) words[w] = ~words[w]!;
+  if (rest) words[full] = ~words[full]! & ((1 << rest) - 1);
+  for (let w = full + (rest ? 1 : 0); w < words.length; w++) words[w] = 0;
 }
 
 /** The fields a query ranges over. */
@@ -876,6 +920,8 @@ export class SnapshotReader {
    * meta at the first sort. */
   private samplesText: string | undefined;
   private samples: Record<string, (string | number)[]> | undefined;
+  /** Top-level fields with a key more than half the users hold, and that key (meta 'dense_keys'). */
+  private denseKeys = new Map<string, string>();
 
   static async open(path: string): Promise<SnapshotReader> {
     statSync(path);
@@ -912,6 +958,10 @@ export class SnapshotReader {
         throw new Error(`its records are laid out in a way this version cannot read (${stride} rows a user)`);
       reader.stride = stride;
       reader.samplesText = values.get('sort_samples');
+      for (const [f, key] of Object.entries(
+        JSON.parse(values.get('dense_keys') ?? '{}') as Record<string, string>,
+      ))
+        reader.denseKeys.set(f, key);
       return reader;
     } catch (err) {
       await c.run(`DETACH DATABASE IF EXISTS ${alias}`).catch(() => undefined);
@@ -996,6 +1046,10 @@ export class SnapshotReader {
       case 'terms':
         return { table: 'terms', sql: `field = ${lit(field)} AND ${c('key')}` };
       case 'column': {
+        // A key most users hold (email_verified:true): its complement has fewer rows to gather into a bitstring
+        // (measured at a million users, 850,000 holders: 3 ms instead of 12).
+        if (op.kind === 'exact' && !p.words && this.denseKeys.get(field) === op.key)
+          return { table: 'keys', sql: `${p.column} IS DISTINCT FROM ${lit(op.key)}`, complement: true };
         const own = c(p.column, this.numbers.has(field) ? id(`n_${field}`) : undefined);
         if (!p.words) return { table: 'keys', sql: own };
         // Name fields are also keyed word by word (w_<field> is ' word word … ').
@@ -1129,7 +1183,10 @@ export class SnapshotReader {
                 )
                 .join(', ')} FROM ${this.t(table)}${where}`;
           const row = (await this.c.runAndReadAll(sql)).getRows()[0]!;
-          part.forEach(({ i }, j) => fromBitValue(row[j] as DuckDBBitValue | null, answers[i]!));
+          part.forEach(({ l, i }, j) => {
+            fromBitValue(row[j] as DuckDBBitValue | null, answers[i]!);
+            if (l.complement) complementWithin(answers[i]!, n);
+          });
         }
       }
     }
