@@ -488,52 +488,49 @@ export async function buildSnapshot(
     // the field last, ties by document — a descending sort reads its users with the field backwards, then the others
     // forwards (the same order as the sorting scan's).
     const orders: Record<string, number> = {};
-    // A smaller snapshot keeps a sample of each indexed sort's values instead (SORT_SAMPLES users evenly spaced; one
-    // scan of keys).
+    // A smaller snapshot keeps a sample of each indexed sort's values instead (SORT_SAMPLES users evenly spaced). And
+    // the top-level fields with a key more than half the users hold (email_verified:true), which a query gathers as
+    // the others instead: each field's commonest key among the same sampled users, then counted among all of them.
     const sortSamples: Record<string, (string | number)[]> = {};
-    if (count > 0 && count < sortOrdersFrom()) {
-      const numeric = new Map(
-        (
-          await connection.runAndReadAll(
-            `SELECT field, numeric FROM fields WHERE field IN (${INDEXED_SORTS.map(lit).join(', ')})`,
-          )
-        ).getRowsJS() as [string, boolean][],
-      );
-      const numbers = new Set(NUMBER_KEYS);
-      const every = Math.max(1, Math.floor(count / SORT_SAMPLES));
-      const keys = INDEXED_SORTS.map((f) => sortKey(f, numeric.get(f) ?? false, numbers));
-      const row = await step(
-        'sort samples',
-        async () =>
-          (
-            await connection.runAndReadAll(
-              `SELECT ${keys.map((v) => `list(${v} ORDER BY ${v}) FILTER (WHERE ${v} IS NOT NULL)`).join(', ')}
-            FROM keys WHERE rowid % ${every} = 0`,
-            )
-          ).getRowsJS()[0] as ((string | number)[] | null)[],
-      );
-      INDEXED_SORTS.forEach((f, i) => {
-        const values = (row[i] ?? []).filter((v) => typeof v === 'string' || Number.isFinite(v));
-        if (values.length > 0) sortSamples[f] = values;
-      });
-    }
-    // The top-level fields with a key more than half the users hold (email_verified:true): a query of it gathers the
-    // others instead. Each field's commonest key among the sampled users, then counted among all of them.
     const denseKeys: Record<string, string> = {};
+    const withOrders = count >= sortOrdersFrom();
+    const numeric = new Map(
+      (
+        await connection.runAndReadAll(
+          `SELECT field, numeric FROM fields WHERE field IN (${INDEXED_SORTS.map(lit).join(', ')})`,
+        )
+      ).getRowsJS() as [string, boolean][],
+    );
+    const numbers = new Set(NUMBER_KEYS);
+    const sortKeys = INDEXED_SORTS.map((f) => sortKey(f, numeric.get(f) ?? false, numbers));
     if (count > 0) {
       const fields = [...top, 'email.domain'];
       const column = (f: string) => (f === 'email.domain' ? 'email_domain' : id(f));
       const every = Math.max(1, Math.floor(count / SORT_SAMPLES));
-      const common = await step(
-        'dense keys (sample)',
+      const sampled = await step(
+        'samples (sort values, commonest keys)',
         async () =>
           (
             await connection.runAndReadAll(
-              `SELECT ${fields.map((f) => `mode(${column(f)})`).join(', ')} FROM keys WHERE rowid % ${every} = 0`,
+              `SELECT ${[
+                ...fields.map((f) => `mode(${column(f)})`),
+                ...(withOrders
+                  ? []
+                  : sortKeys.map((v) => `list(${v} ORDER BY ${v}) FILTER (WHERE ${v} IS NOT NULL)`)),
+              ].join(', ')} FROM keys WHERE rowid % ${every} = 0`,
             )
-          ).getRowsJS()[0] as (string | null)[],
+          ).getRowsJS()[0] as unknown[],
       );
-      const asked = fields.flatMap((f, i) => (typeof common[i] === 'string' ? [{ f, key: common[i] }] : []));
+      if (!withOrders)
+        INDEXED_SORTS.forEach((f, i) => {
+          const values = ((sampled[fields.length + i] ?? []) as (string | number)[]).filter(
+            (v) => typeof v === 'string' || Number.isFinite(v),
+          );
+          if (values.length > 0) sortSamples[f] = values;
+        });
+      const asked = fields.flatMap((f, i) =>
+        typeof sampled[i] === 'string' ? [{ f, key: sampled[i] }] : [],
+      );
       if (asked.length > 0) {
         const counts = await step(
           'dense keys (counts)',
@@ -549,20 +546,12 @@ export async function buildSnapshot(
         });
       }
     }
-    if (count > 0 && count >= sortOrdersFrom()) {
+    if (count > 0 && withOrders) {
       // With the smaller pool (each sort spills what does not fit): measured at ten million users, the process's peak
       // was 528 MB so and 1,002 MB with the larger one, in the same time.
       await connection.run(`SET preserve_insertion_order = true; SET memory_limit = '${READ_MEMORY}'`);
-      const numeric = new Map(
-        (
-          await connection.runAndReadAll(
-            `SELECT field, numeric FROM fields WHERE field IN (${INDEXED_SORTS.map(lit).join(', ')})`,
-          )
-        ).getRowsJS() as [string, boolean][],
-      );
-      const numbers = new Set(NUMBER_KEYS);
-      for (const f of INDEXED_SORTS) {
-        const v = sortKey(f, numeric.get(f) ?? false, numbers);
+      for (const [i, f] of INDEXED_SORTS.entries()) {
+        const v = sortKeys[i]!;
         await run(
           `sort order (${f})`,
           `CREATE TABLE ${id(`order_${f}`)} AS SELECT rowid::UINTEGER AS doc FROM keys ORDER BY (${v} IS NULL), ${v}, rowid`,
@@ -797,16 +786,6 @@ export function textAbovePrefix(prefix: string): string | null {
     : null;
 }
 
-/** The set turned into its complement among the documents 0 … n-1. */
-export function complementWithin(set: Bitset, n: number): void {
-  const words = set.words;
-  const full = n >>> 5;
-  const rest = n & 31;
-  for (let w = 0; w < full; w++) words[w] = ~words[w]!;
-  if (rest) words[full] = ~words[full]! & ((1 << rest) - 1);
-  for (let w = full + (rest ? 1 : 0); w < words.length; w++) words[w] = 0;
-}
-
 /** The fields a query ranges over. */
 function rangeFields(node: QueryNode): string[] {
   switch (node.kind) {
@@ -916,10 +895,8 @@ export class SnapshotReader {
   private orders = new Map<string, number>();
   /** Rows of the records table a user takes (RECORD_STRIDE; 1 in a file written before it). */
   private stride = 1;
-  /** Each indexed sort's sample of values, in order (SORT_SAMPLES; none in a file written before them): read from
-   * meta at the first sort. */
-  private samplesText: string | undefined;
-  private samples: Record<string, (string | number)[]> | undefined;
+  /** Each indexed sort's sample of values, in order (SORT_SAMPLES; none in a file written before them). */
+  private samples: Record<string, (string | number)[]> = {};
   /** Top-level fields with a key more than half the users hold, and that key (meta 'dense_keys'). */
   private denseKeys = new Map<string, string>();
 
@@ -957,7 +934,7 @@ export class SnapshotReader {
       if (!Number.isInteger(stride) || stride < 1 || stride > 64)
         throw new Error(`its records are laid out in a way this version cannot read (${stride} rows a user)`);
       reader.stride = stride;
-      reader.samplesText = values.get('sort_samples');
+      reader.samples = JSON.parse(values.get('sort_samples') ?? '{}') as Record<string, (string | number)[]>;
       for (const [f, key] of Object.entries(
         JSON.parse(values.get('dense_keys') ?? '{}') as Record<string, string>,
       ))
@@ -1185,7 +1162,7 @@ export class SnapshotReader {
           const row = (await this.c.runAndReadAll(sql)).getRows()[0]!;
           part.forEach(({ l, i }, j) => {
             fromBitValue(row[j] as DuckDBBitValue | null, answers[i]!);
-            if (l.complement) complementWithin(answers[i]!, n);
+            if (l.complement) answers[i] = postings.all().andNot(answers[i]!);
           });
         }
       }
@@ -1269,10 +1246,6 @@ export class SnapshotReader {
    * the sample cannot say (no sample, or the page lies too deep).
    */
   private sortBound(field: string, dir: 1 | -1, v: string, total: number, want: number): string | null {
-    if (this.samples === undefined)
-      this.samples = this.samplesText
-        ? (JSON.parse(this.samplesText) as Record<string, (string | number)[]>)
-        : {};
     const sample = this.samples[field];
     if (!sample || total === 0) return null;
     // Users of the snapshot beyond the j-th value from the page's end of the sample: about j × count / length.

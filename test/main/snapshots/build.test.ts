@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIT, DuckDBInstance } from '@duckdb/node-api';
 import {
   buildSnapshot,
-  complementWithin,
   fromBitValue,
   SnapshotReader,
   textAbovePrefix,
@@ -207,21 +206,6 @@ describe('a range up to a bound, inclusive', () => {
     } finally {
       c.closeSync();
       instance.closeSync();
-    }
-  });
-});
-
-describe('a leaf of a key most users hold, gathered as its complement', () => {
-  it('turns a set into its complement among exactly the snapshot’s documents, whatever their count', () => {
-    let seed = 5;
-    const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
-    for (const n of [1, 5, 31, 32, 33, 63, 64, 65, 100, 1000, 4099]) {
-      const set = new Bitset(Math.max(32, n));
-      const inSet = Array.from({ length: n }, () => rand() < 0.3);
-      inSet.forEach((x, d) => x && set.add(d));
-      complementWithin(set, n);
-      expect([...set], String(n)).toEqual(inSet.flatMap((x, d) => (x ? [] : [d])));
-      expect(set.count(), String(n)).toBe(inSet.filter((x) => !x).length);
     }
   });
 });
